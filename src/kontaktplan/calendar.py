@@ -1,0 +1,109 @@
+"""Working days, regional public holidays, absences and weekly targets (RULES.md, booking rules)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
+
+import holidays
+
+from kontaktplan.domain import Scenario, Specialist
+from kontaktplan.policy import Policy
+
+__all__ = [
+    "OfficeCalendar",
+    "WeekTarget",
+    "first_plannable_monday",
+    "round_half_up",
+    "week_days",
+]
+
+
+def round_half_up(x: float) -> int:
+    """Round half up (12.5 -> 13), not Python's banker's rounding."""
+    return int(Decimal(str(x)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def week_days(monday: dt.date, n: int = 7) -> list[dt.date]:
+    return [monday + dt.timedelta(days=i) for i in range(n)]
+
+
+def first_plannable_monday(today: dt.date, lead_days: int) -> dt.date:
+    """The first Monday whose every booking is at least ``lead_days`` after ``today``."""
+    earliest = today + dt.timedelta(days=lead_days)
+    return earliest + dt.timedelta(days=(7 - earliest.weekday()) % 7)
+
+
+@cache
+def _holidays(region: str, year: int) -> dict[dt.date, str]:
+    country, _, subdiv = region.partition("-")
+    table = holidays.country_holidays(country, subdiv=subdiv or None, years=year, language="en_US")
+    return dict(table.items())
+
+
+@dataclass(frozen=True)
+class WeekTarget:
+    """A specialist's weekly volume target and the days it is spread over."""
+
+    specialist_id: str
+    monday: dt.date
+    available_days: tuple[dt.date, ...]
+    regular_days: int
+    target: int
+
+
+class OfficeCalendar:
+    """Which days a specialist can be booked: regular weekdays, no holiday, no absence."""
+
+    def __init__(self, scenario: Scenario, policy: Policy) -> None:
+        self.region = scenario.meta.region
+        self.policy = policy
+        self._absences: dict[str, list[tuple[dt.date, dt.date]]] = {}
+        for a in scenario.absences:
+            self._absences.setdefault(a.specialist_id, []).append((a.first_day, a.last_day))
+        slot_weekdays: dict[str, set[int]] = {}
+        for s in scenario.slots:
+            slot_weekdays.setdefault(s.specialist_id, set()).add(s.start.weekday())
+        full = policy.booking.full_time_regular_days
+        self._regular: dict[str, frozenset[int]] = {}
+        for sp in scenario.specialists:
+            days = slot_weekdays.get(sp.specialist_id)
+            if sp.fte >= 1 or not days:
+                self._regular[sp.specialist_id] = frozenset(range(full))
+            else:
+                self._regular[sp.specialist_id] = frozenset(days)
+
+    def holiday(self, day: dt.date) -> str | None:
+        """The name of the region's public holiday on ``day``, if any."""
+        return _holidays(self.region, day.year).get(day)
+
+    def is_working_day(self, day: dt.date) -> bool:
+        """A weekday (Mon-Fri) that is no public holiday of the region."""
+        return day.weekday() < 5 and self.holiday(day) is None
+
+    def is_absent(self, specialist_id: str, day: dt.date) -> bool:
+        return any(a <= day <= b for a, b in self._absences.get(specialist_id, ()))
+
+    def regular_weekdays(self, specialist_id: str) -> frozenset[int]:
+        """The weekdays the specialist normally works (full-time: Mon-Fri; else from slots)."""
+        return self._regular[specialist_id]
+
+    def is_available(self, specialist_id: str, day: dt.date) -> bool:
+        """Bookable: a regular weekday of the specialist, no holiday, no absence."""
+        return (
+            day.weekday() in self._regular[specialist_id]
+            and self.is_working_day(day)
+            and not self.is_absent(specialist_id, day)
+        )
+
+    def week_target(self, specialist: Specialist, monday: dt.date) -> WeekTarget:
+        """``weekly_volume_per_fte x fte x available_days / regular_days``, rounded half up."""
+        sid = specialist.specialist_id
+        available = tuple(d for d in week_days(monday) if self.is_available(sid, d))
+        regular = len(self._regular[sid])
+        target = round_half_up(
+            self.policy.booking.weekly_volume_per_fte * specialist.fte * len(available) / regular
+        )
+        return WeekTarget(sid, monday, available, regular, target)

@@ -1,0 +1,156 @@
+"""The ``kontaktplan`` command line: parse options, call the library, print, set the exit code.
+
+Exit codes: 0 ok; 1 the plan/schedule breaks a hard rule; 2 bad input (nothing written).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kontaktplan import __version__
+from kontaktplan.io import InputError, Loaded, read_scenario, write_scenario
+
+app = typer.Typer(
+    help=(
+        "Kontaktplan: plans Jobcenter appointments so that every customer (eLb) gets the "
+        "qualified contacts the contact-density concept (Kundenkontaktdichtekonzept) asks "
+        "for, and every case worker (Integrationsfachkraft, IFK) books the weekly volume."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+)
+scenario_app = typer.Typer(help="Make scenario folders (synthetic offices).", no_args_is_help=True)
+app.add_typer(scenario_app, name="scenario")
+
+ScenarioDir = Annotated[
+    Path,
+    typer.Argument(
+        help="A scenario folder (scenario.toml, specialists.csv, customers.csv, slots.csv, "
+        "optional absences.csv and appointments.csv; see FORMAT.md).",
+        show_default=False,
+    ),
+]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")]
+AsJson = Annotated[bool, typer.Option("--json", help="Print a machine-readable summary.")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"kontaktplan {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Kontaktplan command line."""
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code)
+
+
+def load(folder: Path, quiet: bool = False) -> Loaded:
+    """Read a scenario folder; bad input ends the command with exit code 2."""
+    try:
+        loaded = read_scenario(folder)
+    except InputError as e:
+        raise fail(f"{folder}/{e}") from None
+    if not quiet:
+        for w in loaded.warnings:
+            typer.echo(f"warning: {w}", err=True)
+    return loaded
+
+
+@app.command()
+def validate(
+    folder: ScenarioDir,
+    quiet: Quiet = False,
+    as_json: AsJson = False,
+) -> None:
+    """Check a schedule against every rule (RULES.md) that a schedule can break.
+
+    Independent of the optimizer. Lists each violation with its rule name and
+    reports the figures: per specialist and week the target (Soll), bookings
+    (Ist) and per-day counts; deadlines met and missed; overdue customers
+    (Kontaktdichte). Exit 0 when no hard rule is broken, 1 otherwise, 2 on bad input.
+    """
+    from kontaktplan.validate import validate as run
+
+    loaded = load(folder, quiet or as_json)
+    report = run(loaded.scenario, loaded.policy)
+    if as_json:
+        typer.echo(json.dumps(report.to_dict(), indent=2, default=str))
+    elif not quiet:
+        typer.echo(report.summary())
+    else:
+        for v in report.violations:
+            typer.echo(f"{v.rule}: {v.message}")
+    raise typer.Exit(0 if report.ok else 1)
+
+
+@scenario_app.command("generate")
+def scenario_generate(
+    out: Annotated[Path, typer.Option("--out", help="Folder to write (replaced if it exists).")],
+    specialists: Annotated[
+        int, typer.Option("--specialists", min=1, help="Number of case workers (IFK).")
+    ] = 8,
+    customers_per_specialist: Annotated[
+        int,
+        typer.Option(
+            "--customers-per-specialist", min=1, help="Caseload per full-time specialist."
+        ),
+    ] = 200,
+    seed: Annotated[int, typer.Option("--seed", help="Same seed, same folder.")] = 1,
+    weeks: Annotated[
+        int, typer.Option("--weeks", min=1, help="Weeks of free slots from the first plannable week.")
+    ] = 4,
+    today: Annotated[
+        str, typer.Option("--today", help="Planning date YYYY-MM-DD (bookings are made on it).")
+    ] = "2026-11-23",
+    policy: Annotated[
+        str, typer.Option("--policy", help="Rule set: a name in models/ or a policy file.")
+    ] = "heilbronn-2025",
+    name: Annotated[str | None, typer.Option("--name", help="Scenario name.")] = None,
+    quiet: Quiet = False,
+) -> None:
+    """Generate a realistic synthetic office: teams, part-timers, substitutes (Vertretung),
+    free slots, absences, holidays, customers with the category mix of a real Jobcenter,
+    and a history of held appointments."""
+    from kontaktplan.generate import generate
+    from kontaktplan.policy import load_policy
+
+    try:
+        day = dt.date.fromisoformat(today)
+    except ValueError:
+        raise fail(f"--today: {today!r} is not a date YYYY-MM-DD") from None
+    try:
+        rules = load_policy(policy)
+    except FileNotFoundError as e:
+        raise fail(f"--policy: {e}") from None
+    scenario = generate(
+        specialists=specialists,
+        customers_per_specialist=customers_per_specialist,
+        seed=seed,
+        weeks=weeks,
+        today=day,
+        policy=rules,
+        name=name or out.name,
+    )
+    write_scenario(scenario, out)
+    if not quiet:
+        typer.echo(
+            f"wrote {out}: {len(scenario.specialists)} specialists, "
+            f"{len(scenario.customers)} customers, {len(scenario.slots)} free slots, "
+            f"{len(scenario.appointments)} appointments"
+        )

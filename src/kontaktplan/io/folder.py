@@ -1,0 +1,454 @@
+"""Read and write a scenario folder (FORMAT.md).
+
+Reading accepts UTF-8 with or without BOM, comma- or semicolon-separated files (the
+German Excel dialect, where decimals are written ``0,5``), booleans ``true/false``,
+``1/0``, ``ja/nein``. Every problem is an :class:`InputError` naming file, row and
+column. Writing is all-or-nothing: files go to a temporary folder first, which then
+replaces the target.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+import shutil
+import tempfile
+import tomllib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from kontaktplan.domain import (
+    Absence,
+    Appointment,
+    Customer,
+    Scenario,
+    ScenarioMeta,
+    Slot,
+    Specialist,
+    parse_unavailable,
+)
+from kontaktplan.policy import Policy, load_policy
+
+__all__ = [
+    "FILES",
+    "InputError",
+    "Loaded",
+    "read_scenario",
+    "write_scenario",
+]
+
+
+class InputError(Exception):
+    """Bad input: names the file, the row (1 = header) and the column."""
+
+    def __init__(
+        self, file: str, message: str, row: int | None = None, column: str | None = None
+    ) -> None:
+        self.file, self.row, self.column, self.message = file, row, column, message
+        where = file + (f", row {row}" if row else "") + (f", column {column!r}" if column else "")
+        super().__init__(f"{where}: {message}")
+
+
+@dataclass(frozen=True)
+class Table:
+    """One CSV file of the folder: its model, required and optional columns."""
+
+    file: str
+    model: type[BaseModel]
+    required: tuple[str, ...]
+    optional: tuple[str, ...] = ()
+    mandatory_file: bool = True
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return self.required + self.optional
+
+
+FILES: dict[str, Table] = {
+    "specialists": Table(
+        "specialists.csv",
+        Specialist,
+        ("specialist_id", "team", "fte", "substitute_id"),
+        ("video",),
+    ),
+    "customers": Table(
+        "customers.csv",
+        Customer,
+        (
+            "customer_id",
+            "specialist_id",
+            "category",
+            "unemployed",
+            "under_25",
+            "exempt",
+            "last_contact",
+        ),
+        (
+            "profile",
+            "household_id",
+            "agreement_start",
+            "mode",
+            "unavailable",
+            "last_group_session",
+        ),
+    ),
+    "slots": Table("slots.csv", Slot, ("specialist_id", "start", "end"), ("mode",)),
+    "absences": Table(
+        "absences.csv",
+        Absence,
+        ("specialist_id", "first_day", "last_day"),
+        ("reason",),
+        mandatory_file=False,
+    ),
+    "appointments": Table(
+        "appointments.csv",
+        Appointment,
+        (
+            "appointment_id",
+            "customer_id",
+            "specialist_id",
+            "start",
+            "end",
+            "kind",
+            "mode",
+            "status",
+            "booked_on",
+        ),
+        ("cancelled_on", "qualified_exception", "reassigned_from", "backfill_for"),
+        mandatory_file=False,
+    ),
+}
+
+_TRUE = {"true", "1", "ja", "yes", "wahr", "j", "y"}
+_FALSE = {"false", "0", "nein", "no", "falsch", "n"}
+
+
+def _bool(text: str) -> bool:
+    low = text.lower()
+    if low in _TRUE:
+        return True
+    if low in _FALSE:
+        return False
+    raise ValueError(f"{text!r} is not a boolean (true/false, 1/0, ja/nein)")
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a date YYYY-MM-DD") from None
+
+
+def _datetime(text: str) -> dt.datetime:
+    try:
+        value = dt.datetime.fromisoformat(text.replace(" ", "T"))
+    except ValueError:
+        raise ValueError(f"{text!r} is not a time YYYY-MM-DDTHH:MM") from None
+    if value.tzinfo is not None:
+        raise ValueError(f"{text!r}: give local office time without a time zone")
+    return value
+
+
+def _float(text: str) -> float:
+    try:
+        return float(text.replace(",", "."))
+    except ValueError:
+        raise ValueError(f"{text!r} is not a number") from None
+
+
+_PARSERS: dict[str, Callable[[str], Any]] = {
+    "fte": _float,
+    "video": _bool,
+    "unemployed": _bool,
+    "under_25": _bool,
+    "qualified_exception": _bool,
+    "last_contact": _date,
+    "agreement_start": _date,
+    "last_group_session": _date,
+    "first_day": _date,
+    "last_day": _date,
+    "booked_on": _date,
+    "cancelled_on": _date,
+    "start": _datetime,
+    "end": _datetime,
+    "unavailable": parse_unavailable,
+}
+
+
+def _format(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%dT%H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return ";".join(str(v) for v in value)
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def _sniff(text: str) -> str:
+    header = text.split("\n", 1)[0]
+    return ";" if header.count(";") > header.count(",") else ","
+
+
+def _read_rows(path: Path, table: Table) -> list[tuple[int, dict[str, str]]]:
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise InputError(table.file, f"not UTF-8 text ({e.reason} at byte {e.start})") from None
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff(text))
+    rows = list(reader)
+    if not rows:
+        raise InputError(table.file, "empty file: a header row is required", row=1)
+    header = [h.strip() for h in rows[0]]
+    for col in table.required:
+        if col not in header:
+            raise InputError(table.file, "missing column", row=1, column=col)
+    out = []
+    for number, cells in enumerate(rows[1:], start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) > len(header):
+            raise InputError(table.file, f"{len(cells)} cells but {len(header)} columns", number)
+        values = {h: c.strip() for h, c in zip(header, cells, strict=False) if h}
+        out.append((number, values))
+    return out
+
+
+def _parse_row(table: Table, number: int, values: dict[str, str]) -> BaseModel:
+    data: dict[str, Any] = {}
+    for col in table.columns:
+        text = values.get(col, "")
+        if text == "":
+            continue
+        parser = _PARSERS.get(col, str)
+        try:
+            data[col] = parser(text)
+        except ValueError as e:
+            raise InputError(table.file, str(e), number, col) from None
+    try:
+        return table.model.model_validate(data)
+    except ValidationError as e:
+        err = e.errors()[0]
+        col = str(err["loc"][0]) if err["loc"] else None
+        msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "missing":
+            msg = "value required"
+        elif col in data or col is None:
+            shown = values.get(col, "") if col else ""
+            msg = f"{msg} (got {shown!r})" if shown else msg
+        raise InputError(table.file, msg, number, col) from None
+
+
+@dataclass
+class Loaded:
+    """A scenario read from a folder, with its policy and the warnings found on the way."""
+
+    scenario: Scenario
+    policy: Policy
+    folder: Path
+    warnings: list[str] = field(default_factory=list)
+    rows: dict[str, list[int]] = field(default_factory=dict)
+
+
+def _read_meta(folder: Path) -> ScenarioMeta:
+    path = folder / "scenario.toml"
+    if not path.is_file():
+        raise InputError("scenario.toml", f"not found in {folder}")
+    try:
+        with open(path, "rb") as f:
+            data = tomllib.load(f)
+    except tomllib.TOMLDecodeError as e:
+        raise InputError("scenario.toml", str(e)) from None
+    try:
+        return ScenarioMeta.model_validate(data)
+    except ValidationError as e:
+        err = e.errors()[0]
+        key = str(err["loc"][0]) if err["loc"] else None
+        raise InputError("scenario.toml", err["msg"], column=key) from None
+
+
+def read_scenario(folder: str | Path) -> Loaded:
+    """Read a scenario folder; raise :class:`InputError` on the first bad input."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise InputError(str(folder), "no such folder")
+    meta = _read_meta(folder)
+    try:
+        policy = load_policy(meta.policy, base=folder)
+    except FileNotFoundError as e:
+        raise InputError("scenario.toml", str(e), column="policy") from None
+    except ValidationError as e:
+        raise InputError(meta.policy, f"invalid policy file: {e.errors()[0]['msg']}") from None
+    parsed: dict[str, list[BaseModel]] = {}
+    rows: dict[str, list[int]] = {}
+    for key, table in FILES.items():
+        path = folder / table.file
+        if not path.is_file():
+            if table.mandatory_file:
+                raise InputError(table.file, f"not found in {folder}")
+            parsed[key], rows[key] = [], []
+            continue
+        raw = _read_rows(path, table)
+        parsed[key] = [_parse_row(table, n, v) for n, v in raw]
+        rows[key] = [n for n, _ in raw]
+    _check_references(parsed, rows, policy)
+    scenario = Scenario(meta=meta, **{k: tuple(v) for k, v in parsed.items()})
+    loaded = Loaded(scenario, policy, folder, rows=rows)
+    loaded.warnings = _warnings(scenario, rows)
+    return loaded
+
+
+def _check_unique(key: str, column: str, parsed, rows) -> set[str]:
+    seen: dict[str, int] = {}
+    for obj, number in zip(parsed[key], rows[key], strict=True):
+        value = getattr(obj, column)
+        if value in seen:
+            raise InputError(
+                FILES[key].file, f"duplicate id {value!r} (first in row {seen[value]})", number, column
+            )
+        seen[value] = number
+    return set(seen)
+
+
+def _check_references(parsed, rows, policy: Policy) -> None:
+    specialists = _check_unique("specialists", "specialist_id", parsed, rows)
+    customers = _check_unique("customers", "customer_id", parsed, rows)
+    _check_unique("appointments", "appointment_id", parsed, rows)
+    refs = {
+        "specialists": ("substitute_id",),
+        "customers": ("specialist_id",),
+        "slots": ("specialist_id",),
+        "absences": ("specialist_id",),
+        "appointments": ("specialist_id", "reassigned_from"),
+    }
+    for key, columns in refs.items():
+        for obj, number in zip(parsed[key], rows[key], strict=True):
+            for col in columns:
+                value = getattr(obj, col)
+                if value is not None and value not in specialists:
+                    raise InputError(FILES[key].file, f"unknown specialist {value!r}", number, col)
+    for obj, number in zip(parsed["appointments"], rows["appointments"], strict=True):
+        if obj.customer_id not in customers:
+            raise InputError(
+                "appointments.csv", f"unknown customer {obj.customer_id!r}", number, "customer_id"
+            )
+    known = set(policy.categories)
+    for obj, number in zip(parsed["customers"], rows["customers"], strict=True):
+        if obj.category not in known:
+            raise InputError(
+                "customers.csv",
+                f"unknown category {obj.category!r} for policy {policy.name} "
+                f"(known: {', '.join(sorted(known))})",
+                number,
+                "category",
+            )
+    _check_slot_overlaps(parsed["slots"], rows["slots"])
+
+
+def _check_slot_overlaps(slots: list[Slot], rows: list[int]) -> None:
+    by_specialist: dict[str, list[tuple[Slot, int]]] = {}
+    for s, n in zip(slots, rows, strict=True):
+        by_specialist.setdefault(s.specialist_id, []).append((s, n))
+    for items in by_specialist.values():
+        items.sort(key=lambda x: x[0].start)
+        for (a, na), (b, nb) in zip(items, items[1:], strict=False):
+            if b.start < a.end:
+                raise InputError(
+                    "slots.csv",
+                    f"slot overlaps the slot in row {na} of specialist {a.specialist_id}",
+                    nb,
+                    "start",
+                )
+
+
+def _warnings(scenario: Scenario, rows: dict[str, list[int]]) -> list[str]:
+    out: list[str] = []
+    if not scenario.slots:
+        return out
+    absences: dict[str, list] = {}
+    for a in scenario.absences:
+        absences.setdefault(a.specialist_id, []).append(a)
+    for s, n in zip(scenario.slots, rows["slots"], strict=True):
+        if any(a.covers(s.day) for a in absences.get(s.specialist_id, ())):
+            out.append(
+                f"slots.csv, row {n}: free slot on {s.day} lies in an absence of "
+                f"{s.specialist_id}; the absence wins, the slot is not used"
+            )
+    slot_days = {(s.specialist_id, s.day) for s in scenario.slots}
+    span = (min(s.day for s in scenario.slots), max(s.day for s in scenario.slots))
+    orphans = [
+        (a, n)
+        for a, n in zip(scenario.appointments, rows["appointments"], strict=True)
+        if a.status.value == "held"
+        and span[0] <= a.day <= span[1]
+        and (a.specialist_id, a.day) not in slot_days
+    ]
+    for a, n in orphans[:5]:
+        out.append(
+            f"appointments.csv, row {n}: held appointment on {a.day} on a day without a "
+            f"slot of {a.specialist_id}; kept as history"
+        )
+    if len(orphans) > 5:
+        out.append(f"appointments.csv: {len(orphans) - 5} more held appointments without slot")
+    return out
+
+
+def _table_text(table: Table, objects: Iterable[BaseModel]) -> str:
+    buf = io.StringIO(newline="")
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(table.columns)
+    for obj in objects:
+        writer.writerow([_format(getattr(obj, col)) for col in table.columns])
+    return buf.getvalue()
+
+
+def _meta_text(meta: ScenarioMeta) -> str:
+    return (
+        f'name = "{meta.name}"\n'
+        f"today = {meta.today.isoformat()}\n"
+        f'policy = "{meta.policy}"\n'
+        f'region = "{meta.region}"\n'
+    )
+
+
+def write_scenario(
+    scenario: Scenario, folder: str | Path, extra: dict[str, str] | None = None
+) -> Path:
+    """Write the scenario (and ``extra`` files, name -> text) as a folder, all or nothing.
+
+    An existing folder is replaced only after every file has been written.
+    """
+    folder = Path(folder)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    try:
+        (tmp / "scenario.toml").write_text(_meta_text(scenario.meta), encoding="utf-8")
+        for key, table in FILES.items():
+            text = _table_text(table, getattr(scenario, key))
+            (tmp / table.file).write_text(text, encoding="utf-8")
+        for name, text in (extra or {}).items():
+            (tmp / name).write_text(text, encoding="utf-8")
+        if folder.exists():
+            old = folder.with_name(f".{folder.name}.old")
+            shutil.rmtree(old, ignore_errors=True)
+            os.replace(folder, old)
+            os.replace(tmp, folder)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(tmp, folder)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return folder

@@ -1,0 +1,382 @@
+"""Rule sets (policy files in ``models/``) and the due date of each customer's next contact.
+
+RULES.md, "Rule set heilbronn-2025" and "Rule set ba-2010". Every rule, default and
+weight is read from the policy file; nothing here is a number of the rules.
+"""
+
+from __future__ import annotations
+
+import calendar as _cal
+import datetime as dt
+import math
+import tomllib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from kontaktplan.domain import Appointment, Customer, Kind, Mode, Scenario, Status
+
+__all__ = [
+    "CategoryReview",
+    "Due",
+    "Policy",
+    "add_months",
+    "category_review",
+    "due_dates",
+    "load_policy",
+    "models_dir",
+    "qualified_contacts",
+]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Density(_Section):
+    """Contact density: an interval per category, or a count per agreement period."""
+
+    rule: Literal["interval", "count_per_period"]
+    interval_months: dict[str, int] = Field(default_factory=dict)
+    period_months: int = Field(default=6, gt=0)
+    contacts_per_period: dict[str, int] = Field(default_factory=dict)
+    under_25_interval_days: int | None = Field(default=None, gt=0)
+
+    @model_validator(mode="after")
+    def _complete(self) -> Density:
+        if self.rule == "interval" and not self.interval_months:
+            raise ValueError("rule 'interval' needs [density.interval_months]")
+        if self.rule == "count_per_period" and not self.contacts_per_period:
+            raise ValueError("rule 'count_per_period' needs [density.contacts_per_period]")
+        for table in (self.interval_months, self.contacts_per_period):
+            for code, n in table.items():
+                if n <= 0:
+                    raise ValueError(f"density for {code} must be positive")
+        return self
+
+    @property
+    def categories(self) -> tuple[str, ...]:
+        table = self.interval_months if self.rule == "interval" else self.contacts_per_period
+        return tuple(table)
+
+
+class CategoryReviewRules(_Section):
+    """Category consistency (RULES.md): which stored categories contradict the customer's data."""
+
+    enabled: bool = False
+    profiles: dict[str, str] = Field(default_factory=dict)
+    unemployed_under_25: str | None = None
+    under_25_not_unemployed: str | None = None
+    unemployed_adult: list[str] = Field(default_factory=list)
+    not_unemployed_adult: list[str] = Field(default_factory=list)
+
+
+class QualifiedContact(_Section):
+    modes: list[Mode]
+    phone_with_exception: bool = True
+    group_session_every_months: int = Field(gt=0)
+    default_mode: Mode = Mode.in_person
+
+
+class Durations(_Section):
+    first_interview_minutes: int = Field(gt=0)
+    follow_up_minutes: int = Field(gt=0)
+    phone_consultation_minutes: int = Field(gt=0)
+
+
+class Booking(_Section):
+    lead_days: int = Field(ge=0)
+    weekly_volume_per_fte: int = Field(ge=0)
+    daily_cap: int = Field(gt=0)
+    full_time_regular_days: int = Field(gt=0, le=7)
+    min_days_between_contacts: int = Field(ge=0)
+
+
+class Disruption(_Section):
+    backfill_notice_days: int = Field(ge=0)
+    backfill_min_lead_days: int = Field(ge=0)
+    standby_list_length: int = Field(gt=0)
+
+
+class Weights(_Section):
+    """Objective weights; RULES.md "Who fills the weekly volume", in order of weight."""
+
+    missed_deadline: int = Field(ge=0)
+    overdue_day: int = Field(ge=0)
+    target_shortfall: int = Field(ge=0)
+    first_interview: int = Field(ge=0)
+    under_25: int = Field(ge=0)
+    unemployed: int = Field(ge=0)
+    elapsed_share: int = Field(ge=0)
+    over_daily_target: int = Field(ge=0)
+    preference: int = Field(ge=0)
+    moved_booking: int = Field(ge=0)
+
+
+class Policy(_Section):
+    """A rule set: contact density, booking rules, disruption rules, objective weights."""
+
+    name: str
+    description: str = ""
+    density: Density
+    category_review: CategoryReviewRules = CategoryReviewRules()
+    qualified_contact: QualifiedContact
+    durations: Durations
+    booking: Booking
+    disruption: Disruption
+    weights: Weights
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> Policy:
+        """Read and validate a policy TOML file."""
+        with open(path, "rb") as f:
+            return cls.model_validate(tomllib.load(f))
+
+    @property
+    def categories(self) -> tuple[str, ...]:
+        """The category (or profile) codes a customer may carry under this policy."""
+        return self.density.categories
+
+    def duration(self, kind: Kind) -> int:
+        """Minutes an appointment of this kind needs (incl. follow-up work)."""
+        d = self.durations
+        return {
+            Kind.first_interview: d.first_interview_minutes,
+            Kind.follow_up: d.follow_up_minutes,
+            Kind.group_session: d.follow_up_minutes,
+            Kind.phone_consultation: d.phone_consultation_minutes,
+        }[kind]
+
+    def is_qualified(self, appointment: Appointment) -> bool:
+        """Qualified contact by mode (group-session limit is applied over a history)."""
+        if appointment.mode in self.qualified_contact.modes:
+            return True
+        return (
+            appointment.mode is Mode.phone
+            and self.qualified_contact.phone_with_exception
+            and appointment.qualified_exception
+        )
+
+    def interval_days(self, customer: Customer) -> int:
+        """The nominal gap in days between two contacts (for 'share of interval elapsed')."""
+        d = self.density
+        if d.rule == "interval":
+            months = min(d.interval_months[c] for c in self.effective_categories(customer))
+            return round(months * 30.44)
+        if customer.under_25 and d.under_25_interval_days:
+            return d.under_25_interval_days
+        return round(d.period_months * 30.44 / d.contacts_per_period[customer.category])
+
+    def effective_categories(self, customer: Customer) -> tuple[str, ...]:
+        """Stored category, plus the expected one where they contradict (stricter wins)."""
+        expected = expected_category(self, customer)
+        if expected is None or expected == customer.category:
+            return (customer.category,)
+        return (customer.category, expected)
+
+    def next_due(self, customer: Customer, contacts: Sequence[dt.date], today: dt.date) -> dt.date:
+        """Deadline of the next qualified contact, given the dates of the qualified contacts.
+
+        No contact at all: a first interview is due at once (``today``).
+        """
+        if not contacts:
+            return today
+        last = max(contacts)
+        d = self.density
+        if d.rule == "interval":
+            months = min(d.interval_months[c] for c in self.effective_categories(customer))
+            return add_months(last, months)
+        if customer.under_25 and d.under_25_interval_days:
+            return last + dt.timedelta(days=d.under_25_interval_days)
+        return _count_per_period_due(
+            d.contacts_per_period[customer.category],
+            d.period_months,
+            customer.agreement_start,
+            sorted(contacts),
+            today,
+        )
+
+
+def _count_per_period_due(
+    n: int, months: int, agreement_start: dt.date | None, contacts: list[dt.date], today: dt.date
+) -> dt.date:
+    """ba-2010: due by E - (r - 1) * (period / N) in the period that still counts.
+
+    The period is the agreement period containing the day after the last contact
+    (or, once that period has ended before ``today``, the one containing ``today``);
+    without an agreement start, the period starts at the last contact, which is not
+    counted in it.
+    """
+    last = contacts[-1]
+    if agreement_start is None:
+        start, counted = last, 0
+    else:
+        ref = max(last + dt.timedelta(days=1), agreement_start)
+        start = _period_start(agreement_start, months, ref)
+        if add_months(start, months) <= today:
+            start = _period_start(agreement_start, months, today)
+        counted = sum(1 for c in contacts if start <= c < add_months(start, months))
+    end = add_months(start, months)
+    missing = n - counted
+    if missing <= 0:
+        start, end, missing = end, add_months(end, months), n
+    length = (end - start).days
+    return end - dt.timedelta(days=math.ceil((missing - 1) * length / n))
+
+
+def _period_start(agreement_start: dt.date, months: int, day: dt.date) -> dt.date:
+    k = max(0, ((day.year - agreement_start.year) * 12 + day.month - agreement_start.month) // months)
+    start = add_months(agreement_start, k * months)
+    while start > day and k > 0:
+        k -= 1
+        start = add_months(agreement_start, k * months)
+    while add_months(agreement_start, (k + 1) * months) <= day:
+        k += 1
+        start = add_months(agreement_start, k * months)
+    return start
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """Calendar months later; the day is clamped to the month's end (31 Jan + 1 = 28/29 Feb)."""
+    total = day.year * 12 + day.month - 1 + months
+    year, month = divmod(total, 12)
+    month += 1
+    return dt.date(year, month, min(day.day, _cal.monthrange(year, month)[1]))
+
+
+def expected_category(policy: Policy, customer: Customer) -> str | None:
+    """The category the customer's data implies, or None where any stored one is fine."""
+    rules = policy.category_review
+    if not rules.enabled or customer.exempt is not None:
+        return None
+    if customer.profile and customer.profile in rules.profiles:
+        return rules.profiles[customer.profile]
+    if customer.under_25 and customer.unemployed:
+        return rules.unemployed_under_25
+    if customer.under_25:
+        return rules.under_25_not_unemployed
+    allowed = rules.unemployed_adult if customer.unemployed else rules.not_unemployed_adult
+    if not allowed or customer.category in allowed:
+        return None
+    return allowed[0]
+
+
+@dataclass(frozen=True)
+class CategoryReview:
+    """A customer whose stored category contradicts the rules (Kategorie-Prüfung)."""
+
+    customer_id: str
+    specialist_id: str
+    stored: str
+    expected: str
+    reason: str
+
+
+def category_review(scenario: Scenario, policy: Policy) -> list[CategoryReview]:
+    """Every customer whose stored category contradicts RULES.md's category consistency."""
+    out = []
+    for c in scenario.customers:
+        expected = expected_category(policy, c)
+        if expected is None or expected == c.category:
+            continue
+        out.append(
+            CategoryReview(c.customer_id, c.specialist_id, c.category, expected, _why(c, policy))
+        )
+    return out
+
+
+def _why(c: Customer, policy: Policy) -> str:
+    if c.profile and c.profile in policy.category_review.profiles:
+        return f"profile {c.profile} always belongs in {policy.category_review.profiles[c.profile]}"
+    age = "under 25" if c.under_25 else "25 or older"
+    status = "unemployed" if c.unemployed else "not unemployed"
+    return f"{status}, {age}"
+
+
+def qualified_contacts(
+    customer: Customer, appointments: Iterable[Appointment], policy: Policy
+) -> list[dt.date]:
+    """Dates of the customer's qualified contacts: ``last_contact`` plus held qualified ones.
+
+    A group session counts at most once per ``group_session_every_months``.
+    """
+    days = {customer.last_contact} if customer.last_contact else set()
+    last_group = customer.last_group_session
+    every = policy.qualified_contact.group_session_every_months
+    for a in sorted(appointments, key=lambda a: a.start):
+        if a.status is not Status.held or not policy.is_qualified(a):
+            continue
+        if a.kind is Kind.group_session:
+            if last_group is not None and a.day < add_months(last_group, every):
+                continue
+            last_group = a.day
+        days.add(a.day)
+    return sorted(days)
+
+
+@dataclass(frozen=True)
+class Due:
+    """When a customer's next qualified contact is due, and why."""
+
+    customer_id: str
+    specialist_id: str
+    due: dt.date
+    first_interview: bool
+    last_contact: dt.date | None
+    interval_days: int
+    planned: dt.date | None  # an already planned future appointment, if any
+
+    def elapsed_share(self, day: dt.date) -> float:
+        """Share of the interval elapsed since the last contact on ``day`` (1.0 = due)."""
+        if self.last_contact is None:
+            return 1.0
+        return (day - self.last_contact).days / max(1, self.interval_days)
+
+
+def due_dates(scenario: Scenario, policy: Policy) -> dict[str, Due]:
+    """The due date of every non-exempt customer's next qualified contact."""
+    out: dict[str, Due] = {}
+    today = scenario.today
+    for c in scenario.customers:
+        if c.exempt is not None:
+            continue
+        history = scenario.appointments_by_customer.get(c.customer_id, ())
+        contacts = qualified_contacts(c, history, policy)
+        planned = [a.day for a in history if a.status is Status.planned and a.day >= today]
+        out[c.customer_id] = Due(
+            customer_id=c.customer_id,
+            specialist_id=c.specialist_id,
+            due=policy.next_due(c, contacts, today),
+            first_interview=not contacts,
+            last_contact=contacts[-1] if contacts else None,
+            interval_days=policy.interval_days(c),
+            planned=min(planned) if planned else None,
+        )
+    return out
+
+
+def models_dir() -> Path:
+    """The folder of bundled policy files (``models/`` at the repository top)."""
+    here = Path(__file__).resolve()
+    for parent in here.parents:
+        if (parent / "models" / "heilbronn-2025.toml").is_file():
+            return parent / "models"
+    return here.parent / "models"
+
+
+def load_policy(name_or_path: str, base: Path | None = None) -> Policy:
+    """A policy by name (a file in ``models/``) or path (absolute, or relative to ``base``)."""
+    candidates = []
+    p = Path(name_or_path)
+    if p.suffix == ".toml":
+        candidates += [p] if p.is_absolute() else [(base or Path.cwd()) / p, p]
+    candidates.append(models_dir() / f"{name_or_path}.toml")
+    for c in candidates:
+        if c.is_file():
+            return Policy.from_file(c)
+    raise FileNotFoundError(
+        f"policy {name_or_path!r} not found (looked in {', '.join(str(c) for c in candidates)})"
+    )
