@@ -107,6 +107,7 @@ class Weights(_Section):
     missed_deadline: int = Field(ge=0)
     overdue_day: int = Field(ge=0)
     target_shortfall: int = Field(ge=0)
+    over_target: int = Field(ge=0)
     first_interview: int = Field(ge=0)
     under_25: int = Field(ge=0)
     unemployed: int = Field(ge=0)
