@@ -1,0 +1,108 @@
+"""Why a deadline was missed or a weekly target not reached, in words a planner reads.
+
+RULES.md: a deadline that cannot be met, or a target that cannot be reached, is not an
+infeasible model; it is reported per customer or specialist with the reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from kontaktplan.candidates import Candidate, SubProblem
+from kontaktplan.domain import Appointment, Scenario
+from kontaktplan.policy import Policy, due_dates
+
+__all__ = ["deadline_report", "shortfall_reason"]
+
+
+def _why_not_booked(sub: SubProblem, cand: Candidate | None, cid: str, due: dt.date) -> str:
+    hz = sub.horizon
+    if cand is None:
+        reason = sub.not_candidates.get(cid, "not bookable")
+        if reason == "no eligible day in the horizon":
+            return _why_no_day(sub, due, hz.last_day)
+        return reason
+    if due < hz.first_day:
+        return (
+            f"overdue since {due}, before the first plannable day {hz.first_day}; "
+            "all free slots in the horizon went to other customers"
+        )
+    if not any(d <= due for d in cand.days):
+        return _why_no_day(sub, due, due)
+    return (
+        f"capacity: the {sum(1 for d in cand.days if d <= due)} eligible days up to {due} "
+        "were filled with more urgent customers (daily cap, weekly target)"
+    )
+
+
+def _why_no_day(sub: SubProblem, due: dt.date, until: dt.date) -> str:
+    hz = sub.horizon
+    if until < hz.first_day:
+        return f"deadline {due} lies before the first plannable day {hz.first_day} (lead time)"
+    days = [ds for ds in sub.days if ds.day <= until]
+    if not days:
+        return (
+            f"specialist {sub.specialist_id} has no available day from {hz.first_day} to {until} "
+            "(absence, holidays, part-time days)"
+        )
+    if not any(ds.slots for ds in days):
+        return f"no free slot of {sub.specialist_id} from {hz.first_day} to {until}"
+    if not any(ds.capacity for ds in days):
+        return f"every day of {sub.specialist_id} up to {until} is at the daily cap"
+    return (
+        "no free slot fits the customer before the deadline "
+        "(length, mode, the customer's unavailable days, or the minimum gap since the last contact)"
+    )
+
+
+def deadline_report(
+    scenario: Scenario, policy: Policy, subs: list[SubProblem], bookings: list[Appointment]
+) -> list[dict[str, Any]]:
+    """Each customer whose deadline falls in the horizon (or earlier): met, late or missed."""
+    if not subs:
+        return []
+    last = subs[0].horizon.last_day
+    first_booking: dict[str, dt.date] = {}
+    for a in sorted(bookings, key=lambda a: a.start):
+        first_booking.setdefault(a.customer_id, a.day)
+    by_specialist = {s.specialist_id: s for s in subs}
+    cands = {c.customer_id: c for s in subs for c in s.candidates}
+    out = []
+    for cid, due in sorted(due_dates(scenario, policy).items(), key=lambda kv: kv[1].due):
+        if due.due > last:
+            continue
+        sub = by_specialist[due.specialist_id]
+        row: dict[str, Any] = {
+            "customer_id": cid,
+            "specialist_id": due.specialist_id,
+            "due": due.due.isoformat(),
+            "first_interview": due.first_interview,
+        }
+        booked = due.planned or first_booking.get(cid)
+        if booked is not None:
+            row["booked"] = booked.isoformat()
+            row["result"] = "met" if booked <= due.due else "late"
+            if booked > due.due:
+                row["reason"] = (
+                    f"overdue since {due.due}"
+                    if due.due < sub.horizon.first_day
+                    else _why_not_booked(sub, cands.get(cid), cid, due.due)
+                )
+        else:
+            row["result"] = "missed"
+            row["reason"] = _why_not_booked(sub, cands.get(cid), cid, due.due)
+        out.append(row)
+    return out
+
+
+def shortfall_reason(sub: SubProblem, week: int, booked: int) -> str:
+    """Why a specialist's week stays below its target."""
+    days = [ds for ds in sub.days if ds.week == week]
+    capacity = sum(ds.existing + ds.capacity for ds in days)
+    bookable = sum(1 for c in sub.candidates if any(sub.day(d).week == week for d in c.days))
+    if not days:
+        return "no available day this week (absence, holidays)"
+    if capacity <= booked:
+        return f"only {capacity} bookable slots this week (free slots, daily cap)"
+    return f"only {bookable} customers could be booked this week (eligible, not yet booked)"

@@ -1,0 +1,242 @@
+"""The CP-SAT model of one specialist's weekly plan, at day level.
+
+``y[c, d] = 1`` books customer ``c`` on day ``d`` (only eligible pairs get a variable);
+the concrete slot is chosen afterwards by :mod:`kontaktplan.matching`. The model is
+always feasible: a deadline that cannot be met is a penalty, never an infeasibility.
+The objective is exactly :func:`kontaktplan.objective.evaluate` (see its docstring).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from kontaktplan.candidates import Candidate, Requirement, SubProblem
+
+__all__ = ["SolveResult", "solve_subproblem"]
+
+_STATUS = {
+    cp_model.OPTIMAL: "OPTIMAL",
+    cp_model.FEASIBLE: "FEASIBLE",
+    cp_model.INFEASIBLE: "INFEASIBLE",
+    cp_model.MODEL_INVALID: "MODEL_INVALID",
+    cp_model.UNKNOWN: "UNKNOWN",
+}
+
+
+@dataclass
+class SolveResult:
+    """What one subproblem's solve returns (plain data, picklable)."""
+
+    specialist_id: str
+    bookings: list[tuple[str, dt.date]]
+    status: str
+    objective: int
+    bound: int
+    seconds: float
+    variables: int
+    extra: dict[str, float] = field(default_factory=dict)
+
+
+class Variables:
+    """``y[c, d]`` for eligible pairs; per-week and per-day auxiliaries."""
+
+    def __init__(self, m: cp_model.CpModel, sub: SubProblem) -> None:
+        self.y: dict[tuple[str, dt.date], cp_model.IntVar] = {}
+        self.by_customer: dict[str, list[tuple[dt.date, cp_model.IntVar]]] = {}
+        self.by_day: dict[dt.date, list[tuple[Candidate, cp_model.IntVar]]] = {}
+        for cand in sub.candidates:
+            cid = cand.customer_id
+            for d in cand.days:
+                var = m.new_bool_var(f"y[{cid},{d}]")
+                self.y[cid, d] = var
+                self.by_customer.setdefault(cid, []).append((d, var))
+                self.by_day.setdefault(d, []).append((cand, var))
+
+    def load(self, day: dt.date) -> cp_model.LinearExpr:
+        return cp_model.LinearExpr.sum([v for _, v in self.by_day.get(day, [])])
+
+
+class Constraints:
+    """The hard rules of RULES.md, "Booking rules", one method per rule family."""
+
+    def __init__(self, m: cp_model.CpModel, sub: SubProblem, v: Variables) -> None:
+        self.m, self.sub, self.v = m, sub, v
+
+    def add_all(self) -> None:
+        self._one_contact_unless_chained()
+        self._min_days_between_contacts()
+        self._daily_cap()
+        self._slot_fit()
+
+    def _one_contact_unless_chained(self) -> None:
+        """A customer gets one appointment; more only where the density rule chains deadlines."""
+        horizon_days = (self.sub.horizon.last_day - self.sub.horizon.first_day).days + 1
+        for cand in self.sub.candidates:
+            cap = cand.max_contacts(horizon_days)
+            vars_ = [v for _, v in self.v.by_customer[cand.customer_id]]
+            if len(vars_) > cap:
+                self.m.add(sum(vars_) <= cap)
+
+    def _min_days_between_contacts(self) -> None:
+        """No two contacts of one customer closer than ``min_days_between_contacts``."""
+        gap = self.sub.min_gap
+        for items in self.v.by_customer.values():
+            for i, (d, var) in enumerate(items):
+                window = [var] + [w for e, w in items[i + 1 :] if (e - d).days < gap]
+                if len(window) > 1:
+                    self.m.add_at_most_one(window)
+
+    def _daily_cap(self) -> None:
+        """At most ``daily_cap`` appointments a day, and no more than the free slots."""
+        for ds in self.sub.days:
+            vars_ = self.v.by_day.get(ds.day, [])
+            if len(vars_) > ds.capacity:
+                self.m.add(self.v.load(ds.day) <= ds.capacity)
+
+    def _slot_fit(self) -> None:
+        """The customers booked on a day can be placed into distinct fitting free slots.
+
+        Hall's condition for each customer requirement ``f`` present that day: the
+        customers whose needs are at least as strict as ``f`` do not outnumber the slots
+        that fit ``f``. Unions of incomparable needs are left to the matching, which is
+        re-checked after the solve.
+        """
+        for ds in self.sub.days:
+            vars_ = self.v.by_day.get(ds.day, [])
+            if not vars_:
+                continue
+            reqs = {cand.requirement(ds.day) for cand, _ in vars_}
+            for f in reqs:
+                fitting = sum(1 for s in ds.slots if f.fits(s))
+                stricter = [v for cand, v in vars_ if _at_least(cand.requirement(ds.day), f)]
+                if len(stricter) > fitting:
+                    self.m.add(sum(stricter) <= fitting)
+
+
+def _at_least(a: Requirement, b: Requirement) -> bool:
+    """Every slot that fits ``a`` also fits ``b``."""
+    return (
+        a.minutes >= b.minutes
+        and a.in_person_only >= b.in_person_only
+        and a.not_am >= b.not_am
+        and a.not_pm >= b.not_pm
+    )
+
+
+class Objective:
+    """Minimise the terms of :func:`kontaktplan.objective.evaluate`:
+
+    ``W_miss·(missed + chained_missed) + W_od·Σ wait + W_short·Σ shortfall
+    + W_over·Σ over_target − Σ priority·y + W_spread·Σ over_daily_target``.
+    """
+
+    def __init__(self, m: cp_model.CpModel, sub: SubProblem, v: Variables) -> None:
+        self.m, self.sub, self.v, self.w = m, sub, v, sub.weights
+        self.terms: list[cp_model.LinearExprT] = []
+
+    def set(self) -> None:
+        self._missed_deadline()
+        self._overdue_wait()
+        self._weekly_volume()
+        self._priority()
+        self._even_spread()
+        self.m.minimize(sum(self.terms))
+
+    def _missed_deadline(self) -> None:
+        """(1) Every deadline that can be met is met; overdue customers are booked at all."""
+        for cand in self.sub.candidates:
+            items = self.v.by_customer[cand.customer_id]
+            if cand.deadline_in_horizon:
+                in_time = [v for d, v in items if cand.overdue or d <= cand.due.due]
+                miss = self.m.new_bool_var(f"miss[{cand.customer_id}]")
+                self.m.add(sum(in_time) + miss >= 1)
+                self.terms.append(self.w["missed_deadline"] * miss)
+            for d, nxt in cand.chained.items():
+                later = [v for e, v in items if d < e <= nxt]
+                miss = self.m.new_bool_var(f"chain_miss[{cand.customer_id},{d}]")
+                self.m.add(self.v.y[cand.customer_id, d] <= sum(later) + miss)
+                self.terms.append(self.w["missed_deadline"] * miss)
+
+    def _overdue_wait(self) -> None:
+        """(1) Overdue customers first: a cost per day they wait after their first eligible day."""
+        for cand in self.sub.candidates:
+            if cand.overdue:
+                first = cand.days[0]
+                for d, v in self.v.by_customer[cand.customer_id]:
+                    self.terms.append(self.w["overdue_day"] * (d - first).days * v)
+
+    def _weekly_volume(self) -> None:
+        """(2) Each week reaches the target; above it only where a deadline needs it."""
+        for i, week in enumerate(self.sub.weeks):
+            days = [ds.day for ds in self.sub.days if ds.week == i]
+            booked = week.existing + sum(self.v.load(d) for d in days)
+            top = week.existing + sum(ds.capacity for ds in self.sub.days if ds.week == i)
+            short = self.m.new_int_var(0, max(0, week.target), f"short[{i}]")
+            over = self.m.new_int_var(0, max(0, top), f"over[{i}]")
+            self.m.add(short >= week.target - booked)
+            self.m.add(over >= booked - week.target)
+            self.terms += [self.w["target_shortfall"] * short, self.w["over_target"] * over]
+
+    def _priority(self) -> None:
+        """(3) The volume goes to first interviews, U25, unemployed, the longest waiting."""
+        for cand in self.sub.candidates:
+            for _, v in self.v.by_customer[cand.customer_id]:
+                self.terms.append(-cand.priority * v)
+
+    def _even_spread(self) -> None:
+        """(4) No day above the even share ``ceil(target / available days)`` of its week."""
+        for ds in self.sub.days:
+            daily = self.sub.weeks[ds.week].daily_target
+            if not self.v.by_day.get(ds.day):
+                self.terms.append(self.w["over_daily_target"] * max(0, ds.existing - daily))
+                continue
+            if ds.existing + ds.capacity <= daily:
+                continue
+            over = self.m.new_int_var(0, ds.existing + ds.capacity, f"over_day[{ds.day}]")
+            self.m.add(over >= ds.existing + self.v.load(ds.day) - daily)
+            self.terms.append(self.w["over_daily_target"] * over)
+
+
+def solve_subproblem(
+    sub: SubProblem,
+    *,
+    time_limit: float = 10.0,
+    seed: int = 0,
+    workers: int = 1,
+    cuts: list[tuple[dt.date, list[str], int]] | None = None,
+    hint: list[tuple[str, dt.date]] | None = None,
+) -> SolveResult:
+    """Build and solve one specialist's model; ``cuts`` limit sets of customers on a day."""
+    started = time.perf_counter()
+    m = cp_model.CpModel()
+    v = Variables(m, sub)
+    Constraints(m, sub, v).add_all()
+    for day, customers, limit in cuts or []:
+        m.add(sum(v.y[c, day] for c in customers) <= limit)
+    Objective(m, sub, v).set()
+    if hint is not None:
+        chosen = set(hint)
+        for key, var in v.y.items():
+            m.add_hint(var, key in chosen)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = time_limit
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = seed
+    status = solver.solve(m)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        # by design the model is always feasible (every booking is optional)
+        raise RuntimeError(f"CP-SAT returned {_STATUS.get(status, status)} for {sub.specialist_id}")
+    bookings = sorted(key for key, var in v.y.items() if solver.boolean_value(var))
+    return SolveResult(
+        specialist_id=sub.specialist_id,
+        bookings=bookings,
+        status=_STATUS[status],
+        objective=round(solver.objective_value),
+        bound=round(solver.best_objective_bound),
+        seconds=time.perf_counter() - started,
+        variables=len(v.y),
+    )

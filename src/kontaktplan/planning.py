@@ -1,0 +1,262 @@
+"""``plan(scenario, policy, ...) -> Plan``: the weekly plan, CP-SAT or greedy.
+
+Decomposed per specialist (each books only their own customers): the small day-level
+models are solved in worker processes, one CP-SAT worker each, and merged. The booked
+days are then placed into concrete slots; a day whose placement fails gets a cut and its
+specialist is solved again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from kontaktplan.candidates import Horizon, SubProblem, build_subproblems, horizon
+from kontaktplan.domain import Appointment, Scenario, Slot, Status
+from kontaktplan.explain import deadline_report, shortfall_reason
+from kontaktplan.greedy import solve_greedy
+from kontaktplan.matching import booking_mode, match_day
+from kontaktplan.model import SolveResult, solve_subproblem
+from kontaktplan.objective import evaluate
+from kontaktplan.policy import Policy
+
+__all__ = ["Plan", "plan"]
+
+SolverName = Literal["cpsat", "greedy"]
+Progress = Callable[[int, int, SolveResult], None]
+MAX_REPAIRS = 3
+
+
+@dataclass
+class Plan:
+    """The bookings of a weekly plan with its figures, status, objective and bound."""
+
+    scenario: Scenario
+    bookings: list[Appointment]
+    horizon: Horizon
+    solver: str
+    status: str
+    objective: int
+    bound: int | None
+    seconds: float
+    specialists: list[dict[str, Any]]
+    deadlines: list[dict[str, Any]]
+    terms: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def gap(self) -> float | None:
+        if self.bound is None:
+            return None
+        return abs(self.objective - self.bound) / max(1, abs(self.objective))
+
+    def planned_scenario(self) -> Scenario:
+        """The input scenario with the new bookings added (FORMAT.md, "What a plan writes")."""
+        return self.scenario.model_copy(
+            update={"appointments": (*self.scenario.appointments, *self.bookings)}
+        )
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for d in self.deadlines:
+            out[d["result"]] = out.get(d["result"], 0) + 1
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "solver": self.solver,
+            "status": self.status,
+            "objective": self.objective,
+            "bound": self.bound,
+            "gap": self.gap,
+            "seconds": round(self.seconds, 3),
+            "horizon": {
+                "first_day": self.horizon.first_day.isoformat(),
+                "last_day": self.horizon.last_day.isoformat(),
+                "weeks": self.horizon.weeks,
+            },
+            "bookings": len(self.bookings),
+            "objective_terms": self.terms,
+            "deadlines_summary": self.counts(),
+            "specialists": self.specialists,
+            "deadlines": self.deadlines,
+        }
+
+
+def _solve_all(
+    subs: list[SubProblem],
+    solver: SolverName,
+    time_limit: float,
+    seed: int,
+    workers: int,
+    progress: Progress | None,
+) -> tuple[list[SolveResult], dict[tuple[str, dt.date], Slot]]:
+    if solver == "greedy":
+        results, slots = [], {}
+        for i, sub in enumerate(subs):
+            result, chosen = solve_greedy(sub)
+            results.append(result)
+            slots.update({(cid, d): s for (cid, d), s in chosen.items()})
+            if progress:
+                progress(i + 1, len(subs), result)
+        return results, slots
+    results = []
+    kwargs = {"time_limit": time_limit, "seed": seed, "workers": 1}
+    if workers > 1 and len(subs) > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = [pool.submit(solve_subproblem, sub, **kwargs) for sub in subs]
+            for i, f in enumerate(futures):
+                results.append(f.result())
+                if progress:
+                    progress(i + 1, len(subs), results[-1])
+    else:
+        for i, sub in enumerate(subs):
+            results.append(solve_subproblem(sub, **kwargs))
+            if progress:
+                progress(i + 1, len(subs), results[-1])
+    slots: dict[tuple[str, dt.date], Slot] = {}
+    for i, (sub, result) in enumerate(zip(subs, results, strict=True)):
+        results[i] = _place(sub, result, slots, kwargs)
+    return results, slots
+
+
+def _place(
+    sub: SubProblem,
+    result: SolveResult,
+    slots: dict[tuple[str, dt.date], Slot],
+    kwargs: dict[str, Any],
+) -> SolveResult:
+    """Match each booked day into slots; on failure cut that set and re-solve (rare)."""
+    cuts: list[tuple[dt.date, list[str], int]] = []
+    by_id = {c.customer_id: c for c in sub.candidates}
+    for _ in range(MAX_REPAIRS + 1):
+        placed_all: dict[tuple[str, dt.date], Slot] = {}
+        failed = False
+        days: dict[dt.date, list[str]] = {}
+        for cid, d in result.bookings:
+            days.setdefault(d, []).append(cid)
+        for d, cids in days.items():
+            placed, unplaced = match_day(sub.day(d), [by_id[c] for c in cids])
+            placed_all.update({(cid, d): s for cid, s in placed.items()})
+            if unplaced:
+                failed = True
+                cuts.append((d, cids, len(placed)))
+        if not failed:
+            break
+        result = solve_subproblem(sub, cuts=cuts, **kwargs)
+    if failed:  # give up on the unplaceable few: drop them, the counts stay honest
+        result.bookings = sorted(placed_all)
+    slots.update(placed_all)
+    return result
+
+
+def _appointments(
+    scenario: Scenario, policy: Policy, subs: list[SubProblem], results: list[SolveResult], slots
+) -> list[Appointment]:
+    out = []
+    n = 0
+    prefix = f"P{scenario.today:%Y%m%d}-"
+    taken = {a.appointment_id for a in scenario.appointments}
+    for sub, result in zip(subs, results, strict=True):
+        by_id = {c.customer_id: c for c in sub.candidates}
+        for cid, d in sorted(result.bookings, key=lambda k: slots[k].start):
+            cand, slot = by_id[cid], slots[cid, d]
+            n += 1
+            while f"{prefix}{n:05d}" in taken:
+                n += 1
+            out.append(
+                Appointment(
+                    appointment_id=f"{prefix}{n:05d}",
+                    customer_id=cid,
+                    specialist_id=sub.specialist_id,
+                    start=slot.start,
+                    end=slot.start + dt.timedelta(minutes=policy.duration(cand.kind)),
+                    kind=cand.kind,
+                    mode=booking_mode(cand, slot),
+                    status=Status.planned,
+                    booked_on=scenario.today,
+                )
+            )
+    return out
+
+
+def _specialist_figures(sub: SubProblem, result: SolveResult) -> dict[str, Any]:
+    count: dict[dt.date, int] = {}
+    for _, d in result.bookings:
+        count[d] = count.get(d, 0) + 1
+    weeks = []
+    for i, w in enumerate(sub.weeks):
+        days = {
+            ds.day.isoformat(): ds.existing + count.get(ds.day, 0)
+            for ds in sub.days
+            if ds.week == i
+        }
+        booked = w.existing + sum(count.get(ds.day, 0) for ds in sub.days if ds.week == i)
+        week = {
+            "monday": w.monday.isoformat(),
+            "target": w.target,
+            "booked": booked,
+            "existing": w.existing,
+            "per_day": days,
+            "spread": (max(days.values()) - min(days.values())) if days else 0,
+        }
+        if booked < w.target:
+            week["shortfall_reason"] = shortfall_reason(sub, i, booked)
+        weeks.append(week)
+    return {
+        "specialist_id": sub.specialist_id,
+        "team": sub.team,
+        "status": result.status,
+        "objective": result.objective,
+        "bound": result.bound,
+        "seconds": round(result.seconds, 3),
+        "variables": result.variables,
+        "weeks": weeks,
+    }
+
+
+def plan(
+    scenario: Scenario,
+    policy: Policy,
+    *,
+    weeks: int = 1,
+    solver: SolverName = "cpsat",
+    time_limit: float = 10.0,
+    seed: int = 0,
+    workers: int | None = None,
+    progress: Progress | None = None,
+) -> Plan:
+    """Plan the first plannable week (and ``weeks - 1`` more) for every specialist.
+
+    ``time_limit`` is per specialist model; ``workers`` processes solve them side by side
+    (default: the machine's cores). Same input and seed give the same plan.
+    """
+    started = time.perf_counter()
+    hz = horizon(scenario, policy, weeks)
+    subs = build_subproblems(scenario, policy, hz)
+    workers = workers or os.cpu_count() or 1
+    results, slots = _solve_all(subs, solver, time_limit, seed, workers, progress)
+    bookings = _appointments(scenario, policy, subs, results, slots)
+    terms: dict[str, int] = {}
+    for sub, r in zip(subs, results, strict=True):
+        for k, v in evaluate(sub, r.bookings).items():
+            terms[k] = terms.get(k, 0) + v
+    statuses = {r.status for r in results}
+    status = "OPTIMAL" if statuses <= {"OPTIMAL"} else "/".join(sorted(statuses))
+    return Plan(
+        scenario=scenario,
+        bookings=bookings,
+        horizon=hz,
+        solver=solver,
+        status=status if results else "EMPTY",
+        objective=sum(r.objective for r in results),
+        bound=None if solver == "greedy" else sum(r.bound for r in results),
+        seconds=time.perf_counter() - started,
+        specialists=[_specialist_figures(s, r) for s, r in zip(subs, results, strict=True)],
+        deadlines=deadline_report(scenario, policy, subs, bookings),
+        terms=terms,
+    )
