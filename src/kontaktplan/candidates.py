@@ -40,6 +40,11 @@ class Horizon:
     def last_day(self) -> dt.date:
         return self.first_monday + dt.timedelta(days=7 * self.weeks - 1)
 
+    @property
+    def days(self) -> int:
+        """Calendar days in the horizon."""
+        return 7 * self.weeks
+
     def week_of(self, day: dt.date) -> int:
         return (day - self.first_monday).days // 7
 
@@ -101,12 +106,6 @@ class Candidate:
 
     def requirement(self, day: dt.date) -> Requirement:
         return self.requirement_by_weekday[day.weekday()]
-
-    def max_contacts(self, horizon_days: int) -> int:
-        """One contact, more only where the density rule chains deadlines inside the horizon."""
-        if not self.chained:
-            return 1
-        return 1 + math.ceil(horizon_days / max(1, self.due.interval_days))
 
 
 @dataclass

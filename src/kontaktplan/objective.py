@@ -12,7 +12,9 @@ With ``B`` the booked (customer, day) pairs of one specialist, ``W`` the policy 
                       plus one per booked day whose chained next deadline (inside the horizon)
                       has no later booking on or before it
     overdue_wait      W.overdue_day x sum over bookings of overdue customers of
-                      (day - the customer's first eligible day) in days
+                      (day - the customer's first eligible day) in days, and the whole
+                      horizon's length for an overdue customer left unbooked (so overdue
+                      customers come first among equal misses)
     target_shortfall  W.target_shortfall x sum over weeks of max(0, target - booked)
     over_target       W.over_target x sum over weeks of max(0, booked - target)
     priority          - sum over bookings of the customer's priority (first interview, U25,
@@ -54,6 +56,8 @@ def evaluate(sub: SubProblem, bookings: Iterable[tuple[str, dt.date]]) -> dict[s
         if cand.deadline_in_horizon:
             met = any(d <= cand.due.due for d in days) if not cand.overdue else bool(days)
             terms["missed_deadline"] += w["missed_deadline"] * (not met)
+            if cand.overdue and not met:
+                terms["overdue_wait"] += w["overdue_day"] * sub.horizon.days
         for d in days:
             nxt = cand.chained.get(d)
             if nxt is not None and not any(d < e <= nxt for e in days):

@@ -73,13 +73,13 @@ class Constraints:
         self._slot_fit()
 
     def _one_contact_unless_chained(self) -> None:
-        """A customer gets one appointment; more only where the density rule chains deadlines."""
-        horizon_days = (self.sub.horizon.last_day - self.sub.horizon.first_day).days + 1
+        """One appointment per customer; each further one only after a contact whose next
+        deadline falls inside the horizon (the density rule forces it)."""
         for cand in self.sub.candidates:
-            cap = cand.max_contacts(horizon_days)
-            vars_ = [v for _, v in self.v.by_customer[cand.customer_id]]
-            if len(vars_) > cap:
-                self.m.add(sum(vars_) <= cap)
+            items = self.v.by_customer[cand.customer_id]
+            justifying = [v for d, v in items if d in cand.chained]
+            if len(items) > 1:
+                self.m.add(sum(v for _, v in items) <= 1 + sum(justifying))
 
     def _min_days_between_contacts(self) -> None:
         """No two contacts of one customer closer than ``min_days_between_contacts``."""
@@ -154,7 +154,10 @@ class Objective:
                 in_time = [v for d, v in items if cand.overdue or d <= cand.due.due]
                 miss = self.m.new_bool_var(f"miss[{cand.customer_id}]")
                 self.m.add(sum(in_time) + miss >= 1)
-                self.terms.append(self.w["missed_deadline"] * miss)
+                weight = self.w["missed_deadline"]
+                if cand.overdue:
+                    weight += self.w["overdue_day"] * self.sub.horizon.days
+                self.terms.append(weight * miss)
             for d, nxt in cand.chained.items():
                 later = [v for e, v in items if d < e <= nxt]
                 miss = self.m.new_bool_var(f"chain_miss[{cand.customer_id},{d}]")

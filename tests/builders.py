@@ -1,0 +1,82 @@
+"""Small factory helpers that build scenarios in code, for hand-worked test cases."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from kontaktplan.domain import (
+    Absence,
+    Appointment,
+    Customer,
+    Scenario,
+    ScenarioMeta,
+    Slot,
+    Specialist,
+)
+
+TODAY = dt.date(2026, 11, 23)  # a Monday; the first plannable Monday is 2026-12-07
+MONDAY = dt.date(2026, 12, 7)
+
+
+def specialist(sid: str = "S1", team: str = "T1", fte: float = 1.0, **kw) -> Specialist:
+    return Specialist(specialist_id=sid, team=team, fte=fte, **kw)
+
+
+def customer(
+    cid: str,
+    sid: str = "S1",
+    category: str = "K1",
+    *,
+    last: dt.date | None = dt.date(2026, 8, 1),
+    unemployed: bool = True,
+    under_25: bool = False,
+    **kw,
+) -> Customer:
+    return Customer(
+        customer_id=cid,
+        specialist_id=sid,
+        category=category,
+        unemployed=unemployed,
+        under_25=under_25,
+        last_contact=last,
+        **kw,
+    )
+
+
+def slot(day: dt.date, hour: int, minute: int = 0, length: int = 60, sid: str = "S1", **kw) -> Slot:
+    start = dt.datetime.combine(day, dt.time(hour, minute))
+    return Slot(specialist_id=sid, start=start, end=start + dt.timedelta(minutes=length), **kw)
+
+
+def day_slots(day: dt.date, n: int, sid: str = "S1", length: int = 60, first_hour: int = 8):
+    """``n`` back-to-back slots of ``length`` minutes from ``first_hour``."""
+    out = []
+    start = dt.datetime.combine(day, dt.time(first_hour))
+    for _ in range(n):
+        out.append(Slot(specialist_id=sid, start=start, end=start + dt.timedelta(minutes=length)))
+        start += dt.timedelta(minutes=length)
+    return out
+
+
+def week(monday: dt.date = MONDAY, days: int = 5) -> list[dt.date]:
+    return [monday + dt.timedelta(days=i) for i in range(days)]
+
+
+def scenario(
+    specialists: list[Specialist],
+    customers: list[Customer],
+    slots: list[Slot],
+    absences: list[Absence] = (),
+    appointments: list[Appointment] = (),
+    *,
+    today: dt.date = TODAY,
+    policy: str = "heilbronn-2025",
+) -> Scenario:
+    return Scenario(
+        meta=ScenarioMeta(name="test", today=today, policy=policy),
+        specialists=tuple(specialists),
+        customers=tuple(customers),
+        slots=tuple(slots),
+        absences=tuple(absences),
+        appointments=tuple(appointments),
+    )
