@@ -16,6 +16,7 @@ __all__ = [
     "OfficeCalendar",
     "WeekTarget",
     "first_plannable_monday",
+    "known_region",
     "round_half_up",
     "week_days",
 ]
@@ -34,6 +35,16 @@ def first_plannable_monday(today: dt.date, lead_days: int) -> dt.date:
     """The first Monday whose every booking is at least ``lead_days`` after ``today``."""
     earliest = today + dt.timedelta(days=lead_days)
     return earliest + dt.timedelta(days=(7 - earliest.weekday()) % 7)
+
+
+def known_region(region: str) -> bool:
+    """Whether the holiday calendar knows ``region`` (``DE``, ``DE-BW``, ...)."""
+    country, _, subdiv = region.partition("-")
+    try:
+        holidays.country_holidays(country, subdiv=subdiv or None)
+    except NotImplementedError:
+        return False
+    return True
 
 
 @cache

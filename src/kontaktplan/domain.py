@@ -7,11 +7,21 @@ No OR-Tools here. Every model is immutable; a changed scenario is a new one
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections import Counter
+from collections.abc import Mapping
 from enum import StrEnum
 from functools import cached_property
+from typing import Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 __all__ = [
     "Absence",
@@ -36,6 +46,33 @@ NOON = dt.time(12, 0)
 
 class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """A copy; with ``update``, a new validated model (checks run, no cached values kept).
+
+        Pydantic's own ``model_copy(update=...)`` skips validation and copies the
+        instance ``__dict__``, cached properties included, so a changed scenario would
+        keep answering from the old data.
+        """
+        if not update:
+            return super().model_copy(deep=deep)
+        data = {name: getattr(self, name) for name in type(self).model_fields}
+        data.update(update)
+        return type(self).model_validate(data)
+
+
+def _none_if_empty(value: str | None) -> str | None:
+    """An empty optional text is no value: the CSV cannot tell ``""`` from None."""
+    return value or None
+
+
+def _after(field: str, earlier: str, info: ValidationInfo, value: Any, strict: bool) -> None:
+    """``value`` (of ``field``) must come after the already validated ``earlier`` field."""
+    before = info.data.get(earlier)
+    if before is None:
+        return
+    if value < before or (strict and value == before):
+        raise ValueError(f"{field} must be {'after' if strict else 'on or after'} {earlier}")
 
 
 class Mode(StrEnum):
@@ -108,20 +145,35 @@ class Unavailability(Frozen):
         return WEEKDAYS[self.weekday] + (f"-{self.half}" if self.half else "")
 
 
+_WEEKDAY_NAMES = {
+    name: i
+    for i, (short, long) in enumerate(
+        zip(
+            WEEKDAYS,
+            ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
+            strict=True,
+        )
+    )
+    for name in (short.lower(), long)
+}
+
+
 def parse_unavailable(text: str) -> tuple[Unavailability, ...]:
-    """Parse ``Mon;Wed-AM`` into unavailabilities (``,`` or ``;`` separated, case-insensitive)."""
+    """Parse ``Mon;Wed-AM`` into unavailabilities (``,`` or ``;`` separated, case-insensitive).
+
+    A day is ``Mon``..``Sun`` (or the full English name), optionally ``-AM`` or ``-PM``.
+    """
     items: list[Unavailability] = []
     for raw in text.replace(",", ";").split(";"):
         token = raw.strip()
         if not token:
             continue
-        day, _, half = token.partition("-")
-        names = [w.lower() for w in WEEKDAYS]
-        if day.lower()[:3] not in names:
+        day, dash, half = (part.strip() for part in token.partition("-"))
+        if day.lower() not in _WEEKDAY_NAMES:
             raise ValueError(f"unknown weekday {day!r} in {text!r} (use Mon..Sun, e.g. Mon;Wed-AM)")
-        items.append(
-            Unavailability(weekday=names.index(day.lower()[:3]), half=half.upper() or None)
-        )
+        if dash and half.upper() not in ("AM", "PM"):
+            raise ValueError(f"unknown half day {half!r} in {text!r} (use AM or PM, e.g. Wed-AM)")
+        items.append(Unavailability(weekday=_WEEKDAY_NAMES[day.lower()], half=half.upper() or None))
     return tuple(items)
 
 
@@ -133,6 +185,8 @@ class Specialist(Frozen):
     fte: float = Field(gt=0, le=1)
     substitute_id: str | None = None
     video: bool = True
+
+    _empty_is_none = field_validator("substitute_id")(_none_if_empty)
 
 
 class Customer(Frozen):
@@ -151,6 +205,8 @@ class Customer(Frozen):
     mode: Mode | None = None
     unavailable: tuple[Unavailability, ...] = ()
     last_group_session: dt.date | None = None
+
+    _empty_is_none = field_validator("profile", "household_id")(_none_if_empty)
 
     @field_validator("mode")
     @classmethod
@@ -172,13 +228,22 @@ class Slot(Frozen):
     end: dt.datetime
     mode: SlotMode = SlotMode.any
 
-    @model_validator(mode="after")
-    def _order(self) -> Slot:
-        if self.end <= self.start:
-            raise ValueError("end must be after start")
-        if self.end.date() != self.start.date():
+    @field_validator("end")
+    @classmethod
+    def _order(cls, end: dt.datetime, info: ValidationInfo) -> dt.datetime:
+        _after("end", "start", info, end, strict=True)
+        start = info.data.get("start")
+        if start is not None and end.date() != start.date():
             raise ValueError("a slot must start and end on the same day")
-        return self
+        return end
+
+    def overlaps(self, other: Slot) -> bool:
+        """Same specialist and a common moment (touching ends do not overlap)."""
+        return (
+            self.specialist_id == other.specialist_id
+            and self.start < other.end
+            and other.start < self.end
+        )
 
     @property
     def minutes(self) -> int:
@@ -197,11 +262,13 @@ class Absence(Frozen):
     last_day: dt.date
     reason: str | None = None
 
-    @model_validator(mode="after")
-    def _order(self) -> Absence:
-        if self.last_day < self.first_day:
-            raise ValueError("last_day must not be before first_day")
-        return self
+    _empty_is_none = field_validator("reason")(_none_if_empty)
+
+    @field_validator("last_day")
+    @classmethod
+    def _order(cls, last_day: dt.date, info: ValidationInfo) -> dt.date:
+        _after("last_day", "first_day", info, last_day, strict=False)
+        return last_day
 
     def covers(self, day: dt.date) -> bool:
         return self.first_day <= day <= self.last_day
@@ -224,11 +291,13 @@ class Appointment(Frozen):
     reassigned_from: str | None = None
     backfill_for: str | None = None
 
-    @model_validator(mode="after")
-    def _order(self) -> Appointment:
-        if self.end <= self.start:
-            raise ValueError("end must be after start")
-        return self
+    _empty_is_none = field_validator("reassigned_from", "backfill_for")(_none_if_empty)
+
+    @field_validator("end")
+    @classmethod
+    def _order(cls, end: dt.datetime, info: ValidationInfo) -> dt.datetime:
+        _after("end", "start", info, end, strict=True)
+        return end
 
     @property
     def day(self) -> dt.date:
@@ -274,7 +343,13 @@ class Scenario(Frozen):
 
     @model_validator(mode="after")
     def _references(self) -> Scenario:
-        problems: list[str] = []
+        problems = [*self._duplicate_ids(), *self._unknown_references(), *self._slot_overlaps()]
+        if problems:
+            raise ValueError("; ".join(problems[:10]))
+        return self
+
+    def _duplicate_ids(self) -> list[str]:
+        problems = []
         for what, ids in (
             ("specialist_id", [s.specialist_id for s in self.specialists]),
             ("customer_id", [c.customer_id for c in self.customers]),
@@ -282,11 +357,14 @@ class Scenario(Frozen):
         ):
             if dup := _duplicates(ids):
                 problems.append(f"duplicate {what}: {', '.join(dup[:5])}")
+        return problems
+
+    def _unknown_references(self) -> list[str]:
+        problems = []
         known = {s.specialist_id for s in self.specialists}
         for s in self.specialists:
             if s.substitute_id is not None and s.substitute_id not in known:
                 problems.append(f"specialist {s.specialist_id}: unknown substitute_id")
-        customers = {c.customer_id for c in self.customers}
         for rows, name in (
             (self.customers, "customer"),
             (self.slots, "slot"),
@@ -296,12 +374,24 @@ class Scenario(Frozen):
             for r in rows:
                 if r.specialist_id not in known:
                     problems.append(f"{name}: unknown specialist_id {r.specialist_id}")
+        customers = {c.customer_id for c in self.customers}
+        appointments = {a.appointment_id for a in self.appointments}
         for a in self.appointments:
             if a.customer_id not in customers:
                 problems.append(f"appointment {a.appointment_id}: unknown customer_id")
-        if problems:
-            raise ValueError("; ".join(problems[:10]))
-        return self
+            if a.reassigned_from is not None and a.reassigned_from not in known:
+                problems.append(f"appointment {a.appointment_id}: unknown reassigned_from")
+            if a.backfill_for is not None and a.backfill_for not in appointments:
+                problems.append(f"appointment {a.appointment_id}: unknown backfill_for")
+        return problems
+
+    def _slot_overlaps(self) -> list[str]:
+        problems = []
+        ordered = sorted(self.slots, key=lambda s: (s.specialist_id, s.start))
+        for a, b in itertools.pairwise(ordered):
+            if a.overlaps(b):
+                problems.append(f"slots of {a.specialist_id} overlap at {b.start:%Y-%m-%dT%H:%M}")
+        return problems
 
     @property
     def today(self) -> dt.date:

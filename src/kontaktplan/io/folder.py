@@ -12,6 +12,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
+import json
 import os
 import shutil
 import tempfile
@@ -23,6 +25,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from kontaktplan.calendar import known_region
 from kontaktplan.domain import (
     Absence,
     Appointment,
@@ -146,7 +149,10 @@ def _date(text: str) -> dt.date:
 
 
 def _datetime(text: str) -> dt.datetime:
+    # fromisoformat reads a bare date as midnight; a slot or appointment needs its time.
     try:
+        if "T" not in text.replace(" ", "T"):
+            raise ValueError
         value = dt.datetime.fromisoformat(text.replace(" ", "T"))
     except ValueError:
         raise ValueError(f"{text!r} is not a time YYYY-MM-DDTHH:MM") from None
@@ -187,13 +193,14 @@ def _format(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%dT%H:%M")
+        exact = value.second or value.microsecond
+        return value.isoformat(timespec="auto" if exact else "minutes")
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, tuple):
         return ";".join(str(v) for v in value)
     if isinstance(value, float):
-        return f"{value:g}"
+        return repr(value)  # shortest text that reads back as the same float
     return str(value)
 
 
@@ -272,11 +279,18 @@ def _read_meta(folder: Path) -> ScenarioMeta:
     except tomllib.TOMLDecodeError as e:
         raise InputError("scenario.toml", str(e)) from None
     try:
-        return ScenarioMeta.model_validate(data)
+        meta = ScenarioMeta.model_validate(data)
     except ValidationError as e:
         err = e.errors()[0]
         key = str(err["loc"][0]) if err["loc"] else None
         raise InputError("scenario.toml", err["msg"], column=key) from None
+    if not known_region(meta.region):
+        raise InputError(
+            "scenario.toml",
+            f"unknown region {meta.region!r} (a country or country-subdivision code, e.g. DE-BW)",
+            column="region",
+        )
+    return meta
 
 
 def read_scenario(folder: str | Path) -> Loaded:
@@ -289,8 +303,12 @@ def read_scenario(folder: str | Path) -> Loaded:
         policy = load_policy(meta.policy, base=folder)
     except FileNotFoundError as e:
         raise InputError("scenario.toml", str(e), column="policy") from None
+    except tomllib.TOMLDecodeError as e:
+        raise InputError(meta.policy, f"invalid policy file: {e}") from None
     except ValidationError as e:
-        raise InputError(meta.policy, f"invalid policy file: {e.errors()[0]['msg']}") from None
+        err = e.errors()[0]
+        setting = ".".join(str(part) for part in err["loc"])
+        raise InputError(meta.policy, f"invalid policy file: {setting}: {err['msg']}") from None
     parsed: dict[str, list[BaseModel]] = {}
     rows: dict[str, list[int]] = {}
     for key, table in FILES.items():
@@ -316,7 +334,10 @@ def _check_unique(key: str, column: str, parsed, rows) -> set[str]:
         value = getattr(obj, column)
         if value in seen:
             raise InputError(
-                FILES[key].file, f"duplicate id {value!r} (first in row {seen[value]})", number, column
+                FILES[key].file,
+                f"duplicate id {value!r} (first in row {seen[value]})",
+                number,
+                column,
             )
         seen[value] = number
     return set(seen)
@@ -325,7 +346,7 @@ def _check_unique(key: str, column: str, parsed, rows) -> set[str]:
 def _check_references(parsed, rows, policy: Policy) -> None:
     specialists = _check_unique("specialists", "specialist_id", parsed, rows)
     customers = _check_unique("customers", "customer_id", parsed, rows)
-    _check_unique("appointments", "appointment_id", parsed, rows)
+    appointments = _check_unique("appointments", "appointment_id", parsed, rows)
     refs = {
         "specialists": ("substitute_id",),
         "customers": ("specialist_id",),
@@ -343,6 +364,13 @@ def _check_references(parsed, rows, policy: Policy) -> None:
         if obj.customer_id not in customers:
             raise InputError(
                 "appointments.csv", f"unknown customer {obj.customer_id!r}", number, "customer_id"
+            )
+        if obj.backfill_for is not None and obj.backfill_for not in appointments:
+            raise InputError(
+                "appointments.csv",
+                f"unknown appointment {obj.backfill_for!r}",
+                number,
+                "backfill_for",
             )
     known = set(policy.categories)
     for obj, number in zip(parsed["customers"], rows["customers"], strict=True):
@@ -363,7 +391,7 @@ def _check_slot_overlaps(slots: list[Slot], rows: list[int]) -> None:
         by_specialist.setdefault(s.specialist_id, []).append((s, n))
     for items in by_specialist.values():
         items.sort(key=lambda x: x[0].start)
-        for (a, na), (b, nb) in zip(items, items[1:], strict=False):
+        for (a, na), (b, nb) in itertools.pairwise(items):
             if b.start < a.end:
                 raise InputError(
                     "slots.csv",
@@ -414,12 +442,17 @@ def _table_text(table: Table, objects: Iterable[BaseModel]) -> str:
     return buf.getvalue()
 
 
+def _toml_string(text: str) -> str:
+    # A JSON string is a valid TOML basic string (same escapes, \uXXXX included).
+    return json.dumps(text, ensure_ascii=False)
+
+
 def _meta_text(meta: ScenarioMeta) -> str:
     return (
-        f'name = "{meta.name}"\n'
+        f"name = {_toml_string(meta.name)}\n"
         f"today = {meta.today.isoformat()}\n"
-        f'policy = "{meta.policy}"\n'
-        f'region = "{meta.region}"\n'
+        f"policy = {_toml_string(meta.policy)}\n"
+        f"region = {_toml_string(meta.region)}\n"
     )
 
 
@@ -434,21 +467,38 @@ def write_scenario(
     folder.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
     try:
+        _usual_permissions(tmp)
         (tmp / "scenario.toml").write_text(_meta_text(scenario.meta), encoding="utf-8")
         for key, table in FILES.items():
             text = _table_text(table, getattr(scenario, key))
             (tmp / table.file).write_text(text, encoding="utf-8")
         for name, text in (extra or {}).items():
             (tmp / name).write_text(text, encoding="utf-8")
-        if folder.exists():
-            old = folder.with_name(f".{folder.name}.old")
-            shutil.rmtree(old, ignore_errors=True)
-            os.replace(folder, old)
-            os.replace(tmp, folder)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, folder)
+        _swap(tmp, folder)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return folder
+
+
+def _usual_permissions(folder: Path) -> None:
+    """mkdtemp makes a private (0700) folder; give it what ``mkdir`` would."""
+    umask = os.umask(0)
+    os.umask(umask)
+    folder.chmod(0o777 & ~umask)
+
+
+def _swap(new: Path, folder: Path) -> None:
+    """Put ``new`` in place of ``folder``; if that fails, the old folder is put back."""
+    if not folder.exists():
+        os.replace(new, folder)
+        return
+    old = folder.with_name(f".{folder.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    os.replace(folder, old)
+    try:
+        os.replace(new, folder)
+    except BaseException:
+        os.replace(old, folder)
+        raise
+    shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,68 @@
+"""Shared fixtures: the tiny scenario, the bundled policies, a scenario-folder writer."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from kontaktplan.io import Loaded, read_scenario
+from kontaktplan.policy import Policy, load_policy
+
+DATA = Path(__file__).parent / "data"
+TINY = DATA / "tiny"
+
+
+def _write_folder(folder: Path, base: Path | None = TINY, **tables: str | None) -> Path:
+    """A scenario folder at ``folder``: the files of ``base`` with ``tables`` replaced.
+
+    Keys are file stems (``scenario`` -> ``scenario.toml``, ``slots`` -> ``slots.csv``),
+    values the file text; ``None`` leaves the file out. Text is written as given (no
+    newline translation), so BOMs, CRLF and semicolons reach the reader unchanged.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    if base is not None:
+        for f in base.iterdir():
+            shutil.copyfile(f, folder / f.name)
+    for stem, text in tables.items():
+        path = folder / (f"{stem}.toml" if stem == "scenario" else f"{stem}.csv")
+        if text is None:
+            path.unlink(missing_ok=True)
+        else:
+            path.write_bytes(text.encode("utf-8"))
+    return folder
+
+
+@pytest.fixture
+def write_folder() -> Callable[..., Path]:
+    """``write_folder(tmp_path, slots="...", absences=None)``: tiny with some files replaced."""
+    return _write_folder
+
+
+@pytest.fixture
+def tiny_text() -> Callable[[str], str]:
+    """``tiny_text("customers")``: the text of a file of the tiny scenario, to edit."""
+
+    def text(stem: str) -> str:
+        name = f"{stem}.toml" if stem == "scenario" else f"{stem}.csv"
+        return (TINY / name).read_text(encoding="utf-8")
+
+    return text
+
+
+@pytest.fixture
+def tiny() -> Loaded:
+    """tests/data/tiny: 2 specialists (S2 half-time), 5 customers, 5 slots, 1 absence."""
+    return read_scenario(TINY)
+
+
+@pytest.fixture(scope="session")
+def heilbronn() -> Policy:
+    return load_policy("heilbronn-2025")
+
+
+@pytest.fixture(scope="session")
+def ba2010() -> Policy:
+    return load_policy("ba-2010")
