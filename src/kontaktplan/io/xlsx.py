@@ -1,0 +1,366 @@
+"""Excel workbooks: the scenario as a report for team leads, and back into a scenario.
+
+Export (:func:`write_xlsx`): a sheet per team (appointments per specialist and day,
+weekly target and bookings), ``overdue``, ``category_review``, and the six tables of
+FORMAT.md as sheets ``scenario``, ``specialists``, ``customers``, ``slots``, ``absences``,
+``appointments``, so the workbook is also a complete scenario.
+
+Import (:func:`read_xlsx`): those six sheets, read cell by cell into the same rows the
+CSV reader produces (Excel dates, times, numbers and booleans are accepted as well as
+text) and checked by the same code; errors name ``FILE.xlsx:sheet``, row and column.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import tempfile
+import zipfile
+from enum import Enum
+from pathlib import Path
+from typing import Any, get_args
+
+import openpyxl
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import from_excel
+from openpyxl.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
+from pydantic import ValidationError
+
+from kontaktplan.domain import Scenario, ScenarioMeta
+from kontaktplan.io.folder import FILES, InputError, Loaded
+from kontaktplan.io.tables import Rows, build_scenario, check_header
+from kontaktplan.policy import Policy, load_policy
+
+__all__ = ["META_SHEET", "read_xlsx", "scenario_workbook", "write_xlsx"]
+
+META_SHEET = "scenario"
+META_KEYS = ("name", "today", "policy", "region")
+DATE_FORMAT = "YYYY-MM-DD"
+DATETIME_FORMAT = "YYYY-MM-DD HH:MM"
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def _column_types() -> dict[str, type]:
+    """Columns holding a date or a date and time, from the domain models' field types."""
+    out: dict[str, type] = {}
+    for table in FILES.values():
+        for name, field in table.model.model_fields.items():
+            types = get_args(field.annotation) or (field.annotation,)
+            if dt.datetime in types:
+                out[name] = dt.datetime
+            elif dt.date in types:
+                out[name] = dt.date
+    return out
+
+
+COLUMN_TYPES = _column_types()
+
+
+# --- export ----------------------------------------------------------------------------
+
+
+def style_header(ws: Worksheet, rows: int = 1) -> None:
+    """Bold, shaded header row(s), frozen below them, an auto filter, and column widths."""
+    for row in ws.iter_rows(min_row=1, max_row=rows):
+        for cell in row:
+            cell.font = HEADER_FONT
+            cell.fill = HEADER_FILL
+            cell.alignment = Alignment(vertical="center")
+    ws.freeze_panes = ws.cell(row=rows + 1, column=1)
+    if ws.max_row > rows and rows == 1:
+        ws.auto_filter.ref = ws.dimensions
+    fit_columns(ws)
+
+
+def fit_columns(ws: Worksheet, minimum: int = 8, maximum: int = 45) -> None:
+    """Set each column's width to its longest value (dates count as 10, times as 16)."""
+    widths: dict[int, int] = {}
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.value is None or type(cell).__name__ == "MergedCell":
+                continue
+            widths[cell.column] = max(widths.get(cell.column, 0), _shown_length(cell.value))
+    for col, width in widths.items():
+        ws.column_dimensions[get_column_letter(col)].width = min(maximum, max(minimum, width + 2))
+
+
+def _shown_length(value: Any) -> int:
+    if isinstance(value, dt.datetime):
+        return 16
+    if isinstance(value, dt.date):
+        return 10
+    return len(str(value))
+
+
+def cell_value(value: Any) -> Any:
+    """A domain value as an Excel cell value: enums as text, unavailabilities as ``Mon;Wed-AM``."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, tuple):
+        return ";".join(str(v) for v in value) or None
+    return value
+
+
+def append_row(ws: Worksheet, values: list[Any]) -> None:
+    """Append values, giving dates and times the ISO number formats."""
+    ws.append(values)
+    for cell in ws[ws.max_row]:
+        if isinstance(cell.value, dt.datetime):
+            cell.number_format = DATETIME_FORMAT
+        elif isinstance(cell.value, dt.date):
+            cell.number_format = DATE_FORMAT
+
+
+def _write_tables(wb: Workbook, scenario: Scenario) -> None:
+    ws = wb.create_sheet(META_SHEET)
+    ws.append(["key", "value"])
+    for key in META_KEYS:
+        append_row(ws, [key, getattr(scenario.meta, key)])
+    style_header(ws)
+    for key, table in FILES.items():
+        ws = wb.create_sheet(key)
+        ws.append(list(table.columns))
+        for obj in getattr(scenario, key):
+            append_row(ws, [cell_value(getattr(obj, col)) for col in table.columns])
+        style_header(ws)
+
+
+def scenario_workbook(scenario: Scenario, policy: Policy) -> Workbook:
+    """The workbook: team sheets, ``overdue``, ``category_review``, then the six tables."""
+    from kontaktplan.io.xlsx_report import team_sheets, write_category_review, write_overdue
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    team_sheets(wb, scenario, policy)
+    write_overdue(wb.create_sheet("overdue"), scenario, policy)
+    write_category_review(wb.create_sheet("category_review"), scenario, policy)
+    for ws in (wb["overdue"], wb["category_review"]):
+        style_header(ws)
+    _write_tables(wb, scenario)
+    stamp = dt.datetime.combine(scenario.today, dt.time(0))
+    wb.properties.creator = "kontaktplan"
+    wb.properties.title = f"Kontaktplan {scenario.meta.name}"
+    wb.properties.created = wb.properties.modified = stamp
+    return wb
+
+
+class _FixedTimeZip(zipfile.ZipFile):
+    """A zip archive whose entries carry a fixed time, so the same workbook gives the same bytes."""
+
+    def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None):  # type: ignore[override]
+        if isinstance(zinfo_or_arcname, str):
+            info = zipfile.ZipInfo(zinfo_or_arcname, date_time=_ZIP_TIME)
+            info.compress_type = self.compression
+            info.external_attr = 0o600 << 16
+            zinfo_or_arcname = info
+        super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
+
+
+def workbook_bytes(wb: Workbook) -> bytes:
+    """The ``.xlsx`` file of a workbook, byte for byte the same for the same workbook.
+
+    ``openpyxl.save_workbook`` stamps the current time into the file; this keeps the
+    workbook's own ``modified`` date and fixed zip entry times instead.
+    """
+    buf = io.BytesIO()
+    archive = _FixedTimeZip(buf, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+    ExcelWriter(wb, archive).save()
+    return buf.getvalue()
+
+
+def write_xlsx(scenario: Scenario, policy: Policy, path: str | Path) -> dict[str, int]:
+    """Write the workbook to ``path``, all or nothing (a temporary file, then renamed).
+
+    Returns the data rows per sheet (for a team sheet: its specialists).
+    """
+    path = Path(path)
+    wb = scenario_workbook(scenario, policy)
+    data = workbook_bytes(wb)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        mask = os.umask(0)
+        os.umask(mask)
+        Path(tmp).chmod(0o666 & ~mask)  # mkstemp's file is private (0600)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return _data_rows(wb, scenario)
+
+
+def _data_rows(wb: Workbook, scenario: Scenario) -> dict[str, int]:
+    from kontaktplan.io.xlsx_report import team_sheet_names
+
+    teams = [s.team for s in scenario.specialists]
+    out = {name: teams.count(team) for team, name in team_sheet_names(teams).items()}
+    for ws in wb.worksheets:
+        out.setdefault(ws.title, ws.max_row - 1)
+    return out
+
+
+# --- import ----------------------------------------------------------------------------
+
+
+def read_xlsx(path: str | Path) -> Loaded:
+    """Read a scenario from a workbook; raise :class:`InputError` on the first bad input.
+
+    The policy is looked up as in a folder, relative paths from the workbook's folder.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(path.name, f"no such file: {path}")
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as e:
+        raise InputError(path.name, f"not an Excel workbook (.xlsx): {e}") from None
+    try:
+        sheets = {_sheet_key(name): wb[name] for name in wb.sheetnames}
+        source = f"{path.name}:{META_SHEET}"
+        if META_SHEET not in sheets:
+            raise InputError(source, _missing_sheet(wb))
+        meta = _read_meta(sheets[META_SHEET], source)
+        policy = _policy(meta, path.parent, source)
+        raw: dict[str, Rows] = {}
+        for key, table in FILES.items():
+            source = f"{path.name}:{key}"
+            if key in sheets:
+                raw[key] = _read_sheet(sheets[key], key, source)
+            elif table.mandatory_file:
+                raise InputError(source, _missing_sheet(wb))
+    finally:
+        wb.close()
+    sources = {key: f"{path.name}:{key}" for key in FILES}
+    return build_scenario(meta, policy, raw, sources, path)
+
+
+def _sheet_key(name: str) -> str:
+    return name.strip().lower()
+
+
+def _missing_sheet(wb: Any) -> str:
+    return f"sheet not found in the workbook (it has: {', '.join(wb.sheetnames)})"
+
+
+def _policy(meta: ScenarioMeta, base: Path, source: str) -> Policy:
+    try:
+        return load_policy(meta.policy, base=base)
+    except FileNotFoundError as e:
+        raise InputError(source, str(e), column="policy") from None
+    except ValidationError as e:
+        raise InputError(meta.policy, f"invalid policy file: {e.errors()[0]['msg']}") from None
+
+
+def _read_meta(ws: Any, source: str) -> ScenarioMeta:
+    """The ``scenario`` sheet: key/value rows (an optional ``key``/``value`` header first)."""
+    data: dict[str, Any] = {}
+    where: dict[str, int] = {}
+    for number, cells in enumerate(ws.iter_rows(values_only=True), start=1):
+        key = str(cells[0]).strip() if cells and cells[0] is not None else ""
+        value = cells[1] if len(cells) > 1 else None
+        if not key or (number == 1 and key.lower() == "key"):
+            continue
+        if key not in META_KEYS:
+            known = ", ".join(META_KEYS)
+            raise InputError(source, f"unknown key {key!r} (known: {known})", number, "key")
+        data[key], where[key] = _meta_value(key, value), number
+    try:
+        return ScenarioMeta.model_validate(data)
+    except ValidationError as e:
+        err = e.errors()[0]
+        key = str(err["loc"][0]) if err["loc"] else None
+        msg = "value required" if err["type"] == "missing" else err["msg"]
+        raise InputError(source, msg, where.get(key or ""), key) from None
+
+
+def _meta_value(key: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if key == "today":
+        return _date_value(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _date_value(value: Any) -> Any:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        value = from_excel(value)
+    if isinstance(value, dt.datetime) and value.time() == dt.time(0):
+        return value.date()
+    return value
+
+
+def _read_sheet(ws: Any, key: str, source: str) -> Rows:
+    """A table's rows as ``(row number, {column: text})``, like the CSV reader's."""
+    rows = ws.iter_rows(values_only=True)
+    first = next(rows, None)
+    if first is None or all(_blank(c) for c in first):
+        raise InputError(source, "empty sheet: a header row is required", row=1)
+    header = ["" if c is None else str(c).strip() for c in first]
+    check_header(key, header, source)
+    out: Rows = []
+    for number, cells in enumerate(rows, start=2):
+        if all(_blank(c) for c in cells):
+            continue
+        values: dict[str, str] = {}
+        for i, cell in enumerate(cells):
+            column = header[i] if i < len(header) else ""
+            if column:
+                values[column] = cell_text(cell, column)
+            elif not _blank(cell):
+                letter = get_column_letter(i + 1)
+                raise InputError(
+                    source, f"value {cell!r} in column {letter}, which has no header", number
+                )
+        out.append((number, values))
+    return out
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def cell_text(value: Any, column: str) -> str:
+    """An Excel cell as the text a CSV file would hold in ``column``.
+
+    Dates and times become ISO text; in a date or time column a bare number is read as
+    an Excel serial date; whole numbers lose their ``.0`` (ids, ``1``/``0`` booleans).
+    """
+    kind = COLUMN_TYPES.get(column)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if kind is not None and isinstance(value, int | float):
+        try:
+            value = from_excel(value)
+        except (ValueError, OverflowError):
+            return str(value)
+    if isinstance(value, dt.datetime):
+        value = _to_second(value)
+        if kind is dt.date and value.time() == dt.time(0):
+            return value.date().isoformat()
+        spec = "minutes" if value.second == 0 else "seconds"
+        return value.isoformat(timespec=spec)
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _to_second(value: dt.datetime) -> dt.datetime:
+    # An Excel time is a fraction of a day; 08:45 may come back as 08:44:59.999999.
+    rounded = value.replace(microsecond=0)
+    return rounded + dt.timedelta(seconds=1) if value.microsecond >= 500_000 else rounded

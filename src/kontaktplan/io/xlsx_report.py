@@ -1,0 +1,241 @@
+"""The report sheets of the Excel export: a sheet per team, ``overdue``, ``category_review``.
+
+RULES.md, "Monitoring (Nachhaltung)": bookings per specialist and day against the daily
+cap, the weekly volume against its target, overdue customers, the category review list.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from kontaktplan.calendar import OfficeCalendar, first_plannable_monday, week_days
+from kontaktplan.domain import Mode, Scenario, Specialist
+from kontaktplan.io.xlsx import HEADER_FILL, HEADER_FONT, append_row
+from kontaktplan.policy import Policy, category_review, due_dates
+
+__all__ = ["horizon", "team_sheet_names", "team_sheets", "write_category_review", "write_overdue"]
+
+WEEKDAYS_DE = ("Mo", "Di", "Mi", "Do", "Fr", "Sa", "So")
+OVER_CAP = PatternFill("solid", fgColor="FFC7CE")
+OVER_CAP_FONT = Font(color="9C0006", bold=True)
+BELOW_TARGET = PatternFill("solid", fgColor="FFEB9C")
+BELOW_TARGET_FONT = Font(color="9C5700", bold=True)
+UNAVAILABLE = PatternFill("solid", fgColor="D9D9D9")
+CENTER = Alignment(horizontal="center", vertical="center")
+BOLD = Font(bold=True)
+FIRST_DAY_COLUMN = 3  # A specialist_id, B fte
+WEEK_WIDTH = 7  # Mon-Fri, target, booked
+
+
+def horizon(scenario: Scenario, policy: Policy) -> list[dt.date]:
+    """Weekdays from the first plannable Monday through the week of the last slot or
+    active appointment (at least that first week)."""
+    first = first_plannable_monday(scenario.today, policy.booking.lead_days)
+    days = [s.day for s in scenario.slots]
+    days += [a.day for a in scenario.appointments if a.is_active]
+    last = max((d for d in days if d >= first), default=first)
+    out: list[dt.date] = []
+    monday = first
+    while monday <= last:
+        out += week_days(monday, 5)
+        monday += dt.timedelta(days=7)
+    return out
+
+
+@dataclass(frozen=True)
+class _Counts:
+    """Per specialist: active appointments per day, weekly bookings, free slots per day."""
+
+    per_day: Counter[tuple[str, dt.date]]
+    per_week: Counter[tuple[str, dt.date]]
+    free: Counter[tuple[str, dt.date]]
+
+    @classmethod
+    def of(cls, scenario: Scenario, cal: OfficeCalendar) -> _Counts:
+        active = [a for a in scenario.appointments if a.is_active]
+        per_day = Counter((a.specialist_id, a.day) for a in active)
+        # weekly volume: bookings of the ISO week, phone consultations (standby) not counted
+        per_week = Counter(
+            (a.specialist_id, a.day - dt.timedelta(days=a.day.weekday()))
+            for a in active
+            if a.mode is not Mode.phone
+        )
+        busy: dict[tuple[str, dt.date], list[tuple[dt.datetime, dt.datetime]]] = {}
+        for a in active:
+            busy.setdefault((a.specialist_id, a.day), []).append((a.start, a.end))
+        free: Counter[tuple[str, dt.date]] = Counter()
+        for s in scenario.slots:
+            key = (s.specialist_id, s.day)
+            taken = any(b < s.end and e > s.start for b, e in busy.get(key, ()))
+            if not taken and cal.is_available(s.specialist_id, s.day):
+                free[key] += 1
+        return cls(per_day, per_week, free)
+
+
+def team_sheet_names(teams: Sequence[str]) -> dict[str, str]:
+    """``Team <name>``, without the characters Excel forbids, at most 31 characters, unique."""
+    out: dict[str, str] = {}
+    taken: set[str] = set()
+    for team in teams:
+        base = ("Team " + re.sub(r"[\[\]:*?/\\]", "_", team))[:31]
+        name, n = base, 1
+        while name.lower() in taken:
+            n += 1
+            name = f"{base[: 31 - len(str(n)) - 1]}~{n}"
+        taken.add(name.lower())
+        out[team] = name
+    return out
+
+
+def team_sheets(wb: Workbook, scenario: Scenario, policy: Policy) -> None:
+    """A sheet per team: specialists x days of the planning horizon, weekly target and bookings."""
+    cal = OfficeCalendar(scenario, policy)
+    days = horizon(scenario, policy)
+    counts = _Counts.of(scenario, cal)
+    teams = list(dict.fromkeys(s.team for s in scenario.specialists))
+    for team, name in team_sheet_names(teams).items():
+        members = [s for s in scenario.specialists if s.team == team]
+        _team_sheet(wb.create_sheet(name), members, days, counts, cal, policy)
+
+
+def _day_column(index: int) -> int:
+    week, day = divmod(index, 5)
+    return FIRST_DAY_COLUMN + week * WEEK_WIDTH + day
+
+
+def _team_sheet(
+    ws: Worksheet,
+    members: list[Specialist],
+    days: list[dt.date],
+    counts: _Counts,
+    cal: OfficeCalendar,
+    policy: Policy,
+) -> None:
+    cap = policy.booking.daily_cap
+    mondays = days[::5]
+    _team_header(ws, mondays)
+    totals: Counter[int] = Counter()
+    for row, sp in enumerate(members, start=3):
+        sid = sp.specialist_id
+        ws.cell(row, 1, sid)
+        ws.cell(row, 2, sp.fte)
+        for i, day in enumerate(days):
+            n = counts.per_day[(sid, day)]
+            cell = ws.cell(row, _day_column(i), n)
+            totals[cell.column] += n
+            if not cal.is_available(sid, day):
+                cell.fill = UNAVAILABLE
+            if n > cap:
+                cell.fill, cell.font = OVER_CAP, OVER_CAP_FONT
+        for w, monday in enumerate(mondays):
+            col = FIRST_DAY_COLUMN + w * WEEK_WIDTH + 5
+            target = cal.week_target(sp, monday).target
+            booked = counts.per_week[(sid, monday)]
+            ws.cell(row, col, target)
+            cell = ws.cell(row, col + 1, booked)
+            totals[col] += target
+            totals[col + 1] += booked
+            if booked < target:
+                cell.fill, cell.font = BELOW_TARGET, BELOW_TARGET_FONT
+    row = 3 + len(members)
+    ws.cell(row, 1, "team total").font = BOLD
+    ws.cell(row, 2, sum(s.fte for s in members)).font = BOLD
+    for col in range(FIRST_DAY_COLUMN, FIRST_DAY_COLUMN + len(mondays) * WEEK_WIDTH):
+        ws.cell(row, col, totals[col]).font = BOLD
+    row = _free_grid(ws, row + 2, members, days, counts)
+    _legend(ws, row + 1, cap)
+    for r in ws.iter_rows(min_row=3, min_col=FIRST_DAY_COLUMN):
+        for cell in r:
+            cell.alignment = CENTER
+    _team_widths(ws, members, len(mondays))
+
+
+def _team_header(ws: Worksheet, mondays: list[dt.date]) -> None:
+    for col, label in ((1, "specialist_id"), (2, "fte")):
+        ws.cell(1, col, label)
+        ws.merge_cells(start_row=1, end_row=2, start_column=col, end_column=col)
+    for w, monday in enumerate(mondays):
+        first = FIRST_DAY_COLUMN + w * WEEK_WIDTH
+        friday = monday + dt.timedelta(days=4)
+        week = monday.isocalendar().week
+        ws.cell(1, first, f"KW {week}: {monday:%d.%m.}–{friday:%d.%m.%Y}")
+        ws.merge_cells(start_row=1, end_row=1, start_column=first, end_column=first + 6)
+        for d, day in enumerate(week_days(monday, 5)):
+            ws.cell(2, first + d, f"{WEEKDAYS_DE[d]} {day:%d.%m.}")
+        ws.cell(2, first + 5, "target (Soll)")
+        ws.cell(2, first + 6, "booked (Ist)")
+    for row in ws.iter_rows(min_row=1, max_row=2):
+        for cell in row:
+            cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, CENTER
+    ws.freeze_panes = ws.cell(3, FIRST_DAY_COLUMN)
+
+
+def _free_grid(
+    ws: Worksheet, row: int, members: list[Specialist], days: list[dt.date], counts: _Counts
+) -> int:
+    """Free slots per specialist and day, below the bookings; returns the next free row."""
+    ws.cell(row, 1, "free slots (freie Slots)").font = BOLD
+    for r, sp in enumerate(members, start=row + 1):
+        ws.cell(r, 1, sp.specialist_id)
+        for i, day in enumerate(days):
+            ws.cell(r, _day_column(i), counts.free[(sp.specialist_id, day)])
+    return row + len(members) + 1
+
+
+def _legend(ws: Worksheet, row: int, cap: int) -> None:
+    items = (
+        (OVER_CAP, OVER_CAP_FONT, f"more than {cap} appointments on the day (daily cap)"),
+        (BELOW_TARGET, BELOW_TARGET_FONT, "bookings of the week below the weekly target"),
+        (UNAVAILABLE, Font(), "not bookable: absence, public holiday or not a regular day"),
+    )
+    ws.cell(row, 1, "legend").font = BOLD
+    for r, (fill, font, text) in enumerate(items, start=row + 1):
+        ws.cell(r, 1).fill = fill
+        ws.cell(r, 1).font = font
+        ws.cell(r, 2, text)
+    ws.cell(
+        row + len(items) + 1, 2, "day cells: planned + held appointments; booked: per ISO week,"
+    )
+    ws.cell(row + len(items) + 2, 2, "without phone consultations; target: weekly volume x fte x")
+    ws.cell(row + len(items) + 3, 2, "available days / regular days (RULES.md).")
+
+
+def _team_widths(ws: Worksheet, members: list[Specialist], weeks: int) -> None:
+    longest = max((len(s.specialist_id) for s in members), default=0)
+    ws.column_dimensions["A"].width = max(24, longest + 2)
+    ws.column_dimensions["B"].width = 6
+    for w in range(weeks):
+        first = FIRST_DAY_COLUMN + w * WEEK_WIDTH
+        for d in range(5):
+            ws.column_dimensions[get_column_letter(first + d)].width = 9
+        for d in (5, 6):
+            ws.column_dimensions[get_column_letter(first + d)].width = 12
+
+
+def write_overdue(ws: Worksheet, scenario: Scenario, policy: Policy) -> None:
+    """Customers due before today without a planned appointment, longest overdue first."""
+    ws.append(["customer_id", "specialist_id", "category", "last_contact", "due", "days_overdue"])
+    today = scenario.today
+    customers = scenario.customers_by_id
+    overdue = [d for d in due_dates(scenario, policy).values() if d.due < today and not d.planned]
+    overdue.sort(key=lambda d: (d.due, d.customer_id))
+    for d in overdue:
+        category = customers[d.customer_id].category
+        days = (today - d.due).days
+        append_row(ws, [d.customer_id, d.specialist_id, category, d.last_contact, d.due, days])
+
+
+def write_category_review(ws: Worksheet, scenario: Scenario, policy: Policy) -> None:
+    """The category review list (RULES.md, category consistency)."""
+    ws.append(["customer_id", "specialist_id", "stored", "expected", "reason"])
+    for r in category_review(scenario, policy):
+        ws.append([r.customer_id, r.specialist_id, r.stored, r.expected, r.reason])
