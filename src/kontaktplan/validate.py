@@ -1,0 +1,138 @@
+"""The independent checker: does a schedule keep every rule of RULES.md it can break?
+
+Written from RULES.md alone; it shares no code with the solver (no import of
+``kontaktplan.model``, ``planning`` or ``greedy``). The rules, one function each and
+which appointments each looks at, are in :mod:`kontaktplan.validate_rules`; the
+figures (volume against target, deadlines, overdue customers) in
+:mod:`kontaktplan.validate_figures`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from kontaktplan.domain import Scenario
+from kontaktplan.policy import Policy
+from kontaktplan.validate_figures import figures
+from kontaktplan.validate_rules import (
+    ABSENCE,
+    CLOSED_DAY,
+    CUSTOMER_UNAVAILABLE,
+    DAILY_CAP,
+    EXEMPT_NOT_BOOKED,
+    FIRST_INTERVIEW_KIND,
+    GROUP_SESSION_LIMIT,
+    HARD_RULES,
+    LEAD_TIME,
+    MIN_GAP,
+    MISSING_STATUS,
+    MODE,
+    ONE_FUTURE_BOOKING,
+    ONE_PER_DAY,
+    RULE_CHECKS,
+    SLOT_FITS,
+    SLOT_OWNED,
+    SLOT_SINGLE,
+    Checker,
+    Violation,
+)
+
+__all__ = [
+    "ABSENCE",
+    "CLOSED_DAY",
+    "CUSTOMER_UNAVAILABLE",
+    "DAILY_CAP",
+    "EXEMPT_NOT_BOOKED",
+    "FIRST_INTERVIEW_KIND",
+    "GROUP_SESSION_LIMIT",
+    "HARD_RULES",
+    "LEAD_TIME",
+    "MIN_GAP",
+    "MISSING_STATUS",
+    "MODE",
+    "ONE_FUTURE_BOOKING",
+    "ONE_PER_DAY",
+    "SLOT_FITS",
+    "SLOT_OWNED",
+    "SLOT_SINGLE",
+    "Report",
+    "Violation",
+    "validate",
+]
+
+
+@dataclass
+class Report:
+    """The verdict: hard violations, warnings (``rule: text``) and the figures."""
+
+    violations: list[Violation] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    figures: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        """No hard rule is broken."""
+        return not self.violations
+
+    def counts(self) -> dict[str, int]:
+        """Violations per rule, in the order of :data:`HARD_RULES`."""
+        n = Counter(v.rule for v in self.violations)
+        return {rule: n[rule] for rule in HARD_RULES if n[rule]}
+
+    def summary(self) -> str:
+        """A short human-readable account: verdict, volume vs target, deadlines, overdue."""
+        f = self.figures
+        counts = self.counts()
+        lines = [
+            "hard rules: ok"
+            if self.ok
+            else f"hard rules: {len(self.violations)} violations ("
+            + ", ".join(f"{r} {n}" for r, n in counts.items())
+            + ")"
+        ]
+        if self.warnings:
+            kinds = Counter(w.partition(":")[0] for w in self.warnings)
+            lines.append(
+                f"warnings: {len(self.warnings)} ("
+                + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items()))
+                + ")"
+            )
+        if f.get("teams"):
+            lines.append(f"weekly volume booked/target from {f['first_plannable_monday']}:")
+            for t in f["teams"]:
+                lines.append(
+                    f"  team {t['team']} {t['week']}: {t['booked']}/{t['target']} "
+                    f"({t['specialists']} specialists)"
+                )
+        if "deadline_counts" in f:
+            d = f["deadline_counts"]
+            lines.append(
+                f"deadlines: {d['met']} met, {d['late']} late "
+                f"({d['late_reachable']} of them due after the lead time), {d['open']} open "
+                f"({d['open_due_in_horizon']} due by {f['horizon_end']})"
+            )
+            lines.append(
+                f"overdue (due before {f['today']}, nothing planned): {len(f['overdue'])}; "
+                f"category review: {len(f['category_review'])}"
+            )
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-able: ok, counts per rule, violations, warnings, figures."""
+        return {
+            "ok": self.ok,
+            "counts": self.counts(),
+            "violations": [v.to_dict() for v in self.violations],
+            "warnings": list(self.warnings),
+            "figures": self.figures,
+        }
+
+
+def validate(scenario: Scenario, policy: Policy) -> Report:
+    """Check every appointment of ``scenario`` against ``policy``; count the figures."""
+    check = Checker(scenario, policy)
+    for rule in RULE_CHECKS:
+        rule(check)
+    return Report(check.violations, check.warnings, figures(scenario, policy, check.calendar))

@@ -1,0 +1,192 @@
+"""The figures of a schedule, counted afresh from the scenario (RULES.md, "Monitoring").
+
+Part of the independent validator: nothing here is read from a ``plan.json`` or shared
+with the solver. Per specialist and week: target (Soll), bookings (Ist), bookings per
+day and their spread; per team the sums; per customer the deadline and whether the
+first planned qualified contact meets it; overdue customers; the category review list.
+Every value is JSON-able (dates as ISO strings).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+
+from kontaktplan.calendar import OfficeCalendar, first_plannable_monday, week_days
+from kontaktplan.domain import Appointment, Customer, Kind, Scenario, Status
+from kontaktplan.policy import Policy, add_months, category_review, due_dates
+
+__all__ = ["counted_contacts", "deadline_figures", "figures", "iso_week", "week_figures"]
+
+
+def counted_contacts(
+    customer: Customer, appointments: Iterable[Appointment], policy: Policy, today: dt.date
+) -> list[Appointment]:
+    """The appointments that count as qualified contacts: held ones and planned ones from today.
+
+    RULES.md, "Rule set heilbronn-2025": in person or video (phone only with the
+    exception flag); a group session at most once per ``group_session_every_months``.
+    """
+    every = policy.qualified_contact.group_session_every_months
+    last_group = customer.last_group_session
+    out = []
+    for a in sorted(appointments, key=lambda a: a.start):
+        if not (a.status is Status.held or (a.status is Status.planned and a.day >= today)):
+            continue
+        if not policy.is_qualified(a):
+            continue
+        if a.kind is Kind.group_session:
+            if last_group is not None and a.day < add_months(last_group, every):
+                continue
+            last_group = a.day
+        out.append(a)
+    return out
+
+
+def iso_week(day: dt.date) -> str:
+    """``2026-W50``."""
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _counted_in_volume(a: Appointment) -> bool:
+    """Bookings that fill the weekly volume: active, not a standby phone consultation."""
+    return a.is_active and a.kind is not Kind.phone_consultation
+
+
+def week_figures(
+    scenario: Scenario, policy: Policy, calendar: OfficeCalendar
+) -> list[dict[str, Any]]:
+    """Per specialist and week from the first plannable Monday: target, booked, per day, spread."""
+    first = first_plannable_monday(scenario.today, policy.booking.lead_days)
+    per_day: Counter[tuple[str, dt.date]] = Counter()
+    mondays: dict[str, set[dt.date]] = {}
+    for s in scenario.slots:
+        if s.day >= first:
+            mondays.setdefault(s.specialist_id, set()).add(_monday(s.day))
+    for a in scenario.appointments:
+        if a.day >= first and _counted_in_volume(a):
+            per_day[a.specialist_id, a.day] += 1
+            mondays.setdefault(a.specialist_id, set()).add(_monday(a.day))
+    out = []
+    for sp in scenario.specialists:
+        for monday in sorted(mondays.get(sp.specialist_id, ())):
+            target = calendar.week_target(sp, monday)
+            days = week_days(monday)
+            counts = [per_day[sp.specialist_id, d] for d in days]
+            available = [per_day[sp.specialist_id, d] for d in target.available_days]
+            out.append(
+                {
+                    "specialist": sp.specialist_id,
+                    "team": sp.team,
+                    "week": iso_week(monday),
+                    "monday": monday.isoformat(),
+                    "target": target.target,
+                    "booked": sum(counts),
+                    "per_day": counts[:5],
+                    "available_days": len(target.available_days),
+                    "spread": max(available) - min(available) if available else 0,
+                }
+            )
+    return out
+
+
+def team_figures(weeks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per team and week: the sums of target and booked."""
+    sums: dict[tuple[str, str], dict[str, Any]] = {}
+    for w in weeks:
+        row = sums.setdefault(
+            (w["team"], w["week"]),
+            {"team": w["team"], "week": w["week"], "target": 0, "booked": 0, "specialists": 0},
+        )
+        row["target"] += w["target"]
+        row["booked"] += w["booked"]
+        row["specialists"] += 1
+    return [sums[k] for k in sorted(sums)]
+
+
+def deadline_figures(scenario: Scenario, policy: Policy) -> list[dict[str, Any]]:
+    """Per non-exempt customer: due date (held contacts only) and the first planned contact.
+
+    ``met``: the first planned qualified contact is on or before the due date;
+    ``late``: after it; ``open``: none planned. ``reachable``: the due date is not
+    before the first day a new booking may take place (today + lead time).
+    """
+    today = scenario.today
+    earliest = today + dt.timedelta(days=policy.booking.lead_days)
+    out = []
+    for cid, due in due_dates(scenario, policy).items():
+        customer = scenario.customers_by_id[cid]
+        history = scenario.appointments_by_customer.get(cid, ())
+        planned = [
+            a
+            for a in counted_contacts(customer, history, policy, today)
+            if a.status is Status.planned
+        ]
+        first = planned[0].day if planned else None
+        status = "open" if first is None else ("met" if first <= due.due else "late")
+        out.append(
+            {
+                "customer": cid,
+                "specialist": customer.specialist_id,
+                "category": customer.category,
+                "due": due.due.isoformat(),
+                "first_interview": due.first_interview,
+                "planned": first.isoformat() if first else None,
+                "status": status,
+                "reachable": due.due >= earliest,
+            }
+        )
+    return out
+
+
+def figures(scenario: Scenario, policy: Policy, calendar: OfficeCalendar) -> dict[str, Any]:
+    """Every figure of the report, JSON-able."""
+    today = scenario.today
+    weeks = week_figures(scenario, policy, calendar)
+    deadlines = deadline_figures(scenario, policy)
+    horizon_end = max((s.day for s in scenario.slots), default=today)
+    counts = Counter(d["status"] for d in deadlines)
+    overdue = [
+        {"customer": d["customer"], "specialist": d["specialist"], "due": d["due"]}
+        for d in deadlines
+        if d["status"] == "open" and dt.date.fromisoformat(d["due"]) < today
+    ]
+    return {
+        "today": today.isoformat(),
+        "first_plannable_monday": first_plannable_monday(
+            today, policy.booking.lead_days
+        ).isoformat(),
+        "horizon_end": horizon_end.isoformat(),
+        "weeks": weeks,
+        "teams": team_figures(weeks),
+        "deadline_counts": {
+            "met": counts["met"],
+            "late": counts["late"],
+            "late_reachable": sum(1 for d in deadlines if d["status"] == "late" and d["reachable"]),
+            "open": counts["open"],
+            "open_due_in_horizon": sum(
+                1
+                for d in deadlines
+                if d["status"] == "open" and dt.date.fromisoformat(d["due"]) <= horizon_end
+            ),
+        },
+        "deadlines": deadlines,
+        "overdue": overdue,
+        "category_review": [
+            {
+                "customer": r.customer_id,
+                "specialist": r.specialist_id,
+                "stored": r.stored,
+                "expected": r.expected,
+                "reason": r.reason,
+            }
+            for r in category_review(scenario, policy)
+        ],
+    }
+
+
+def _monday(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())

@@ -1,0 +1,520 @@
+"""The rules of the independent validator, one function each, named after the rule.
+
+Written from RULES.md alone; it shares no code with the solver (no import of
+``kontaktplan.model``, ``planning`` or ``greedy``). One function per rule, named
+after it. Which appointments a rule looks at:
+
+- *new*: planned, ``booked_on`` = today, not a standby phone consultation, not a
+  reassignment. Only new bookings are checked against the slots, the mode, the kind,
+  the exempt customers and the lead time: older bookings were made by hand, in slots
+  that are no longer free.
+- *touched*: planned from today on and booked today (phone consultations included) or
+  reassigned (``reassigned_from``): the rows a plan or a disruption command writes.
+  A rule between several appointments (two in a slot, nine on a day, two contacts too
+  close ...) is hard when one of them is touched; among older planned bookings only,
+  it is a warning, since a plan must not move them. History alone (held, past) is
+  not checked.
+- ``closed_day`` and ``absence`` are hard for every appointment planned from today on:
+  an appointment on a holiday or in an absence has to be moved or reassigned.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from bisect import bisect_right
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass
+from functools import cached_property
+from typing import Any, NamedTuple
+
+from kontaktplan.calendar import OfficeCalendar
+from kontaktplan.domain import Appointment, Kind, Mode, Scenario, SlotMode, Status
+from kontaktplan.policy import Policy, add_months
+from kontaktplan.validate_figures import counted_contacts
+
+__all__ = ["HARD_RULES", "MISSING_STATUS", "RULE_CHECKS", "Checker", "Violation"]
+
+SLOT_OWNED = "slot_owned"
+SLOT_SINGLE = "slot_single"
+SLOT_FITS = "slot_fits"
+DAILY_CAP = "daily_cap"
+LEAD_TIME = "lead_time"
+CLOSED_DAY = "closed_day"
+ABSENCE = "absence"
+CUSTOMER_UNAVAILABLE = "customer_unavailable"
+ONE_PER_DAY = "one_per_day"
+MIN_GAP = "min_gap"
+ONE_FUTURE_BOOKING = "one_future_booking"
+EXEMPT_NOT_BOOKED = "exempt_not_booked"
+MODE = "mode"
+FIRST_INTERVIEW_KIND = "first_interview_kind"
+GROUP_SESSION_LIMIT = "group_session_limit"
+MISSING_STATUS = "missing_status"
+
+HARD_RULES = (
+    SLOT_OWNED,
+    SLOT_SINGLE,
+    SLOT_FITS,
+    DAILY_CAP,
+    LEAD_TIME,
+    CLOSED_DAY,
+    ABSENCE,
+    CUSTOMER_UNAVAILABLE,
+    ONE_PER_DAY,
+    MIN_GAP,
+    ONE_FUTURE_BOOKING,
+    EXEMPT_NOT_BOOKED,
+    MODE,
+    FIRST_INTERVIEW_KIND,
+    GROUP_SESSION_LIMIT,
+)
+
+
+@dataclass(frozen=True)
+class Violation:
+    """A broken hard rule, with the appointment, specialist, customer and day it concerns."""
+
+    rule: str
+    message: str
+    appointment_id: str | None = None
+    specialist_id: str | None = None
+    customer_id: str | None = None
+    day: dt.date | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["day"] = self.day.isoformat() if self.day else None
+        return d
+
+
+class _Window(NamedTuple):
+    """Where a new appointment may lie: a free slot, or the time a backfill fills."""
+
+    start: dt.datetime
+    end: dt.datetime
+    mode: SlotMode
+
+    def holds(self, a: Appointment) -> bool:
+        return self.start <= a.start and a.end <= self.end
+
+    def overlaps(self, a: Appointment) -> bool:
+        return self.start < a.end and a.start < self.end
+
+
+def _overlap(a: Appointment, b: Appointment) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def _show(a: Appointment) -> str:
+    return (
+        f"{a.appointment_id} ({a.customer_id} with {a.specialist_id}, "
+        f"{a.start:%Y-%m-%d %H:%M}-{a.end:%H:%M}, {a.kind.value}, {a.mode.value})"
+    )
+
+
+class Checker:
+    """The scenario prepared for the rules, and the findings collected so far."""
+
+    def __init__(self, scenario: Scenario, policy: Policy) -> None:
+        self.scenario = scenario
+        self.policy = policy
+        self.today = scenario.today
+        self.calendar = OfficeCalendar(scenario, policy)
+        self.violations: list[Violation] = []
+        self.warnings: list[str] = []
+
+    def in_scope(self, a: Appointment) -> bool:
+        """Planned from today on (a past appointment still planned is `missing_status`)."""
+        return a.status is Status.planned and a.day >= self.today
+
+    def is_new(self, a: Appointment) -> bool:
+        """A new booking of this planning date (FORMAT.md, "What a plan writes")."""
+        return (
+            self.in_scope(a)
+            and a.booked_on == self.today
+            and a.kind is not Kind.phone_consultation
+            and a.reassigned_from is None
+        )
+
+    def touched(self, a: Appointment) -> bool:
+        """Booked today or reassigned: a row the plan or a disruption command wrote."""
+        return self.in_scope(a) and (a.booked_on == self.today or a.reassigned_from is not None)
+
+    @cached_property
+    def active(self) -> list[Appointment]:
+        return sorted((a for a in self.scenario.appointments if a.is_active), key=lambda a: a.start)
+
+    @cached_property
+    def planned(self) -> list[Appointment]:
+        return [a for a in self.active if self.in_scope(a)]
+
+    @cached_property
+    def new(self) -> list[Appointment]:
+        return [a for a in self.planned if self.is_new(a)]
+
+    @cached_property
+    def by_id(self) -> dict[str, Appointment]:
+        return {a.appointment_id: a for a in self.scenario.appointments}
+
+    @cached_property
+    def slots(self) -> dict[str, list[_Window]]:
+        """Each specialist's free slots, in order of start."""
+        out: dict[str, list[_Window]] = defaultdict(list)
+        for s in sorted(self.scenario.slots, key=lambda s: s.start):
+            out[s.specialist_id].append(_Window(s.start, s.end, s.mode))
+        return out
+
+    def backfilled(self, a: Appointment) -> Appointment | None:
+        """The cancelled appointment a backfill takes the place of, if it is one."""
+        if a.backfill_for is None:
+            return None
+        old = self.by_id.get(a.backfill_for)
+        if old is None or old.status is not Status.cancelled:
+            return None
+        return old
+
+    def windows(self, a: Appointment) -> list[_Window]:
+        """The own specialist's slots overlapping ``a``, plus the time a backfill fills."""
+        out = [w for w in self.slots.get(a.specialist_id, ()) if w.overlaps(a)]
+        old = self.backfilled(a)
+        if old is not None and old.specialist_id == a.specialist_id:
+            out.append(_Window(old.start, old.end, SlotMode.any))
+        return out
+
+    def home(self, a: Appointment) -> _Window | None:
+        """The window that holds ``a`` entirely, if any."""
+        return next((w for w in self.windows(a) if w.holds(a)), None)
+
+    def hard(self, rule: str, a: Appointment | None, message: str, **ids: Any) -> None:
+        if a is not None:
+            ids = {
+                "appointment_id": a.appointment_id,
+                "specialist_id": a.specialist_id,
+                "customer_id": a.customer_id,
+                "day": a.day,
+            } | ids
+        self.violations.append(Violation(rule, message, **ids))
+
+    def finding(self, rule: str, involved: Iterable[Appointment], message: str) -> None:
+        """Hard when one of the involved appointments is touched, else a warning."""
+        involved = sorted(involved, key=lambda a: (a.start, a.appointment_id))
+        touched = [a for a in involved if self.touched(a)]
+        if touched:
+            self.hard(rule, touched[-1], message)
+        elif any(self.in_scope(a) for a in involved):
+            self.warnings.append(f"{rule}: {message} (existing bookings)")
+
+
+def slot_owned(c: Checker) -> None:
+    """A new appointment lies in a free slot of its own specialist (RULES.md, Availability)."""
+    for a in c.new:
+        if c.windows(a):
+            continue
+        others = [
+            sid
+            for sid, slots in c.slots.items()
+            if sid != a.specialist_id and any(w.holds(a) for w in slots)
+        ]
+        where = f" (it lies in a slot of {', '.join(others)})" if others else ""
+        c.hard(SLOT_OWNED, a, f"{_show(a)}: no free slot of {a.specialist_id} at this time{where}")
+
+
+def slot_single(c: Checker) -> None:
+    """At most one active appointment per slot, none overlapping (FORMAT.md, slots.csv)."""
+    pairs: dict[tuple[str, str], tuple[Appointment, Appointment]] = {}
+    by_specialist: dict[str, list[Appointment]] = defaultdict(list)
+    for a in c.active:
+        by_specialist[a.specialist_id].append(a)
+    for sid, appointments in by_specialist.items():
+        for i, a in enumerate(appointments):
+            for b in appointments[i + 1 :]:
+                if b.start >= a.end:
+                    break
+                pairs.setdefault((a.appointment_id, b.appointment_id), (a, b))
+        slots = c.slots.get(sid, [])
+        starts = [w.start for w in slots]
+        in_slot: dict[int, list[Appointment]] = defaultdict(list)
+        for a in appointments:
+            i = max(0, bisect_right(starts, a.start) - 1)
+            while i < len(slots) and slots[i].start < a.end:
+                if slots[i].overlaps(a):
+                    in_slot[i].append(a)
+                i += 1
+        for items in in_slot.values():
+            for i, a in enumerate(items):
+                for b in items[i + 1 :]:
+                    pairs.setdefault((a.appointment_id, b.appointment_id), (a, b))
+    for a, b in pairs.values():
+        why = "overlap in time" if _overlap(a, b) else "share one slot"
+        c.finding(SLOT_SINGLE, (a, b), f"{_show(a)} and {_show(b)} {why}")
+
+
+def slot_fits(c: Checker) -> None:
+    """A new appointment fits in its slot and is as long as its kind needs (RULES.md, Duration)."""
+    for a in c.new:
+        problems = []
+        windows = c.windows(a)
+        if windows and c.home(a) is None:
+            w = windows[0]
+            problems.append(f"does not fit in the slot {w.start:%H:%M}-{w.end:%H:%M}")
+        need = c.policy.duration(a.kind)
+        if a.minutes < need:
+            problems.append(f"lasts {a.minutes} min, a {a.kind.value} needs {need}")
+        if problems:
+            c.hard(SLOT_FITS, a, f"{_show(a)}: {'; '.join(problems)}")
+
+
+def daily_cap(c: Checker) -> None:
+    """At most ``daily_cap`` appointments per specialist and day (RULES.md, Daily cap).
+
+    Counted: planned and held appointments. Not counted: standby phone consultations,
+    which take the time of a missed appointment that was counted when it was booked.
+    """
+    days: dict[tuple[str, dt.date], list[Appointment]] = defaultdict(list)
+    for a in c.active:
+        if a.kind is not Kind.phone_consultation:
+            days[a.specialist_id, a.day].append(a)
+    cap = c.policy.booking.daily_cap
+    for (sid, day), items in sorted(days.items()):
+        if len(items) > cap:
+            c.finding(DAILY_CAP, items, f"{sid} has {len(items)} appointments on {day} (cap {cap})")
+
+
+def lead_time(c: Checker) -> None:
+    """Booked at least ``lead_days`` ahead, a backfill ``backfill_min_lead_days`` (RULES.md).
+
+    Standby phone consultations (same day) and reassignments (date kept) are exempt.
+    """
+    booking, disruption = c.policy.booking, c.policy.disruption
+    for a in c.planned:
+        if a.booked_on is None or a.kind is Kind.phone_consultation or a.reassigned_from:
+            continue
+        backfill = c.backfilled(a) is not None
+        need = disruption.backfill_min_lead_days if backfill else booking.lead_days
+        days = (a.day - a.booked_on).days
+        if days >= need:
+            continue
+        what = "backfill " if backfill else ""
+        note = ""
+        if a.backfill_for and not backfill:
+            note = f"; backfill_for {a.backfill_for} is no cancelled appointment"
+        message = f"{what}{_show(a)} booked {a.booked_on}, {days} days ahead, needs {need}{note}"
+        c.finding(LEAD_TIME, [a], message)
+
+
+def closed_day(c: Checker) -> None:
+    """No planned appointment on a weekend or a public holiday of the region (RULES.md)."""
+    for a in c.planned:
+        holiday = c.calendar.holiday(a.day)
+        if a.day.weekday() >= 5 or holiday:
+            why = holiday or a.day.strftime("%A")
+            c.hard(CLOSED_DAY, a, f"{_show(a)}: {a.day} is closed ({why}, {c.calendar.region})")
+
+
+def absence(c: Checker) -> None:
+    """No planned appointment of a specialist during their absence (RULES.md, Availability)."""
+    for a in c.planned:
+        if c.calendar.is_absent(a.specialist_id, a.day):
+            c.hard(ABSENCE, a, f"{_show(a)}: {a.specialist_id} is absent on {a.day}")
+
+
+def customer_unavailable(c: Checker) -> None:
+    """A planned appointment respects the customer's unavailable days and half-days (RULES.md)."""
+    for a in c.planned:
+        customer = c.scenario.customers_by_id[a.customer_id]
+        blocked = [str(u) for u in customer.unavailable if u.blocks(a.start, a.end)]
+        if blocked:
+            c.finding(
+                CUSTOMER_UNAVAILABLE,
+                [a],
+                f"{_show(a)}: {a.customer_id} is unavailable {', '.join(blocked)}",
+            )
+
+
+def one_per_day(c: Checker) -> None:
+    """A customer has at most one active appointment per day (RULES.md, interpretation)."""
+    days: dict[tuple[str, dt.date], list[Appointment]] = defaultdict(list)
+    for a in c.active:
+        days[a.customer_id, a.day].append(a)
+    for (cid, day), items in sorted(days.items()):
+        if len(items) > 1:
+            ids = ", ".join(a.appointment_id for a in items)
+            c.finding(ONE_PER_DAY, items, f"{cid} has {len(items)} appointments on {day}: {ids}")
+
+
+def min_gap(c: Checker) -> None:
+    """Two qualified contacts at least ``min_days_between_contacts`` apart (RULES.md).
+
+    The density rule forces a closer contact when the due date computed from the
+    earlier contacts comes before ``earlier + min_gap``: then a contact on or before
+    that due date is allowed. Same-day pairs are left to ``one_per_day``; a standby
+    phone consultation (decided on the day) is not held to the gap, but counts as the
+    earlier contact when it carries the exception flag.
+    """
+    gap = c.policy.booking.min_days_between_contacts
+    for customer in c.scenario.customers:
+        history = c.scenario.appointments_by_customer.get(customer.customer_id, ())
+        contacts = counted_contacts(customer, history, c.policy, c.today)
+        days = sorted(
+            {a.day for a in contacts}.union(
+                [customer.last_contact] if customer.last_contact else []
+            )
+        )
+        for a in contacts:
+            if not c.in_scope(a) or a.kind is Kind.phone_consultation:
+                continue
+            before = [d for d in days if d < a.day]
+            if not before or (a.day - before[-1]).days >= gap:
+                continue
+            earlier = before[-1]
+            if customer.exempt is None:
+                due = c.policy.next_due(customer, before, c.today)
+                if a.day <= due < earlier + dt.timedelta(days=gap):
+                    continue
+            c.finding(
+                MIN_GAP,
+                [a],
+                f"{_show(a)}: {(a.day - earlier).days} days after the contact on {earlier}, "
+                f"at least {gap} needed",
+            )
+
+
+def one_future_booking(c: Checker) -> None:
+    """A customer has at most one planned future appointment at a time (RULES.md)."""
+    future: dict[str, list[Appointment]] = defaultdict(list)
+    for a in c.planned:
+        if a.kind is not Kind.phone_consultation:
+            future[a.customer_id].append(a)
+    for cid, items in sorted(future.items()):
+        if len(items) > 1:
+            ids = ", ".join(f"{a.appointment_id} on {a.day}" for a in items)
+            c.finding(ONE_FUTURE_BOOKING, items, f"{cid} has {len(items)} planned bookings: {ids}")
+
+
+def exempt_not_booked(c: Checker) -> None:
+    """No new booking for a case-management or employer-service customer (RULES.md).
+
+    Standby phone consultations booked today count as new here.
+    """
+    for a in c.planned:
+        if a.booked_on != c.today or a.reassigned_from is not None:
+            continue
+        exempt = c.scenario.customers_by_id[a.customer_id].exempt
+        if exempt is not None:
+            c.hard(EXEMPT_NOT_BOOKED, a, f"{_show(a)}: {a.customer_id} is exempt ({exempt.value})")
+
+
+def mode(c: Checker) -> None:
+    """Mode allowed by slot, customer and specialist; phone only for phone consultations.
+
+    RULES.md, qualified contact: a customer without a stated mode is booked in person;
+    video only for customers whose mode is video, in slots that allow video, with a
+    specialist who can hold video. Reassigned appointments are checked for the last.
+    """
+    for a in c.planned:
+        if a.kind is Kind.phone_consultation:
+            if a.booked_on == c.today and a.mode is not Mode.phone:
+                c.hard(MODE, a, f"{_show(a)}: a phone consultation is held by phone")
+            continue
+        problems = []
+        specialist = c.scenario.specialists_by_id[a.specialist_id]
+        if a.mode is Mode.video and not specialist.video and c.touched(a):
+            problems.append(f"{a.specialist_id} cannot hold video appointments")
+        if c.is_new(a):
+            problems += _mode_problems(c, a)
+        if problems:
+            c.hard(MODE, a, f"{_show(a)}: {'; '.join(problems)}")
+
+
+def _mode_problems(c: Checker, a: Appointment) -> list[str]:
+    customer = c.scenario.customers_by_id[a.customer_id]
+    wanted = customer.mode or c.policy.qualified_contact.default_mode
+    problems = []
+    if a.mode is Mode.phone:
+        problems.append("phone only for a phone consultation")
+    elif a.mode is Mode.video and wanted is not Mode.video:
+        problems.append(f"{a.customer_id} is booked {wanted.value}, not video")
+    window = c.home(a)
+    if (
+        window is not None
+        and a.mode is not Mode.phone
+        and window.mode not in (SlotMode.any, SlotMode(a.mode.value))
+    ):
+        problems.append(f"the slot admits {window.mode.value} only")
+    return problems
+
+
+def first_interview_kind(c: Checker) -> None:
+    """No qualified contact yet: a first interview; otherwise a follow-up (RULES.md, EG/FG)."""
+    for a in c.new:
+        customer = c.scenario.customers_by_id[a.customer_id]
+        history = c.scenario.appointments_by_customer.get(a.customer_id, ())
+        contacts = [
+            b for b in counted_contacts(customer, history, c.policy, c.today) if b.start < a.start
+        ]
+        first = customer.last_contact is None and not contacts
+        if first and a.kind is not Kind.first_interview:
+            c.hard(
+                FIRST_INTERVIEW_KIND,
+                a,
+                f"{_show(a)}: {a.customer_id} has no qualified contact yet: first_interview",
+            )
+        elif not first and a.kind is Kind.first_interview:
+            c.hard(
+                FIRST_INTERVIEW_KIND,
+                a,
+                f"{_show(a)}: {a.customer_id} had a qualified contact, books a follow_up",
+            )
+
+
+def group_session_limit(c: Checker) -> None:
+    """At most one group session per customer per ``group_session_every_months`` (RULES.md)."""
+    every = c.policy.qualified_contact.group_session_every_months
+    sessions: dict[str, list[Appointment]] = defaultdict(list)
+    for a in c.active:
+        if a.kind is Kind.group_session:
+            sessions[a.customer_id].append(a)
+    for cid, items in sorted(sessions.items()):
+        previous = c.scenario.customers_by_id[cid].last_group_session
+        earlier: list[Appointment] = []
+        for a in items:
+            last = max([b.day for b in earlier] + ([previous] if previous else []), default=None)
+            if last is not None and a.day < add_months(last, every):
+                c.finding(
+                    GROUP_SESSION_LIMIT,
+                    [a],
+                    f"{_show(a)}: group session within {every} months of the one on {last}",
+                )
+            earlier.append(a)
+
+
+def missing_status(c: Checker) -> None:
+    """Past appointments still ``planned``: statuses are set on the day (RULES.md; a warning)."""
+    past = [a for a in c.scenario.appointments if a.status is Status.planned and a.day < c.today]
+    for a in sorted(past, key=lambda a: a.start)[:20]:
+        c.warnings.append(f"{MISSING_STATUS}: {_show(a)} lies in the past and is still planned")
+    if len(past) > 20:
+        c.warnings.append(
+            f"{MISSING_STATUS}: {len(past) - 20} more past appointments without status"
+        )
+
+
+RULE_CHECKS: tuple[Callable[[Checker], None], ...] = (
+    slot_owned,
+    slot_single,
+    slot_fits,
+    daily_cap,
+    lead_time,
+    closed_day,
+    absence,
+    customer_unavailable,
+    one_per_day,
+    min_gap,
+    one_future_booking,
+    exempt_not_booked,
+    mode,
+    first_interview_kind,
+    group_session_limit,
+    missing_status,
+)
