@@ -229,6 +229,10 @@ def solve_subproblem(
     solver.parameters.max_time_in_seconds = time_limit
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
+    # The deadline covers and the daily capacities must be in the LP: at the default
+    # level a single worker's bound stayed at "all deadlines met" and it did not prove
+    # optimality in 10 s; at level 2 the same models are optimal in ~0.2 s (demo office).
+    solver.parameters.linearization_level = 2
     status = solver.solve(m)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         # by design the model is always feasible (every booking is optional)
