@@ -1,0 +1,3 @@
+from kontaktplan.cli import app
+
+app(prog_name="kontaktplan")
