@@ -153,6 +153,8 @@ def test_round_trip_through_the_cli(tmp_path):
     result = runner.invoke(app, ["export", "xlsx", str(folder), "--out", str(book)])
     assert result.exit_code == 0, result.output
     assert "overdue: 1 row(s)" in result.output
+    assert "Team T1: 2 row(s)" in result.output
+    assert "customers: 3 row(s)" in result.output
     result = runner.invoke(app, ["import", "xlsx", str(book), "--out", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
     assert read_scenario(tmp_path / "out").scenario == rich()

@@ -9,7 +9,6 @@ pseudonymous customer id and nothing else about the person.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import shutil
 import tempfile
@@ -20,6 +19,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 
 from kontaktplan.domain import Appointment, Kind, Scenario, Status
+from kontaktplan.io.folder import _swap, _usual_permissions
 
 __all__ = [
     "KIND_LABELS",
@@ -150,32 +150,15 @@ def file_names(specialist_ids: Iterable[str]) -> dict[str, str]:
 
 
 def _replace_folder(folder: Path, files: dict[str, bytes]) -> None:
-    # The scheme of io.folder.write_scenario (temporary folder, then swapped in, the old
-    # one put back if the swap fails), which only writes scenario files.
+    # write_scenario's scheme: a temporary folder swapped in (the old one put back if the
+    # swap fails); its helpers are private to io.folder, which only writes scenario files.
     folder.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
     try:
-        tmp.chmod(0o777 & ~_umask())  # mkdtemp's folder is private (0700)
+        _usual_permissions(tmp)
         for name, data in files.items():
             (tmp / name).write_bytes(data)
-        if not folder.exists():
-            os.replace(tmp, folder)
-            return
-        old = folder.with_name(f".{folder.name}.old")
-        shutil.rmtree(old, ignore_errors=True)
-        os.replace(folder, old)
-        try:
-            os.replace(tmp, folder)
-        except BaseException:
-            os.replace(old, folder)
-            raise
-        shutil.rmtree(old, ignore_errors=True)
+        _swap(tmp, folder)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, get_args
 
 import openpyxl
+from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
@@ -109,12 +110,16 @@ def cell_value(value: Any) -> Any:
 
 def append_row(ws: Worksheet, values: list[Any]) -> None:
     """Append values, giving dates and times the ISO number formats."""
-    ws.append(values)
-    for cell in ws[ws.max_row]:
-        if isinstance(cell.value, dt.datetime):
-            cell.number_format = DATETIME_FORMAT
-        elif isinstance(cell.value, dt.date):
-            cell.number_format = DATE_FORMAT
+    # Cells made here, not looked up after appending: ws.max_row scans every cell.
+    row: list[Any] = []
+    for value in values:
+        if isinstance(value, dt.date):
+            cell = Cell(ws, value=value)
+            datetime = isinstance(value, dt.datetime)
+            cell.number_format = DATETIME_FORMAT if datetime else DATE_FORMAT
+            value = cell
+        row.append(value)
+    ws.append(row)
 
 
 def _write_tables(wb: Workbook, scenario: Scenario) -> None:
@@ -201,7 +206,8 @@ def _data_rows(wb: Workbook, scenario: Scenario) -> dict[str, int]:
     from kontaktplan.io.xlsx_report import team_sheet_names
 
     teams = [s.team for s in scenario.specialists]
-    out = {name: teams.count(team) for team, name in team_sheet_names(teams).items()}
+    names = team_sheet_names(list(dict.fromkeys(teams)))
+    out = {name: teams.count(team) for team, name in names.items()}
     for ws in wb.worksheets:
         out.setdefault(ws.title, ws.max_row - 1)
     return out
