@@ -14,9 +14,9 @@ from typer.testing import CliRunner
 from kontaktplan.calendar import OfficeCalendar, first_plannable_monday
 from kontaktplan.cli import app
 from kontaktplan.domain import Kind, Mode, Scenario, SlotMode, Status
-from kontaktplan.generate import generate, office_figures
+from kontaktplan.generate import generate
 from kontaktplan.io import read_scenario, write_scenario
-from kontaktplan.policy import Policy, load_policy, qualified_contacts
+from kontaktplan.policy import Policy, category_review, due_dates, load_policy, qualified_contacts
 
 TODAY = dt.date(2026, 11, 23)
 SCENARIOS = Path(__file__).parents[1] / "scenarios"
@@ -45,6 +45,39 @@ def office(heilbronn: Policy) -> Scenario:
     return _office(heilbronn)
 
 
+def figures(scenario: Scenario, policy: Policy, weeks: int = 4) -> dict[str, float]:
+    """Realism figures: shares of the customers, and the customers due by the end of the
+    ``weeks``-week horizon against the weekly targets summed over it."""
+    customers = scenario.customers
+    n = len(customers)
+    first = first_plannable_monday(scenario.today, policy.booking.lead_days)
+    last = first + dt.timedelta(days=7 * weeks - 1)
+    cal = OfficeCalendar(scenario, policy)
+    dues = due_dates(scenario, policy).values()
+    out = {
+        "customers": n,
+        "unemployed": sum(c.unemployed for c in customers) / n,
+        "under_25": sum(c.under_25 for c in customers) / n,
+        "exempt": sum(c.exempt is not None for c in customers) / n,
+        "new": sum(c.last_contact is None and c.exempt is None for c in customers) / n,
+        "profile": sum(c.profile is not None for c in customers) / n,
+        "household": sum(c.household_id is not None for c in customers) / n,
+        "video": sum(c.mode is Mode.video for c in customers) / n,
+        "unavailable": sum(bool(c.unavailable) for c in customers) / n,
+        "category_review": len(category_review(scenario, policy)),
+        "overdue": sum(d.due < scenario.today for d in dues),
+        "due_in_horizon": sum(d.due <= last for d in dues),
+        "target": sum(
+            cal.week_target(s, first + dt.timedelta(weeks=k)).target
+            for s in scenario.specialists
+            for k in range(weeks)
+        ),
+    }
+    for code in policy.categories:
+        out[f"category_{code}"] = sum(c.category == code for c in customers) / n
+    return out
+
+
 def _files(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
 
@@ -64,7 +97,7 @@ def test_other_seed_gives_another_office(heilbronn, tmp_path):
 
 
 def test_category_mix_is_that_of_a_real_office(office, heilbronn):
-    f = office_figures(office, heilbronn, weeks=4)
+    f = figures(office, heilbronn)
     assert 900 <= f["customers"] <= 1000
     assert 0.40 <= f["unemployed"] <= 0.52
     assert 0.10 <= f["under_25"] <= 0.15
@@ -97,7 +130,7 @@ def test_teams_fte_and_substitutes():
 
 
 def test_due_customers_slightly_exceed_the_weekly_targets(office, heilbronn):
-    f = office_figures(office, heilbronn, weeks=4)
+    f = figures(office, heilbronn)
     assert f["target"] <= f["due_in_horizon"] <= 1.15 * f["target"]
     assert 0.02 * f["customers"] <= f["overdue"] <= 0.06 * f["customers"]
 

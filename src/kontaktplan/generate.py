@@ -32,12 +32,14 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Iterator, Sequence
+from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import accumulate, count
 
 from kontaktplan.calendar import OfficeCalendar, first_plannable_monday, week_days
 from kontaktplan.domain import (
+    WEEKDAYS,
     Absence,
     Appointment,
     Customer,
@@ -52,12 +54,12 @@ from kontaktplan.domain import (
     Status,
     parse_unavailable,
 )
-from kontaktplan.policy import Policy, category_review, due_dates
+from kontaktplan.policy import Policy, due_dates
 
-__all__ = ["generate", "office_figures"]
+__all__ = ["generate"]
 
-FTE = (1.0, 0.8, 0.75, 0.6, 0.5)
-FTE_WEIGHTS = (0.70, 0.09, 0.07, 0.06, 0.08)
+FULL_TIME = 0.7  # share of full-time specialists; the others work 0.5-0.8
+PART_TIME = {0.8: 30, 0.75: 25, 0.6: 20, 0.5: 25}
 DAY_START = 8 * 60  # 08:00, in minutes
 DAY_END = 16 * 60
 SHARE = {  # shares of the customers of a real office (RULES.md categories)
@@ -141,12 +143,14 @@ def generate(
         target = sum(cal.week_target(w.specialist, horizon[7 * k]).target for k in range(weeks))
         customers += history.add(w, own, round(target * rng.uniform(1.02, 1.10)))
     rows = history.rows + _planned(rng, policy, cal, staff, customers, history)
-    return staff.model_copy(
-        update={
-            "customers": tuple(sorted(customers, key=lambda c: c.customer_id)),
-            "appointments": _numbered(sorted(rows, key=lambda a: (a.start, a.specialist_id))),
-        }
-    )
+    number = Counter[bool]()
+    for i, a in enumerate(sorted(rows, key=lambda a: (a.start, a.specialist_id))):
+        planned = a.status is Status.planned
+        number[planned] += 1
+        aid = f"P{number[planned]:04d}" if planned else f"H{number[planned]:06d}"
+        rows[i] = a.model_copy(update={"appointment_id": aid})
+    customers.sort(key=lambda c: c.customer_id)
+    return staff.model_copy(update={"customers": tuple(customers), "appointments": tuple(rows)})
 
 
 # -- staff and calendars ---------------------------------------------------------------
@@ -165,22 +169,25 @@ def _specialists(rng: random.Random, n: int) -> list[Specialist]:
         if sizes[a] > 8 and sizes[b] < 12 and a != b:
             sizes[a], sizes[b] = sizes[a] - 1, sizes[b] + 1
     ids = [f"S{i:03d}" for i in range(1, n + 1)]
+    full = round(FULL_TIME * n)
+    ftes = [1.0] * full + rng.choices(list(PART_TIME), list(PART_TIME.values()), k=n - full)
+    rng.shuffle(ftes)
     out: list[Specialist] = []
     for t, size in enumerate(sizes):
         members = ids[sum(sizes[:t]) : sum(sizes[:t]) + size]
         ring = members[:]
         rng.shuffle(ring)  # Vertretung: each covers the next one in a ring
         subs = {ring[i]: ring[(i + 1) % len(ring)] for i in range(len(ring))}
-        for sid in members:
-            out.append(
-                Specialist(
-                    specialist_id=sid,
-                    team=f"T{t + 1:02d}",
-                    fte=rng.choices(FTE, FTE_WEIGHTS)[0],
-                    substitute_id=subs[sid] if size > 1 else None,
-                    video=rng.random() > 0.1,
-                )
+        out += [
+            Specialist(
+                specialist_id=sid,
+                team=f"T{t + 1:02d}",
+                fte=ftes[len(out) + k],
+                substitute_id=subs[sid] if size > 1 else None,
+                video=rng.random() > 0.1,
             )
+            for k, sid in enumerate(members)
+        ]
     return out
 
 
@@ -224,6 +231,10 @@ def _at(day: dt.date, minute: int) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(minute // 60, minute % 60))
 
 
+def _weekdays(slots: list[Slot]) -> list[int]:
+    return sorted({s.start.weekday() for s in slots})
+
+
 def _slots(
     rng: random.Random, w: _Worker, horizon: list[dt.date], cal: OfficeCalendar
 ) -> list[Slot]:
@@ -234,16 +245,11 @@ def _slots(
         if not positions or not cal.is_working_day(day):
             continue
         blocked = rng.randrange(len(positions)) if rng.random() < 0.1 else -1
-        for i, (start, minutes, mode) in enumerate(positions):
-            if i != blocked:
-                out.append(
-                    Slot(
-                        specialist_id=w.sid,
-                        start=_at(day, start),
-                        end=_at(day, start + minutes),
-                        mode=mode,
-                    )
-                )
+        out += [
+            Slot(specialist_id=w.sid, start=_at(day, t), end=_at(day, t + length), mode=mode)
+            for i, (t, length, mode) in enumerate(positions)
+            if i != blocked
+        ]
     return out
 
 
@@ -269,13 +275,9 @@ def _absences(
             absence = Absence(
                 specialist_id=w.sid, first_day=span[0], last_day=span[-1], reason=reason
             )
-            kept = {s.start.weekday() for s in slots if s.specialist_id == w.sid}
-            left = {
-                s.start.weekday()
-                for s in slots
-                if s.specialist_id == w.sid and not absence.covers(s.day)
-            }
-            if left == kept:  # a part-timer's usual days stay readable from the slots
+            own = [s for s in slots if s.specialist_id == w.sid]
+            left = [s for s in own if not absence.covers(s.day)]
+            if _weekdays(left) == _weekdays(own):  # a part-timer's usual days stay readable
                 break
         else:
             continue
@@ -300,10 +302,11 @@ def _customers(
         u25 = rng.random() < SHARE["under_25"]
         unemployed = rng.random() < (p_young if u25 else p_adult)
         category, profile = _category(rng, policy, unemployed, u25)
+        unemployed = unemployed and category not in ("I", "Z")  # ba-2010 profiles
         exempt = None
         if rng.random() < SHARE["exempt"]:
             exempt = rng.choices((Exempt.case_management, Exempt.employer_service), (3, 1))[0]
-        mode = rng.choices((None, Mode.in_person, Mode.video), (75, 15, 10))[0]
+        mode = rng.choices((None, Mode.in_person, Mode.video), (0.75, 0.15, SHARE["video"]))[0]
         if mode is Mode.video and not w.specialist.video:
             mode = None
         out.append(
@@ -332,44 +335,33 @@ def _customers(
 def _category(
     rng: random.Random, policy: Policy, unemployed: bool, u25: bool
 ) -> tuple[str, str | None]:
-    """The category (and perhaps a profile) the rules give this customer."""
-    codes = policy.categories
-    if policy.density.rule == "count_per_period":
-        weights = [PROFILE_WEIGHTS.get(c, 10) for c in codes]
-        return rng.choices(codes, weights)[0], None
-    rules = policy.category_review
-    if not rules.enabled:
+    """The category the rules give this customer, and for some a consistent profile."""
+    codes, rules = policy.categories, policy.category_review
+    if policy.density.rule == "count_per_period":  # ba-2010: the category is the profile
+        return rng.choices(codes, [PROFILE_WEIGHTS.get(c, 10) for c in codes])[0], None
+    if not rules.enabled or not rules.unemployed_adult or not rules.not_unemployed_adult:
         return rng.choice(codes), None
-    if u25:
-        category = rules.unemployed_under_25 if unemployed else rules.under_25_not_unemployed
-    elif unemployed:
-        complex_needs = rng.random() < SHARE["complex_among_unemployed_adults"]
-        category = rules.unemployed_adult[-1 if complex_needs else 0]
-    else:
-        category = rules.not_unemployed_adult[0]
-    category = category or codes[-1]
-    profile = None
-    if rng.random() < SHARE["profile"]:
-        fixed = [p for p, c in rules.profiles.items() if c == category]  # I, Z -> K3
-        if not unemployed and fixed:
-            profile = rng.choice([*fixed, *fixed, "SP", "UP"])
-        elif unemployed:
-            profile = rng.choice(
-                ("MP", "AP", "FP", "EP") if category != codes[-1] else ("EP", "SP", "UP")
-            )
-    return category, profile
+    complex_needs = rng.random() < SHARE["complex_among_unemployed_adults"]
+    category = {
+        (True, True): rules.unemployed_under_25,
+        (True, False): rules.under_25_not_unemployed,
+        (False, True): rules.unemployed_adult[-1 if complex_needs else 0],
+    }.get((u25, unemployed)) or rules.not_unemployed_adult[0]
+    if rng.random() >= SHARE["profile"]:
+        return category, None
+    if not unemployed:  # I (integrated, still in need), Z (e.g. carers): always K3
+        fixed = [p for p, c in rules.profiles.items() if c == category]
+        return category, rng.choice([*fixed, *fixed, "SP", "UP"])
+    if category == rules.not_unemployed_adult[0]:
+        return category, rng.choice(("EP", "SP", "UP"))
+    return category, rng.choice(("MP", "AP", "FP", "EP"))
 
 
 def _unavailable(rng: random.Random) -> tuple:
     """One or two weekdays or half-days (part-time job, childcare, a measure)."""
-    names = ["Mon", "Tue", "Wed", "Thu", "Fri"]
-    days = rng.sample(names, rng.choice((1, 1, 1, 2)))
-    return parse_unavailable(
-        ";".join(
-            d + rng.choices(("", "-AM", "-PM"), (40, 35, 25))[0]
-            for d in sorted(days, key=names.index)
-        )
-    )
+    days = sorted(rng.sample(range(5), rng.choice((1, 1, 1, 2))))
+    halves = rng.choices(("", "-AM", "-PM"), (40, 35, 25), k=len(days))
+    return parse_unavailable(";".join(WEEKDAYS[d] + h for d, h in zip(days, halves, strict=True)))
 
 
 def _with_review_cases(rng: random.Random, caseloads: list[list[Customer]], policy: Policy) -> None:
@@ -396,128 +388,106 @@ def _with_review_cases(rng: random.Random, caseloads: list[list[Customer]], poli
 # -- history ---------------------------------------------------------------------------
 
 
+@dataclass
 class _History:
     """Past appointments and last contacts, set so that each caseload's workload is real."""
 
-    def __init__(
-        self,
-        rng: random.Random,
-        policy: Policy,
-        cal: OfficeCalendar,
-        today: dt.date,
-        horizon: list[dt.date],
-    ) -> None:
-        self.rng, self.policy, self.cal, self.today = rng, policy, cal, today
-        self.first_day, self.last_day = horizon[0], horizon[-1]
-        self.rows: list[Appointment] = []
-        self.days: dict[str, list[dt.date]] = {}  # customer -> days with an appointment
+    rng: random.Random
+    policy: Policy
+    cal: OfficeCalendar
+    today: dt.date
+    horizon: list[dt.date]
+    rows: list[Appointment] = field(default_factory=list)
+    days: dict[str, list[dt.date]] = field(default_factory=dict)  # customer -> busy days
 
     def add(self, w: _Worker, customers: list[Customer], due_target: int) -> list[Customer]:
-        """Give the caseload last contacts so that about ``due_target`` are due by the
-        horizon's end: new, overdue, those whose interval forces it, then by weight 1/interval."""
-        rng, out = self.rng, []
-        group: dict[str, str] = {}
-        horizon_days = (self.last_day - self.today).days + 1
-        free: list[tuple[float, str]] = []
+        """Last contacts such that about ``due_target`` customers are due by the horizon's
+        end: the new, the overdue, those whose interval is shorter than the horizon, then
+        others drawn with weight 1 / interval (Efraimidis-Spirakis keys)."""
+        rng, group, keys = self.rng, {}, []
+        span = (self.horizon[-1] - self.today).days + 1
         for c in customers:
+            gap = self.policy.interval_days(c)
             if c.exempt is not None:
                 group[c.customer_id] = "exempt"
             elif rng.random() < SHARE["new"]:
                 group[c.customer_id] = "new"
             elif rng.random() < SHARE["overdue"]:
                 group[c.customer_id] = "overdue"
-            elif self.policy.interval_days(c) <= horizon_days:
-                group[c.customer_id] = "due"
             else:
-                group[c.customer_id] = "not_due"
-                key = rng.random() ** self.policy.interval_days(c)  # Efraimidis-Spirakis
-                free.append((key, c.customer_id))
-        fill = due_target - sum(1 for g in group.values() if g != "exempt" and g != "not_due")
-        for _, cid in sorted(free, reverse=True)[: max(0, fill)]:
+                group[c.customer_id] = "due" if gap <= span else "not_due"
+                keys += [(rng.random() ** gap, c.customer_id)] if gap > span else []
+        fill = due_target - sum(g in ("new", "overdue", "due") for g in group.values())
+        for _, cid in sorted(keys, reverse=True)[: max(0, fill)]:
             group[cid] = "due"
-        for c in customers:
-            out.append(self._contacts(w, c, group[c.customer_id]))
-        return out
+        return [self._contacts(w, c, group[c.customer_id]) for c in customers]
 
     def _window(self, c: Customer, group: str) -> tuple[dt.date, dt.date]:
-        latest = self.today + dt.timedelta(days=self.policy.interval_days(c) - 1)
+        """The due dates a customer of ``group`` may have."""
+        day = dt.timedelta(days=1)
+        latest = self.today + (self.policy.interval_days(c) - 1) * day
         if group == "overdue":
-            return self.today - dt.timedelta(days=42), self.today - dt.timedelta(days=1)
+            return self.today - 42 * day, self.today - day
         if group == "due":
-            return self.first_day, min(self.last_day, latest)
-        return self.last_day + dt.timedelta(days=1), latest
+            return self.horizon[0], min(self.horizon[-1], latest)
+        if group == "not_due":
+            return self.horizon[-1] + day, latest
+        return self.today - 180 * day, self.today - 7 * day  # exempt: any recent contact
 
     def _contacts(self, w: _Worker, c: Customer, group: str) -> Customer:
         """Book the held contacts of one customer; return it with ``last_contact`` set.
 
-        The last contact is moved until the due date it implies falls in the group's
-        window (a few steps of ``guess -= due - target``; exact for interval rules)."""
+        The last contact moves until the due date it implies falls in the group's window
+        (steps of ``guess -= due - target``; one step for an interval rule)."""
         rng, policy = self.rng, self.policy
         if group == "new":
             self._missed(w, c, None)
             return c
         gap = policy.interval_days(c)
         older = rng.choice((1, 1, 2)) if rng.random() < SHARE["older_contact"] else 0
-        offsets = list(
-            accumulate(max(35, round(gap * rng.uniform(0.7, 1.0))) for _ in range(older))
-        )
+        offsets = list(accumulate(max(35, round(gap * rng.uniform(0.7, 1))) for _ in range(older)))
         agreement = rng.random() < SHARE["agreement"]
-        kind = Kind.first_interview if not offsets and rng.random() < 0.15 else Kind.follow_up
-        minutes = policy.duration(kind)
-        if group == "exempt":
-            lo, hi = self.today - dt.timedelta(days=180), self.today
-            target = self.today - dt.timedelta(days=rng.randint(7, 180))
-            guess = target
-        else:
-            lo, hi = self._window(c, group)
-            target = lo + dt.timedelta(days=rng.randint(0, max(0, (hi - lo).days)))
-            guess = target - dt.timedelta(days=gap)
-        spot = None
+        kind = Kind.first_interview if not older and rng.random() < 0.15 else Kind.follow_up
+        lo, hi = self._window(c, group)
+        target = lo + dt.timedelta(days=rng.randint(0, max(0, (hi - lo).days)))
+        guess = target - dt.timedelta(days=0 if group == "exempt" else gap)
         for _ in range(5):
-            spot = self._find(w, c, guess, minutes) or self._find(w, c, guess, minutes, reach=40)
+            spot = self._find(w, c, guess, policy.duration(kind), reach=40)
             if spot is None or group == "exempt":
                 break
-            day = spot[0]
-            contacts = [day - dt.timedelta(days=o) for o in reversed(offsets)] + [day]
+            contacts = [spot[0] - dt.timedelta(days=o) for o in reversed(offsets)] + [spot[0]]
             trial = c.model_copy(update={"agreement_start": contacts[0] if agreement else None})
             due = policy.next_due(trial, contacts, self.today)
             if lo <= due <= hi:
                 break
-            guess = day - (due - target)
+            guess = spot[0] - (due - target)
         if spot is None:  # no room left in the past calendar: a new customer
             return c
-        last = self._held(w, c, spot, kind, last=True)
+        phone = rng.random() < SHARE["phone_exception"]  # documented exception: qualified
+        last = self._book(w, c, spot, kind, Status.held, Mode.phone if phone else None, phone)
         days = [last]
         for n, o in enumerate(offsets):
-            first = n == len(offsets) - 1 and rng.random() < 0.3
+            first = n == older - 1 and rng.random() < 0.3
             kind = Kind.first_interview if first else Kind.follow_up
             spot = self._find(w, c, last - dt.timedelta(days=o), policy.duration(kind), reach=5)
             if spot is not None:
-                days.append(self._held(w, c, spot, kind, last=False))
+                days.append(self._book(w, c, spot, kind, Status.held))
         self._missed(w, c, last)
-        update: dict = {"last_contact": last}
-        if agreement:
-            update["agreement_start"] = min(days)
+        update: dict = {"last_contact": last, "agreement_start": min(days) if agreement else None}
         if c.exempt is None and rng.random() < 0.03:
             update["last_group_session"] = min(days) - dt.timedelta(days=rng.randint(14, 200))
         return c.model_copy(update=update)
 
     def _find(
-        self, w: _Worker, c: Customer, around: dt.date, minutes: int, reach: int = 10
+        self, w: _Worker, c: Customer, around: dt.date, minutes: int, reach: int
     ) -> tuple[dt.date, int] | None:
         """The past working day nearest ``around`` with a free position that fits ``c``."""
         busy = self.days.get(c.customer_id, [])
         for off in sorted(range(-reach, reach + 1), key=abs):
             day = around + dt.timedelta(days=off)
-            positions = w.template.get(day.weekday())
+            positions = w.template.get(day.weekday(), [])
             taken = w.taken.get(day, [])
-            if (
-                day >= self.today
-                or not positions
-                or len(taken) >= self.policy.booking.daily_cap
-                or day in busy
-                or not self.cal.is_working_day(day)
-            ):
+            if day >= self.today or day in busy or not self.cal.is_working_day(day):
                 continue
             fits = [
                 i
@@ -526,7 +496,7 @@ class _History:
                 and length >= minutes
                 and c.available(_at(day, start), _at(day, start + length))
             ]
-            if fits:
+            if fits and len(taken) < self.policy.booking.daily_cap:
                 return day, self.rng.choice(fits)
         return None
 
@@ -538,7 +508,8 @@ class _History:
         kind: Kind,
         status: Status,
         mode: Mode | None = None,
-        **extra: object,
+        qualified_exception: bool = False,
+        cancelled_on: dt.date | None = None,
     ) -> dt.date:
         day, i = spot
         w.taken.setdefault(day, []).append(i)
@@ -555,39 +526,26 @@ class _History:
                 mode=mode or c.mode or Mode.in_person,
                 status=status,
                 booked_on=day - dt.timedelta(days=self.rng.randint(14, 28)),
-                **extra,
+                cancelled_on=cancelled_on,
+                qualified_exception=qualified_exception,
             )
         )
         return day
-
-    def _held(
-        self, w: _Worker, c: Customer, spot: tuple[dt.date, int], kind: Kind, last: bool
-    ) -> dt.date:
-        """A held qualified contact; rarely by phone with a documented exception."""
-        if last and self.rng.random() < SHARE["phone_exception"]:
-            return self._book(
-                w, c, spot, kind, Status.held, mode=Mode.phone, qualified_exception=True
-            )
-        return self._book(w, c, spot, kind, Status.held)
 
     def _missed(self, w: _Worker, c: Customer, last: dt.date | None) -> None:
         """Now and then a past no-show or cancellation (after the last contact, if any)."""
         rng = self.rng
         for status in (Status.no_show, Status.cancelled):
-            if rng.random() >= SHARE[status.value]:
-                continue
             earliest = (last or self.today - dt.timedelta(days=60)) + dt.timedelta(days=14)
-            if earliest >= self.today:
+            if rng.random() >= SHARE[status.value] or earliest >= self.today:
                 continue
             around = earliest + dt.timedelta(days=rng.randint(0, (self.today - earliest).days))
             kind = Kind.follow_up if last else Kind.first_interview
             spot = self._find(w, c, around, self.policy.duration(kind), reach=5)
-            if spot is None:
-                continue
-            extra = {}
-            if status is Status.cancelled:
-                extra["cancelled_on"] = spot[0] - dt.timedelta(days=rng.randint(1, 10))
-            self._book(w, c, spot, kind, status, **extra)
+            if spot is not None:
+                notice = dt.timedelta(days=rng.randint(1, 10))
+                cancelled_on = spot[0] - notice if status is Status.cancelled else None
+                self._book(w, c, spot, kind, status, cancelled_on=cancelled_on)
 
 
 # -- existing bookings -------------------------------------------------------------------
@@ -601,111 +559,52 @@ def _planned(
     customers: list[Customer],
     history: _History,
 ) -> list[Appointment]:
-    """A few bookings made in the last days, valid by every booking rule (RULES.md)."""
-    office = staff.model_copy(
-        update={"customers": tuple(customers), "appointments": tuple(history.rows)}
-    )
+    """A few bookings made in the last days, in free slots, valid by every booking rule:
+    lead time, available day, daily cap, slot length and mode, customer availability,
+    minimum gap after the last contact, on or before the deadline (RULES.md)."""
+    office = staff.model_copy(update={"customers": customers, "appointments": history.rows})
     dues = due_dates(office, policy)
-    slots: dict[str, list[Slot]] = {}
+    free: dict[str, list[Slot]] = {}
     for s in staff.slots:
         if cal.is_available(s.specialist_id, s.day):
-            slots.setdefault(s.specialist_id, []).append(s)
-    load: dict[tuple[str, dt.date], int] = {}
+            free.setdefault(s.specialist_id, []).append(s)
+    load: Counter[tuple[str, dt.date]] = Counter()
+    no_show = {a.customer_id for a in history.rows if a.status is Status.no_show}
+    gap = dt.timedelta(days=policy.booking.min_days_between_contacts)
     out: list[Appointment] = []
     for c in customers:
         due = dues.get(c.customer_id)
-        if due is None or not (due.first_interview or history.first_day <= due.due):
-            continue
-        if due.due > history.last_day or rng.random() >= SHARE["planned"]:
-            continue
+        if due is None or c.customer_id in no_show or rng.random() >= SHARE["planned"]:
+            continue  # exempt; or to be re-invited in person after a no-show
         kind = Kind.first_interview if due.first_interview else Kind.follow_up
         video = c.mode is Mode.video and staff.specialists_by_id[c.specialist_id].video
         mode = Mode.video if video else Mode.in_person
-        earliest = history.first_day
-        if c.last_contact is not None:
-            earliest = c.last_contact + dt.timedelta(days=policy.booking.min_days_between_contacts)
-        latest = history.last_day if due.first_interview else due.due
+        earliest = c.last_contact + gap if c.last_contact else history.horizon[0]
+        latest = history.horizon[-1] if due.first_interview else due.due
         fits = [
             s
-            for s in slots.get(c.specialist_id, [])
+            for s in free.get(c.specialist_id, [])
             if earliest <= s.day <= latest
             and s.minutes >= policy.duration(kind)
             and s.mode in (SlotMode.any, SlotMode(mode.value))
             and c.available(s.start, s.end)
-            and load.get((s.specialist_id, s.day), 0) < policy.booking.daily_cap
+            and load[(s.specialist_id, s.day)] < policy.booking.daily_cap
         ]
-        if not fits:
-            continue
-        s = rng.choice(fits)
-        slots[c.specialist_id].remove(s)
-        load[(s.specialist_id, s.day)] = load.get((s.specialist_id, s.day), 0) + 1
-        out.append(
-            Appointment(
-                appointment_id="new",
-                customer_id=c.customer_id,
-                specialist_id=c.specialist_id,
-                start=s.start,
-                end=s.start + dt.timedelta(minutes=policy.duration(kind)),
-                kind=kind,
-                mode=mode,
-                status=Status.planned,
-                booked_on=staff.today - dt.timedelta(days=rng.randint(1, 5)),
+        if fits:
+            s = rng.choice(fits)
+            free[c.specialist_id].remove(s)
+            load[(s.specialist_id, s.day)] += 1
+            out.append(
+                Appointment(
+                    appointment_id="new",
+                    customer_id=c.customer_id,
+                    specialist_id=c.specialist_id,
+                    start=s.start,
+                    end=s.start + dt.timedelta(minutes=policy.duration(kind)),
+                    kind=kind,
+                    mode=mode,
+                    status=Status.planned,
+                    booked_on=staff.today - dt.timedelta(days=rng.randint(1, 5)),
+                )
             )
-        )
-    return out
-
-
-def _numbered(appointments: Sequence[Appointment]) -> tuple[Appointment, ...]:
-    """``H000001`` for the past rows, ``P0001`` for the planned ones, in order of start."""
-    out, past, planned = [], 0, 0
-    for a in appointments:
-        if a.status is Status.planned:
-            planned += 1
-            aid = f"P{planned:04d}"
-        else:
-            past += 1
-            aid = f"H{past:06d}"
-        out.append(a.model_copy(update={"appointment_id": aid}))
-    return tuple(out)
-
-
-# -- figures ---------------------------------------------------------------------------
-
-
-def office_figures(scenario: Scenario, policy: Policy, weeks: int) -> dict[str, float | int]:
-    """The realism figures of an office: category shares, and customers due by the end of
-    the ``weeks``-week horizon against the weekly targets summed over it."""
-    customers = scenario.customers
-    n = max(1, len(customers))
-    first = first_plannable_monday(scenario.today, policy.booking.lead_days)
-    last = first + dt.timedelta(days=7 * weeks - 1)
-    cal = OfficeCalendar(scenario, policy)
-    dues = due_dates(scenario, policy).values()
-    out: dict[str, float | int] = {
-        "customers": len(customers),
-        "specialists": len(scenario.specialists),
-        "teams": len({s.team for s in scenario.specialists}),
-        "part_time": sum(s.fte < 1 for s in scenario.specialists),
-        "free_slots": len(scenario.slots),
-        "unemployed": sum(c.unemployed for c in customers) / n,
-        "under_25": sum(c.under_25 for c in customers) / n,
-        "exempt": sum(c.exempt is not None for c in customers) / n,
-        "new": sum(c.last_contact is None and c.exempt is None for c in customers) / n,
-        "profile": sum(c.profile is not None for c in customers) / n,
-        "household": sum(c.household_id is not None for c in customers) / n,
-        "video": sum(c.mode is Mode.video for c in customers) / n,
-        "unavailable": sum(bool(c.unavailable) for c in customers) / n,
-        "category_review": len(category_review(scenario, policy)),
-        "overdue": sum(d.due < scenario.today for d in dues),
-        "due_in_horizon": sum(d.due <= last for d in dues),
-        "target": sum(
-            cal.week_target(s, first + dt.timedelta(weeks=k)).target
-            for s in scenario.specialists
-            for k in range(weeks)
-        ),
-        "planned": sum(a.status is Status.planned for a in scenario.appointments),
-        "history": sum(a.status is not Status.planned for a in scenario.appointments),
-    }
-    for code in policy.categories:
-        out[f"category_{code}"] = sum(c.category == code for c in customers) / n
     return out
