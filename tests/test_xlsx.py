@@ -387,11 +387,18 @@ def test_import_errors_name_sheet_row_and_column(tmp_path, sheets, where, messag
     assert (err.value.file, err.value.row, err.value.column) == where
 
 
-def test_import_rejects_a_file_that_is_no_workbook(tmp_path):
-    path = tmp_path / "x.xlsx"
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [("x.xlsx", "not an Excel workbook"), ("x.csv", "give a .xlsx file"), ("x.xls", "old")],
+)
+def test_import_rejects_a_file_that_is_no_workbook(tmp_path, name, message):
+    path = tmp_path / name
     path.write_text("customer_id,specialist_id\n")
-    with pytest.raises(InputError, match="not an Excel workbook"):
+    with pytest.raises(InputError, match=message):
         read_xlsx(path)
+    result = CliRunner().invoke(app, ["import", "xlsx", str(path), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2
+    assert not (tmp_path / "o").exists()
 
 
 def test_cli_export_xlsx_rejects_other_suffix_and_bad_input(tmp_path):
@@ -414,6 +421,7 @@ def test_cli_export_xlsx_rejects_other_suffix_and_bad_input(tmp_path):
         (dt.datetime(2026, 12, 7), "last_contact", "2026-12-07"),
         (dt.datetime(2026, 12, 7), "start", "2026-12-07T00:00"),
         (46363.375, "start", "2026-12-07T09:00"),
+        (2026, "last_contact", "2026"),
         (1001.0, "customer_id", "1001"),
         (0.75, "fte", "0.75"),
         (True, "video", "true"),

@@ -26,6 +26,7 @@ from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
+from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
@@ -45,6 +46,9 @@ DATETIME_FORMAT = "YYYY-MM-DD HH:MM"
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+# The Excel serial numbers a date column reads as dates (1950-01-01 up to 2100-01-01); any
+# other number stays a number and fails as "not a date", as a bare year 2026 should.
+SERIAL_DAYS = (18264, 73051)
 
 
 def _column_types() -> dict[str, type]:
@@ -224,8 +228,12 @@ def read_xlsx(path: str | Path) -> Loaded:
     path = Path(path)
     if not path.is_file():
         raise InputError(path.name, f"no such file: {path}")
+    if path.suffix.lower() == ".xls":
+        raise InputError(path.name, "the old Excel format .xls: save it as .xlsx in Excel first")
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except InvalidFileException:
+        raise InputError(path.name, "not an Excel workbook: give a .xlsx file") from None
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as e:
         raise InputError(path.name, f"not an Excel workbook (.xlsx): {e}") from None
     try:
@@ -349,10 +357,9 @@ def cell_text(value: Any, column: str) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if kind is not None and isinstance(value, int | float):
-        try:
-            value = from_excel(value)
-        except (ValueError, OverflowError):
-            return str(value)
+        if not SERIAL_DAYS[0] <= value < SERIAL_DAYS[1]:
+            return _number_text(value)  # not a date: the column's parser says so
+        value = from_excel(value)
     if isinstance(value, dt.datetime):
         value = _to_second(value)
         if kind is dt.date and value.time() == dt.time(0):
@@ -361,9 +368,13 @@ def cell_text(value: Any, column: str) -> str:
         return value.isoformat(timespec=spec)
     if isinstance(value, dt.date | dt.time):
         return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, int | float):
+        return _number_text(value)
     return str(value).strip()
+
+
+def _number_text(value: float) -> str:
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
 
 
 def _to_second(value: dt.datetime) -> dt.datetime:
