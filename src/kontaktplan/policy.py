@@ -130,6 +130,24 @@ class Policy(_Section):
     disruption: Disruption
     weights: Weights
 
+    @model_validator(mode="after")
+    def _review_names_known_categories(self) -> Policy:
+        # A category the review expects must have a density, or due dates fail later.
+        rules = self.category_review
+        if not rules.enabled:
+            return self
+        named = {
+            *rules.profiles.values(),
+            *rules.unemployed_adult,
+            *rules.not_unemployed_adult,
+            *(c for c in (rules.unemployed_under_25, rules.under_25_not_unemployed) if c),
+        }
+        if unknown := sorted(named - set(self.density.categories)):
+            raise ValueError(
+                f"[category_review] names {', '.join(unknown)}, which [density] does not define"
+            )
+        return self
+
     @classmethod
     def from_file(cls, path: str | Path) -> Policy:
         """Read and validate a policy TOML file."""
@@ -210,6 +228,12 @@ def _count_per_period_due(
     (or, once that period has ended before ``today``, the one containing ``today``);
     without an agreement start, the period starts at the last contact, which is not
     counted in it.
+
+    With more contacts missing than the rest of the period can space out, the formula
+    falls before the last contact: the customer was already behind at that contact, and
+    the next one is due at once. The due date is then the last contact's day, never
+    earlier (an earlier date would count the customer overdue from a day on which they
+    were seen).
     """
     last = contacts[-1]
     if agreement_start is None:
@@ -225,11 +249,14 @@ def _count_per_period_due(
     if missing <= 0:
         start, end, missing = end, add_months(end, months), n
     length = (end - start).days
-    return end - dt.timedelta(days=math.ceil((missing - 1) * length / n))
+    due = end - dt.timedelta(days=math.ceil((missing - 1) * length / n))
+    return max(due, last)
 
 
 def _period_start(agreement_start: dt.date, months: int, day: dt.date) -> dt.date:
-    k = max(0, ((day.year - agreement_start.year) * 12 + day.month - agreement_start.month) // months)
+    k = max(
+        0, ((day.year - agreement_start.year) * 12 + day.month - agreement_start.month) // months
+    )
     start = add_months(agreement_start, k * months)
     while start > day and k > 0:
         k -= 1
@@ -302,19 +329,25 @@ def qualified_contacts(
 ) -> list[dt.date]:
     """Dates of the customer's qualified contacts: ``last_contact`` plus held qualified ones.
 
-    A group session counts at most once per ``group_session_every_months``.
+    A group session counts at most once per ``group_session_every_months`` (RULES.md,
+    heilbronn-2025): in date order, a session counts if none counted in the window
+    before it. The stored ``last_group_session`` takes part as a session that was held
+    (and is the same session as a history row on that day).
     """
     days = {customer.last_contact} if customer.last_contact else set()
-    last_group = customer.last_group_session
-    every = policy.qualified_contact.group_session_every_months
-    for a in sorted(appointments, key=lambda a: a.start):
+    groups: set[dt.date] = set()
+    for a in appointments:
         if a.status is not Status.held or not policy.is_qualified(a):
             continue
-        if a.kind is Kind.group_session:
-            if last_group is not None and a.day < add_months(last_group, every):
-                continue
-            last_group = a.day
-        days.add(a.day)
+        (groups if a.kind is Kind.group_session else days).add(a.day)
+    every = policy.qualified_contact.group_session_every_months
+    stored = {customer.last_group_session} if customer.last_group_session else set()
+    counted: dt.date | None = None
+    for day in sorted(groups | stored):
+        if counted is None or day >= add_months(counted, every):
+            counted = day
+            if day in groups:
+                days.add(day)
     return sorted(days)
 
 
