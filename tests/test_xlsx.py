@@ -374,6 +374,16 @@ def test_cli_import_bad_input_exits_2_and_writes_nothing(tmp_path):
             "date",
         ),
         (
+            {"scenario": [["name", "x"], ["today", TODAY], ["region", "DE-XX"]]},
+            ("b.xlsx:scenario", 3, "region"),
+            "unknown region 'DE-XX'",
+        ),
+        (
+            {"scenario": [["name", "x"], ["today", TODAY], ["policy", "nope.toml"]]},
+            ("b.xlsx:scenario", 3, "policy"),
+            "policy 'nope.toml' not found",
+        ),
+        (
             {"specialists": [["specialist_id", "team", "fte", "substitute_id"],
                              ["S1", "T1", 1, None, "note"], ["S2", "T1", 0.5]]},
             ("b.xlsx:specialists", 2, None),

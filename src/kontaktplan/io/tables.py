@@ -8,11 +8,13 @@ row 1, and the name its errors should carry for each table (e.g. ``"book.xlsx:cu
 
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
+from kontaktplan.calendar import known_region
 from kontaktplan.domain import Scenario, ScenarioMeta
 from kontaktplan.io.folder import (
     FILES,
@@ -22,9 +24,9 @@ from kontaktplan.io.folder import (
     _parse_row,
     _warnings,
 )
-from kontaktplan.policy import Policy
+from kontaktplan.policy import Policy, load_policy
 
-__all__ = ["Rows", "build_scenario", "check_header"]
+__all__ = ["Rows", "build_scenario", "check_header", "check_region", "scenario_policy"]
 
 Rows = list[tuple[int, dict[str, str]]]
 """The data rows of one table: ``(row number, {column: cell text})``; the header is row 1."""
@@ -36,6 +38,34 @@ def check_header(key: str, header: Iterable[str], source: str) -> None:
     for col in FILES[key].required:
         if col not in present:
             raise InputError(source, "missing column", row=1, column=col)
+
+
+def check_region(meta: ScenarioMeta, source: str, row: int | None = None) -> None:
+    """Raise :class:`InputError` if the holiday calendar does not know the scenario's region."""
+    if not known_region(meta.region):
+        raise InputError(
+            source,
+            f"unknown region {meta.region!r} (a country or country-subdivision code, e.g. DE-BW)",
+            row,
+            "region",
+        )
+
+
+def scenario_policy(meta: ScenarioMeta, base: Path, source: str, row: int | None = None) -> Policy:
+    """The scenario's policy (a name, or a path relative to ``base``), errors as read_scenario's.
+
+    ``source`` and ``row`` name where the policy setting was read.
+    """
+    try:
+        return load_policy(meta.policy, base=base)
+    except FileNotFoundError as e:
+        raise InputError(source, str(e), row, "policy") from None
+    except tomllib.TOMLDecodeError as e:
+        raise InputError(meta.policy, f"invalid policy file: {e}") from None
+    except ValidationError as e:
+        err = e.errors()[0]
+        setting = ".".join(str(part) for part in err["loc"])
+        raise InputError(meta.policy, f"invalid policy file: {setting}: {err['msg']}") from None
 
 
 def build_scenario(

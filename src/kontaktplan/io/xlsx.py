@@ -34,8 +34,14 @@ from pydantic import ValidationError
 
 from kontaktplan.domain import Scenario, ScenarioMeta
 from kontaktplan.io.folder import FILES, InputError, Loaded
-from kontaktplan.io.tables import Rows, build_scenario, check_header
-from kontaktplan.policy import Policy, load_policy
+from kontaktplan.io.tables import (
+    Rows,
+    build_scenario,
+    check_header,
+    check_region,
+    scenario_policy,
+)
+from kontaktplan.policy import Policy
 
 __all__ = ["META_SHEET", "read_xlsx", "scenario_workbook", "write_xlsx"]
 
@@ -241,8 +247,9 @@ def read_xlsx(path: str | Path) -> Loaded:
         source = f"{path.name}:{META_SHEET}"
         if META_SHEET not in sheets:
             raise InputError(source, _missing_sheet(wb))
-        meta = _read_meta(sheets[META_SHEET], source)
-        policy = _policy(meta, path.parent, source)
+        meta, where = _read_meta(sheets[META_SHEET], source)
+        check_region(meta, source, where.get("region"))
+        policy = scenario_policy(meta, path.parent, source, where.get("policy"))
         raw: dict[str, Rows] = {}
         for key, table in FILES.items():
             source = f"{path.name}:{key}"
@@ -264,17 +271,11 @@ def _missing_sheet(wb: Any) -> str:
     return f"sheet not found in the workbook (it has: {', '.join(wb.sheetnames)})"
 
 
-def _policy(meta: ScenarioMeta, base: Path, source: str) -> Policy:
-    try:
-        return load_policy(meta.policy, base=base)
-    except FileNotFoundError as e:
-        raise InputError(source, str(e), column="policy") from None
-    except ValidationError as e:
-        raise InputError(meta.policy, f"invalid policy file: {e.errors()[0]['msg']}") from None
+def _read_meta(ws: Any, source: str) -> tuple[ScenarioMeta, dict[str, int]]:
+    """The ``scenario`` sheet: key/value rows (an optional ``key``/``value`` header first).
 
-
-def _read_meta(ws: Any, source: str) -> ScenarioMeta:
-    """The ``scenario`` sheet: key/value rows (an optional ``key``/``value`` header first)."""
+    Returns the settings and the row of each key.
+    """
     data: dict[str, Any] = {}
     where: dict[str, int] = {}
     for number, cells in enumerate(ws.iter_rows(values_only=True), start=1):
@@ -287,7 +288,7 @@ def _read_meta(ws: Any, source: str) -> ScenarioMeta:
             raise InputError(source, f"unknown key {key!r} (known: {known})", number, "key")
         data[key], where[key] = _meta_value(key, value), number
     try:
-        return ScenarioMeta.model_validate(data)
+        return ScenarioMeta.model_validate(data), where
     except ValidationError as e:
         err = e.errors()[0]
         key = str(err["loc"][0]) if err["loc"] else None
