@@ -377,3 +377,6 @@ def import_xlsx(
             f"{len(scenario.customers)} customers, {len(scenario.slots)} free slots, "
             f"{len(scenario.absences)} absences, {len(scenario.appointments)} appointments"
         )
+
+
+from kontaktplan import cli_disruption as _cli_disruption  # noqa: E402, F401  (registers cancel, absence, noshow, standby, status, replan)

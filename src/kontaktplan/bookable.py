@@ -1,0 +1,225 @@
+"""Who can be booked where, right now: the calendar state and the ranking of candidates.
+
+Shared by the disruption commands (RULES.md, "Disruption handling"): a backfill, a
+standby phone consultation, a re-invitation after a no-show and a moved booking each
+need one customer in one concrete time, and every booking rule checked for that single
+booking (free time, daily cap, one per day, no second future booking, minimum gap,
+customer availability, slot length and mode, lead time). The ranking is the planner's
+order of RULES.md "Who fills the weekly volume": a deadline that the booking meets (or
+that is already overdue) first, earliest deadline first; then the priority of
+:func:`kontaktplan.candidates._priority` (first interview, U25, unemployed, share of the
+interval elapsed).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from kontaktplan.calendar import OfficeCalendar
+from kontaktplan.candidates import _priority, _requirement
+from kontaktplan.domain import Appointment, Customer, Kind, Mode, Scenario, Slot, SlotMode, Status
+from kontaktplan.policy import Due, Policy, due_dates
+
+__all__ = ["Office", "Ranked", "Window", "rank"]
+
+
+@dataclass(frozen=True)
+class Window:
+    """A time a specialist can give to one appointment, and the modes it admits."""
+
+    specialist_id: str
+    start: dt.datetime
+    end: dt.datetime
+    mode: SlotMode = SlotMode.any
+
+    @property
+    def day(self) -> dt.date:
+        return self.start.date()
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """A customer who can take a window: what would be booked, how urgent, and why."""
+
+    customer: Customer
+    due: Due
+    kind: Kind
+    mode: Mode
+    priority: int
+    reasons: tuple[str, ...]
+    key: tuple[Any, ...] = field(compare=False)
+
+    @property
+    def customer_id(self) -> str:
+        return self.customer.customer_id
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "customer_id": self.customer_id,
+            "specialist_id": self.customer.specialist_id,
+            "due": self.due.due.isoformat(),
+            "kind": self.kind.value,
+            "mode": self.mode.value,
+            "priority": self.priority,
+            "reasons": list(self.reasons),
+        }
+
+
+class Office:
+    """The scenario's calendar state: active appointments by specialist, day and customer.
+
+    Mutable on purpose: a command that books several appointments (a replan) adds each
+    one, so the next check sees it.
+    """
+
+    def __init__(self, scenario: Scenario, policy: Policy) -> None:
+        self.scenario, self.policy = scenario, policy
+        self.today = scenario.today
+        self.calendar = OfficeCalendar(scenario, policy)
+        self.dues = due_dates(scenario, policy)
+        self._by_specialist: dict[tuple[str, dt.date], list[Appointment]] = defaultdict(list)
+        self._by_customer: dict[str, list[Appointment]] = defaultdict(list)
+        self.slots: dict[tuple[str, dt.date], list[Slot]] = defaultdict(list)
+        for s in sorted(scenario.slots, key=lambda s: s.start):
+            self.slots[s.specialist_id, s.day].append(s)
+        for a in scenario.appointments:
+            if a.is_active:
+                self.add(a)
+
+    def add(self, a: Appointment) -> None:
+        self._by_specialist[a.specialist_id, a.day].append(a)
+        self._by_customer[a.customer_id].append(a)
+
+    def remove(self, a: Appointment) -> None:
+        self._by_specialist[a.specialist_id, a.day].remove(a)
+        self._by_customer[a.customer_id].remove(a)
+
+    def busy(self, sid: str, start: dt.datetime, end: dt.datetime) -> Appointment | None:
+        """An active appointment of ``sid`` overlapping ``start``–``end``, if any."""
+        for a in self._by_specialist.get((sid, start.date()), ()):
+            if a.start < end and start < a.end:
+                return a
+        return None
+
+    def counted(self, sid: str, day: dt.date) -> int:
+        """Active appointments of ``sid`` on ``day`` that the daily cap counts."""
+        items = self._by_specialist.get((sid, day), ())
+        return sum(1 for a in items if a.kind is not Kind.phone_consultation)
+
+    def on_day(self, cid: str, day: dt.date) -> Appointment | None:
+        """The customer's active appointment on ``day`` (one per day), if any."""
+        return next((a for a in self._by_customer.get(cid, ()) if a.day == day), None)
+
+    def future_booking(self, cid: str) -> Appointment | None:
+        """The customer's planned appointment from today on (not a phone consultation)."""
+        return next(
+            (
+                a
+                for a in self._by_customer.get(cid, ())
+                if a.status is Status.planned
+                and a.day >= self.today
+                and a.kind is not Kind.phone_consultation
+            ),
+            None,
+        )
+
+    def open_day(self, sid: str, day: dt.date) -> bool:
+        """The specialist works that day: a working day, no holiday, no absence."""
+        return self.calendar.is_working_day(day) and not self.calendar.is_absent(sid, day)
+
+    def free_slots(self, sid: str, day: dt.date) -> list[Slot]:
+        """The specialist's free slots on ``day`` that no active appointment touches."""
+        return [s for s in self.slots.get((sid, day), ()) if self.busy(sid, s.start, s.end) is None]
+
+    def kind_of(self, due: Due) -> Kind:
+        return Kind.first_interview if due.first_interview else Kind.follow_up
+
+    def booking(
+        self, c: Customer, w: Window, booked_on: dt.date, min_lead: int, *, mode: Mode | None = None
+    ) -> tuple[Kind, Mode, dt.datetime] | str:
+        """Kind, mode and end of a qualified contact for ``c`` in ``w``, or why not.
+
+        Every booking rule of RULES.md that one booking can break is checked here.
+        ``mode`` forces a mode (a re-invitation is in person).
+        """
+        due = self.dues.get(c.customer_id)
+        if due is None:
+            return "exempt"
+        if (other := self.future_booking(c.customer_id)) is not None:
+            return f"already planned on {other.day}"
+        day = w.day
+        if (day - booked_on).days < min_lead:
+            return f"less than {min_lead} days after {booked_on}"
+        if due.last_contact is not None:
+            gap = self.policy.booking.min_days_between_contacts
+            earliest = min(due.last_contact + dt.timedelta(days=gap), due.due)
+            if day < earliest:
+                return f"last contact {due.last_contact}: not before {earliest} (minimum gap)"
+        kind = self.kind_of(due)
+        minutes = self.policy.duration(kind)
+        end = w.start + dt.timedelta(minutes=minutes)
+        if end > w.end:
+            return f"a {kind.value} needs {minutes} min"
+        specialist = self.scenario.specialists_by_id[w.specialist_id]
+        if mode is None:
+            video = c.mode is Mode.video and specialist.video and w.mode is not SlotMode.in_person
+            mode = Mode.video if video else self.policy.qualified_contact.default_mode
+        if mode is not Mode.video and w.mode is SlotMode.video:
+            return "the slot admits video only"
+        req = _requirement(c, minutes, mode, day.weekday())
+        if req is None or not c.available(w.start, end):
+            return "not available at this time"
+        if self.on_day(c.customer_id, day) is not None:
+            return f"already has an appointment on {day}"
+        return self._specialist_free(w.specialist_id, w.start, end) or (kind, mode, end)
+
+    def _specialist_free(self, sid: str, start: dt.datetime, end: dt.datetime) -> str | None:
+        day = start.date()
+        if not self.open_day(sid, day):
+            return f"{sid} does not work on {day} (absence, holiday)"
+        if (other := self.busy(sid, start, end)) is not None:
+            return f"{sid} has {other.appointment_id} at this time"
+        if self.counted(sid, day) >= self.policy.booking.daily_cap:
+            return f"{sid} is at the daily cap on {day}"
+        return None
+
+    def reasons(self, ranked: Ranked, booked_on: dt.date, day: dt.date) -> tuple[str, ...]:
+        due, c = ranked.due, ranked.customer
+        out = []
+        if due.due < booked_on:
+            out.append(f"overdue since {due.due}")
+        elif due.due <= day:
+            out.append(f"due {due.due}, met by this booking")
+        else:
+            out.append(f"due {due.due}")
+        if due.first_interview:
+            out.append("first interview")
+        if c.under_25 and c.unemployed:
+            out.append("U25")
+        if c.unemployed:
+            out.append("unemployed")
+        if due.last_contact is not None:
+            out.append(
+                f"last contact {due.last_contact} ({due.elapsed_share(day):.0%} of the interval)"
+            )
+        return tuple(out)
+
+
+def rank(
+    office: Office, items: list[tuple[Customer, Kind, Mode]], day: dt.date, booked_on: dt.date
+) -> list[Ranked]:
+    """Order customers for one booking on ``day``: deadlines met by it (or overdue) first,
+    earliest deadline first; then by priority (first interview, U25, unemployed, elapsed)."""
+    out = []
+    for c, kind, mode in items:
+        due = office.dues[c.customer_id]
+        prio = _priority(office.policy, c, due, day)
+        urgent = due.due <= day
+        key = (0, due.due, -prio) if urgent else (1, -prio, due.due)
+        r = Ranked(c, due, kind, mode, prio, (), (*key, c.customer_id))
+        out.append(Ranked(c, due, kind, mode, prio, office.reasons(r, booked_on, day), r.key))
+    out.sort(key=lambda r: r.key)
+    return out

@@ -1,0 +1,256 @@
+"""Disruption commands (*Terminausfallmanagement*): cancel, absence, noshow, standby, status,
+replan. Registered on the ``kontaktplan`` app by :mod:`kontaktplan.cli`.
+
+Each reads a scenario folder and writes a new one with ``--out`` (all or nothing; ``--out``
+may be the input folder), prints what it changed and why, and appends the record to the
+``disruptions`` list of ``plan.json`` (the input's plan.json is kept otherwise).
+Exit 0; 2 on bad input (unknown id, bad date), with nothing written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from kontaktplan.cli import AsJson, Quiet, ScenarioDir, app, fail, load
+from kontaktplan.io import Loaded, write_scenario
+
+Out = Annotated[
+    Path,
+    typer.Option(
+        "--out", help="Folder to write (a scenario folder with plan.json); may be the input."
+    ),
+]
+AppointmentId = Annotated[
+    str, typer.Argument(help="appointment_id in appointments.csv.", show_default=False)
+]
+
+
+def _date(text: str | None, option: str) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise fail(f"{option}: {text!r} is not a date YYYY-MM-DD") from None
+
+
+def _run(fn, *args: Any, **kwargs: Any):
+    from kontaktplan.disruption import DisruptionError
+
+    try:
+        return fn(*args, **kwargs)
+    except DisruptionError as e:
+        raise fail(str(e)) from None
+
+
+def _write(
+    loaded: Loaded, outcome, out: Path, quiet: bool, as_json: bool, base: dict | None = None
+) -> None:
+    from kontaktplan.disruption import plan_json
+
+    previous = loaded.folder / "plan.json"
+    text = previous.read_text(encoding="utf-8") if previous.is_file() else None
+    try:
+        report = plan_json(text, outcome, base)
+    except json.JSONDecodeError as e:
+        raise fail(f"{previous}: not JSON ({e})") from None
+    write_scenario(outcome.scenario, out, extra={"plan.json": report})
+    if as_json:
+        typer.echo(json.dumps(outcome.entry(), indent=2, default=str))
+    elif not quiet:
+        for line in outcome.lines():
+            typer.echo(line)
+        typer.echo(f"wrote {out}")
+
+
+@app.command()
+def cancel(
+    folder: ScenarioDir,
+    appointment_id: AppointmentId,
+    out: Out,
+    on: Annotated[
+        str | None,
+        typer.Option("--on", help="Day the cancellation came in, YYYY-MM-DD (default: today)."),
+    ] = None,
+    fill: Annotated[
+        bool, typer.Option("--fill", help="Also backfill a cancellation less than 7 days ahead.")
+    ] = False,
+    quiet: Quiet = False,
+    as_json: AsJson = False,
+) -> None:
+    """A customer cancels (abgesagt): backfill the freed slot with another customer.
+
+    At least 7 days ahead (policy: backfill_notice_days) the best customer of the same
+    specialist is invited at once into the freed slot (at least 4 days' notice); closer
+    to the day the candidates are only proposed, and booked with --fill. The top 5 are
+    printed with their reasons. The cancelling customer keeps their deadline.
+    """
+    from kontaktplan.disruption import cancel as run
+
+    day = _date(on, "--on")
+    loaded = load(folder, quiet or as_json)
+    outcome = _run(
+        run, loaded.scenario, loaded.policy, appointment_id, day or loaded.scenario.today, fill=fill
+    )
+    _write(loaded, outcome, out, quiet, as_json)
+
+
+@app.command()
+def absence(
+    folder: ScenarioDir,
+    specialist: Annotated[str, typer.Argument(help="specialist_id of the absent specialist.")],
+    out: Out,
+    first: Annotated[str, typer.Option("--from", help="First day of the absence, YYYY-MM-DD.")],
+    last: Annotated[str, typer.Option("--to", help="Last day of the absence, YYYY-MM-DD.")],
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="e.g. leave, illness (absences.csv).")
+    ] = None,
+    time_limit: Annotated[
+        float, typer.Option("--time-limit", min=0.1, help="Seconds for the CP-SAT model.")
+    ] = 10.0,
+    quiet: Quiet = False,
+    as_json: AsJson = False,
+) -> None:
+    """A specialist is absent: add it to absences.csv and hand the appointments over.
+
+    No appointment is cancelled. Each keeps its date and time and moves to the named
+    substitute (Vertretung) if free and under the daily cap, else to a free specialist of
+    the team (balancing their load); what cannot move is listed for the team lead.
+    """
+    from kontaktplan.disruption import absence as run
+
+    d1, d2 = _date(first, "--from"), _date(last, "--to")
+    loaded = load(folder, quiet or as_json)
+    outcome = _run(
+        run,
+        loaded.scenario,
+        loaded.policy,
+        specialist,
+        d1,
+        d2,
+        reason=reason,
+        time_limit=time_limit,
+    )
+    _write(loaded, outcome, out, quiet, as_json)
+
+
+@app.command()
+def noshow(
+    folder: ScenarioDir,
+    appointment_id: AppointmentId,
+    out: Out,
+    quiet: Quiet = False,
+    as_json: AsJson = False,
+) -> None:
+    """A customer did not come (nicht erschienen): call a standby customer, re-invite.
+
+    Sets status no_show; books the best standby customer (unemployed, most urgent, own
+    specialist first, then the team) for a phone consultation in the missed time; re-invites
+    the customer in person, with the legal notice, at the earliest free slot of their
+    specialist the lead time allows.
+    """
+    from kontaktplan.disruption import noshow as run
+
+    loaded = load(folder, quiet or as_json)
+    outcome = _run(run, loaded.scenario, loaded.policy, appointment_id)
+    _write(loaded, outcome, out, quiet, as_json)
+
+
+@app.command()
+def standby(
+    folder: ScenarioDir,
+    day: Annotated[str, typer.Option("--day", help="The day, YYYY-MM-DD.")],
+    quiet: Quiet = False,
+    as_json: AsJson = False,
+) -> None:
+    """The standby list: per specialist with appointments that day, whom to call if
+    someone does not come (unemployed, not booked that day, most urgent first)."""
+    from kontaktplan.disruption import standby as run
+
+    d = _date(day, "--day")
+    loaded = load(folder, quiet or as_json)
+    lists = run(loaded.scenario, loaded.policy, d)
+    if as_json:
+        data = {sid: [r.to_dict() for r in items] for sid, items in lists.items()}
+        typer.echo(json.dumps({"day": d.isoformat(), "standby": data}, indent=2))
+        return
+    if not lists:
+        typer.echo(f"no appointments on {d}")
+    for sid, items in lists.items():
+        typer.echo(f"{sid}:")
+        for i, r in enumerate(items, 1):
+            typer.echo(
+                f"  {i}. {r.customer_id} ({r.customer.specialist_id}): {', '.join(r.reasons)}"
+            )
+
+
+@app.command()
+def status(
+    folder: ScenarioDir,
+    appointment_id: AppointmentId,
+    outcome: Annotated[str, typer.Argument(help="held, not_held, no_show or voided.")],
+    out: Out,
+    quiet: Quiet = False,
+    as_json: AsJson = False,
+) -> None:
+    """Set an appointment's outcome (stattgefunden, nicht stattgefunden, nicht erschienen,
+    storniert). A held qualified contact moves the customer's next deadline."""
+    from kontaktplan.disruption import set_status
+    from kontaktplan.domain import Status
+
+    try:
+        value = Status(outcome)
+    except ValueError:
+        raise fail(f"status must be held, not_held, no_show or voided, not {outcome!r}") from None
+    loaded = load(folder, quiet or as_json)
+    result = _run(set_status, loaded.scenario, loaded.policy, appointment_id, value)
+    _write(loaded, result, out, quiet, as_json)
+
+
+@app.command()
+def replan(
+    folder: ScenarioDir,
+    out: Out,
+    weeks: Annotated[
+        int,
+        typer.Option("--weeks", min=1, max=12, help="Weeks to plan from the first plannable week."),
+    ] = 1,
+    time_limit: Annotated[
+        float, typer.Option("--time-limit", min=0.1, help="Seconds per CP-SAT model.")
+    ] = 10.0,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed: same seed, same plan.")] = 0,
+    workers: Annotated[
+        int | None, typer.Option("--workers", min=1, help="Processes (default: cores).")
+    ] = None,
+    keep_unslotted: Annotated[
+        bool,
+        typer.Option(
+            "--keep-unslotted",
+            help="Do not treat a booking outside every free slot as invalid (for exports "
+            "whose slots.csv leaves booked times out).",
+        ),
+    ] = False,
+    quiet: Quiet = False,
+    as_json: AsJson = False,
+) -> None:
+    """Re-plan after changes (absences, slots): keep every valid booking, move the invalid
+    ones (absent specialist: handed over at the same time first; holiday, slot gone: a new
+    time), then plan the horizon. Prints each moved booking with its reason."""
+    from kontaktplan.replan import replan as run
+
+    loaded = load(folder, quiet or as_json)
+    outcome, result = run(
+        loaded.scenario,
+        loaded.policy,
+        weeks=weeks,
+        time_limit=time_limit,
+        seed=seed,
+        workers=workers,
+        check_slots=not keep_unslotted,
+    )
+    _write(loaded, outcome, out, quiet, as_json, base=result.to_dict())

@@ -1,0 +1,520 @@
+"""Disruption handling (*Terminausfallmanagement*, RULES.md): cancel, absence, no-show,
+standby list, status; the replan lives in :mod:`kontaktplan.replan`.
+
+Each command takes a scenario and returns an :class:`Outcome`: the changed scenario, the
+changes (each with its reason), the escalations for the team lead and the ranked
+candidates it considered. Nothing is removed: a cancelled, missed or moved appointment
+keeps its row with a new status.
+
+The day a disruption is recorded on (a cancellation's ``--on``, the day of a no-show or
+of a held appointment) becomes the folder's planning date (``today``) when it is later:
+bookings made that day carry it as ``booked_on``, and the validator checks the rows
+booked "today". The planning date never goes back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from kontaktplan.bookable import Office, Ranked, Window, rank
+from kontaktplan.domain import (
+    Absence,
+    Appointment,
+    Kind,
+    Mode,
+    Scenario,
+    SlotMode,
+    Status,
+)
+from kontaktplan.policy import Policy, due_dates
+
+__all__ = [
+    "Change",
+    "DisruptionError",
+    "Outcome",
+    "absence",
+    "cancel",
+    "find",
+    "noshow",
+    "plan_json",
+    "set_status",
+    "standby",
+]
+
+OUTCOMES = (Status.held, Status.not_held, Status.no_show, Status.voided)
+
+
+class DisruptionError(ValueError):
+    """The command cannot apply to this input (unknown id, wrong status, bad date)."""
+
+
+@dataclass
+class Change:
+    """One row changed or written, or one appointment escalated, with its reason."""
+
+    action: str
+    reason: str
+    appointment_id: str | None = None
+    customer_id: str | None = None
+    specialist_id: str | None = None
+    start: dt.datetime | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, action: str, a: Appointment, reason: str, **extra: Any) -> Change:
+        return cls(action, reason, a.appointment_id, a.customer_id, a.specialist_id, a.start, extra)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = {
+            "action": self.action,
+            "appointment_id": self.appointment_id,
+            "customer_id": self.customer_id,
+            "specialist_id": self.specialist_id,
+            "start": self.start.strftime("%Y-%m-%dT%H:%M") if self.start else None,
+            "reason": self.reason,
+        }
+        return {k: v for k, v in d.items() if v is not None} | self.extra
+
+    def __str__(self) -> str:
+        who = " ".join(
+            x
+            for x in (
+                self.appointment_id,
+                f"({self.customer_id} with {self.specialist_id}" if self.customer_id else "",
+                f"{self.start:%Y-%m-%d %H:%M})" if self.start else ")" if self.customer_id else "",
+            )
+            if x
+        )
+        return f"{self.action}: {who}: {self.reason}" if who else f"{self.action}: {self.reason}"
+
+
+@dataclass
+class Outcome:
+    """What a disruption command did: the new scenario and everything it changed, and why."""
+
+    command: str
+    date: dt.date
+    scenario: Scenario
+    changes: list[Change] = field(default_factory=list)
+    escalations: list[Change] = field(default_factory=list)
+    candidates: list[Ranked] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    figures: dict[str, Any] = field(default_factory=dict)
+
+    def entry(self) -> dict[str, Any]:
+        """The record appended to ``plan.json``'s ``disruptions`` list."""
+        d: dict[str, Any] = {
+            "command": self.command,
+            "date": self.date.isoformat(),
+            "changes": [c.to_dict() for c in self.changes],
+        }
+        if self.escalations:
+            d["escalations"] = [c.to_dict() for c in self.escalations]
+        if self.candidates:
+            d["candidates"] = [r.to_dict() for r in self.candidates]
+        if self.notes:
+            d["notes"] = list(self.notes)
+        if self.figures:
+            d["figures"] = self.figures
+        return d
+
+    def lines(self) -> list[str]:
+        """What changed and why, for the terminal."""
+        out = [str(c) for c in self.changes]
+        if self.candidates:
+            out.append("candidates:")
+            out += [
+                f"  {i}. {r.customer_id} ({r.kind.value}, {r.mode.value}): {', '.join(r.reasons)}"
+                for i, r in enumerate(self.candidates, 1)
+            ]
+        if self.escalations:
+            out.append(f"for the team lead ({len(self.escalations)}):")
+            out += [f"  {c}" for c in self.escalations]
+        out += self.notes
+        return out
+
+
+def plan_json(previous: str | None, outcome: Outcome, base: dict[str, Any] | None = None) -> str:
+    """``plan.json`` text: ``previous`` (or ``base``) with the outcome appended to
+    ``disruptions``; every other key of the previous file is kept."""
+    data: dict[str, Any] = json.loads(previous) if previous else {}
+    if not isinstance(data, dict):
+        data = {}
+    history = data.get("disruptions", [])
+    if base is not None:
+        data = dict(base)
+    data["disruptions"] = [*history, outcome.entry()]
+    return json.dumps(data, indent=1, default=str) + "\n"
+
+
+def find(scenario: Scenario, appointment_id: str) -> Appointment:
+    """The appointment with this id; :class:`DisruptionError` if there is none."""
+    for a in scenario.appointments:
+        if a.appointment_id == appointment_id:
+            return a
+    raise DisruptionError(f"no appointment {appointment_id!r} in appointments.csv")
+
+
+def _on_day(scenario: Scenario, day: dt.date) -> Scenario:
+    """The scenario with its planning date moved forward to ``day`` (never back)."""
+    if day <= scenario.today:
+        return scenario
+    return scenario.model_copy(update={"meta": scenario.meta.model_copy(update={"today": day})})
+
+
+def _replace(scenario: Scenario, old: Appointment, *new: Appointment) -> Scenario:
+    """``old`` replaced by its changed version (same position), further rows appended."""
+    rows = [new[0] if a.appointment_id == old.appointment_id else a for a in scenario.appointments]
+    return scenario.model_copy(update={"appointments": (*rows, *new[1:])})
+
+
+def _new_id(scenario: Scenario, prefix: str, day: dt.date, taken: set[str] | None = None) -> str:
+    ids = {a.appointment_id for a in scenario.appointments} | (taken or set())
+    n = 1
+    while f"{prefix}{day:%Y%m%d}-{n:03d}" in ids:
+        n += 1
+    return f"{prefix}{day:%Y%m%d}-{n:03d}"
+
+
+def _planned(a: Appointment, what: str) -> None:
+    if a.status is not Status.planned:
+        raise DisruptionError(
+            f"{a.appointment_id} has status {a.status.value}; only a planned appointment {what}"
+        )
+
+
+def _freed_window(office: Office, a: Appointment) -> Window:
+    """The free slot that held ``a`` (if no other appointment is in it), else ``a``'s time."""
+    for s in office.slots.get((a.specialist_id, a.day), ()):
+        if (
+            s.start <= a.start
+            and a.end <= s.end
+            and office.busy(a.specialist_id, s.start, s.end) is None
+        ):
+            return Window(a.specialist_id, s.start, s.end, s.mode)
+    return Window(a.specialist_id, a.start, a.end, SlotMode.any)
+
+
+def _book(
+    office: Office, r: Ranked, aid: str, w: Window, booked_on: dt.date, **extra: Any
+) -> Appointment:
+    minutes = office.policy.duration(r.kind)
+    a = Appointment(
+        appointment_id=aid,
+        customer_id=r.customer_id,
+        specialist_id=w.specialist_id,
+        start=w.start,
+        end=w.start + dt.timedelta(minutes=minutes),
+        kind=r.kind,
+        mode=r.mode,
+        status=Status.planned,
+        booked_on=booked_on,
+        **extra,
+    )
+    office.add(a)
+    return a
+
+
+def backfill_candidates(
+    office: Office, w: Window, booked_on: dt.date, exclude: str
+) -> list[Ranked]:
+    """The specialist's own customers who can take window ``w``, best first (RULES.md)."""
+    lead = office.policy.disruption.backfill_min_lead_days
+    items = []
+    for c in office.scenario.customers:
+        if c.specialist_id != w.specialist_id or c.customer_id == exclude:
+            continue
+        got = office.booking(c, w, booked_on, lead)
+        if not isinstance(got, str):
+            items.append((c, got[0], got[1]))
+    return rank(office, items, w.day, booked_on)
+
+
+def cancel(
+    scenario: Scenario, policy: Policy, appointment_id: str, on: dt.date, *, fill: bool = False
+) -> Outcome:
+    """A cancellation by the customer on ``on``; backfill the freed slot (RULES.md).
+
+    At least ``backfill_notice_days`` ahead, the best candidate of the same specialist is
+    booked into the freed slot at once (``backfill_for``, booked ``on``, lead at least
+    ``backfill_min_lead_days``); closer to the day the candidates are only proposed
+    (optional) and booked with ``fill``. The cancelling customer keeps their deadline.
+    """
+    old = find(scenario, appointment_id)
+    _planned(old, "can be cancelled")
+    if on < scenario.today:
+        raise DisruptionError(f"--on {on} lies before the folder's planning date {scenario.today}")
+    if old.day < on:
+        raise DisruptionError(f"{appointment_id} on {old.day} lies before the cancellation {on}")
+    cancelled = old.model_copy(update={"status": Status.cancelled, "cancelled_on": on})
+    scenario = _replace(_on_day(scenario, on), old, cancelled)
+    ahead = (old.day - on).days
+    notice = policy.disruption.backfill_notice_days
+    duty = ahead >= notice
+    out = Outcome("cancel", on, scenario)
+    out.changes.append(
+        Change.of(
+            "cancelled",
+            cancelled,
+            f"cancelled by the customer on {on}, {ahead} days ahead; the customer keeps "
+            "the deadline and is booked by the next plan",
+        )
+    )
+    if old.kind is Kind.phone_consultation:
+        out.notes.append("a standby phone consultation frees no invitation slot: no backfill")
+        return out
+    office = Office(scenario, policy)
+    w = _freed_window(office, old)
+    lead = policy.disruption.backfill_min_lead_days
+    if ahead < lead:
+        out.notes.append(
+            f"no backfill: {ahead} days ahead, an invitation needs {lead} days (§ 37 (2) SGB X)"
+        )
+        return out
+    ranked = backfill_candidates(office, w, on, exclude=old.customer_id)
+    out.candidates = ranked[:5]
+    out.figures = {"days_ahead": ahead, "backfill_duty": duty, "candidates": len(ranked)}
+    if not ranked:
+        out.notes.append(f"no customer of {w.specialist_id} can take the slot")
+        return out
+    if not (duty or fill):
+        out.notes.append(
+            f"{ahead} days ahead (< {notice}): no duty to backfill; the candidates are "
+            "optional (book the first with --fill)"
+        )
+        return out
+    best = ranked[0]
+    new = _book(office, best, _new_id(scenario, "B", on), w, on, backfill_for=old.appointment_id)
+    out.scenario = scenario.model_copy(update={"appointments": (*scenario.appointments, new)})
+    why = "backfill duty" if duty else "optional backfill (--fill)"
+    out.changes.append(
+        Change.of("backfilled", new, f"{why} for {old.appointment_id}: {', '.join(best.reasons)}")
+    )
+    return out
+
+
+def standby(
+    scenario: Scenario, policy: Policy, day: dt.date, office: Office | None = None
+) -> dict[str, list[Ranked]]:
+    """Per specialist with appointments on ``day``: whom to call if someone does not come.
+
+    Unemployed, non-exempt customers, available that day and not booked that day; the
+    specialist's own customers first, then the team's; without a planned booking first,
+    then by urgency (RULES.md, no-show). ``standby_list_length`` per specialist.
+    """
+    office = office or Office(scenario, policy)
+    n = policy.disruption.standby_list_length
+    return {
+        sid: _standby_list(office, sid, day, None)[:n]
+        for sid in sorted(
+            {a.specialist_id for a in scenario.appointments if a.day == day and a.is_active}
+        )
+    }
+
+
+def _standby_list(
+    office: Office, sid: str, day: dt.date, window: Window | None, exclude: str = ""
+) -> list[Ranked]:
+    """Standby candidates of ``sid`` on ``day`` (at ``window``'s time when given)."""
+    scenario, policy = office.scenario, office.policy
+    team = scenario.specialists_by_id[sid].team
+    minutes = policy.duration(Kind.phone_consultation)
+    groups: tuple[list, list] = ([], [])
+    for c in scenario.customers:
+        if not c.unemployed or c.customer_id not in office.dues or c.customer_id == exclude:
+            continue
+        own = c.specialist_id == sid
+        if not own and scenario.specialists_by_id[c.specialist_id].team != team:
+            continue
+        if office.on_day(c.customer_id, day) is not None:
+            continue
+        if window is None:
+            if not any(u.weekday == day.weekday() for u in c.unavailable if u.half is None):
+                groups[not own].append(c)
+        elif c.available(window.start, window.start + dt.timedelta(minutes=minutes)):
+            groups[not own].append(c)
+    out: list[Ranked] = []
+    for group in groups:
+        items = [(c, Kind.phone_consultation, Mode.phone) for c in group]
+        ranked = rank(office, items, day, day)
+        ranked.sort(key=lambda r: (office.future_booking(r.customer_id) is not None, r.key))
+        out += ranked
+    return out
+
+
+def noshow(scenario: Scenario, policy: Policy, appointment_id: str) -> Outcome:
+    """A no-show: status ``no_show``, a standby phone consultation in its time that day,
+    and the customer re-invited in person at the earliest slot the lead time allows."""
+    old = find(scenario, appointment_id)
+    _planned(old, "can be missed")
+    day = old.day
+    missed = old.model_copy(update={"status": Status.no_show})
+    scenario = _replace(_on_day(scenario, day), old, missed)
+    out = Outcome("noshow", max(day, scenario.today), scenario)
+    out.changes.append(Change.of("no_show", missed, "the customer did not come"))
+    office = Office(scenario, policy)
+    new: list[Appointment] = []
+    if day < scenario.today:
+        out.notes.append(f"{day} has passed: no standby phone consultation")
+    else:
+        new += _standby_call(office, out, missed)
+    new += _reinvite(office, out, missed, {a.appointment_id for a in new})
+    out.scenario = scenario.model_copy(update={"appointments": (*scenario.appointments, *new)})
+    return out
+
+
+def _standby_call(office: Office, out: Outcome, missed: Appointment) -> list[Appointment]:
+    minutes = office.policy.duration(Kind.phone_consultation)
+    w = Window(missed.specialist_id, missed.start, missed.start + dt.timedelta(minutes=minutes))
+    if (other := office.busy(w.specialist_id, w.start, w.end)) is not None:
+        out.notes.append(f"no standby call: {other.appointment_id} takes the time")
+        return []
+    ranked = _standby_list(office, w.specialist_id, w.day, w, exclude=missed.customer_id)
+    n = office.policy.disruption.standby_list_length
+    out.candidates = ranked[:n]
+    if not ranked:
+        out.notes.append(f"no unemployed customer of {w.specialist_id} or the team can be called")
+        return []
+    best = ranked[0]
+    aid = _new_id(out.scenario, "T", w.day)
+    call = Appointment(
+        appointment_id=aid,
+        customer_id=best.customer_id,
+        specialist_id=w.specialist_id,
+        start=w.start,
+        end=w.end,
+        kind=Kind.phone_consultation,
+        mode=Mode.phone,
+        status=Status.planned,
+        booked_on=w.day,
+    )
+    office.add(call)
+    out.changes.append(
+        Change.of(
+            "phone_consultation",
+            call,
+            f"standby for {missed.appointment_id}: " + ", ".join(best.reasons),
+        )
+    )
+    return [call]
+
+
+def _reinvite(
+    office: Office, out: Outcome, missed: Appointment, taken: set[str]
+) -> list[Appointment]:
+    """Re-invite in person (with the legal notice) at the earliest slot allowed."""
+    scenario, policy = office.scenario, office.policy
+    c = scenario.customers_by_id[missed.customer_id]
+    if c.exempt is not None:
+        out.notes.append(f"{c.customer_id} is exempt ({c.exempt.value}): no re-invitation here")
+        return []
+    if (other := office.future_booking(c.customer_id)) is not None:
+        out.notes.append(f"{c.customer_id} already has {other.appointment_id} on {other.day}")
+        return []
+    booked_on = scenario.today
+    got = earliest(office, c, c.specialist_id, booked_on, policy.booking.lead_days, Mode.in_person)
+    if isinstance(got, str):
+        out.escalations.append(Change.of("not_reinvited", missed, got))
+        return []
+    w, kind, mode = got
+    r = Ranked(c, office.dues[c.customer_id], kind, mode, 0, (), ())
+    new = _book(office, r, _new_id(scenario, "R", booked_on, taken), w, booked_on)
+    out.changes.append(
+        Change.of(
+            "reinvited",
+            new,
+            f"re-invited in person with the legal notice after the no-show of "
+            f"{missed.appointment_id} ({missed.mode.value})",
+        )
+    )
+    return [new]
+
+
+def earliest(
+    office: Office, c, sid: str, booked_on: dt.date, lead: int, mode: Mode | None
+) -> tuple[Window, Kind, Mode] | str:
+    """The earliest free slot of ``sid`` at least ``lead`` days after ``booked_on``, with the
+    kind and mode a booking of ``c`` in it gets; or why there is none."""
+    first = booked_on + dt.timedelta(days=lead)
+    days = sorted(d for (s, d) in office.slots if s == sid and d >= first)
+    for day in days:
+        if not office.calendar.is_available(sid, day):
+            continue
+        for s in office.free_slots(sid, day):
+            w = Window(sid, s.start, s.end, s.mode)
+            got = office.booking(c, w, booked_on, lead, mode=mode)
+            if not isinstance(got, str):
+                return w, got[0], got[1]
+    return f"no free slot of {sid} from {first} fits (slots.csv, cap, availability)"
+
+
+def set_status(scenario: Scenario, policy: Policy, appointment_id: str, status: Status) -> Outcome:
+    """Set an appointment's outcome (held, not_held, no_show, voided) on the day.
+
+    A held qualified contact moves the customer's next deadline (due dates count held
+    contacts). An outcome other than voided can only be known on the day: the folder's
+    planning date moves to the appointment's day when that is later.
+    """
+    if status not in OUTCOMES:
+        raise DisruptionError(f"status must be one of {', '.join(s.value for s in OUTCOMES)}")
+    old = find(scenario, appointment_id)
+    if old.status is Status.cancelled:
+        raise DisruptionError(f"{appointment_id} was cancelled by the customer")
+    before = due_dates(scenario, policy).get(old.customer_id)
+    if status is not Status.voided:
+        scenario = _on_day(scenario, old.day)
+    new = old.model_copy(update={"status": status})
+    scenario = _replace(scenario, old, new)
+    out = Outcome("status", scenario.today, scenario)
+    reason = f"{old.status.value} -> {status.value}"
+    after = due_dates(scenario, policy).get(old.customer_id)
+    if before and after and before.due != after.due:
+        reason += f"; next deadline {before.due} -> {after.due}"
+        out.figures = {"due_before": before.due.isoformat(), "due_after": after.due.isoformat()}
+    out.changes.append(Change.of("status", new, reason))
+    if status is Status.no_show:
+        out.notes.append("use `kontaktplan noshow` to book a standby call and re-invite")
+    return out
+
+
+def absence(
+    scenario: Scenario,
+    policy: Policy,
+    specialist_id: str,
+    first: dt.date,
+    last: dt.date,
+    *,
+    reason: str | None = None,
+    time_limit: float = 10.0,
+) -> Outcome:
+    """Record an absence and hand its appointments over at the same date and time.
+
+    RULES.md: never cancelled; (1) the named substitute if free and under the daily cap,
+    (2) another free specialist of the team, (3) escalated to the team lead. Solved as
+    one CP-SAT model (:mod:`kontaktplan.model.reassign`).
+    """
+    from kontaktplan.reassign import reassign
+
+    if specialist_id not in scenario.specialists_by_id:
+        raise DisruptionError(f"unknown specialist {specialist_id!r}")
+    if last < first:
+        raise DisruptionError(f"--to {last} lies before --from {first}")
+    row = Absence(specialist_id=specialist_id, first_day=first, last_day=last, reason=reason)
+    scenario = scenario.model_copy(update={"absences": (*scenario.absences, row)})
+    out = Outcome("absence", scenario.today, scenario)
+    out.changes.append(
+        Change("absence", f"{specialist_id} absent {first} .. {last}", specialist_id=specialist_id)
+    )
+    affected = [
+        a
+        for a in scenario.appointments
+        if a.status is Status.planned
+        and a.specialist_id == specialist_id
+        and first <= a.day <= last
+        and a.day >= scenario.today
+    ]
+    reassign(out, policy, affected, time_limit=time_limit)
+    return out

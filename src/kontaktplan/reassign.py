@@ -1,0 +1,137 @@
+"""Hand an absent specialist's appointments over, keeping date and time (RULES.md).
+
+Builds the plain-data :class:`~kontaktplan.model.reassign.ReassignProblem` (which
+specialist could take which appointment), solves it, and writes the result into an
+:class:`~kontaktplan.disruption.Outcome`: moved rows carry the new ``specialist_id`` and
+``reassigned_from``; what cannot move stays where it is, planned, and goes to the team
+lead's list with the reason.
+
+Decisions: a specialist can take an appointment on a day they work (a regular weekday of
+theirs, no holiday, not absent) when nothing of theirs overlaps it and the daily cap
+leaves room; no free slot is needed (a substitute's calendar is not all in slots.csv).
+A video appointment moves only to a specialist who can hold video: changing it to in
+person would change the invitation, so it is escalated instead. Weights come from the
+policy: ``missed_deadline`` per escalated appointment, ``moved_booking`` per appointment
+given to someone other than the named substitute, ``over_daily_target`` per unit of the
+sum of squared daily loads (balance).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from kontaktplan.bookable import Office
+from kontaktplan.domain import Appointment, Kind, Mode
+
+if TYPE_CHECKING:
+    from kontaktplan.disruption import Outcome
+    from kontaktplan.policy import Policy
+
+__all__ = ["reassign"]
+
+
+def _why_not(office: Office, a: Appointment, sid: str, cap: int) -> str | None:
+    """Why ``sid`` cannot take ``a`` (existing bookings only), or None."""
+    day = a.day
+    sp = office.scenario.specialists_by_id[sid]
+    if not office.calendar.is_working_day(day):
+        return f"{day} is closed"
+    if office.calendar.is_absent(sid, day):
+        return "absent"
+    if day.weekday() not in office.calendar.regular_weekdays(sid):
+        return "does not work on this weekday"
+    if a.mode is Mode.video and not sp.video:
+        return "cannot hold video"
+    if (other := office.busy(sid, a.start, a.end)) is not None:
+        return f"busy ({other.appointment_id})"
+    if a.kind is not Kind.phone_consultation and office.counted(sid, day) >= cap:
+        return "at the daily cap"
+    return None
+
+
+def reassign(
+    out: Outcome,
+    policy: Policy,
+    affected: list[Appointment],
+    *,
+    time_limit: float = 10.0,
+    escalate: bool = True,
+) -> list[Appointment]:
+    """Move ``affected`` (of absent specialists) in ``out.scenario``; returns the unmoved.
+
+    With ``escalate`` the unmoved go to ``out.escalations``; a replan tries them further.
+    """
+    from kontaktplan.disruption import Change
+    from kontaktplan.model.reassign import Move, ReassignProblem, solve_reassignment
+
+    if not affected:
+        return []
+    scenario = out.scenario
+    office = Office(scenario, policy)
+    for a in affected:
+        office.remove(a)
+    cap = policy.booking.daily_cap
+    moves, why = [], {}
+    for a in affected:
+        absent = scenario.specialists_by_id[a.specialist_id]
+        pool = [s.specialist_id for s in scenario.specialists if s.team == absent.team]
+        if absent.substitute_id:
+            pool.insert(0, absent.substitute_id)
+        pool = [s for s in dict.fromkeys(pool) if s != a.specialist_id]
+        reasons = {s: _why_not(office, a, s, cap) for s in pool}
+        options = tuple(s for s, r in reasons.items() if r is None)
+        why[a.appointment_id] = reasons
+        counted = a.kind is not Kind.phone_consultation
+        moves.append(Move(a.appointment_id, a.start, a.end, counted, options, absent.substitute_id))
+    existing = {(s, mv.day): office.counted(s, mv.day) for mv in moves for s in mv.options}
+    w = policy.weights
+    problem = ReassignProblem(
+        moves, existing, cap, w.missed_deadline, w.moved_booking, w.over_daily_target
+    )
+    result = solve_reassignment(problem, time_limit=time_limit)
+    out.figures.setdefault("reassignment", []).append(
+        {
+            "status": result.status,
+            "objective": result.objective,
+            "bound": result.bound,
+            "seconds": round(result.seconds, 3),
+            "variables": result.variables,
+            "terms": result.terms,
+        }
+    )
+    rows = {a.appointment_id: a for a in scenario.appointments}
+    unmoved = []
+    for a in affected:
+        to = result.assignment.get(a.appointment_id)
+        if to is None:
+            unmoved.append(a)
+            if escalate:
+                out.escalations.append(
+                    Change.of("escalated", a, _escalation(why[a.appointment_id]))
+                )
+            continue
+        new = a.model_copy(update={"specialist_id": to, "reassigned_from": a.specialist_id})
+        rows[a.appointment_id] = new
+        sub = scenario.specialists_by_id[a.specialist_id].substitute_id
+        role = "the named substitute" if to == sub else "free in the team"
+        out.changes.append(
+            Change.of(
+                "reassigned",
+                new,
+                f"{a.specialist_id} absent; {to} is {role}",
+                reassigned_from=a.specialist_id,
+            )
+        )
+    out.scenario = scenario.model_copy(update={"appointments": tuple(rows.values())})
+    return unmoved
+
+
+def _escalation(reasons: dict[str, str | None]) -> str:
+    """Why nobody takes the appointment: each candidate specialist's reason."""
+    if not reasons:
+        return "no substitute and nobody else in the team"
+    parts = [
+        f"{s} {r or 'needed for another appointment at this time or day'}"
+        for s, r in reasons.items()
+    ]
+    return "no one free at this time: " + "; ".join(parts)
