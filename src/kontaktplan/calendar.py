@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from functools import cache
 
 import holidays
@@ -22,9 +22,16 @@ __all__ = [
 ]
 
 
-def round_half_up(x: float) -> int:
-    """Round half up (12.5 -> 13), not Python's banker's rounding."""
-    return int(Decimal(str(x)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+def round_half_up(x: float | Fraction) -> int:
+    """Round half up (12.5 -> 13; -12.5 -> -13), not Python's banker's rounding.
+
+    A float is taken as the decimal it prints as (``str``), so ``0.58 * 25`` computed
+    in floats as 14.499999999999998 stays below the half; compute exact values as a
+    :class:`~fractions.Fraction` where the half matters.
+    """
+    exact = Fraction(str(x)) if isinstance(x, float) else Fraction(x)
+    magnitude = int(abs(exact) + Fraction(1, 2))
+    return magnitude if exact >= 0 else -magnitude
 
 
 def week_days(monday: dt.date, n: int = 7) -> list[dt.date]:
@@ -114,7 +121,11 @@ class OfficeCalendar:
         sid = specialist.specialist_id
         available = tuple(d for d in week_days(monday) if self.is_available(sid, d))
         regular = len(self._regular[sid])
-        target = round_half_up(
-            self.policy.booking.weekly_volume_per_fte * specialist.fte * len(available) / regular
+        # Exact arithmetic: in floats 25 x 0.58 x 5 / 5 is 14.499999999999996, not 14.5.
+        exact = (
+            self.policy.booking.weekly_volume_per_fte
+            * Fraction(str(specialist.fte))
+            * len(available)
+            / regular
         )
-        return WeekTarget(sid, monday, available, regular, target)
+        return WeekTarget(sid, monday, available, regular, round_half_up(exact))
