@@ -213,7 +213,11 @@ def _candidate(
     earliest = hz.first_day
     if due.last_contact is not None:
         earliest = max(earliest, min(due.last_contact + dt.timedelta(days=gap), due.due))
-    reqs = {wd: _requirement(c, minutes, mode, wd) for wd in range(7)}
+    if c.unavailable:
+        reqs = {wd: _requirement(c, minutes, mode, wd) for wd in range(7)}
+    else:
+        plain = Requirement(minutes, mode is Mode.in_person, False, False)
+        reqs = dict.fromkeys(range(7), plain)
     eligible = []
     for ds in days:
         req = reqs[ds.day.weekday()]
@@ -225,10 +229,11 @@ def _candidate(
         c, scenario.appointments_by_customer.get(c.customer_id, ()), policy
     )
     chained = {}
-    for d in eligible:
+    for d in eligible:  # the next deadline grows with the day: stop at the first beyond
         nxt = policy.next_due(c, [*contacts, d], scenario.today)
-        if nxt <= hz.last_day:
-            chained[d] = nxt
+        if nxt > hz.last_day:
+            break
+        chained[d] = nxt
     return Candidate(
         customer=c,
         due=due,

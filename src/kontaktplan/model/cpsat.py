@@ -100,21 +100,49 @@ class Constraints:
     def _slot_fit(self) -> None:
         """The customers booked on a day can be placed into distinct fitting free slots.
 
-        Hall's condition for each customer requirement ``f`` present that day: the
-        customers whose needs are at least as strict as ``f`` do not outnumber the slots
-        that fit ``f``. Unions of incomparable needs are left to the matching, which is
-        re-checked after the solve.
+        Hall's condition: customers with the same requirement (length, mode, half day)
+        fit the same slots, so it suffices that for every set ``S`` of requirements the
+        customers booked with a requirement in ``S`` do not outnumber the slots fitting
+        any of them. Only sets closed under inclusion of fitting slots can bind.
         """
         for ds in self.sub.days:
             vars_ = self.v.by_day.get(ds.day, [])
-            if not vars_:
-                continue
-            reqs = {cand.requirement(ds.day) for cand, _ in vars_}
-            for f in reqs:
-                fitting = sum(1 for s in ds.slots if f.fits(s))
-                stricter = [v for cand, v in vars_ if _at_least(cand.requirement(ds.day), f)]
-                if len(stricter) > fitting:
-                    self.m.add(sum(stricter) <= fitting)
+            classes: dict[Requirement, list[cp_model.IntVar]] = {}
+            for cand, var in vars_:
+                classes.setdefault(cand.requirement(ds.day), []).append(var)
+            fits = {
+                f: sum(1 << i for i, s in enumerate(ds.slots) if f.fits(s)) for f in classes
+            }
+            for group, union in _closed_groups(fits):
+                members = [v for f in group for v in classes[f]]
+                limit = union.bit_count()
+                if len(members) > limit:
+                    self.m.add(sum(members) <= limit)
+
+
+def _closed_groups(fits: dict[Requirement, int]) -> list[tuple[list[Requirement], int]]:
+    """Sets of requirements closed under 'fits only slots within the union', with the union.
+
+    Requirements are few per day (length x mode x half day); beyond 10 only chains of
+    stricter requirements are taken, and the matching after the solve re-checks.
+    """
+    reqs = sorted(fits, key=lambda f: (f.minutes, f.in_person_only, f.not_am, f.not_pm))
+    if len(reqs) > 10:
+        return [([g for g in reqs if _at_least(g, f)], fits[f]) for f in reqs]
+    out = []
+    seen: set[int] = set()
+    for mask in range(1, 1 << len(reqs)):
+        union = 0
+        for i, f in enumerate(reqs):
+            if mask >> i & 1:
+                union |= fits[f]
+        closed = [f for f in reqs if fits[f] & ~union == 0]
+        key = sum(1 << reqs.index(f) for f in closed)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append((closed, union))
+    return out
 
 
 def _at_least(a: Requirement, b: Requirement) -> bool:
