@@ -81,6 +81,7 @@ SLOTS = [
     ("S1", D(2026, 12, 22), 8, 60, "any"),
     ("S1", D(2026, 12, 24), 8, 60, "any"),  # Christmas Eve: a working day in BW
     ("S1", D(2026, 12, 25), 8, 60, "any"),  # Christmas Day
+    ("S1", D(2027, 1, 4), 8, 60, "any"),  # the last free slot
     ("S2", D(2026, 12, 7), 8, 60, "any"),
     ("S2", D(2026, 12, 8), 10, 60, "any"),  # inside S2's absence
     ("S2", D(2026, 12, 10), 8, 60, "any"),
@@ -492,6 +493,21 @@ def test_one_future_booking_two_new_bookings():
     assert rules(report) == {ONE_FUTURE_BOOKING}
 
 
+def test_one_future_booking_chained_by_the_u25_deadline():
+    # CY (U25) booked 4 Dec is due again 4 Jan 2027, the day of the last free slot:
+    # the density rule forces the second booking into this schedule
+    report = check(book("CY", D(2026, 12, 4), 8), book("CY", D(2027, 1, 4), 8))
+    assert report.violations == []
+
+
+def test_one_future_booking_not_chained_for_k1():
+    # C1 (K1) booked 7 Dec is due again 7 Apr 2027, long after the last free slot
+    report = check(book("C1", MON, 8), book("C1", D(2027, 1, 4), 8))
+    assert rules(report) == {ONE_FUTURE_BOOKING}
+    assert "next due 2027-04-07" in report.violations[0].message
+    assert report.violations[0].day == D(2027, 1, 4)
+
+
 def test_one_future_booking_new_booking_beside_an_older_one():
     old = book("C1", D(2026, 12, 21), 8, booked_on=D(2026, 11, 2))
     assert rules(check(old, book("C1", MON, 8))) == {ONE_FUTURE_BOOKING}
@@ -722,6 +738,15 @@ def test_cli_validate_broken_booking_exits_1(tmp_path):
     result = runner.invoke(app, ["validate", str(folder)])
     assert result.exit_code == 1
     assert "closed_day" in result.output
+
+
+def test_cli_validate_quiet_lists_each_violation_only(tmp_path):
+    bookings = [book("C1", D(2026, 12, 2), 8), book("C2", D(2026, 12, 25), 8)]
+    folder = write_scenario(office(*bookings), tmp_path / "two")
+    result = runner.invoke(app, ["validate", "-q", str(folder)])
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert [line.split(":")[0] for line in lines] == ["lead_time", "closed_day"]
 
 
 def test_cli_validate_json(tmp_path):

@@ -77,6 +77,9 @@ def validate(
     folder: ScenarioDir,
     quiet: Quiet = False,
     as_json: AsJson = False,
+    show_all: Annotated[
+        bool, typer.Option("--all", help="List every violation and warning, not the first ones.")
+    ] = False,
 ) -> None:
     """Check a schedule against every rule (RULES.md) that a schedule can break.
 
@@ -84,6 +87,7 @@ def validate(
     reports the figures: per specialist and week the target (Soll), bookings
     (Ist) and per-day counts; deadlines met and missed; overdue customers
     (Kontaktdichte). Exit 0 when no hard rule is broken, 1 otherwise, 2 on bad input.
+    Warnings (e.g. past appointments without status) go to stderr and never fail.
     """
     from kontaktplan.validate import validate as run
 
@@ -91,11 +95,16 @@ def validate(
     report = run(loaded.scenario, loaded.policy)
     if as_json:
         typer.echo(json.dumps(report.to_dict(), indent=2, default=str))
-    elif not quiet:
+        raise typer.Exit(0 if report.ok else 1)
+    shown = report.violations if quiet or show_all else report.violations[:20]
+    for v in shown:
+        typer.echo(f"{v.rule}: {v.message}")
+    if len(shown) < len(report.violations):
+        typer.echo(f"... {len(report.violations) - len(shown)} more (--all lists every one)")
+    if not quiet:
+        for w in report.warnings if show_all else report.warnings[:10]:
+            typer.echo(f"warning: {w}", err=True)
         typer.echo(report.summary())
-    else:
-        for v in report.violations:
-            typer.echo(f"{v.rule}: {v.message}")
     raise typer.Exit(0 if report.ok else 1)
 
 

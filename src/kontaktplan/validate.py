@@ -1,10 +1,25 @@
 """The independent checker: does a schedule keep every rule of RULES.md it can break?
 
 Written from RULES.md alone; it shares no code with the solver (no import of
-``kontaktplan.model``, ``planning`` or ``greedy``). The rules, one function each and
-which appointments each looks at, are in :mod:`kontaktplan.validate_rules`; the
-figures (volume against target, deadlines, overdue customers) in
-:mod:`kontaktplan.validate_figures`.
+``kontaktplan.model``, ``planning`` or ``greedy``). The rules, one function each,
+are in :mod:`kontaktplan.validate_rules`; the figures (volume against target,
+deadlines, overdue customers) in :mod:`kontaktplan.validate_figures`.
+
+Hard rules apply to planned appointments from today on; history (held, past) is
+history. Which appointments a rule looks at:
+
+- *new*: planned, ``booked_on`` = today, not a standby phone consultation, not a
+  reassignment. Only new bookings are checked against the slots, the mode, the kind,
+  the exempt customers and the lead time: older bookings were made by hand, in slots
+  that are no longer free.
+- *touched*: planned from today on and booked today (phone consultations included) or
+  reassigned (``reassigned_from``): the rows a plan or a disruption command writes.
+  A rule between several appointments (two in a slot, nine on a day, two contacts too
+  close ...) is hard when one of them is touched; among older planned bookings only,
+  it is a warning, since a plan must not move them. History alone (held, past) is
+  not checked.
+- ``closed_day`` and ``absence`` are hard for every appointment planned from today on:
+  an appointment on a holiday or in an absence has to be moved or reassigned.
 """
 
 from __future__ import annotations

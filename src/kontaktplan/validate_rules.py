@@ -1,21 +1,7 @@
 """The rules of the independent validator, one function each, named after the rule.
 
-Written from RULES.md alone; it shares no code with the solver (no import of
-``kontaktplan.model``, ``planning`` or ``greedy``). One function per rule, named
-after it. Which appointments a rule looks at:
-
-- *new*: planned, ``booked_on`` = today, not a standby phone consultation, not a
-  reassignment. Only new bookings are checked against the slots, the mode, the kind,
-  the exempt customers and the lead time: older bookings were made by hand, in slots
-  that are no longer free.
-- *touched*: planned from today on and booked today (phone consultations included) or
-  reassigned (``reassigned_from``): the rows a plan or a disruption command writes.
-  A rule between several appointments (two in a slot, nine on a day, two contacts too
-  close ...) is hard when one of them is touched; among older planned bookings only,
-  it is a warning, since a plan must not move them. History alone (held, past) is
-  not checked.
-- ``closed_day`` and ``absence`` are hard for every appointment planned from today on:
-  an appointment on a holiday or in an absence has to be moved or reassigned.
+Written from RULES.md alone; no code shared with the solver. Which appointments each
+rule looks at (new, touched, planned) is explained in :mod:`kontaktplan.validate`.
 """
 
 from __future__ import annotations
@@ -26,10 +12,11 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from functools import cached_property
+from itertools import pairwise
 from typing import Any, NamedTuple
 
 from kontaktplan.calendar import OfficeCalendar
-from kontaktplan.domain import Appointment, Kind, Mode, Scenario, SlotMode, Status
+from kontaktplan.domain import Appointment, Customer, Kind, Mode, Scenario, SlotMode, Status
 from kontaktplan.policy import Policy, add_months
 from kontaktplan.validate_figures import counted_contacts
 
@@ -123,6 +110,7 @@ class Checker:
         self.calendar = OfficeCalendar(scenario, policy)
         self.violations: list[Violation] = []
         self.warnings: list[str] = []
+        self._contacts: dict[str, list[Appointment]] = {}
 
     def in_scope(self, a: Appointment) -> bool:
         """Planned from today on (a past appointment still planned is `missing_status`)."""
@@ -164,6 +152,29 @@ class Checker:
         for s in sorted(self.scenario.slots, key=lambda s: s.start):
             out[s.specialist_id].append(_Window(s.start, s.end, s.mode))
         return out
+
+    @cached_property
+    def horizon_end(self) -> dt.date:
+        """The last day with a free slot: the end of what the schedule plans."""
+        return max((s.day for s in self.scenario.slots), default=self.today)
+
+    def customer(self, a: Appointment) -> Customer:
+        return self.scenario.customers_by_id[a.customer_id]
+
+    def contacts(self, customer: Customer) -> list[Appointment]:
+        """The customer's counted qualified contacts, held and planned from today."""
+        cid = customer.customer_id
+        if cid not in self._contacts:
+            history = self.scenario.appointments_by_customer.get(cid, ())
+            self._contacts[cid] = counted_contacts(customer, history, self.policy, self.today)
+        return self._contacts[cid]
+
+    def contact_days(self, customer: Customer) -> list[dt.date]:
+        """The days of those contacts and of ``last_contact``."""
+        days = {a.day for a in self.contacts(customer)}
+        if customer.last_contact is not None:
+            days.add(customer.last_contact)
+        return sorted(days)
 
     def backfilled(self, a: Appointment) -> Appointment | None:
         """The cancelled appointment a backfill takes the place of, if it is one."""
@@ -276,9 +287,8 @@ def daily_cap(c: Checker) -> None:
         if a.kind is not Kind.phone_consultation:
             days[a.specialist_id, a.day].append(a)
     cap = c.policy.booking.daily_cap
-    for (sid, day), items in sorted(days.items()):
-        if len(items) > cap:
-            c.finding(DAILY_CAP, items, f"{sid} has {len(items)} appointments on {day} (cap {cap})")
+    for (sid, day), items in sorted((k, v) for k, v in days.items() if len(v) > cap):
+        c.finding(DAILY_CAP, items, f"{sid} has {len(items)} appointments on {day} (cap {cap})")
 
 
 def lead_time(c: Checker) -> None:
@@ -322,8 +332,7 @@ def absence(c: Checker) -> None:
 def customer_unavailable(c: Checker) -> None:
     """A planned appointment respects the customer's unavailable days and half-days (RULES.md)."""
     for a in c.planned:
-        customer = c.scenario.customers_by_id[a.customer_id]
-        blocked = [str(u) for u in customer.unavailable if u.blocks(a.start, a.end)]
+        blocked = [str(u) for u in c.customer(a).unavailable if u.blocks(a.start, a.end)]
         if blocked:
             c.finding(
                 CUSTOMER_UNAVAILABLE,
@@ -337,10 +346,9 @@ def one_per_day(c: Checker) -> None:
     days: dict[tuple[str, dt.date], list[Appointment]] = defaultdict(list)
     for a in c.active:
         days[a.customer_id, a.day].append(a)
-    for (cid, day), items in sorted(days.items()):
-        if len(items) > 1:
-            ids = ", ".join(a.appointment_id for a in items)
-            c.finding(ONE_PER_DAY, items, f"{cid} has {len(items)} appointments on {day}: {ids}")
+    for (cid, day), items in sorted((k, v) for k, v in days.items() if len(v) > 1):
+        ids = ", ".join(a.appointment_id for a in items)
+        c.finding(ONE_PER_DAY, items, f"{cid} has {len(items)} appointments on {day}: {ids}")
 
 
 def min_gap(c: Checker) -> None:
@@ -354,14 +362,8 @@ def min_gap(c: Checker) -> None:
     """
     gap = c.policy.booking.min_days_between_contacts
     for customer in c.scenario.customers:
-        history = c.scenario.appointments_by_customer.get(customer.customer_id, ())
-        contacts = counted_contacts(customer, history, c.policy, c.today)
-        days = sorted(
-            {a.day for a in contacts}.union(
-                [customer.last_contact] if customer.last_contact else []
-            )
-        )
-        for a in contacts:
+        days = c.contact_days(customer)
+        for a in c.contacts(customer):
             if not c.in_scope(a) or a.kind is Kind.phone_consultation:
                 continue
             before = [d for d in days if d < a.day]
@@ -381,15 +383,32 @@ def min_gap(c: Checker) -> None:
 
 
 def one_future_booking(c: Checker) -> None:
-    """A customer has at most one planned future appointment at a time (RULES.md)."""
+    """At most one planned future booking per customer, unless density chains them (RULES.md).
+
+    A further booking is forced when the deadline after the booking before it (counted
+    from the contacts up to that one) falls on or before the last free slot: then the
+    schedule has to hold the next contact too. Exempt customers have no deadline.
+    """
     future: dict[str, list[Appointment]] = defaultdict(list)
     for a in c.planned:
         if a.kind is not Kind.phone_consultation:
             future[a.customer_id].append(a)
-    for cid, items in sorted(future.items()):
-        if len(items) > 1:
-            ids = ", ".join(f"{a.appointment_id} on {a.day}" for a in items)
-            c.finding(ONE_FUTURE_BOOKING, items, f"{cid} has {len(items)} planned bookings: {ids}")
+    for items in future.values():
+        customer = c.customer(items[0])
+        days = c.contact_days(customer)
+        for before, a in pairwise(items):
+            due = None
+            if customer.exempt is None:
+                due = c.policy.next_due(customer, [d for d in days if d <= before.day], c.today)
+                if due <= c.horizon_end:
+                    continue
+            why = f"next due {due}, after" if due else "exempt, no deadline before"
+            c.finding(
+                ONE_FUTURE_BOOKING,
+                (before, a),
+                f"{_show(a)}: {a.customer_id} already has {before.appointment_id} on "
+                f"{before.day} ({why} the last free slot {c.horizon_end})",
+            )
 
 
 def exempt_not_booked(c: Checker) -> None:
@@ -400,7 +419,7 @@ def exempt_not_booked(c: Checker) -> None:
     for a in c.planned:
         if a.booked_on != c.today or a.reassigned_from is not None:
             continue
-        exempt = c.scenario.customers_by_id[a.customer_id].exempt
+        exempt = c.customer(a).exempt
         if exempt is not None:
             c.hard(EXEMPT_NOT_BOOKED, a, f"{_show(a)}: {a.customer_id} is exempt ({exempt.value})")
 
@@ -428,8 +447,7 @@ def mode(c: Checker) -> None:
 
 
 def _mode_problems(c: Checker, a: Appointment) -> list[str]:
-    customer = c.scenario.customers_by_id[a.customer_id]
-    wanted = customer.mode or c.policy.qualified_contact.default_mode
+    wanted = c.customer(a).mode or c.policy.qualified_contact.default_mode
     problems = []
     if a.mode is Mode.phone:
         problems.append("phone only for a phone consultation")
@@ -448,24 +466,17 @@ def _mode_problems(c: Checker, a: Appointment) -> list[str]:
 def first_interview_kind(c: Checker) -> None:
     """No qualified contact yet: a first interview; otherwise a follow-up (RULES.md, EG/FG)."""
     for a in c.new:
-        customer = c.scenario.customers_by_id[a.customer_id]
-        history = c.scenario.appointments_by_customer.get(a.customer_id, ())
-        contacts = [
-            b for b in counted_contacts(customer, history, c.policy, c.today) if b.start < a.start
-        ]
-        first = customer.last_contact is None and not contacts
+        customer = c.customer(a)
+        first = customer.last_contact is None and not any(
+            b.start < a.start for b in c.contacts(customer)
+        )
         if first and a.kind is not Kind.first_interview:
-            c.hard(
-                FIRST_INTERVIEW_KIND,
-                a,
-                f"{_show(a)}: {a.customer_id} has no qualified contact yet: first_interview",
-            )
+            why = "has no qualified contact yet: first_interview"
         elif not first and a.kind is Kind.first_interview:
-            c.hard(
-                FIRST_INTERVIEW_KIND,
-                a,
-                f"{_show(a)}: {a.customer_id} had a qualified contact, books a follow_up",
-            )
+            why = "had a qualified contact: follow_up"
+        else:
+            continue
+        c.hard(FIRST_INTERVIEW_KIND, a, f"{_show(a)}: {a.customer_id} {why}")
 
 
 def group_session_limit(c: Checker) -> None:
