@@ -140,8 +140,8 @@ def generate(
     history = _History(rng, policy, cal, today, horizon)
     customers: list[Customer] = []
     for w, own in zip(workers, caseloads, strict=True):
-        target = sum(cal.week_target(w.specialist, horizon[7 * k]).target for k in range(weeks))
-        customers += history.add(w, own, round(target * rng.uniform(1.02, 1.10)))
+        targets = [cal.week_target(w.specialist, horizon[7 * k]).target for k in range(weeks)]
+        customers += history.add(w, own, targets)
     rows = history.rows + _planned(rng, policy, cal, staff, customers, history)
     number = Counter[bool]()
     for i, a in enumerate(sorted(rows, key=lambda a: (a.start, a.specialist_id))):
@@ -400,11 +400,13 @@ class _History:
     rows: list[Appointment] = field(default_factory=list)
     days: dict[str, list[dt.date]] = field(default_factory=dict)  # customer -> busy days
 
-    def add(self, w: _Worker, customers: list[Customer], due_target: int) -> list[Customer]:
-        """Last contacts such that about ``due_target`` customers are due by the horizon's
-        end: the new, the overdue, those whose interval is shorter than the horizon, then
-        others drawn with weight 1 / interval (Efraimidis-Spirakis keys)."""
+    def add(self, w: _Worker, customers: list[Customer], targets: list[int]) -> list[Customer]:
+        """Last contacts such that 2-10 % more customers than the weekly ``targets`` sum
+        to are due by the horizon's end: the new, the overdue, those whose interval is
+        shorter than the horizon, then others drawn with weight 1 / interval
+        (Efraimidis-Spirakis keys)."""
         rng, group, keys = self.rng, {}, []
+        factor = rng.uniform(1.02, 1.10)
         span = (self.horizon[-1] - self.today).days + 1
         for c in customers:
             gap = self.policy.interval_days(c)
@@ -417,10 +419,35 @@ class _History:
             else:
                 group[c.customer_id] = "due" if gap <= span else "not_due"
                 keys += [(rng.random() ** gap, c.customer_id)] if gap > span else []
-        fill = due_target - sum(g in ("new", "overdue", "due") for g in group.values())
+        backlog = sum(g in ("new", "overdue") for g in group.values())
+        fill = round(factor * sum(targets)) - backlog - sum(g == "due" for g in group.values())
         for _, cid in sorted(keys, reverse=True)[: max(0, fill)]:
             group[cid] = "due"
-        return [self._contacts(w, c, group[c.customer_id]) for c in customers]
+        budget = [factor * t - (backlog if k == 0 else 0) for k, t in enumerate(targets)]
+        tightest_first = sorted(
+            (c for c in customers if group[c.customer_id] == "due"),
+            key=lambda c: self._window(c, "due")[1],
+        )
+        due = {c.customer_id: self._due_day(c, budget) for c in tightest_first}
+        return [
+            self._contacts(w, c, group[c.customer_id], due.get(c.customer_id)) for c in customers
+        ]
+
+    def _due_day(self, c: Customer, budget: list[float]) -> dt.date:
+        """A due date in the horizon, in a week drawn by what is left of its target, so
+        that each week (the first with the backlog) is due about as much as it books."""
+        lo, hi = self._window(c, "due")
+        gap = dt.timedelta(days=self.policy.interval_days(c))
+        days = [  # whose last contact falls on a past working day, roughly
+            d
+            for d in self.horizon
+            if lo <= d <= hi and d - gap < self.today and self.cal.is_working_day(d - gap)
+        ] or [lo]
+        week = {d: (d - self.horizon[0]).days // 7 for d in days}
+        weeks = sorted(set(week.values()))
+        k = self.rng.choices(weeks, [max(budget[k], 0.1) for k in weeks])[0]
+        budget[k] -= 1
+        return self.rng.choice([d for d in days if week[d] == k])
 
     def _window(self, c: Customer, group: str) -> tuple[dt.date, dt.date]:
         """The due dates a customer of ``group`` may have."""
@@ -434,7 +461,7 @@ class _History:
             return self.horizon[-1] + day, latest
         return self.today - 180 * day, self.today - 7 * day  # exempt: any recent contact
 
-    def _contacts(self, w: _Worker, c: Customer, group: str) -> Customer:
+    def _contacts(self, w: _Worker, c: Customer, group: str, due: dt.date | None) -> Customer:
         """Book the held contacts of one customer; return it with ``last_contact`` set.
 
         The last contact moves until the due date it implies falls in the group's window
@@ -449,7 +476,11 @@ class _History:
         agreement = rng.random() < SHARE["agreement"]
         kind = Kind.first_interview if not older and rng.random() < 0.15 else Kind.follow_up
         lo, hi = self._window(c, group)
-        target = lo + dt.timedelta(days=rng.randint(0, max(0, (hi - lo).days)))
+        if due is not None:  # within the week of the drawn due date
+            monday = due - dt.timedelta(days=due.weekday())
+            lo, hi, target = max(lo, monday), min(hi, monday + dt.timedelta(days=6)), due
+        else:
+            target = lo + dt.timedelta(days=rng.randint(0, max(0, (hi - lo).days)))
         guess = target - dt.timedelta(days=0 if group == "exempt" else gap)
         for _ in range(5):
             spot = self._find(w, c, guess, policy.duration(kind), reach=40)
