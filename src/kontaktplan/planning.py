@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from kontaktplan.candidates import Horizon, SubProblem, build_subproblems, horizon
-from kontaktplan.domain import Appointment, Scenario, Slot, Status
+from kontaktplan.domain import Appointment, Kind, Scenario, Slot, Status
 from kontaktplan.explain import deadline_report, shortfall_reason
 from kontaktplan.greedy import solve_greedy
 from kontaktplan.matching import booking_mode, match_day
@@ -163,8 +163,12 @@ def _appointments(
     taken = {a.appointment_id for a in scenario.appointments}
     for sub, result in zip(subs, results, strict=True):
         by_id = {c.customer_id: c for c in sub.candidates}
+        seen: set[str] = set()
         for cid, d in sorted(result.bookings, key=lambda k: slots[k].start):
             cand, slot = by_id[cid], slots[cid, d]
+            # a chained second contact follows the first one: a follow-up
+            kind = cand.kind if cid not in seen else Kind.follow_up
+            seen.add(cid)
             n += 1
             while f"{prefix}{n:05d}" in taken:
                 n += 1
@@ -174,8 +178,8 @@ def _appointments(
                     customer_id=cid,
                     specialist_id=sub.specialist_id,
                     start=slot.start,
-                    end=slot.start + dt.timedelta(minutes=policy.duration(cand.kind)),
-                    kind=cand.kind,
+                    end=slot.start + dt.timedelta(minutes=policy.duration(kind)),
+                    kind=kind,
                     mode=booking_mode(cand, slot),
                     status=Status.planned,
                     booked_on=scenario.today,
