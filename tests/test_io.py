@@ -491,6 +491,25 @@ def test_row_with_more_cells_than_columns_is_rejected(tmp_path, write_folder, ti
     assert _where(e) == ("absences.csv", 3, None)
 
 
+def test_empty_file_is_rejected_for_lack_of_a_header(tmp_path, write_folder):
+    e = _error(write_folder(tmp_path, absences=""))
+    assert _where(e) == ("absences.csv", 1, None)
+
+
+def test_file_that_is_not_utf8_is_rejected(tmp_path, write_folder, tiny_text):
+    folder = write_folder(tmp_path)
+    text = tiny_text("absences").replace("leave", "Fortbildung für")
+    (folder / "absences.csv").write_bytes(text.encode("cp1252"))
+    e = _error(folder)
+    assert _where(e) == ("absences.csv", None, None)
+    assert "UTF-8" in str(e)
+
+
+def test_missing_folder_is_rejected(tmp_path):
+    e = _error(tmp_path / "nowhere")
+    assert e.message == "no such folder"
+
+
 def test_missing_scenario_toml_is_rejected(tmp_path, write_folder):
     e = _error(write_folder(tmp_path, scenario=None))
     assert _where(e) == ("scenario.toml", None, None)

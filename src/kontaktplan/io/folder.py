@@ -322,7 +322,11 @@ def read_scenario(folder: str | Path) -> Loaded:
         parsed[key] = [_parse_row(table, n, v) for n, v in raw]
         rows[key] = [n for n, _ in raw]
     _check_references(parsed, rows, policy)
-    scenario = Scenario(meta=meta, **{k: tuple(v) for k, v in parsed.items()})
+    try:
+        scenario = Scenario(meta=meta, **{k: tuple(v) for k, v in parsed.items()})
+    except ValidationError as e:  # the checks above name file and row; this is a safety net
+        msg = e.errors()[0]["msg"].removeprefix("Value error, ")
+        raise InputError(str(folder), msg) from None
     loaded = Loaded(scenario, policy, folder, rows=rows)
     loaded.warnings = _warnings(scenario, rows)
     return loaded
