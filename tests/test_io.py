@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from kontaktplan.cli import app
 from kontaktplan.domain import (
     Absence,
     Appointment,
@@ -678,9 +679,6 @@ def test_times_with_seconds_survive_the_round_trip(tiny, tmp_path):
 def test_cli_validate_on_bad_folder_exits_2_and_names_file_row_column(
     tmp_path, write_folder, tiny_text
 ):
-    pytest.importorskip("kontaktplan.validate")
-    from kontaktplan.cli import app
-
     text = tiny_text("customers").replace("C3,S1,K3,false", "C3,S1,K3,vielleicht")
     folder = write_folder(tmp_path / "bad", customers=text)
     result = CliRunner().invoke(app, ["validate", str(folder)])
@@ -689,9 +687,6 @@ def test_cli_validate_on_bad_folder_exits_2_and_names_file_row_column(
 
 
 def test_cli_generate_with_bad_today_exits_2_and_writes_nothing(tmp_path):
-    pytest.importorskip("kontaktplan.generate")
-    from kontaktplan.cli import app
-
     out = tmp_path / "gen"
     result = CliRunner().invoke(
         app, ["scenario", "generate", "--out", str(out), "--today", "23.11.2026"]
