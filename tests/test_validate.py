@@ -404,6 +404,50 @@ def test_absence_booking_before_absence():
     assert check(book("C1", MON, 8, sid="S2")).violations == []
 
 
+def test_absence_older_booking_left_with_the_absent_specialist():
+    # not reassigned (escalated to the team lead): the schedule still breaks the rule
+    report = check(book("C1", D(2026, 12, 8), 10, sid="S2", booked_on=D(2026, 11, 2)))
+    assert rules(report) == {ABSENCE}
+
+
+# --- reassignment (absence of a specialist: same date and time, another specialist) --
+
+
+def _moved(cid: str, day: dt.date, hour: int, to: str, **kw) -> Appointment:
+    return book(cid, day, hour, sid=to, booked_on=D(2026, 11, 2), reassigned_from="S2", **kw)
+
+
+def test_reassigned_appointment_needs_no_free_slot_of_the_substitute():
+    # S2's appointment on 8 Dec 10:00 moves to S1, who has no free slot at that time
+    assert check(_moved("C1", D(2026, 12, 8), 10, to="S1")).violations == []
+
+
+def test_reassigned_booking_of_today_is_not_held_to_the_substitutes_slots():
+    # booked today in S2's slot (8 Dec 10:00), then moved to S1 when S2 fell ill
+    moved = book("C1", D(2026, 12, 8), 10, sid="S1", reassigned_from="S2")
+    assert check(moved).violations == []
+
+
+def test_reassigned_appointment_onto_a_full_day():
+    full = [book(f"C{i}", MON, 7 + i, booked_on=D(2026, 11, 2)) for i in range(1, 9)]
+    report = check(*full, _moved("C9", MON, 17, to="S1"))
+    assert rules(report) == {DAILY_CAP}
+    assert report.violations[0].customer_id == "C9"
+
+
+def test_reassigned_video_appointment_to_a_specialist_without_video():
+    moved = book(
+        "CV",
+        D(2026, 12, 10),
+        10,
+        sid="S2",
+        mode=Mode.video,
+        booked_on=D(2026, 11, 2),
+        reassigned_from="S1",
+    )
+    assert rules(check(moved)) == {MODE}
+
+
 # --- customer_unavailable -----------------------------------------------------------
 
 
@@ -573,6 +617,12 @@ def test_mode_video_with_a_specialist_without_video():
 
 def test_mode_phone_follow_up():
     assert rules(check(book("C1", MON, 8, mode=Mode.phone))) == {MODE}
+
+
+def test_mode_phone_consultation_by_video():
+    call = book("C1", MON, 8, minutes=30, kind=Kind.phone_consultation, mode=Mode.video)
+    assert rules(check(call)) == {MODE}
+    assert check(_standby("C1", MON)).violations == []
 
 
 # --- first_interview_kind ---------------------------------------------------------

@@ -197,15 +197,11 @@ class Checker:
         """The window that holds ``a`` entirely, if any."""
         return next((w for w in self.windows(a) if w.holds(a)), None)
 
-    def hard(self, rule: str, a: Appointment | None, message: str, **ids: Any) -> None:
-        if a is not None:
-            ids = {
-                "appointment_id": a.appointment_id,
-                "specialist_id": a.specialist_id,
-                "customer_id": a.customer_id,
-                "day": a.day,
-            } | ids
-        self.violations.append(Violation(rule, message, **ids))
+    def hard(self, rule: str, a: Appointment, message: str) -> None:
+        """A hard violation of ``rule`` by ``a``."""
+        self.violations.append(
+            Violation(rule, message, a.appointment_id, a.specialist_id, a.customer_id, a.day)
+        )
 
     def finding(self, rule: str, involved: Iterable[Appointment], message: str) -> None:
         """Hard when one of the involved appointments is touched, else a warning."""
