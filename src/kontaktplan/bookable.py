@@ -186,6 +186,42 @@ class Office:
             return f"{sid} is at the daily cap on {day}"
         return None
 
+    def book(
+        self, r: Ranked, appointment_id: str, w: Window, booked_on: dt.date, **extra: Any
+    ) -> Appointment:
+        """A planned appointment of ``r`` at the start of ``w``, added to the state."""
+        a = Appointment(
+            appointment_id=appointment_id,
+            customer_id=r.customer_id,
+            specialist_id=w.specialist_id,
+            start=w.start,
+            end=w.start + dt.timedelta(minutes=self.policy.duration(r.kind)),
+            kind=r.kind,
+            mode=r.mode,
+            status=Status.planned,
+            booked_on=booked_on,
+            **extra,
+        )
+        self.add(a)
+        return a
+
+    def earliest(
+        self, c: Customer, sid: str, booked_on: dt.date, lead: int, mode: Mode | None
+    ) -> tuple[Window, Kind, Mode] | str:
+        """The earliest free slot of ``sid`` at least ``lead`` days after ``booked_on`` that
+        ``c`` can take, with the kind and mode of the booking; or why there is none."""
+        first = booked_on + dt.timedelta(days=lead)
+        days = sorted({d for (s, d) in self.slots if s == sid and d >= first})
+        for day in days:
+            if not self.calendar.is_available(sid, day):
+                continue
+            for s in self.free_slots(sid, day):
+                w = Window(sid, s.start, s.end, s.mode)
+                got = self.booking(c, w, booked_on, lead, mode=mode)
+                if not isinstance(got, str):
+                    return w, got[0], got[1]
+        return f"no free slot of {sid} from {first} fits (slots.csv, cap, availability)"
+
     def reasons(self, ranked: Ranked, booked_on: dt.date, day: dt.date) -> tuple[str, ...]:
         due, c = ranked.due, ranked.customer
         out = []

@@ -198,26 +198,6 @@ def _freed_window(office: Office, a: Appointment) -> Window:
     return Window(a.specialist_id, a.start, a.end, SlotMode.any)
 
 
-def _book(
-    office: Office, r: Ranked, aid: str, w: Window, booked_on: dt.date, **extra: Any
-) -> Appointment:
-    minutes = office.policy.duration(r.kind)
-    a = Appointment(
-        appointment_id=aid,
-        customer_id=r.customer_id,
-        specialist_id=w.specialist_id,
-        start=w.start,
-        end=w.start + dt.timedelta(minutes=minutes),
-        kind=r.kind,
-        mode=r.mode,
-        status=Status.planned,
-        booked_on=booked_on,
-        **extra,
-    )
-    office.add(a)
-    return a
-
-
 def backfill_candidates(
     office: Office, w: Window, booked_on: dt.date, exclude: str
 ) -> list[Ranked]:
@@ -287,7 +267,7 @@ def cancel(
         )
         return out
     best = ranked[0]
-    new = _book(office, best, _new_id(scenario, "B", on), w, on, backfill_for=old.appointment_id)
+    new = office.book(best, _new_id(scenario, "B", on), w, on, backfill_for=old.appointment_id)
     out.scenario = scenario.model_copy(update={"appointments": (*scenario.appointments, new)})
     why = "backfill duty" if duty else "optional backfill (--fill)"
     out.changes.append(
@@ -340,7 +320,14 @@ def _standby_list(
     for group in groups:
         items = [(c, Kind.phone_consultation, Mode.phone) for c in group]
         ranked = rank(office, items, day, day)
-        ranked.sort(key=lambda r: (office.future_booking(r.customer_id) is not None, r.key))
+        ranked.sort(
+            key=lambda r: (
+                office.future_booking(r.customer_id) is not None,
+                r.due.due,
+                -r.priority,
+                r.customer_id,
+            )
+        )
         out += ranked
     return out
 
@@ -369,6 +356,9 @@ def noshow(scenario: Scenario, policy: Policy, appointment_id: str) -> Outcome:
 def _standby_call(office: Office, out: Outcome, missed: Appointment) -> list[Appointment]:
     minutes = office.policy.duration(Kind.phone_consultation)
     w = Window(missed.specialist_id, missed.start, missed.start + dt.timedelta(minutes=minutes))
+    if not office.open_day(w.specialist_id, w.day):
+        out.notes.append(f"no standby call: {w.specialist_id} does not work on {w.day}")
+        return []
     if (other := office.busy(w.specialist_id, w.start, w.end)) is not None:
         out.notes.append(f"no standby call: {other.appointment_id} takes the time")
         return []
@@ -415,13 +405,13 @@ def _reinvite(
         out.notes.append(f"{c.customer_id} already has {other.appointment_id} on {other.day}")
         return []
     booked_on = scenario.today
-    got = earliest(office, c, c.specialist_id, booked_on, policy.booking.lead_days, Mode.in_person)
+    got = office.earliest(c, c.specialist_id, booked_on, policy.booking.lead_days, Mode.in_person)
     if isinstance(got, str):
         out.escalations.append(Change.of("not_reinvited", missed, got))
         return []
     w, kind, mode = got
     r = Ranked(c, office.dues[c.customer_id], kind, mode, 0, (), ())
-    new = _book(office, r, _new_id(scenario, "R", booked_on, taken), w, booked_on)
+    new = office.book(r, _new_id(scenario, "R", booked_on, taken), w, booked_on)
     out.changes.append(
         Change.of(
             "reinvited",
@@ -431,24 +421,6 @@ def _reinvite(
         )
     )
     return [new]
-
-
-def earliest(
-    office: Office, c, sid: str, booked_on: dt.date, lead: int, mode: Mode | None
-) -> tuple[Window, Kind, Mode] | str:
-    """The earliest free slot of ``sid`` at least ``lead`` days after ``booked_on``, with the
-    kind and mode a booking of ``c`` in it gets; or why there is none."""
-    first = booked_on + dt.timedelta(days=lead)
-    days = sorted(d for (s, d) in office.slots if s == sid and d >= first)
-    for day in days:
-        if not office.calendar.is_available(sid, day):
-            continue
-        for s in office.free_slots(sid, day):
-            w = Window(sid, s.start, s.end, s.mode)
-            got = office.booking(c, w, booked_on, lead, mode=mode)
-            if not isinstance(got, str):
-                return w, got[0], got[1]
-    return f"no free slot of {sid} from {first} fits (slots.csv, cap, availability)"
 
 
 def set_status(scenario: Scenario, policy: Policy, appointment_id: str, status: Status) -> Outcome:

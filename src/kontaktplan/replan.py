@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 
 from kontaktplan.bookable import Office, Ranked
-from kontaktplan.disruption import Change, Outcome, _book, _new_id, earliest
+from kontaktplan.disruption import Change, Outcome, _new_id
 from kontaktplan.domain import Appointment, Kind, Scenario, Status
 from kontaktplan.planning import Plan, SolverName, plan
 from kontaktplan.policy import Policy
@@ -82,7 +82,7 @@ def _move(out: Outcome, policy: Policy, items: list[tuple[Appointment, str]]) ->
         got = (
             "exempt customer: not re-booked by the rules"
             if c.exempt is not None
-            else earliest(office, c, c.specialist_id, office.today, lead, None)
+            else office.earliest(c, c.specialist_id, office.today, lead, None)
         )
         if isinstance(got, str):
             office.add(a)
@@ -91,7 +91,7 @@ def _move(out: Outcome, policy: Policy, items: list[tuple[Appointment, str]]) ->
         w, kind, mode = got
         aid = _new_id(scenario, "M", office.today, {b.appointment_id for b in new})
         r = Ranked(c, office.dues[c.customer_id], kind, mode, 0, (), ())
-        booking = _book(office, r, aid, w, office.today)
+        booking = office.book(r, aid, w, office.today)
         rows[a.appointment_id] = a.model_copy(update={"status": Status.voided})
         new.append(booking)
         moved += 1
