@@ -49,7 +49,9 @@ META_SHEET = "scenario"
 META_KEYS = ("name", "today", "policy", "region")
 DATE_FORMAT = "YYYY-MM-DD"
 DATETIME_FORMAT = "YYYY-MM-DD HH:MM"
-HEADER_FONT = Font(bold=True)
+# A font without a name falls back to a serif face in some programs: name Excel's default.
+FONT = {"name": "Calibri", "size": 11}
+HEADER_FONT = Font(**FONT, bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 # The Excel serial numbers a date column reads as dates (1950-01-01 up to 2100-01-01); any

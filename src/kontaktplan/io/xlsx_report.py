@@ -12,26 +12,27 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kontaktplan.calendar import OfficeCalendar, first_plannable_monday, week_days
 from kontaktplan.domain import Mode, Scenario, Specialist
-from kontaktplan.io.xlsx import HEADER_FILL, HEADER_FONT, append_row
+from kontaktplan.io.xlsx import FONT, HEADER_FILL, HEADER_FONT, append_row
 from kontaktplan.policy import Policy, category_review, due_dates
 
 __all__ = ["horizon", "team_sheet_names", "team_sheets", "write_category_review", "write_overdue"]
 
 WEEKDAYS_DE = ("Mo", "Di", "Mi", "Do", "Fr", "Sa", "So")
 OVER_CAP = PatternFill("solid", fgColor="FFC7CE")
-OVER_CAP_FONT = Font(color="9C0006", bold=True)
+OVER_CAP_FONT = Font(**FONT, color="9C0006", bold=True)
 BELOW_TARGET = PatternFill("solid", fgColor="FFEB9C")
-BELOW_TARGET_FONT = Font(color="9C5700", bold=True)
+BELOW_TARGET_FONT = Font(**FONT, color="9C5700", bold=True)
 UNAVAILABLE = PatternFill("solid", fgColor="D9D9D9")
 CENTER = Alignment(horizontal="center", vertical="center")
-BOLD = Font(bold=True)
+BOLD = Font(**FONT, bold=True)
+WEEK_START = Border(left=Side(style="thin", color="808080"))
 FIRST_DAY_COLUMN = 3  # A specialist_id, B fte
 WEEK_WIDTH = 7  # Mon-Fri, target, booked
 
@@ -148,7 +149,7 @@ def _team_sheet(
                 cell.fill, cell.font = BELOW_TARGET, BELOW_TARGET_FONT
     row = 3 + len(members)
     ws.cell(row, 1, "team total").font = BOLD
-    ws.cell(row, 2, sum(s.fte for s in members)).font = BOLD
+    ws.cell(row, 2, round(sum(s.fte for s in members), 3)).font = BOLD
     for col in range(FIRST_DAY_COLUMN, FIRST_DAY_COLUMN + len(mondays) * WEEK_WIDTH):
         ws.cell(row, col, totals[col]).font = BOLD
     row = _free_grid(ws, row + 2, members, days, counts)
@@ -156,7 +157,19 @@ def _team_sheet(
     for r in ws.iter_rows(min_row=3, min_col=FIRST_DAY_COLUMN):
         for cell in r:
             cell.alignment = CENTER
+    for w in range(len(mondays)):
+        col = FIRST_DAY_COLUMN + w * WEEK_WIDTH
+        for r in range(1, 4 + 2 * len(members) + 2):
+            ws.cell(r, col).border = WEEK_START
     _team_widths(ws, members, len(mondays))
+    _landscape(ws)
+
+
+def _landscape(ws: Worksheet) -> None:
+    """Print on landscape pages, each repeating the specialists and the day headers."""
+    ws.page_setup.orientation = "landscape"
+    ws.print_title_cols = "A:B"
+    ws.print_title_rows = "1:2"
 
 
 def _team_header(ws: Worksheet, mondays: list[dt.date]) -> None:
@@ -195,7 +208,7 @@ def _legend(ws: Worksheet, row: int, cap: int) -> None:
     items = (
         (OVER_CAP, OVER_CAP_FONT, f"more than {cap} appointments on the day (daily cap)"),
         (BELOW_TARGET, BELOW_TARGET_FONT, "bookings of the week below the weekly target"),
-        (UNAVAILABLE, Font(), "not bookable: absence, public holiday or not a regular day"),
+        (UNAVAILABLE, Font(**FONT), "not bookable: absence, public holiday or not a regular day"),
     )
     ws.cell(row, 1, "legend").font = BOLD
     for r, (fill, font, text) in enumerate(items, start=row + 1):
@@ -212,7 +225,7 @@ def _legend(ws: Worksheet, row: int, cap: int) -> None:
 def _team_widths(ws: Worksheet, members: list[Specialist], weeks: int) -> None:
     longest = max((len(s.specialist_id) for s in members), default=0)
     ws.column_dimensions["A"].width = max(24, longest + 2)
-    ws.column_dimensions["B"].width = 6
+    ws.column_dimensions["B"].width = 8
     for w in range(weeks):
         first = FIRST_DAY_COLUMN + w * WEEK_WIDTH
         for d in range(5):
