@@ -65,7 +65,8 @@ def load(folder: Path, quiet: bool = False) -> Loaded:
     try:
         loaded = read_scenario(folder)
     except InputError as e:
-        raise fail(f"{folder}/{e}") from None
+        where = "" if Path(e.file).is_absolute() or e.file == str(folder) else f"{folder}/"
+        raise fail(f"{where}{e}") from None
     if not quiet:
         for w in loaded.warnings:
             typer.echo(f"warning: {w}", err=True)

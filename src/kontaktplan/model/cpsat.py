@@ -110,9 +110,7 @@ class Constraints:
             classes: dict[Requirement, list[cp_model.IntVar]] = {}
             for cand, var in vars_:
                 classes.setdefault(cand.requirement(ds.day), []).append(var)
-            fits = {
-                f: sum(1 << i for i, s in enumerate(ds.slots) if f.fits(s)) for f in classes
-            }
+            fits = {f: sum(1 << i for i, s in enumerate(ds.slots) if f.fits(s)) for f in classes}
             for group, union in _closed_groups(fits):
                 members = [v for f in group for v in classes[f]]
                 limit = union.bit_count()
