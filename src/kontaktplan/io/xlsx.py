@@ -178,6 +178,12 @@ class _FixedTimeZip(zipfile.ZipFile):
             zinfo_or_arcname = info
         super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
 
+    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):  # type: ignore[override]
+        # openpyxl writes worksheets through temporary files, whose mtime would leak into
+        # the archive (a test saw the bytes differ across a second boundary)
+        with open(filename, "rb") as f:
+            self.writestr(str(arcname or filename), f.read(), compress_type, compresslevel)
+
 
 def workbook_bytes(wb: Workbook) -> bytes:
     """The ``.xlsx`` file of a workbook, byte for byte the same for the same workbook.
