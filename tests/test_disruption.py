@@ -223,6 +223,16 @@ def test_absence_substitute_at_daily_cap_goes_to_the_team():
     assert validate(out.scenario, POLICY).ok
 
 
+def test_absence_substitute_slot_already_holding_an_appointment_is_not_free():
+    """S2's slot 09:15-10:30 holds S2-a (09:15-10:00); A1 (10:00-10:45) would share it."""
+    s = _team([appt("S2-a", "X0S2", "S2", at(TUESDAY, 9, 15), booked_on=dt.date(2026, 11, 1))])
+    slots = [x for x in s.slots if not (x.specialist_id == "S2" and x.day == TUESDAY)]
+    s = s.model_copy(update={"slots": (*slots, slot(TUESDAY, 9, 15, length=75, sid="S2"))})
+    out = absence(s, POLICY, "S1", TUESDAY, TUESDAY)
+    assert by_id(out.scenario)["A1"].specialist_id in ("S3", "S4")
+    assert validate(out.scenario, POLICY).ok
+
+
 def test_absence_whole_team_busy_goes_to_the_team_lead_and_nothing_is_cancelled():
     extra = [
         *_busy("S2", 10),

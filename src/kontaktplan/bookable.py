@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from kontaktplan.calendar import OfficeCalendar
 from kontaktplan.candidates import _priority, _requirement
 from kontaktplan.domain import Appointment, Customer, Kind, Mode, Scenario, Slot, SlotMode, Status
-from kontaktplan.policy import Due, Policy, due_dates
+from kontaktplan.policy import Due, Policy, qualified_contacts
 
 __all__ = ["Office", "Ranked", "Window", "rank"]
 
@@ -68,6 +69,50 @@ class Ranked:
         }
 
 
+class _Dues(Mapping[str, Due]):
+    """:func:`kontaktplan.policy.due_dates`, computed per customer when first asked for.
+
+    A backfill looks at one specialist's customers; the whole office's due dates would
+    cost more than the rest of the command. Same fields and rules as ``due_dates``.
+    """
+
+    def __init__(self, scenario: Scenario, policy: Policy) -> None:
+        self.scenario, self.policy = scenario, policy
+        self._done: dict[str, Due | None] = {}
+
+    def _compute(self, cid: str) -> Due | None:
+        c = self.scenario.customers_by_id.get(cid)
+        if c is None or c.exempt is not None:
+            return None
+        today = self.scenario.today
+        history = self.scenario.appointments_by_customer.get(cid, ())
+        contacts = qualified_contacts(c, history, self.policy)
+        planned = [a.day for a in history if a.status is Status.planned and a.day >= today]
+        return Due(
+            customer_id=cid,
+            specialist_id=c.specialist_id,
+            due=self.policy.next_due(c, contacts, today),
+            first_interview=not contacts,
+            last_contact=contacts[-1] if contacts else None,
+            interval_days=self.policy.interval_days(c),
+            planned=min(planned) if planned else None,
+        )
+
+    def __getitem__(self, cid: str) -> Due:
+        if cid not in self._done:
+            self._done[cid] = self._compute(cid)
+        due = self._done[cid]
+        if due is None:
+            raise KeyError(cid)
+        return due
+
+    def __iter__(self) -> Iterator[str]:
+        return (c.customer_id for c in self.scenario.customers if c.customer_id in self)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
 class Office:
     """The scenario's calendar state: active appointments by specialist, day and customer.
 
@@ -79,7 +124,7 @@ class Office:
         self.scenario, self.policy = scenario, policy
         self.today = scenario.today
         self.calendar = OfficeCalendar(scenario, policy)
-        self.dues = due_dates(scenario, policy)
+        self.dues = _Dues(scenario, policy)
         self._by_specialist: dict[tuple[str, dt.date], list[Appointment]] = defaultdict(list)
         self._by_customer: dict[str, list[Appointment]] = defaultdict(list)
         self.slots: dict[tuple[str, dt.date], list[Slot]] = defaultdict(list)
@@ -103,6 +148,22 @@ class Office:
             if a.start < end and start < a.end:
                 return a
         return None
+
+    def conflict(self, sid: str, start: dt.datetime, end: dt.datetime) -> Appointment | None:
+        """An active appointment of ``sid`` overlapping ``start``–``end`` or sharing a free
+        slot with it (a slot holds one appointment, FORMAT.md), if any."""
+        if (a := self.busy(sid, start, end)) is not None:
+            return a
+        for s in self.slots.get((sid, start.date()), ()):
+            if s.start < end and start < s.end and (a := self.busy(sid, s.start, s.end)):
+                return a
+        return None
+
+    def slots_touching(self, sid: str, start: dt.datetime, end: dt.datetime) -> list[Slot]:
+        """The free slots of ``sid`` that overlap ``start``–``end``."""
+        return [
+            s for s in self.slots.get((sid, start.date()), ()) if s.start < end and start < s.end
+        ]
 
     def counted(self, sid: str, day: dt.date) -> int:
         """Active appointments of ``sid`` on ``day`` that the daily cap counts."""
@@ -180,7 +241,7 @@ class Office:
         day = start.date()
         if not self.open_day(sid, day):
             return f"{sid} does not work on {day} (absence, holiday)"
-        if (other := self.busy(sid, start, end)) is not None:
+        if (other := self.conflict(sid, start, end)) is not None:
             return f"{sid} has {other.appointment_id} at this time"
         if self.counted(sid, day) >= self.policy.booking.daily_cap:
             return f"{sid} is at the daily cap on {day}"

@@ -359,7 +359,7 @@ def _standby_call(office: Office, out: Outcome, missed: Appointment) -> list[App
     if not office.open_day(w.specialist_id, w.day):
         out.notes.append(f"no standby call: {w.specialist_id} does not work on {w.day}")
         return []
-    if (other := office.busy(w.specialist_id, w.start, w.end)) is not None:
+    if (other := office.conflict(w.specialist_id, w.start, w.end)) is not None:
         out.notes.append(f"no standby call: {other.appointment_id} takes the time")
         return []
     ranked = _standby_list(office, w.specialist_id, w.day, w, exclude=missed.customer_id)

@@ -42,7 +42,7 @@ def _why_not(office: Office, a: Appointment, sid: str, cap: int) -> str | None:
         return "does not work on this weekday"
     if a.mode is Mode.video and not sp.video:
         return "cannot hold video"
-    if (other := office.busy(sid, a.start, a.end)) is not None:
+    if (other := office.conflict(sid, a.start, a.end)) is not None:
         return f"busy ({other.appointment_id})"
     if a.kind is not Kind.phone_consultation and office.counted(sid, day) >= cap:
         return "at the daily cap"
@@ -84,9 +84,20 @@ def reassign(
         counted = a.kind is not Kind.phone_consultation
         moves.append(Move(a.appointment_id, a.start, a.end, counted, options, absent.substitute_id))
     existing = {(s, mv.day): office.counted(s, mv.day) for mv in moves for s in mv.options}
+    shared: dict[tuple[str, object], list[str]] = {}
+    for mv in moves:
+        for sid in mv.options:
+            for slot in office.slots_touching(sid, mv.start, mv.end):
+                shared.setdefault((sid, slot), []).append(mv.appointment_id)
     w = policy.weights
     problem = ReassignProblem(
-        moves, existing, cap, w.missed_deadline, w.moved_booking, w.over_daily_target
+        moves,
+        existing,
+        cap,
+        w.missed_deadline,
+        w.moved_booking,
+        w.over_daily_target,
+        shared_slots=[(sid, tuple(ids)) for (sid, _), ids in shared.items() if len(ids) > 1],
     )
     result = solve_reassignment(problem, time_limit=time_limit)
     out.figures.setdefault("reassignment", []).append(

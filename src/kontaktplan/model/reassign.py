@@ -62,6 +62,9 @@ class ReassignProblem:
     w_unmoved: int  # per appointment left with the absent specialist (escalated)
     w_not_substitute: int  # per appointment given to someone other than the named substitute
     w_balance: int  # per unit of sum of squared daily loads
+    # (specialist, appointment ids): they touch one free slot of the specialist, which
+    # holds one appointment (FORMAT.md); at most one of them may go to that specialist
+    shared_slots: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
 
 
 @dataclass
@@ -100,6 +103,7 @@ class _Model:
     def constraints(self) -> None:
         self._at_most_once()
         self._no_overlap()
+        self._one_per_slot()
         self._daily_cap()
 
     def _at_most_once(self) -> None:
@@ -123,6 +127,11 @@ class _Model:
                     self.m.add_at_most_one(
                         [self.x[a.appointment_id, s], self.x[b.appointment_id, s]]
                     )
+
+    def _one_per_slot(self) -> None:
+        """A free slot of a specialist holds one appointment, even without overlap in time."""
+        for s, ids in self.p.shared_slots:
+            self.m.add_at_most_one(self.x[a, s] for a in ids)
 
     def _daily_cap(self) -> None:
         """At most ``daily_cap`` appointments a day per specialist, existing ones included."""
