@@ -22,11 +22,16 @@ NOON = dt.time(12, 0)
 
 @dataclass(frozen=True)
 class Horizon:
-    """The planned weeks: from the first plannable Monday, ``weeks`` weeks long."""
+    """The planned weeks: from the first plannable Monday, ``weeks`` weeks long.
+
+    ``slots_until`` is the last day of the horizon on which the office has free slots:
+    a chained deadline after it cannot be served in this plan, so it forces nothing.
+    """
 
     today: dt.date
     first_monday: dt.date
     weeks: int
+    slots_until: dt.date | None = None
 
     @property
     def mondays(self) -> list[dt.date]:
@@ -41,6 +46,11 @@ class Horizon:
         return self.first_monday + dt.timedelta(days=7 * self.weeks - 1)
 
     @property
+    def chain_until(self) -> dt.date:
+        """The last day a chained (further) contact can be required for."""
+        return min(self.last_day, self.slots_until or self.last_day)
+
+    @property
     def days(self) -> int:
         """Calendar days in the horizon."""
         return 7 * self.weeks
@@ -52,7 +62,9 @@ class Horizon:
 def horizon(scenario: Scenario, policy: Policy, weeks: int) -> Horizon:
     """The first plannable week (RULES.md lead time) and ``weeks - 1`` weeks after it."""
     monday = first_plannable_monday(scenario.today, policy.booking.lead_days)
-    return Horizon(scenario.today, monday, weeks)
+    end = monday + dt.timedelta(days=7 * weeks - 1)
+    slot_days = [s.day for s in scenario.slots if monday <= s.day <= end]
+    return Horizon(scenario.today, monday, weeks, max(slot_days, default=None))
 
 
 @dataclass(frozen=True)
@@ -231,7 +243,7 @@ def _candidate(
     chained = {}
     for d in eligible:  # the next deadline grows with the day: stop at the first beyond
         nxt = policy.next_due(c, [*contacts, d], scenario.today)
-        if nxt > hz.last_day:
+        if nxt > hz.chain_until:
             break
         chained[d] = nxt
     return Candidate(

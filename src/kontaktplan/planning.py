@@ -108,20 +108,26 @@ def _solve_all(
     kwargs = {"time_limit": time_limit, "seed": seed, "workers": 1}
     if workers > 1 and len(subs) > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = [pool.submit(solve_subproblem, sub, **kwargs) for sub in subs]
+            futures = [pool.submit(_solve_from_greedy, sub, **kwargs) for sub in subs]
             for i, f in enumerate(futures):
                 results.append(f.result())
                 if progress:
                     progress(i + 1, len(subs), results[-1])
     else:
         for i, sub in enumerate(subs):
-            results.append(solve_subproblem(sub, **kwargs))
+            results.append(_solve_from_greedy(sub, **kwargs))
             if progress:
                 progress(i + 1, len(subs), results[-1])
     slots: dict[tuple[str, dt.date], Slot] = {}
     for i, (sub, result) in enumerate(zip(subs, results, strict=True)):
         results[i] = _place(sub, result, slots, kwargs)
     return results, slots
+
+
+def _solve_from_greedy(sub: SubProblem, **kwargs: Any) -> SolveResult:
+    """CP-SAT with the greedy plan as hint: a solution even if the time limit hits first."""
+    greedy, _ = solve_greedy(sub)
+    return solve_subproblem(sub, hint=greedy.bookings, **kwargs)
 
 
 def _place(

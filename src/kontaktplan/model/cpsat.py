@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from kontaktplan.candidates import Candidate, Requirement, SubProblem
+from kontaktplan.objective import evaluate
 
 __all__ = ["SolveResult", "solve_subproblem"]
 
@@ -261,8 +262,19 @@ def solve_subproblem(
     solver.parameters.linearization_level = 2
     status = solver.solve(m)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        # by design the model is always feasible (every booking is optional)
-        raise RuntimeError(f"CP-SAT returned {_STATUS.get(status, status)} for {sub.specialist_id}")
+        # The model is feasible by design (every booking is optional), so this is the
+        # time limit before a first solution: keep the hint, honestly labelled.
+        if hint is None:
+            raise RuntimeError(f"CP-SAT: {_STATUS.get(status, status)} for {sub.specialist_id}")
+        return SolveResult(
+            specialist_id=sub.specialist_id,
+            bookings=sorted(hint),
+            status=f"{_STATUS.get(status, status)}+HINT",
+            objective=evaluate(sub, hint)["total"],
+            bound=round(solver.best_objective_bound),
+            seconds=time.perf_counter() - started,
+            variables=len(v.y),
+        )
     bookings = sorted(key for key, var in v.y.items() if solver.boolean_value(var))
     return SolveResult(
         specialist_id=sub.specialist_id,
