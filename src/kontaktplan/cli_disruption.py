@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -40,12 +41,18 @@ def _date(text: str | None, option: str) -> dt.date | None:
 
 
 def _run(fn, *args: Any, **kwargs: Any):
-    from kontaktplan.disruption import DisruptionError
+    """Call the library; a :class:`DisruptionError` is bad input (exit 2, nothing written)."""
+    from kontaktplan.disruption import DisruptionError, Outcome
 
+    started = time.perf_counter()
     try:
-        return fn(*args, **kwargs)
+        result = fn(*args, **kwargs)
     except DisruptionError as e:
         raise fail(str(e)) from None
+    outcome = result[0] if isinstance(result, tuple) else result
+    if isinstance(outcome, Outcome):
+        outcome.figures["seconds"] = round(time.perf_counter() - started, 3)
+    return result
 
 
 def _write(
@@ -168,8 +175,11 @@ def standby(
     quiet: Quiet = False,
     as_json: AsJson = False,
 ) -> None:
-    """The standby list: per specialist with appointments that day, whom to call if
-    someone does not come (unemployed, not booked that day, most urgent first)."""
+    """The standby list per specialist and day: whom to call if someone does not come.
+
+    For each specialist with appointments that day: unemployed customers not booked that
+    day, available that day, own customers first, then the team's, most urgent first.
+    """
     from kontaktplan.disruption import standby as run
 
     d = _date(day, "--day")
@@ -198,8 +208,12 @@ def status(
     quiet: Quiet = False,
     as_json: AsJson = False,
 ) -> None:
-    """Set an appointment's outcome (stattgefunden, nicht stattgefunden, nicht erschienen,
-    storniert). A held qualified contact moves the customer's next deadline."""
+    """Set an appointment's outcome: held, not_held, no_show or voided.
+
+    Stattgefunden, nicht stattgefunden, nicht erschienen, storniert. A held qualified
+    contact moves the customer's next deadline. Outcomes are set on the day: the
+    folder's planning date moves to the appointment's day when that is later.
+    """
     from kontaktplan.disruption import set_status
     from kontaktplan.domain import Status
 
@@ -238,13 +252,18 @@ def replan(
     quiet: Quiet = False,
     as_json: AsJson = False,
 ) -> None:
-    """Re-plan after changes (absences, slots): keep every valid booking, move the invalid
-    ones (absent specialist: handed over at the same time first; holiday, slot gone: a new
-    time), then plan the horizon. Prints each moved booking with its reason."""
+    """Re-plan after changes (absences, slots): keep valid bookings, move invalid ones.
+
+    A booking of an absent specialist is first handed over at the same date and time; what
+    is still invalid (absence, holiday, slot gone) is moved: the old row is voided and the
+    customer gets the earliest valid slot of their specialist. Then the horizon is planned
+    as by `kontaktplan plan`. Prints each moved booking with its reason.
+    """
     from kontaktplan.replan import replan as run
 
     loaded = load(folder, quiet or as_json)
-    outcome, result = run(
+    outcome, result = _run(
+        run,
         loaded.scenario,
         loaded.policy,
         weeks=weeks,
