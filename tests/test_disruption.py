@@ -442,6 +442,28 @@ def test_cli_out_may_be_the_input_folder(folder: Path):
 
 
 @pytest.mark.parametrize(
+    ("args", "action"),
+    [
+        (["absence", "{f}", "S1", "--from", "2026-12-08", "--to", "2026-12-08"], "reassigned"),
+        (["noshow", "{f}", "A1"], "phone_consultation"),
+        (["replan", "{f}", "--workers", "1", "--time-limit", "1"], None),
+    ],
+)
+def test_cli_commands_write_a_valid_folder(tmp_path: Path, args, action):
+    f, out = tmp_path / "in", tmp_path / "out"
+    write_scenario(_team(), f)
+    cmd = [a.format(f=f) for a in args] + ["--out", str(out)]
+    r = CliRunner().invoke(app, cmd)
+    assert r.exit_code == 0, r.output
+    [entry] = json.loads((out / "plan.json").read_text())["disruptions"]
+    assert entry["command"] == args[0] and "seconds" in entry["figures"]
+    if action:
+        assert action in [c["action"] for c in entry["changes"]]
+    loaded = read_scenario(out)
+    assert validate(loaded.scenario, loaded.policy).ok
+
+
+@pytest.mark.parametrize(
     "args",
     [
         ["cancel", "{f}", "NOPE", "--out", "{o}"],

@@ -117,9 +117,9 @@ def reassign(
         if to is None:
             unmoved.append(a)
             if escalate:
-                out.escalations.append(
-                    Change.of("escalated", a, _escalation(why[a.appointment_id]))
-                )
+                team = scenario.specialists_by_id[a.specialist_id].team
+                reason = _escalation(why[a.appointment_id])
+                out.escalations.append(Change.of("escalated", a, reason, team=team))
             continue
         new = a.model_copy(update={"specialist_id": to, "reassigned_from": a.specialist_id})
         rows[a.appointment_id] = new
