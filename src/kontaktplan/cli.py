@@ -55,6 +55,9 @@ def main(
     """Kontaktplan command line."""
 
 
+MAX_WARNINGS = 5
+
+
 def fail(message: str, code: int = 2) -> typer.Exit:
     typer.echo(f"error: {message}", err=True)
     return typer.Exit(code)
@@ -68,8 +71,11 @@ def load(folder: Path, quiet: bool = False) -> Loaded:
         where = "" if Path(e.file).is_absolute() or e.file == str(folder) else f"{folder}/"
         raise fail(f"{where}{e}") from None
     if not quiet:
-        for w in loaded.warnings:
+        for w in loaded.warnings[:MAX_WARNINGS]:
             typer.echo(f"warning: {w}", err=True)
+        if len(loaded.warnings) > MAX_WARNINGS:
+            more = len(loaded.warnings) - MAX_WARNINGS
+            typer.echo(f"warning: ... and {more} more (kontaktplan validate --all)", err=True)
     return loaded
 
 
@@ -158,7 +164,15 @@ def scenario_generate(
         policy=rules,
         name=name or out.name,
     )
-    write_scenario(scenario, out)
+    extra = {}
+    if policy.endswith(".toml"):  # carry the policy file along, named relative to the folder
+        meta = scenario.meta.model_copy(update={"policy": Path(policy).name})
+        scenario = scenario.model_copy(update={"meta": meta})
+        extra[Path(policy).name] = Path(policy).read_text(encoding="utf-8")
+    try:
+        write_scenario(scenario, out, extra=extra)
+    except InputError as e:
+        raise fail(str(e)) from None
     if not quiet:
         typer.echo(
             f"wrote {out}: {len(scenario.specialists)} specialists, "
@@ -271,7 +285,15 @@ def plan_command(
         progress=progress,
     )
     report = json.dumps(result.to_dict(), indent=1, default=str)
-    write_scenario(result.planned_scenario(), out, extra={"plan.json": report + "\n"})
+    try:
+        write_scenario(
+            result.planned_scenario(),
+            out,
+            extra={"plan.json": report + "\n"},
+            source=loaded.folder,
+        )
+    except InputError as e:
+        raise fail(str(e)) from None
     if as_json:
         summary = {
             k: v for k, v in result.to_dict().items() if k not in ("specialists", "deadlines")

@@ -437,6 +437,22 @@ def _warnings(scenario: Scenario, rows: dict[str, list[int]]) -> list[str]:
     return out
 
 
+def _check_replaceable(folder: Path) -> None:
+    if folder.is_file():
+        raise InputError(str(folder), "is a file; give a folder to write the scenario to")
+    if folder.is_dir() and any(folder.iterdir()) and not (folder / "scenario.toml").is_file():
+        raise InputError(str(folder), "exists and is not a scenario folder; refusing to replace it")
+
+
+def _policy_copy(scenario: Scenario, source: str | Path | None) -> dict[str, str]:
+    """The policy file to carry along when ``scenario.toml`` names it by a relative path."""
+    name = Path(scenario.meta.policy)
+    if source is None or name.suffix != ".toml" or name.is_absolute() or ".." in name.parts:
+        return {}
+    path = Path(source) / name
+    return {name.as_posix(): path.read_text(encoding="utf-8")} if path.is_file() else {}
+
+
 def _table_text(table: Table, objects: Iterable[BaseModel]) -> str:
     buf = io.StringIO(newline="")
     writer = csv.writer(buf, lineterminator="\n")
@@ -461,13 +477,21 @@ def _meta_text(meta: ScenarioMeta) -> str:
 
 
 def write_scenario(
-    scenario: Scenario, folder: str | Path, extra: dict[str, str] | None = None
+    scenario: Scenario,
+    folder: str | Path,
+    extra: dict[str, str] | None = None,
+    source: str | Path | None = None,
 ) -> Path:
     """Write the scenario (and ``extra`` files, name -> text) as a folder, all or nothing.
 
-    An existing folder is replaced only after every file has been written.
+    An existing folder is replaced only after every file has been written, and only if
+    it is a scenario folder (holds ``scenario.toml``) or empty: nothing else is ever
+    overwritten. A policy file named by a relative path in ``scenario.toml`` is copied
+    along from the ``source`` folder, so the written folder reads back on its own.
     """
     folder = Path(folder)
+    _check_replaceable(folder)
+    extra = {**_policy_copy(scenario, source), **(extra or {})}
     folder.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
     try:
@@ -476,7 +500,8 @@ def write_scenario(
         for key, table in FILES.items():
             text = _table_text(table, getattr(scenario, key))
             (tmp / table.file).write_text(text, encoding="utf-8")
-        for name, text in (extra or {}).items():
+        for name, text in extra.items():
+            (tmp / name).parent.mkdir(parents=True, exist_ok=True)
             (tmp / name).write_text(text, encoding="utf-8")
         _swap(tmp, folder)
     except BaseException:
