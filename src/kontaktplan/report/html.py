@@ -188,7 +188,7 @@ def _volume(figures: Figures) -> str:
         "<h2>Weekly volume against target</h2>",
         '<p class="note">Bookings per specialist and week (Ist) against the weekly target '
         "(Soll: 25 per full-time post, scaled by FTE and available days). "
-        "A red edge or row: below target.</p>",
+        "Hatched red: below target.</p>",
     ]
     for team in teams(figures):
         ax = plots.new_axes(plots.volume_size(figures, team))
