@@ -9,6 +9,7 @@ from __future__ import annotations
 import calendar as _cal
 import datetime as dt
 import math
+import sys
 import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -393,12 +394,13 @@ def due_dates(scenario: Scenario, policy: Policy) -> dict[str, Due]:
 
 
 def models_dir() -> Path:
-    """The folder of bundled policy files (``models/`` at the repository top)."""
+    """The folder of bundled policy files: ``models/`` at the repository top (a source
+    checkout or editable install), else ``share/kontaktplan/models`` of an installed wheel."""
     here = Path(__file__).resolve()
     for parent in here.parents:
         if (parent / "models" / "heilbronn-2025.toml").is_file():
             return parent / "models"
-    return here.parent / "models"
+    return Path(sys.prefix) / "share" / "kontaktplan" / "models"
 
 
 def load_policy(name_or_path: str, base: Path | None = None) -> Policy:
