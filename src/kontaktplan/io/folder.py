@@ -20,10 +20,11 @@ import tempfile
 import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from kontaktplan.calendar import known_region
 from kontaktplan.domain import (
@@ -193,8 +194,7 @@ def _format(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dt.datetime):
-        exact = value.second or value.microsecond
-        return value.isoformat(timespec="auto" if exact else "minutes")
+        return _format_datetime(value)
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, tuple):
@@ -202,6 +202,27 @@ def _format(value: Any) -> str:
     if isinstance(value, float):
         return repr(value)  # shortest text that reads back as the same float
     return str(value)
+
+
+def _format_datetime(value: dt.datetime) -> str:
+    exact = value.second or value.microsecond
+    return value.isoformat(timespec="auto" if exact else "minutes")
+
+
+_FORMAT_BY_TYPE: dict[type, Callable[[Any], str]] = {
+    type(None): lambda v: "",
+    str: lambda v: v,
+    bool: lambda v: "true" if v else "false",
+    dt.datetime: _format_datetime,
+    dt.date: dt.date.isoformat,
+    float: repr,
+}
+
+
+def _cell(value: Any) -> str:
+    """A cell's text; the type lookup is the fast path of :func:`_format` when writing."""
+    fmt = _FORMAT_BY_TYPE.get(type(value))
+    return fmt(value) if fmt is not None else _format(value)
 
 
 def _sniff(text: str) -> str:
@@ -233,7 +254,8 @@ def _read_rows(path: Path, table: Table) -> list[tuple[int, dict[str, str]]]:
     return out
 
 
-def _parse_row(table: Table, number: int, values: dict[str, str]) -> BaseModel:
+def _row_data(table: Table, number: int, values: dict[str, str]) -> dict[str, Any]:
+    """The row's cells parsed into Python values (dates, numbers, booleans)."""
     data: dict[str, Any] = {}
     for col in table.columns:
         text = values.get(col, "")
@@ -244,18 +266,54 @@ def _parse_row(table: Table, number: int, values: dict[str, str]) -> BaseModel:
             data[col] = parser(text)
         except ValueError as e:
             raise InputError(table.file, str(e), number, col) from None
+    return data
+
+
+def _parse_row(table: Table, number: int, values: dict[str, str]) -> BaseModel:
+    data = _row_data(table, number, values)
     try:
         return table.model.model_validate(data)
     except ValidationError as e:
-        err = e.errors()[0]
-        col = str(err["loc"][0]) if err["loc"] else None
-        msg = err["msg"].removeprefix("Value error, ")
-        if err["type"] == "missing":
-            msg = "value required"
-        elif col in data or col is None:
-            shown = values.get(col, "") if col else ""
-            msg = f"{msg} (got {shown!r})" if shown else msg
-        raise InputError(table.file, msg, number, col) from None
+        raise _row_error(table, number, values, data, e) from None
+
+
+def _row_error(
+    table: Table, number: int, values: dict[str, str], data: dict[str, Any], e: ValidationError
+) -> InputError:
+    err = e.errors()[0]
+    col = str(err["loc"][0]) if err["loc"] else None
+    msg = err["msg"].removeprefix("Value error, ")
+    if err["type"] == "missing":
+        msg = "value required"
+    elif col in data or col is None:
+        shown = values.get(col, "") if col else ""
+        msg = f"{msg} (got {shown!r})" if shown else msg
+    return InputError(table.file, msg, number, col)
+
+
+@cache
+def _adapter(model: type[BaseModel]) -> TypeAdapter:
+    return TypeAdapter(list[model])  # type: ignore[valid-type]
+
+
+def _parse_table(table: Table, raw: list[tuple[int, dict[str, str]]]) -> list[BaseModel]:
+    """All rows of a table, validated in one call (a third of the per-row time)."""
+    datas = [_row_data(table, n, v) for n, v in raw]
+    try:
+        return _adapter(table.model).validate_python(datas)
+    except ValidationError as e:
+        i = e.errors()[0]["loc"][0]
+        number, values = raw[i]
+        inner = _first_row_error(table, datas[i])
+        raise _row_error(table, number, values, datas[i], inner) from None
+
+
+def _first_row_error(table: Table, data: dict[str, Any]) -> ValidationError:
+    try:
+        table.model.model_validate(data)
+    except ValidationError as e:
+        return e
+    raise AssertionError("batch and row validation disagree")
 
 
 @dataclass
@@ -319,7 +377,7 @@ def read_scenario(folder: str | Path) -> Loaded:
             parsed[key], rows[key] = [], []
             continue
         raw = _read_rows(path, table)
-        parsed[key] = [_parse_row(table, n, v) for n, v in raw]
+        parsed[key] = _parse_table(table, raw)
         rows[key] = [n for n, _ in raw]
     _check_references(parsed, rows, policy)
     try:
@@ -457,8 +515,10 @@ def _table_text(table: Table, objects: Iterable[BaseModel]) -> str:
     buf = io.StringIO(newline="")
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(table.columns)
+    columns = table.columns
     for obj in objects:
-        writer.writerow([_format(getattr(obj, col)) for col in table.columns])
+        fields = obj.__dict__
+        writer.writerow([_cell(fields[col]) for col in columns])
     return buf.getvalue()
 
 
