@@ -237,3 +237,25 @@ def test_existing_booking_is_kept_and_counts_toward_volume(solver):
     assert all(a.start != existing.start for a in p.bookings)
     assert p.specialists[0]["weeks"][0]["booked"] == 25
     assert len(p.bookings) == 24
+
+
+def test_video_customer_after_a_no_show_is_re_invited_in_person():
+    from kontaktplan.domain import Appointment, Status
+
+    missed = Appointment(
+        appointment_id="H1",
+        customer_id="V",
+        specialist_id="S1",
+        start=dt.datetime(2026, 11, 16, 9),
+        end=dt.datetime(2026, 11, 16, 9, 45),
+        kind=Kind.follow_up,
+        mode=Mode.video,
+        status=Status.no_show,
+        booked_on=dt.date(2026, 11, 2),
+    )
+    slots = [slot(MONDAY, 8, mode=SlotMode.any), slot(MONDAY, 10, mode=SlotMode.video)]
+    v = customer("V", last=dt.date(2026, 8, 7), mode=Mode.video)
+    p = run(scenario([specialist()], [v], slots, appointments=[missed]))
+    (a,) = p.bookings
+    assert a.mode is Mode.in_person
+    assert a.start.hour == 8  # the video-only slot is not for an in-person re-invitation

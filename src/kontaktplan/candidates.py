@@ -12,7 +12,16 @@ import math
 from dataclasses import dataclass, field
 
 from kontaktplan.calendar import OfficeCalendar, first_plannable_monday, week_days
-from kontaktplan.domain import Appointment, Customer, Kind, Mode, Scenario, Slot, SlotMode
+from kontaktplan.domain import (
+    Appointment,
+    Customer,
+    Kind,
+    Mode,
+    Scenario,
+    Slot,
+    SlotMode,
+    Status,
+)
 from kontaktplan.policy import Due, Policy, due_dates, qualified_contacts
 
 __all__ = ["Candidate", "DaySlots", "Horizon", "SubProblem", "build_subproblems", "horizon"]
@@ -207,6 +216,13 @@ class _DayIndex:
                 self.appointments.setdefault((a.specialist_id, a.day), []).append(a)
 
 
+def _after_no_show(history: tuple[Appointment, ...]) -> bool:
+    """The customer's last appointment (not a standby call) was missed: re-invite in person
+    (RULES.md, disruption handling)."""
+    last = [a for a in history if a.kind is not Kind.phone_consultation]
+    return bool(last) and last[-1].status is Status.no_show
+
+
 def _candidate(
     scenario: Scenario,
     policy: Policy,
@@ -218,9 +234,9 @@ def _candidate(
 ) -> Candidate:
     kind = Kind.first_interview if due.first_interview else Kind.follow_up
     minutes = policy.duration(kind)
-    mode = (
-        Mode.video if (c.mode is Mode.video and video_ok) else policy.qualified_contact.default_mode
-    )
+    history = scenario.appointments_by_customer.get(c.customer_id, ())
+    video = c.mode is Mode.video and video_ok and not _after_no_show(history)
+    mode = Mode.video if video else policy.qualified_contact.default_mode
     gap = policy.booking.min_days_between_contacts
     earliest = hz.first_day
     if due.last_contact is not None:
@@ -237,9 +253,7 @@ def _candidate(
             continue
         if any(req.fits(s) for s in ds.slots):
             eligible.append(ds.day)
-    contacts = qualified_contacts(
-        c, scenario.appointments_by_customer.get(c.customer_id, ()), policy
-    )
+    contacts = qualified_contacts(c, history, policy)
     chained = {}
     for d in eligible:  # the next deadline grows with the day: stop at the first beyond
         nxt = policy.next_due(c, [*contacts, d], scenario.today)

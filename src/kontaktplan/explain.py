@@ -11,7 +11,7 @@ from typing import Any
 
 from kontaktplan.candidates import Candidate, SubProblem
 from kontaktplan.domain import Appointment, Scenario
-from kontaktplan.policy import Policy, due_dates
+from kontaktplan.policy import Due, Policy, due_dates
 
 __all__ = ["deadline_report", "shortfall_reason"]
 
@@ -56,6 +56,15 @@ def _why_no_day(sub: SubProblem, due: dt.date, until: dt.date) -> str:
     )
 
 
+def _why_late(sub: SubProblem, cand: Candidate | None, cid: str, due: Due) -> str:
+    first = sub.horizon.first_day
+    if due.first_interview:
+        return f"first interview: due at once, the lead time allows {first} at the earliest"
+    if due.due < first:
+        return f"overdue since {due.due}; the lead time allows {first} at the earliest"
+    return _why_not_booked(sub, cand, cid, due.due)
+
+
 def deadline_report(
     scenario: Scenario, policy: Policy, subs: list[SubProblem], bookings: list[Appointment]
 ) -> list[dict[str, Any]]:
@@ -84,11 +93,7 @@ def deadline_report(
             row["booked"] = booked.isoformat()
             row["result"] = "met" if booked <= due.due else "late"
             if booked > due.due:
-                row["reason"] = (
-                    f"overdue since {due.due}"
-                    if due.due < sub.horizon.first_day
-                    else _why_not_booked(sub, cands.get(cid), cid, due.due)
-                )
+                row["reason"] = _why_late(sub, cands.get(cid), cid, due)
         else:
             row["result"] = "missed"
             row["reason"] = _why_not_booked(sub, cands.get(cid), cid, due.due)
