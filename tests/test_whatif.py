@@ -238,4 +238,5 @@ def test_deadlines_counts_what_the_validator_counts():
     d = deadlines(sc, POLICY, MONDAY, MONDAY + dt.timedelta(days=6))
     assert (d.due, d.kept, d.broken, d.backlog) == (2, 2, 0, 0)
     moved = sc.model_copy(update={"appointments": sc.appointments[:1]})
-    assert deadlines(moved, POLICY, MONDAY, MONDAY + dt.timedelta(days=6)).broken == 1
+    broken = deadlines(moved, POLICY, MONDAY, MONDAY + dt.timedelta(days=6))
+    assert (broken.broken, broken.broken_by_specialist) == (1, {"S1": 1})

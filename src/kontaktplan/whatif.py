@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from kontaktplan.calendar import first_plannable_monday, round_half_up
@@ -67,6 +68,7 @@ class Deadlines:
     ``kept``: the first planned (or held) qualified contact is on or before the deadline.
     ``backlog``: deadlines before ``first_day`` (overdue when the period starts), and
     ``backlog_seen`` of them with a contact planned by ``last_day``.
+    ``broken_by_specialist``: the broken deadlines per specialist of the customer.
     """
 
     first_day: dt.date
@@ -75,6 +77,7 @@ class Deadlines:
     kept: int
     backlog: int
     backlog_seen: int
+    broken_by_specialist: dict[str, int] = field(default_factory=dict, hash=False)
 
     @property
     def broken(self) -> int:
@@ -101,6 +104,9 @@ def deadlines(
         backlog=len(backlog),
         backlog_seen=sum(
             1 for d in backlog if d["planned"] is not None and d["planned"] <= last_day.isoformat()
+        ),
+        broken_by_specialist=dict(
+            sorted(Counter(d["specialist"] for d in due if d["status"] != "met").items())
         ),
     )
 

@@ -8,12 +8,16 @@ so the report can never disagree with ``kontaktplan validate``.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from kontaktplan.calendar import OfficeCalendar
+from kontaktplan.domain import Scenario
+from kontaktplan.policy import Policy
 from kontaktplan.validate_figures import iso_week
 
-__all__ = ["Grid", "bookings_grid", "due_by_week", "horizon_mondays", "teams"]
+__all__ = ["Grid", "bookings_grid", "days_off", "due_by_week", "horizon_mondays", "teams"]
 
 Figures = dict[str, Any]
 
@@ -107,3 +111,22 @@ def due_by_week(figures: Figures, daily_cap: int) -> list[dict[str, Any]]:
         row["over_target"] = max(0, needed - capacity)
         row["over_cap"] = max(0, needed - ceiling)
     return rows
+
+
+def days_off(
+    scenario: Scenario, policy: Policy, days: Iterable[dt.date] | None = None
+) -> dict[tuple[str, dt.date], str]:
+    """(specialist, day) -> ``"off"`` where the specialist cannot be booked (absence, public
+    holiday, not a regular weekday): not a figure, it greys out the bookings heatmap.
+    ``days``: those of the slots' weeks (Mon-Fri) when None."""
+    if days is None:
+        mondays = {s.day - dt.timedelta(days=s.day.weekday()) for s in scenario.slots}
+        days = [m + dt.timedelta(days=i) for m in sorted(mondays) for i in range(5)]
+    cal = OfficeCalendar(scenario, policy)
+    days = list(days)
+    return {
+        (s.specialist_id, d): "off"
+        for s in scenario.specialists
+        for d in days
+        if not cal.is_available(s.specialist_id, d)
+    }

@@ -14,16 +14,14 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from kontaktplan import __version__
-from kontaktplan.calendar import OfficeCalendar
 from kontaktplan.domain import Scenario
 from kontaktplan.policy import Policy
 from kontaktplan.report import plots
-from kontaktplan.report.data import bookings_grid, due_by_week, teams
+from kontaktplan.report.data import bookings_grid, days_off, due_by_week, teams
 from kontaktplan.report.tables import (
     card,
     disruption_log,
@@ -101,19 +99,6 @@ def _image(ax: Any, alt: str) -> str:
     )
 
 
-def _closed_days(
-    scenario: Scenario, policy: Policy, days: Iterable[dt.date]
-) -> dict[tuple[str, dt.date], str]:
-    """Days a specialist cannot be booked (not a figure: greys out the heatmap)."""
-    cal = OfficeCalendar(scenario, policy)
-    return {
-        (s.specialist_id, d): "off"
-        for s in scenario.specialists
-        for d in days
-        if not cal.is_available(s.specialist_id, d)
-    }
-
-
 # -- sections ------------------------------------------------------------------------------
 
 
@@ -176,7 +161,7 @@ def _bookings(scenario: Scenario, policy: Policy, figures: Figures) -> str:
     ]
     for team in teams(figures):
         grid = bookings_grid(figures, team)
-        closed = _closed_days(scenario, policy, grid.days)
+        closed = days_off(scenario, policy, grid.days)
         ax = plots.new_axes(plots.heatmap_size(figures, team))
         plots.bookings_heatmap(figures, cap, team=team, closed=closed, ax=ax)
         out.append(_image(ax, f"bookings per day, team {team}"))

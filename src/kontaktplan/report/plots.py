@@ -77,7 +77,8 @@ def bookings_heatmap(
     ax: Axes | None = None,
 ) -> Axes:
     """Bookings per specialist and day; the colour scale ends at the daily cap, days over
-    it are red. ``closed`` (specialist, day) -> reason greys out days off (absence, holiday).
+    it are red. ``closed`` (specialist, day) -> reason greys out days off (absence, holiday;
+    see :func:`kontaktplan.report.data.days_off`).
     """
     grid = bookings_grid(figures, team)
     ax = _axes(ax, heatmap_size(figures, team))
@@ -88,12 +89,11 @@ def bookings_heatmap(
     for r, sid in enumerate(grid.specialists):
         for c, day in enumerate(grid.days):
             n = int(counts[r, c])
-            off = (sid, day) in closed
-            if off and n == 0:
+            if (sid, day) in closed:  # a booking on a day off stays visible through the hatch
+                face = CLOSED if n == 0 else "none"
                 ax.add_patch(
-                    Rectangle((c - 0.5, r - 0.5), 1, 1, fc=CLOSED, hatch="///", ec="#b0b0b0", lw=0)
+                    Rectangle((c - 0.5, r - 0.5), 1, 1, fc=face, hatch="///", ec="#b0b0b0", lw=0)
                 )
-                continue
             if n == 0:
                 continue
             dark = n > daily_cap * 0.6
