@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from kontaktplan import __version__
+from kontaktplan.cli_progress import solve_progress, working
 from kontaktplan.io import InputError, Loaded, read_scenario, write_scenario
 
 app = typer.Typer(
@@ -140,6 +141,7 @@ def scenario_generate(
     ] = "heilbronn-2025",
     name: Annotated[str | None, typer.Option("--name", help="Scenario name.")] = None,
     quiet: Quiet = False,
+    as_json: AsJson = False,
 ) -> None:
     """Generate a realistic synthetic office: teams, part-timers, substitutes (Vertretung),
     free slots, absences, holidays, customers with the category mix of a real Jobcenter,
@@ -155,15 +157,16 @@ def scenario_generate(
         rules = load_policy(policy)
     except FileNotFoundError as e:
         raise fail(f"--policy: {e}") from None
-    scenario = generate(
-        specialists=specialists,
-        customers_per_specialist=customers_per_specialist,
-        seed=seed,
-        weeks=weeks,
-        today=day,
-        policy=rules,
-        name=name or out.name,
-    )
+    with working(f"generating {specialists} specialists' office", quiet or as_json):
+        scenario = generate(
+            specialists=specialists,
+            customers_per_specialist=customers_per_specialist,
+            seed=seed,
+            weeks=weeks,
+            today=day,
+            policy=rules,
+            name=name or out.name,
+        )
     extra = {}
     if policy.endswith(".toml"):  # carry the policy file along, named relative to the folder
         meta = scenario.meta.model_copy(update={"policy": Path(policy).name})
@@ -173,12 +176,25 @@ def scenario_generate(
         write_scenario(scenario, out, extra=extra)
     except InputError as e:
         raise fail(str(e)) from None
-    if not quiet:
+    if as_json:
+        typer.echo(json.dumps({"out": str(out), **_counts(scenario)}, indent=2))
+    elif not quiet:
         typer.echo(
             f"wrote {out}: {len(scenario.specialists)} specialists, "
             f"{len(scenario.customers)} customers, {len(scenario.slots)} free slots, "
             f"{len(scenario.appointments)} appointments"
         )
+
+
+def _counts(scenario) -> dict[str, int]:
+    """Rows per table of a scenario, for ``--json`` summaries."""
+    return {
+        "specialists": len(scenario.specialists),
+        "customers": len(scenario.customers),
+        "slots": len(scenario.slots),
+        "absences": len(scenario.absences),
+        "appointments": len(scenario.appointments),
+    }
 
 
 def _plan_summary(result) -> str:
@@ -264,26 +280,17 @@ def plan_command(
     if solver not in ("cpsat", "greedy"):
         raise fail(f"--solver must be cpsat or greedy, not {solver!r}")
     loaded = load(folder, quiet or as_json)
-
-    def progress(done: int, total: int, r) -> None:
-        if not (quiet or as_json):
-            typer.echo(
-                f"\r[{done}/{total}] {r.specialist_id}: {r.status} objective {r.objective} "
-                f"bound {r.bound} ({r.seconds:.2f} s)   ",
-                err=True,
-                nl=done == total,
-            )
-
-    result = plan(
-        loaded.scenario,
-        loaded.policy,
-        weeks=weeks,
-        solver=solver,  # type: ignore[arg-type]
-        time_limit=time_limit,
-        seed=seed,
-        workers=workers,
-        progress=progress,
-    )
+    with solve_progress(quiet or as_json) as progress:
+        result = plan(
+            loaded.scenario,
+            loaded.policy,
+            weeks=weeks,
+            solver=solver,  # type: ignore[arg-type]
+            time_limit=time_limit,
+            seed=seed,
+            workers=workers,
+            progress=progress,
+        )
     report = json.dumps(result.to_dict(), indent=1, default=str)
     try:
         write_scenario(
@@ -327,6 +334,7 @@ def export_ics(
         ),
     ],
     quiet: Quiet = False,
+    as_json: AsJson = False,
 ) -> None:
     """Calendar files (iCalendar, .ics) of the planned appointments, one per specialist (IFK).
 
@@ -337,12 +345,14 @@ def export_ics(
     """
     from kontaktplan.io.ics import write_ics
 
-    loaded = load(folder, quiet)
+    loaded = load(folder, quiet or as_json)
     try:
         counts = write_ics(loaded.scenario, out)
     except FileExistsError as e:
         raise fail(f"--out: {e}") from None
-    if not quiet:
+    if as_json:
+        typer.echo(json.dumps({"out": str(out), "appointments": counts}, indent=2))
+    elif not quiet:
         for name, n in counts.items():
             typer.echo(f"{out / name}: {n} appointment(s)")
 
@@ -352,6 +362,7 @@ def export_xlsx(
     folder: ScenarioDir,
     out: Annotated[Path, typer.Option("--out", help="The workbook to write (FILE.xlsx).")],
     quiet: Quiet = False,
+    as_json: AsJson = False,
 ) -> None:
     """Excel workbook for team leads and planners.
 
@@ -365,9 +376,11 @@ def export_xlsx(
 
     if out.suffix.lower() != ".xlsx" or out.is_dir():
         raise fail(f"--out: {out} must be a file name ending in .xlsx")
-    loaded = load(folder, quiet)
+    loaded = load(folder, quiet or as_json)
     rows = write_xlsx(loaded.scenario, loaded.policy, out)
-    if not quiet:
+    if as_json:
+        typer.echo(json.dumps({"out": str(out), "rows": rows}, indent=2))
+    elif not quiet:
         typer.echo(f"wrote {out}")
         for sheet, n in rows.items():
             typer.echo(f"  {sheet}: {n} row(s)")
@@ -385,6 +398,7 @@ def import_xlsx(
     ],
     out: Annotated[Path, typer.Option("--out", help="Folder to write (replaced if it exists).")],
     quiet: Quiet = False,
+    as_json: AsJson = False,
 ) -> None:
     """Read a scenario from an Excel workbook and write it as a scenario folder.
 
@@ -398,12 +412,15 @@ def import_xlsx(
         loaded = read_xlsx(workbook)
     except InputError as e:
         raise fail(str(e)) from None
-    if not quiet:
+    if not (quiet or as_json):
         for w in loaded.warnings:
             typer.echo(f"warning: {w}", err=True)
     scenario = loaded.scenario
     write_scenario(scenario, out)
-    if not quiet:
+    if as_json:
+        summary = {"out": str(out), **_counts(scenario), "warnings": loaded.warnings}
+        typer.echo(json.dumps(summary, indent=2))
+    elif not quiet:
         typer.echo(
             f"wrote {out}: {len(scenario.specialists)} specialists, "
             f"{len(scenario.customers)} customers, {len(scenario.slots)} free slots, "
