@@ -36,6 +36,7 @@ from kontaktplan.validate import Report
 __all__ = ["derived_figures", "format_value", "read_disruptions", "render_report"]
 
 Figures = dict[str, Any]
+NO_WEEKS = '<p class="note">No free slots or bookings from {} on: nothing to show.</p>'
 
 CSS = """
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 0;
@@ -159,6 +160,8 @@ def _bookings(scenario: Scenario, policy: Policy, figures: Figures) -> str:
         f"The colour scale ends at the daily cap of {cap}; a red day is over it. "
         "Grey hatched days are days off (absence, public holiday, part-time day).</p>",
     ]
+    if not teams(figures):
+        out.append(NO_WEEKS.format(figures["first_plannable_monday"]))
     for team in teams(figures):
         grid = bookings_grid(figures, team)
         closed = days_off(scenario, policy, grid.days)
@@ -175,6 +178,8 @@ def _volume(figures: Figures) -> str:
         "(Soll: 25 per full-time post, scaled by FTE and available days). "
         "Hatched red: below target.</p>",
     ]
+    if not teams(figures):
+        out.append(NO_WEEKS.format(figures["first_plannable_monday"]))
     for team in teams(figures):
         ax = plots.new_axes(plots.volume_size(figures, team))
         plots.weekly_volume(figures, team=team, ax=ax)
