@@ -259,3 +259,32 @@ def test_video_customer_after_a_no_show_is_re_invited_in_person():
     (a,) = p.bookings
     assert a.mode is Mode.in_person
     assert a.start.hour == 8  # the video-only slot is not for an in-person re-invitation
+
+
+def test_absent_specialists_due_customer_is_covered_by_the_substitute():
+    # S1 is away all week; A's deadline 12-09 falls in it. S2 (S1's substitute) has free
+    # slots: A is booked with S2 before the deadline, and the plan says why.
+    absence = Absence(specialist_id="S1", first_day=MONDAY, last_day=MONDAY + dt.timedelta(6))
+    slots = [s for d in week() for sid in ("S1", "S2") for s in day_slots(d, 2, sid=sid)]
+    specs = [specialist("S1", substitute_id="S2"), specialist("S2"), specialist("S3")]
+    a = customer("A", last=dt.date(2026, 8, 9))
+    p = run(scenario(specs, [a], slots, [absence]))
+    (booking,) = p.bookings
+    assert booking.specialist_id == "S2"
+    assert booking.day <= dt.date(2026, 12, 9)
+    row = next(d for d in p.deadlines if d["customer_id"] == "A")
+    assert row["result"] == "met" and row["covered_by"] == "S2"
+    assert p.covers[0]["own_specialist_id"] == "S1"
+    from kontaktplan.validate import validate
+
+    assert validate(p.planned_scenario(), POLICY).ok
+
+
+def test_cover_goes_to_the_least_loaded_colleague_when_the_substitute_is_full():
+    # S1 absent; substitute S2 has no slot before A's deadline; S3 has one: A goes to S3.
+    absence = Absence(specialist_id="S1", first_day=MONDAY, last_day=MONDAY + dt.timedelta(6))
+    slots = day_slots(MONDAY, 2, sid="S3") + day_slots(MONDAY + dt.timedelta(4), 2, sid="S2")
+    specs = [specialist("S1", substitute_id="S2"), specialist("S2"), specialist("S3")]
+    p = run(scenario(specs, [customer("A", last=dt.date(2026, 8, 8))], slots, [absence]))
+    (booking,) = p.bookings
+    assert booking.specialist_id == "S3"

@@ -223,7 +223,7 @@ def _after_no_show(history: tuple[Appointment, ...]) -> bool:
     return bool(last) and last[-1].status is Status.no_show
 
 
-def _candidate(
+def candidate(
     scenario: Scenario,
     policy: Policy,
     c: Customer,
@@ -232,6 +232,7 @@ def _candidate(
     hz: Horizon,
     video_ok: bool,
 ) -> Candidate:
+    """Customer ``c`` as a candidate on ``days`` of a specialist (who can hold video or not)."""
     kind = Kind.first_interview if due.first_interview else Kind.follow_up
     minutes = policy.duration(kind)
     history = scenario.appointments_by_customer.get(c.customer_id, ())
@@ -274,10 +275,12 @@ def _candidate(
     )
 
 
-def build_subproblems(scenario: Scenario, policy: Policy, hz: Horizon) -> list[SubProblem]:
+def build_subproblems(
+    scenario: Scenario, policy: Policy, hz: Horizon, dues: dict[str, Due] | None = None
+) -> list[SubProblem]:
     """One :class:`SubProblem` per specialist, in the order of ``specialists.csv``."""
     cal = OfficeCalendar(scenario, policy)
-    dues = due_dates(scenario, policy)
+    dues = due_dates(scenario, policy) if dues is None else dues
     by_specialist: dict[str, list[Customer]] = {}
     for c in scenario.customers:
         by_specialist.setdefault(c.specialist_id, []).append(c)
@@ -301,7 +304,7 @@ def build_subproblems(scenario: Scenario, policy: Policy, hz: Horizon) -> list[S
             if due.planned is not None:
                 skipped[c.customer_id] = f"already planned on {due.planned}"
                 continue
-            cand = _candidate(scenario, policy, c, due, days, hz, sp.video)
+            cand = candidate(scenario, policy, c, due, days, hz, sp.video)
             if cand.days:
                 candidates.append(cand)
             else:

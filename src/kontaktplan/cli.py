@@ -88,6 +88,15 @@ def validate(
     show_all: Annotated[
         bool, typer.Option("--all", help="List every violation and warning, not the first ones.")
     ] = False,
+    against: Annotated[
+        Path | None,
+        typer.Option(
+            "--against",
+            help="The folder DIR was made from (e.g. before a disruption command): also check "
+            "that no row was removed, reassignments kept date and time, an absence cancelled "
+            "nothing and history is unchanged.",
+        ),
+    ] = None,
 ) -> None:
     """Check a schedule against every rule (RULES.md) that a schedule can break.
 
@@ -100,7 +109,8 @@ def validate(
     from kontaktplan.validate import validate as run
 
     loaded = load(folder, quiet or as_json)
-    report = run(loaded.scenario, loaded.policy)
+    previous = load(against, True).scenario if against is not None else None
+    report = run(loaded.scenario, loaded.policy, previous)
     if as_json:
         typer.echo(json.dumps(report.to_dict(), indent=2, default=str))
         raise typer.Exit(0 if report.ok else 1)
@@ -219,6 +229,11 @@ def _plan_summary(result) -> str:
         "deadlines in horizon: "
         + ", ".join(f"{counts.get(k, 0)} {k}" for k in ("met", "late", "missed"))
     )
+    if result.covers:
+        lines.append(
+            f"  {len(result.covers)} customers booked with a substitute or team colleague "
+            "(own specialist absent or full before the deadline; see plan.json 'covers')"
+        )
     for d in [d for d in result.deadlines if d["result"] != "met"][:10]:
         lines.append(
             f"  {d['customer_id']} ({d['specialist_id']}) due {d['due']}: "

@@ -10,8 +10,8 @@ import datetime as dt
 from typing import Any
 
 from kontaktplan.candidates import Candidate, SubProblem
-from kontaktplan.domain import Appointment, Scenario
-from kontaktplan.policy import Due, Policy, due_dates
+from kontaktplan.domain import Appointment
+from kontaktplan.policy import Due
 
 __all__ = ["deadline_report", "shortfall_reason"]
 
@@ -66,19 +66,19 @@ def _why_late(sub: SubProblem, cand: Candidate | None, cid: str, due: Due) -> st
 
 
 def deadline_report(
-    scenario: Scenario, policy: Policy, subs: list[SubProblem], bookings: list[Appointment]
+    subs: list[SubProblem], bookings: list[Appointment], dues: dict[str, Due]
 ) -> list[dict[str, Any]]:
     """Each customer whose deadline falls in the horizon (or earlier): met, late or missed."""
     if not subs:
         return []
     last = subs[0].horizon.last_day
-    first_booking: dict[str, dt.date] = {}
+    first: dict[str, Appointment] = {}
     for a in sorted(bookings, key=lambda a: a.start):
-        first_booking.setdefault(a.customer_id, a.day)
+        first.setdefault(a.customer_id, a)
     by_specialist = {s.specialist_id: s for s in subs}
     cands = {c.customer_id: c for s in subs for c in s.candidates}
     out = []
-    for cid, due in sorted(due_dates(scenario, policy).items(), key=lambda kv: kv[1].due):
+    for cid, due in sorted(dues.items(), key=lambda kv: kv[1].due):
         if due.due > last:
             continue
         sub = by_specialist[due.specialist_id]
@@ -88,7 +88,10 @@ def deadline_report(
             "due": due.due.isoformat(),
             "first_interview": due.first_interview,
         }
-        booked = due.planned or first_booking.get(cid)
+        booking = first.get(cid)
+        booked = due.planned or (booking.day if booking else None)
+        if booking is not None and booking.specialist_id != due.specialist_id:
+            row["covered_by"] = booking.specialist_id
         if booked is not None:
             row["booked"] = booked.isoformat()
             row["result"] = "met" if booked <= due.due else "late"

@@ -19,13 +19,14 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from kontaktplan.candidates import Horizon, SubProblem, build_subproblems, horizon
+from kontaktplan.cover import Cover, cover_missed
 from kontaktplan.domain import Appointment, Kind, Scenario, Slot, Status
 from kontaktplan.explain import deadline_report, shortfall_reason
 from kontaktplan.greedy import solve_greedy
 from kontaktplan.matching import booking_mode, match_day
 from kontaktplan.model import SolveResult, solve_subproblem
 from kontaktplan.objective import evaluate
-from kontaktplan.policy import Policy
+from kontaktplan.policy import Policy, due_dates
 
 __all__ = ["Plan", "plan"]
 
@@ -49,6 +50,7 @@ class Plan:
     specialists: list[dict[str, Any]]
     deadlines: list[dict[str, Any]]
     terms: dict[str, int] = field(default_factory=dict)
+    covers: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def gap(self) -> float | None:
@@ -83,6 +85,7 @@ class Plan:
             },
             "bookings": len(self.bookings),
             "objective_terms": self.terms,
+            "covers": self.covers,
             "deadlines_summary": self.counts(),
             "specialists": self.specialists,
             "deadlines": self.deadlines,
@@ -222,9 +225,38 @@ def _appointments(
     return out
 
 
-def _specialist_figures(sub: SubProblem, result: SolveResult) -> dict[str, Any]:
+def _cover_appointments(
+    scenario: Scenario, policy: Policy, covers: list[Cover], booked: list[Appointment]
+) -> list[Appointment]:
+    """The covers as bookings, numbered on from the plan's own."""
+    prefix = f"P{scenario.today:%Y%m%d}-"
+    taken = {a.appointment_id for a in (*scenario.appointments, *booked)}
+    out, n = [], len(booked)
+    for c in covers:
+        n += 1
+        while f"{prefix}{n:05d}" in taken:
+            n += 1
+        out.append(
+            Appointment(
+                appointment_id=f"{prefix}{n:05d}",
+                customer_id=c.customer_id,
+                specialist_id=c.specialist_id,
+                start=c.slot.start,
+                end=c.slot.start + dt.timedelta(minutes=policy.duration(c.kind)),
+                kind=c.kind,
+                mode=c.mode,
+                status=Status.planned,
+                booked_on=scenario.today,
+            )
+        )
+    return out
+
+
+def _specialist_figures(
+    sub: SubProblem, result: SolveResult, pairs: list[tuple[str, dt.date]]
+) -> dict[str, Any]:
     count: dict[dt.date, int] = {}
-    for _, d in result.bookings:
+    for _, d in pairs:
         count[d] = count.get(d, 0) + 1
     weeks = []
     for i, w in enumerate(sub.weeks):
@@ -275,10 +307,14 @@ def plan(
     """
     started = time.perf_counter()
     hz = horizon(scenario, policy, weeks)
-    subs = build_subproblems(scenario, policy, hz)
+    dues = due_dates(scenario, policy)
+    subs = build_subproblems(scenario, policy, hz, dues)
     workers = workers or os.cpu_count() or 1
     results, slots = _solve_all(subs, solver, time_limit, seed, workers, progress)
+    pairs = {s.specialist_id: list(r.bookings) for s, r in zip(subs, results, strict=True)}
+    covers = cover_missed(scenario, policy, subs, pairs, slots, dues)
     bookings = _appointments(scenario, policy, subs, results, slots)
+    bookings += _cover_appointments(scenario, policy, covers, bookings)
     terms: dict[str, int] = {}
     for sub, r in zip(subs, results, strict=True):
         for k, v in evaluate(sub, r.bookings).items():
@@ -294,7 +330,20 @@ def plan(
         objective=sum(r.objective for r in results),
         bound=None if solver == "greedy" else sum(r.bound for r in results),
         seconds=time.perf_counter() - started,
-        specialists=[_specialist_figures(s, r) for s, r in zip(subs, results, strict=True)],
-        deadlines=deadline_report(scenario, policy, subs, bookings),
+        specialists=[
+            _specialist_figures(s, r, pairs[s.specialist_id])
+            for s, r in zip(subs, results, strict=True)
+        ],
+        deadlines=deadline_report(subs, bookings, dues),
         terms=terms,
+        covers=[
+            {
+                "customer_id": c.customer_id,
+                "specialist_id": c.specialist_id,
+                "own_specialist_id": c.own,
+                "day": c.day.isoformat(),
+                "reason": c.reason,
+            }
+            for c in covers
+        ],
     )
