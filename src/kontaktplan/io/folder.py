@@ -20,7 +20,7 @@ import tempfile
 import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +72,10 @@ class Table:
     @property
     def columns(self) -> tuple[str, ...]:
         return self.required + self.optional
+
+    @cached_property
+    def column_set(self) -> frozenset[str]:
+        return frozenset(self.columns)
 
 
 FILES: dict[str, Table] = {
@@ -244,26 +248,27 @@ def _read_rows(path: Path, table: Table) -> list[tuple[int, dict[str, str]]]:
         if col not in header:
             raise InputError(table.file, "missing column", row=1, column=col)
     out = []
+    width = len(header)
     for number, cells in enumerate(rows[1:], start=2):
-        if not any(c.strip() for c in cells):
-            continue
-        if len(cells) > len(header):
-            raise InputError(table.file, f"{len(cells)} cells but {len(header)} columns", number)
-        values = {h: c.strip() for h, c in zip(header, cells, strict=False) if h}
-        out.append((number, values))
+        if len(cells) > width:
+            raise InputError(table.file, f"{len(cells)} cells but {width} columns", number)
+        # only the non-empty cells: an absent key reads as an empty cell
+        values = {h: c for h, c in zip(header, map(str.strip, cells), strict=False) if h and c}
+        if values:
+            out.append((number, values))
     return out
 
 
 def _row_data(table: Table, number: int, values: dict[str, str]) -> dict[str, Any]:
     """The row's cells parsed into Python values (dates, numbers, booleans)."""
     data: dict[str, Any] = {}
-    for col in table.columns:
-        text = values.get(col, "")
-        if text == "":
+    columns = table.column_set
+    for col, text in values.items():
+        if text == "" or col not in columns:
             continue
-        parser = _PARSERS.get(col, str)
+        parser = _PARSERS.get(col)
         try:
-            data[col] = parser(text)
+            data[col] = parser(text) if parser else text
         except ValueError as e:
             raise InputError(table.file, str(e), number, col) from None
     return data
