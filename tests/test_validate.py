@@ -207,6 +207,14 @@ def test_rule_names_are_the_documented_ones():
         "mode",
         "first_interview_kind",
         "group_session_limit",
+        # disruption handling (tests/test_validate_disruption.py)
+        "reinvite_in_person",
+        "backfill_slot",
+        "standby_call",
+        "no_row_lost",
+        "reassignment_keeps_time",
+        "absence_never_cancels",
+        "history_unchanged",
     )
 
 

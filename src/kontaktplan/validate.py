@@ -5,6 +5,10 @@ Written from RULES.md alone; it shares no code with the solver (no import of
 are in :mod:`kontaktplan.validate_rules`; the figures (volume against target,
 deadlines, overdue customers) in :mod:`kontaktplan.validate_figures`.
 
+The rules of disruption handling (re-invitation in person, backfill, standby calls, and
+with ``previous`` the rules between a folder and the one it was made from) are in
+:mod:`kontaktplan.validate_disruption`.
+
 Hard rules apply to planned appointments from today on; history (held, past) is
 history. Which appointments a rule looks at:
 
@@ -30,6 +34,19 @@ from typing import Any
 
 from kontaktplan.domain import Scenario
 from kontaktplan.policy import Policy
+from kontaktplan.validate_disruption import (
+    ABSENCE_NEVER_CANCELS,
+    BACKFILL_SLOT,
+    CHANGE_CHECKS,
+    CHANGE_RULES,
+    FOLDER_CHECKS,
+    FOLDER_RULES,
+    HISTORY_UNCHANGED,
+    NO_ROW_LOST,
+    REASSIGNMENT_KEEPS_TIME,
+    REINVITE_IN_PERSON,
+    STANDBY_CALL,
+)
 from kontaktplan.validate_figures import figures
 from kontaktplan.validate_rules import (
     ABSENCE,
@@ -39,7 +56,6 @@ from kontaktplan.validate_rules import (
     EXEMPT_NOT_BOOKED,
     FIRST_INTERVIEW_KIND,
     GROUP_SESSION_LIMIT,
-    HARD_RULES,
     LEAD_TIME,
     MIN_GAP,
     MISSING_STATUS,
@@ -53,9 +69,12 @@ from kontaktplan.validate_rules import (
     Checker,
     Violation,
 )
+from kontaktplan.validate_rules import HARD_RULES as BOOKING_RULES
 
 __all__ = [
     "ABSENCE",
+    "ABSENCE_NEVER_CANCELS",
+    "BACKFILL_SLOT",
     "CLOSED_DAY",
     "CUSTOMER_UNAVAILABLE",
     "DAILY_CAP",
@@ -63,19 +82,28 @@ __all__ = [
     "FIRST_INTERVIEW_KIND",
     "GROUP_SESSION_LIMIT",
     "HARD_RULES",
+    "HISTORY_UNCHANGED",
     "LEAD_TIME",
     "MIN_GAP",
     "MISSING_STATUS",
     "MODE",
+    "NO_ROW_LOST",
     "ONE_FUTURE_BOOKING",
     "ONE_PER_DAY",
+    "REASSIGNMENT_KEEPS_TIME",
+    "REINVITE_IN_PERSON",
     "SLOT_FITS",
     "SLOT_OWNED",
     "SLOT_SINGLE",
+    "STANDBY_CALL",
     "Report",
     "Violation",
     "validate",
 ]
+
+#: Every hard rule, in the order of the report: the booking rules, the disruption rules
+#: of one folder, the rules between a folder and the previous one.
+HARD_RULES = (*BOOKING_RULES, *FOLDER_RULES, *CHANGE_RULES)
 
 
 @dataclass
@@ -145,9 +173,17 @@ class Report:
         }
 
 
-def validate(scenario: Scenario, policy: Policy) -> Report:
-    """Check every appointment of ``scenario`` against ``policy``; count the figures."""
+def validate(scenario: Scenario, policy: Policy, previous: Scenario | None = None) -> Report:
+    """Check every appointment of ``scenario`` against ``policy``; count the figures.
+
+    With ``previous`` (the folder ``scenario`` was made from, e.g. by a disruption
+    command) also what may change between the two: nothing disappears, a reassignment
+    keeps date and time, an absence never cancels, history stays.
+    """
     check = Checker(scenario, policy)
-    for rule in RULE_CHECKS:
+    for rule in (*RULE_CHECKS, *FOLDER_CHECKS):
         rule(check)
+    if previous is not None:
+        for change in CHANGE_CHECKS:
+            change(check, previous)
     return Report(check.violations, check.warnings, figures(scenario, policy, check.calendar))

@@ -1,0 +1,310 @@
+"""The rules of disruption handling for the validator (RULES.md, "Disruption handling").
+
+Written from RULES.md alone: nothing here is shared with the disruption commands. Two
+kinds of rule, one function each, named after the rule:
+
+- *in one folder*, run by :func:`kontaktplan.validate.validate` with the booking rules:
+  the re-invitation after a no-show is in person; a backfill takes the time (or slot)
+  of a cancelled appointment of its specialist; a standby call goes to an unemployed
+  customer. They follow the validator's convention: hard when the row is touched
+  (booked today or reassigned), a warning for older planned rows, history is history.
+  The lead time of a backfill (``backfill_min_lead_days``) and of a re-invitation (the
+  normal ``lead_days``) is the ``lead_time`` rule's.
+- *between two folders* (``validate(scenario, policy, previous=...)``, ``kontaktplan
+  validate DIR --against PREV``): what a disruption command may change in the folder it
+  was given. Nothing disappears; a reassignment keeps date and time; an absence never
+  cancels; history and the content of a booking stay as they were. Always hard.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from kontaktplan.domain import Appointment, Kind, Mode, Scenario, Status
+from kontaktplan.validate_rules import Checker, _show
+
+__all__ = [
+    "ABSENCE_NEVER_CANCELS",
+    "BACKFILL_SLOT",
+    "CHANGE_CHECKS",
+    "CHANGE_RULES",
+    "FOLDER_CHECKS",
+    "FOLDER_RULES",
+    "HISTORY_UNCHANGED",
+    "NO_ROW_LOST",
+    "REASSIGNMENT_KEEPS_TIME",
+    "REINVITE_IN_PERSON",
+    "STANDBY_CALL",
+]
+
+REINVITE_IN_PERSON = "reinvite_in_person"
+BACKFILL_SLOT = "backfill_slot"
+STANDBY_CALL = "standby_call"
+NO_ROW_LOST = "no_row_lost"
+REASSIGNMENT_KEEPS_TIME = "reassignment_keeps_time"
+ABSENCE_NEVER_CANCELS = "absence_never_cancels"
+HISTORY_UNCHANGED = "history_unchanged"
+
+FOLDER_RULES = (REINVITE_IN_PERSON, BACKFILL_SLOT, STANDBY_CALL)
+CHANGE_RULES = (NO_ROW_LOST, REASSIGNMENT_KEEPS_TIME, ABSENCE_NEVER_CANCELS, HISTORY_UNCHANGED)
+
+NOT_TAKING_PLACE = (Status.cancelled, Status.voided)
+#: What a reassignment changes; the rest of a planned row is the booking and stays.
+REASSIGNMENT_FIELDS = ("specialist_id", "reassigned_from")
+#: What a reassignment keeps, checked by ``reassignment_keeps_time``.
+KEPT_BY_REASSIGNMENT = ("customer_id", "start", "end")
+#: What setting an outcome or a cancellation changes.
+STATUS_FIELDS = ("status", "cancelled_on")
+
+
+# --- one folder ---------------------------------------------------------------------------
+
+
+def _reinvitation(rows: tuple[Appointment, ...], missed: Appointment) -> Appointment | None:
+    """The invitation sent after the no-show ``missed``: the customer's next appointment
+    booked on or after its day, not a phone consultation, neither cancelled nor voided.
+
+    None when there is none, or when the customer came in person (held) before it.
+    """
+    for a in rows:
+        if a.start <= missed.start or a.kind is Kind.phone_consultation:
+            continue
+        if a.status in NOT_TAKING_PLACE:
+            continue
+        if a.status is Status.held and a.mode is Mode.in_person:
+            return None
+        if a.booked_on is not None and a.booked_on >= missed.day:
+            return a
+    return None
+
+
+def reinvite_in_person(c: Checker) -> None:
+    """After a no-show the customer is re-invited in person (RULES.md, No-show).
+
+    Even if the missed appointment was by phone or video: the next appointment booked on
+    or after the day of the no-show (not a phone consultation) is in person, until the
+    customer has come in person. Exempt customers are not invited by these rules.
+    """
+    for cid, rows in c.scenario.appointments_by_customer.items():
+        if c.scenario.customers_by_id[cid].exempt is not None:
+            continue
+        seen: set[str] = set()
+        for missed in rows:
+            if missed.status is not Status.no_show:
+                continue
+            again = _reinvitation(rows, missed)
+            if again is None or again.mode is Mode.in_person or again.appointment_id in seen:
+                continue
+            seen.add(again.appointment_id)
+            c.finding(
+                REINVITE_IN_PERSON,
+                [again],
+                f"{_show(again)}: after the no-show of {missed.appointment_id} on "
+                f"{missed.day} ({missed.mode.value}) {cid} is re-invited in person",
+            )
+
+
+def _in_freed_time(c: Checker, a: Appointment, old: Appointment) -> bool:
+    """``a`` lies in the time of ``old`` or in a free slot of ``old``'s specialist holding it."""
+    if old.start <= a.start and a.end <= old.end:
+        return True
+    return any(w.holds(old) and w.holds(a) for w in c.slots.get(old.specialist_id, ()))
+
+
+def backfill_slot(c: Checker) -> None:
+    """A backfill fills the freed time of a cancelled appointment (RULES.md, Cancellation).
+
+    ``backfill_for`` names an appointment cancelled by the customer, of the same
+    specialist (or of the one the backfill was reassigned from, in an absence); the
+    backfill lies in its time or in the free slot that held it, and is booked on or after
+    the day of the cancellation. (Its lead time, ``backfill_min_lead_days``, is the
+    ``lead_time`` rule's.)
+    """
+    for a in c.scenario.appointments:
+        if a.backfill_for is None:
+            continue
+        old = c.by_id.get(a.backfill_for)
+        if old is None:
+            problems = [f"{a.backfill_for} does not exist"]
+        else:
+            problems = _backfill_problems(c, a, old)
+        if problems:
+            message = f"backfill {_show(a)} for {a.backfill_for}: {'; '.join(problems)}"
+            c.finding(BACKFILL_SLOT, [a], message)
+
+
+def _backfill_problems(c: Checker, a: Appointment, old: Appointment) -> list[str]:
+    problems = []
+    if old.status is not Status.cancelled:
+        problems.append(f"it is {old.status.value}, not cancelled")
+    if old.specialist_id not in (a.specialist_id, a.reassigned_from):
+        problems.append(f"it was {old.specialist_id}'s appointment, not {a.specialist_id}'s")
+    elif not _in_freed_time(c, a, old):
+        problems.append(
+            f"not in its time {old.start:%Y-%m-%d %H:%M}-{old.end:%H:%M} or the slot holding it"
+        )
+    if old.cancelled_on and a.booked_on and a.booked_on < old.cancelled_on:
+        problems.append(f"booked {a.booked_on}, before the cancellation on {old.cancelled_on}")
+    return problems
+
+
+def standby_call(c: Checker) -> None:
+    """A standby phone consultation goes to an unemployed customer (RULES.md, No-show).
+
+    "Another unemployed customer gets a phone consultation that day": checked for the
+    phone consultations booked today. That it is held by phone is the ``mode`` rule's,
+    that the customer is not exempt the ``exempt_not_booked`` rule's.
+    """
+    for a in c.planned:
+        if (
+            a.kind is not Kind.phone_consultation
+            or a.booked_on != c.today
+            or a.reassigned_from is not None
+        ):
+            continue
+        if not c.customer(a).unemployed:
+            c.hard(
+                STANDBY_CALL,
+                a,
+                f"{_show(a)}: a standby call goes to an unemployed customer, "
+                f"{a.customer_id} is not unemployed",
+            )
+
+
+# --- between two folders ------------------------------------------------------------------
+
+
+def _pairs(c: Checker, previous: Scenario) -> list[tuple[Appointment, Appointment]]:
+    """(previous row, row now) for every appointment id in both folders."""
+    return [
+        (old, c.by_id[old.appointment_id])
+        for old in previous.appointments
+        if old.appointment_id in c.by_id
+    ]
+
+
+def no_row_lost(c: Checker, previous: Scenario) -> None:
+    """Every appointment of the previous folder is still there (RULES.md, Disruption
+    handling; FORMAT.md: a plan holds every earlier row): a row changes status, it never
+    disappears."""
+    for old in previous.appointments:
+        if old.appointment_id not in c.by_id:
+            c.hard(
+                NO_ROW_LOST,
+                old,
+                f"{_show(old)} ({old.status.value}) is missing: no appointment row is removed",
+            )
+
+
+def reassignment_keeps_time(c: Checker, previous: Scenario) -> None:
+    """A reassigned appointment keeps customer, date and time (RULES.md, Absence).
+
+    A row whose specialist changed was planned, keeps customer, start and end, and names
+    the previous specialist in ``reassigned_from`` (after several hand-overs between the
+    two folders, the last absent one).
+    """
+    for old, new in _pairs(c, previous):
+        if new.specialist_id == old.specialist_id:
+            continue
+        problems = []
+        if old.status is not Status.planned:
+            problems.append(f"it was {old.status.value}; only a planned appointment moves")
+        if new.customer_id != old.customer_id:
+            problems.append(f"customer {old.customer_id} became {new.customer_id}")
+        if (new.start, new.end) != (old.start, old.end):
+            problems.append(
+                f"time {old.start:%Y-%m-%d %H:%M}-{old.end:%H:%M} became "
+                f"{new.start:%Y-%m-%d %H:%M}-{new.end:%H:%M}"
+            )
+        if not _handed_over(c, old, new):
+            problems.append(
+                f"reassigned_from is {new.reassigned_from or 'empty'}, not {old.specialist_id}"
+            )
+        if problems:
+            c.hard(
+                REASSIGNMENT_KEEPS_TIME,
+                new,
+                f"{_show(new)} moved from {old.specialist_id}: {'; '.join(problems)}",
+            )
+
+
+def _handed_over(c: Checker, old: Appointment, new: Appointment) -> bool:
+    """``reassigned_from`` names the previous specialist, or the last of several hand-overs
+    between the two folders (the previous specialist absent that day, too)."""
+    if new.reassigned_from == old.specialist_id:
+        return True
+    return (
+        new.reassigned_from not in (None, new.specialist_id)
+        and c.calendar.is_absent(old.specialist_id, old.day)
+        and c.calendar.is_absent(new.reassigned_from, old.day)
+    )
+
+
+def absence_never_cancels(c: Checker, previous: Scenario) -> None:
+    """An absence never cancels an appointment (RULES.md, Absence of a specialist).
+
+    A row planned in the previous folder whose specialist is absent on its day (by the
+    absences of this folder) is not voided (storniert, revoked by the office): it is
+    reassigned at the same time or stays planned, escalated to the team lead. Status
+    ``cancelled`` (abgesagt) is the customer's cancellation, which an absence does not
+    take away from them.
+    """
+    for old, new in _pairs(c, previous):
+        if old.status is not Status.planned or new.status is not Status.voided:
+            continue
+        if c.calendar.is_absent(old.specialist_id, old.day):
+            c.hard(
+                ABSENCE_NEVER_CANCELS,
+                new,
+                f"{_show(new)} was voided while {old.specialist_id} is absent on "
+                f"{old.day}: hand it over at the same time or escalate it to the team lead",
+            )
+
+
+def history_unchanged(c: Checker, previous: Scenario) -> None:
+    """History stays; a booking changes only its status or, by reassignment, its specialist.
+
+    RULES.md, "Statuses are set on the day" and FORMAT.md, "What a plan writes": a row
+    held, not held, cancelled, missed or voided in the previous folder is unchanged. A
+    planned row changes its status (an outcome, or ``cancelled`` with ``cancelled_on``)
+    or its specialist (checked by ``reassignment_keeps_time``), nothing else.
+    """
+    for old, new in _pairs(c, previous):
+        moved = new.specialist_id != old.specialist_id
+        if moved and old.status is not Status.planned:
+            continue  # reported by reassignment_keeps_time
+        ignore = (*REASSIGNMENT_FIELDS, *KEPT_BY_REASSIGNMENT) if moved else ()
+        if old.status is Status.planned:
+            ignore += STATUS_FIELDS
+        problems = [
+            f"{name} {getattr(old, name)} became {getattr(new, name)}"
+            for name in type(old).model_fields
+            if name not in ignore and getattr(old, name) != getattr(new, name)
+        ]
+        if old.status is Status.planned:
+            problems += _status_problems(old, new)
+        if problems:
+            what = "a planned row" if old.status is Status.planned else f"a {old.status.value} row"
+            c.hard(HISTORY_UNCHANGED, new, f"{_show(new)}, {what}: {'; '.join(problems)}")
+
+
+def _status_problems(old: Appointment, new: Appointment) -> list[str]:
+    """A planned row's new status: ``cancelled`` needs ``cancelled_on``, nothing else sets it."""
+    if new.status is Status.cancelled:
+        return [] if new.cancelled_on is not None else ["cancelled without cancelled_on"]
+    if new.cancelled_on != old.cancelled_on:
+        return [f"cancelled_on {old.cancelled_on} became {new.cancelled_on}"]
+    return []
+
+
+FOLDER_CHECKS: tuple[Callable[[Checker], None], ...] = (
+    reinvite_in_person,
+    backfill_slot,
+    standby_call,
+)
+CHANGE_CHECKS: tuple[Callable[[Checker, Scenario], None], ...] = (
+    no_row_lost,
+    reassignment_keeps_time,
+    absence_never_cancels,
+    history_unchanged,
+)
