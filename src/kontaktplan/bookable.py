@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kontaktplan.calendar import OfficeCalendar
-from kontaktplan.candidates import _priority, _requirement
+from kontaktplan.candidates import _requirement
+from kontaktplan.candidates import priority as _priority
 from kontaktplan.domain import Appointment, Customer, Kind, Mode, Scenario, Slot, SlotMode, Status
 from kontaktplan.policy import Due, Policy, qualified_contacts
 

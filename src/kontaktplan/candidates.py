@@ -164,7 +164,9 @@ class SubProblem:
         self._by_day = {d.day: d for d in self.days}
 
 
-def _priority(policy: Policy, c: Customer, due: Due, day: dt.date) -> int:
+def priority(policy: Policy, c: Customer, due: Due, day: dt.date) -> int:
+    """Reward for booking the customer (RULES.md objective 3): first interview, U25,
+    unemployed, and the share of the interval elapsed on ``day``."""
     w = policy.weights
     share = min(2.0, due.elapsed_share(day))
     return (
@@ -267,7 +269,7 @@ def candidate(
         kind=kind,
         mode=mode,
         days=eligible,
-        priority=_priority(policy, c, due, hz.first_day),
+        priority=priority(policy, c, due, hz.first_day),
         overdue=not any(d <= due.due for d in eligible),
         deadline_in_horizon=due.due <= hz.last_day,
         chained=chained,

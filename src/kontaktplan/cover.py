@@ -6,7 +6,9 @@ days before the deadline are full — the customer is booked with the named subs
 else with the least-loaded free colleague of the team, before the deadline (overdue
 customers: at the earliest). Deadlines outrank continuity and the volume (objectives 1
 and 2 before 5), so a cover may take a colleague above the weekly target, never above
-the daily cap. This runs after the optimisation, on what it left free.
+the daily cap. Likewise a specialist whose own customers cannot fill a week's target
+takes the most urgent unbooked customers of the team (:func:`fill_volume`). Both run
+after the optimisation, on what it left free.
 """
 
 from __future__ import annotations
@@ -15,12 +17,12 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from kontaktplan.candidates import SubProblem, candidate
+from kontaktplan.candidates import SubProblem, candidate, priority
 from kontaktplan.domain import Kind, Mode, Scenario, Slot
 from kontaktplan.matching import booking_mode
 from kontaktplan.policy import Due, Policy
 
-__all__ = ["Cover", "cover_missed"]
+__all__ = ["Cover", "cover_missed", "fill_volume"]
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,81 @@ def cover_missed(
     return out
 
 
+def fill_volume(
+    scenario: Scenario,
+    policy: Policy,
+    subs: list[SubProblem],
+    bookings: dict[str, list[tuple[str, dt.date]]],
+    slots: dict[tuple[str, dt.date], Slot],
+    dues: dict[str, Due],
+) -> list[Cover]:
+    """Fill weeks below target with unbooked customers of team colleagues, by priority.
+
+    The optimisation already booked every own customer it could; what is left short
+    (a small caseload, own customers not bookable that week) takes the team's customers
+    with the highest priority (RULES.md objective 2 before continuity, 5).
+    """
+    used = {sid: {slots[k] for k in pairs} for sid, pairs in bookings.items()}
+    load = {sid: Counter(d for _, d in pairs) for sid, pairs in bookings.items()}
+    booked = {cid for pairs in bookings.values() for cid, _ in pairs}
+    out = []
+    for sub in subs:
+        sid = sub.specialist_id
+        for i, week in enumerate(sub.weeks):
+            days = [ds for ds in sub.days if ds.week == i]
+            short = week.target - week.existing - sum(load[sid][d.day] for d in days)
+            if short <= 0:
+                continue
+            for due in _team_pool(scenario, policy, sub, dues, booked):
+                got = _book(scenario, policy, sub, due, used[sid], load[sid], False, days)
+                if got is None:
+                    continue
+                day, slot, cand = got
+                out.append(
+                    Cover(
+                        due.customer_id,
+                        due.specialist_id,
+                        sid,
+                        day,
+                        slot,
+                        cand.kind,
+                        booking_mode(cand, slot),
+                        f"fills the weekly target of {sid} (own customers exhausted); "
+                        f"customer of {due.specialist_id}",
+                    )
+                )
+                bookings[sid].append((due.customer_id, day))
+                slots[due.customer_id, day] = slot
+                booked.add(due.customer_id)
+                short -= 1
+                if short <= 0:
+                    break
+    return out
+
+
+def _team_pool(
+    scenario: Scenario, policy: Policy, sub: SubProblem, dues: dict[str, Due], booked: set[str]
+) -> list[Due]:
+    """Unbooked, bookable customers of the specialist's team colleagues, by priority."""
+    team = {
+        s.specialist_id
+        for s in scenario.specialists
+        if s.team == sub.team and s.specialist_id != sub.specialist_id
+    }
+    pool = [
+        d
+        for d in dues.values()
+        if d.specialist_id in team and d.planned is None and d.customer_id not in booked
+    ]
+    first = sub.horizon.first_day
+    rank = {
+        d.customer_id: priority(policy, scenario.customers_by_id[d.customer_id], d, first)
+        for d in pool
+    }
+    pool.sort(key=lambda d: (-rank[d.customer_id], d.due, d.customer_id))
+    return pool
+
+
 def _helpers(scenario: Scenario, sid: str, load: dict[str, Counter]) -> list[tuple[str, str]]:
     """The substitute first, then the team by ascending load in the horizon."""
     own = scenario.specialists_by_id[sid]
@@ -117,11 +194,20 @@ def _helpers(scenario: Scenario, sid: str, load: dict[str, Counter]) -> list[tup
 
 
 def _book(
-    scenario, policy, sub: SubProblem, due: Due, used: set[Slot], load: Counter, in_time: bool
+    scenario,
+    policy,
+    sub: SubProblem,
+    due: Due,
+    used: set[Slot],
+    load: Counter,
+    in_time: bool,
+    days: list | None = None,
 ):
+    """The earliest free fitting slot of ``sub``'s specialist for the customer (on ``days``)."""
     helper = scenario.specialists_by_id[sub.specialist_id]
     customer = scenario.customers_by_id[due.customer_id]
-    cand = candidate(scenario, policy, customer, due, sub.days, sub.horizon, helper.video)
+    days = sub.days if days is None else days
+    cand = candidate(scenario, policy, customer, due, days, sub.horizon, helper.video)
     for day in cand.days:
         if in_time and day > due.due:
             return None

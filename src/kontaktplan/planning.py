@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from kontaktplan.candidates import Horizon, SubProblem, build_subproblems, horizon
-from kontaktplan.cover import Cover, cover_missed
+from kontaktplan.cover import Cover, cover_missed, fill_volume
 from kontaktplan.domain import Appointment, Kind, Scenario, Slot, Status
 from kontaktplan.explain import deadline_report, shortfall_reason
 from kontaktplan.greedy import solve_greedy
@@ -313,6 +313,7 @@ def plan(
     results, slots = _solve_all(subs, solver, time_limit, seed, workers, progress)
     pairs = {s.specialist_id: list(r.bookings) for s, r in zip(subs, results, strict=True)}
     covers = cover_missed(scenario, policy, subs, pairs, slots, dues)
+    covers += fill_volume(scenario, policy, subs, pairs, slots, dues)
     bookings = _appointments(scenario, policy, subs, results, slots)
     bookings += _cover_appointments(scenario, policy, covers, bookings)
     terms: dict[str, int] = {}
