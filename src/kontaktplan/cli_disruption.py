@@ -159,7 +159,10 @@ def noshow(
     Sets status no_show; books the best standby customer (unemployed, most urgent, own
     specialist first, then the team) for a phone consultation in the missed time; re-invites
     the customer in person, with the legal notice, at the earliest free slot of their
-    specialist the lead time allows.
+    specialist the lead time allows. A future booking the customer already has counts as
+    the re-invitation when it is in person; a video or phone one is voided and replaced by
+    an in-person invitation (at its time if its slot admits in person and the lead time
+    holds, else at the earliest slot).
     """
     from kontaktplan.disruption import noshow as run
 
@@ -177,8 +180,9 @@ def standby(
 ) -> None:
     """The standby list per specialist and day: whom to call if someone does not come.
 
-    For each specialist with appointments that day: unemployed customers not booked that
-    day, available that day, own customers first, then the team's, most urgent first.
+    For each specialist with appointments that day: unemployed customers with no
+    appointment row that day (in any status, so not one who cancelled or missed one),
+    available that day, own customers first, then the team's, most urgent first.
     """
     from kontaktplan.disruption import standby as run
 
@@ -212,7 +216,10 @@ def status(
 
     Stattgefunden, nicht stattgefunden, nicht erschienen, storniert. A held qualified
     contact moves the customer's next deadline. Outcomes are set on the day: the
-    folder's planning date moves to the appointment's day when that is later.
+    folder's planning date moves to the appointment's day when that is later. Only a
+    planned appointment gets an outcome, once: a second one (or one for a cancelled
+    appointment, or voided during its specialist's absence) is refused, exit 2; correct a
+    wrong outcome in the source system.
     """
     from kontaktplan.disruption import set_status
     from kontaktplan.domain import Status
@@ -254,10 +261,12 @@ def replan(
 ) -> None:
     """Re-plan after changes (absences, slots): keep valid bookings, move invalid ones.
 
-    A booking of an absent specialist is first handed over at the same date and time; what
-    is still invalid (absence, holiday, slot gone) is moved: the old row is voided and the
-    customer gets the earliest valid slot of their specialist. Then the horizon is planned
-    as by `kontaktplan plan`. Prints each moved booking with its reason.
+    A booking of an absent specialist is handed over at the same date and time, or, when
+    nobody is free, stays as it is and is listed for the team lead: it is never voided or
+    moved. The other invalid bookings (holiday, slot gone) are moved: the old row is voided
+    and the customer gets the earliest valid slot of their specialist. Then the horizon is
+    planned as by `kontaktplan plan`. Prints each moved and escalated booking with its
+    reason.
     """
     from kontaktplan.replan import replan as run
 

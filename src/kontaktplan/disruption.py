@@ -20,9 +20,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kontaktplan.bookable import Office, Ranked, Window, rank
+from kontaktplan.calendar import OfficeCalendar
 from kontaktplan.domain import (
     Absence,
     Appointment,
+    Customer,
     Kind,
     Mode,
     Scenario,
@@ -281,7 +283,8 @@ def standby(
 ) -> dict[str, list[Ranked]]:
     """Per specialist with appointments on ``day``: whom to call if someone does not come.
 
-    Unemployed, non-exempt customers, available that day and not booked that day; the
+    Unemployed, non-exempt customers, available that day and with no appointment row that
+    day in any status (not one who is booked, cancelled, missed or voided that day); the
     specialist's own customers first, then the team's; without a planned booking first,
     then by urgency (RULES.md, no-show). ``standby_list_length`` per specialist.
     """
@@ -298,10 +301,15 @@ def standby(
 def _standby_list(
     office: Office, sid: str, day: dt.date, window: Window | None, exclude: str = ""
 ) -> list[Ranked]:
-    """Standby candidates of ``sid`` on ``day`` (at ``window``'s time when given)."""
+    """Standby candidates of ``sid`` on ``day`` (at ``window``'s time when given).
+
+    A customer with any appointment row that day (any status: one who cancelled or missed
+    an appointment that day is not called either) is left out.
+    """
     scenario, policy = office.scenario, office.policy
     team = scenario.specialists_by_id[sid].team
     minutes = policy.duration(Kind.phone_consultation)
+    that_day = {a.customer_id for a in scenario.appointments if a.day == day}
     groups: tuple[list, list] = ([], [])
     for c in scenario.customers:
         if not c.unemployed or c.customer_id not in office.dues or c.customer_id == exclude:
@@ -309,7 +317,7 @@ def _standby_list(
         own = c.specialist_id == sid
         if not own and scenario.specialists_by_id[c.specialist_id].team != team:
             continue
-        if office.on_day(c.customer_id, day) is not None:
+        if c.customer_id in that_day or office.on_day(c.customer_id, day) is not None:
             continue
         if window is None:
             if not any(u.weekday == day.weekday() for u in c.unavailable if u.half is None):
@@ -334,7 +342,10 @@ def _standby_list(
 
 def noshow(scenario: Scenario, policy: Policy, appointment_id: str) -> Outcome:
     """A no-show: status ``no_show``, a standby phone consultation in its time that day,
-    and the customer re-invited in person at the earliest slot the lead time allows."""
+    and the customer re-invited in person at the earliest slot the lead time allows.
+
+    A customer who already has a future booking: in person, it counts as the
+    re-invitation; otherwise (video, phone) it is replaced, see :func:`_reinvite`."""
     old = find(scenario, appointment_id)
     _planned(old, "can be missed")
     day = old.day
@@ -349,7 +360,8 @@ def noshow(scenario: Scenario, policy: Policy, appointment_id: str) -> Outcome:
     else:
         new += _standby_call(office, out, missed)
     new += _reinvite(office, out, missed, {a.appointment_id for a in new})
-    out.scenario = scenario.model_copy(update={"appointments": (*scenario.appointments, *new)})
+    rows = out.scenario.appointments
+    out.scenario = out.scenario.model_copy(update={"appointments": (*rows, *new)})
     return out
 
 
@@ -395,32 +407,90 @@ def _standby_call(office: Office, out: Outcome, missed: Appointment) -> list[App
 def _reinvite(
     office: Office, out: Outcome, missed: Appointment, taken: set[str]
 ) -> list[Appointment]:
-    """Re-invite in person (with the legal notice) at the earliest slot allowed."""
+    """Re-invite in person (with the legal notice) at the earliest slot allowed (RULES.md).
+
+    A future booking the customer already has (not a standby call) decides:
+
+    - in person: it counts as the re-invitation, nothing is booked;
+    - video or phone: it is replaced. A planned row's content never changes (the
+      validator's ``history_unchanged``), so the old row is ``voided`` and a new in-person
+      invitation is booked, booked today with the normal lead time: at the same time when
+      a free slot of the same specialist holds it and admits in person (the customer keeps
+      the day), otherwise at the earliest slot of their specialist the lead time allows.
+      When neither exists, or the booking lies in an absence of its specialist (an
+      absence never voids, RULES.md), it stays and the team lead gets it (``not_reinvited``).
+    """
     scenario, policy = office.scenario, office.policy
     c = scenario.customers_by_id[missed.customer_id]
     if c.exempt is not None:
         out.notes.append(f"{c.customer_id} is exempt ({c.exempt.value}): no re-invitation here")
         return []
-    if (other := office.future_booking(c.customer_id)) is not None:
-        out.notes.append(f"{c.customer_id} already has {other.appointment_id} on {other.day}")
+    booked_on, lead = scenario.today, policy.booking.lead_days
+    other = office.future_booking(c.customer_id)
+    if other is not None and other.mode is Mode.in_person:
+        out.notes.append(
+            f"{c.customer_id} already has {other.appointment_id} in person on {other.day}: "
+            "it counts as the re-invitation"
+        )
         return []
-    booked_on = scenario.today
-    got = office.earliest(c, c.specialist_id, booked_on, policy.booking.lead_days, Mode.in_person)
+    if other is not None and office.calendar.is_absent(other.specialist_id, other.day):
+        out.escalations.append(
+            Change.of(
+                "not_reinvited",
+                missed,
+                f"{c.customer_id} has {other.appointment_id} ({other.mode.value}) on "
+                f"{other.day}, in an absence of {other.specialist_id}: an absence never voids "
+                "an appointment, re-invite in person by hand",
+            )
+        )
+        return []
+    if other is not None:
+        office.remove(other)
+    got = (_same_time(office, c, other, booked_on, lead) if other is not None else None) or (
+        office.earliest(c, c.specialist_id, booked_on, lead, Mode.in_person)
+    )
     if isinstance(got, str):
+        if other is not None:
+            office.add(other)
+            got += f"; {other.appointment_id} ({other.mode.value}) stays"
         out.escalations.append(Change.of("not_reinvited", missed, got))
         return []
     w, kind, mode = got
     r = Ranked(c, office.dues[c.customer_id], kind, mode, 0, (), ())
     new = office.book(r, _new_id(scenario, "R", booked_on, taken), w, booked_on)
-    out.changes.append(
-        Change.of(
-            "reinvited",
-            new,
-            f"re-invited in person with the legal notice after the no-show of "
-            f"{missed.appointment_id} ({missed.mode.value})",
-        )
+    why = (
+        f"re-invited in person with the legal notice after the no-show of "
+        f"{missed.appointment_id} ({missed.mode.value})"
     )
+    if other is not None:
+        voided = other.model_copy(update={"status": Status.voided})
+        out.scenario = _replace(out.scenario, other, voided)
+        out.changes.append(
+            Change.of(
+                "voided",
+                voided,
+                f"{other.mode.value} invitation replaced by the in-person re-invitation "
+                f"{new.appointment_id} after the no-show of {missed.appointment_id}",
+            )
+        )
+        when = "at the same time" if new.start == other.start else "at the earliest slot"
+        why += f", replacing {other.appointment_id} ({other.mode.value}) {when}"
+    out.changes.append(Change.of("reinvited", new, why))
     return [new]
+
+
+def _same_time(
+    office: Office, c: Customer, old: Appointment, booked_on: dt.date, lead: int
+) -> tuple[Window, Kind, Mode] | None:
+    """An in-person booking for ``c`` at ``old``'s start, in the free slot of ``old``'s
+    specialist that holds it, if every booking rule allows it (lead time included)."""
+    for s in office.slots.get((old.specialist_id, old.day), ()):
+        if s.start <= old.start and old.end <= s.end:
+            w = Window(old.specialist_id, old.start, s.end, s.mode)
+            got = office.booking(c, w, booked_on, lead, mode=Mode.in_person)
+            if not isinstance(got, str):
+                return w, got[0], got[1]
+    return None
 
 
 def set_status(scenario: Scenario, policy: Policy, appointment_id: str, status: Status) -> Outcome:
@@ -429,12 +499,38 @@ def set_status(scenario: Scenario, policy: Policy, appointment_id: str, status: 
     A held qualified contact moves the customer's next deadline (due dates count held
     contacts). An outcome other than voided can only be known on the day: the folder's
     planning date moves to the appointment's day when that is later.
+
+    Only a ``planned`` appointment gets an outcome, once: a row that already has one
+    (held, not held, no-show, voided, or cancelled by the customer) is history and is
+    refused (:class:`DisruptionError`), and so is ``voided`` for an appointment whose
+    specialist is absent that day (an absence never cancels, RULES.md). There is
+    deliberately no correction path here: the validator's ``history_unchanged`` treats
+    every such change as a broken rule, so a wrong outcome is corrected in the source
+    system (the ATV) and exported again.
     """
     if status not in OUTCOMES:
         raise DisruptionError(f"status must be one of {', '.join(s.value for s in OUTCOMES)}")
     old = find(scenario, appointment_id)
     if old.status is Status.cancelled:
-        raise DisruptionError(f"{appointment_id} was cancelled by the customer")
+        raise DisruptionError(
+            f"{appointment_id} was cancelled by the customer"
+            + (f" on {old.cancelled_on}" if old.cancelled_on else "")
+            + ": it gets no outcome"
+        )
+    if old.status is not Status.planned:
+        raise DisruptionError(
+            f"{appointment_id} already has the outcome {old.status.value}; an outcome is set "
+            f"once, on a planned appointment (to correct it, change it in the source system "
+            f"and export again)"
+        )
+    if status is Status.voided and OfficeCalendar(scenario, policy).is_absent(
+        old.specialist_id, old.day
+    ):
+        raise DisruptionError(
+            f"{appointment_id}: {old.specialist_id} is absent on {old.day}, and an absence "
+            "never cancels an appointment (RULES.md): hand it over (`kontaktplan absence`, "
+            "`kontaktplan replan`) or leave it to the team lead"
+        )
     before = due_dates(scenario, policy).get(old.customer_id)
     if status is not Status.voided:
         scenario = _on_day(scenario, old.day)

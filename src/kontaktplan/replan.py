@@ -5,13 +5,18 @@ move the invalid ones, let the weekly plan fill the rest (RULES.md, objective 6)
    closed day (weekend, public holiday), or its slot gone (no free slot of its specialist
    holds it any more; reassigned rows, phone consultations and backfills in the time of
    the cancelled appointment are exempt from this check).
-2. Bookings of an absent specialist are first handed over at the same date and time
-   (the absence model, :mod:`kontaktplan.reassign`).
-3. What is still invalid is *moved*: the old row gets status ``voided`` (the invitation
-   is revoked; the row stays) and the customer gets a new booking (``M<date>-nnn``,
-   booked today, normal lead time) in the earliest free slot of their own specialist
-   that keeps every booking rule, most urgent deadline first. A booking that cannot be
-   moved stays as it is and goes to the team lead's list: no appointment disappears.
+2. Bookings of an absent specialist are never voided or moved (RULES.md, Absence: never
+   cancelled): they are handed over at the same date and time (the absence model,
+   :mod:`kontaktplan.reassign`), and what nobody can take stays as it is, planned with
+   the absent specialist, on the team lead's list (``escalated``). This holds for every
+   booking whose specialist is absent that day, also on a closed day (nobody can take
+   it then: the team lead decides).
+3. The other invalid bookings (closed day, slot gone) are *moved*: the old row gets
+   status ``voided`` (the invitation is revoked; the row stays) and the customer gets a
+   new booking (``M<date>-nnn``, booked today, normal lead time) in the earliest free
+   slot of their own specialist that keeps every booking rule, most urgent deadline
+   first. A booking that cannot be moved stays as it is and goes to the team lead's
+   list (``not_moved``): no appointment disappears.
 4. :func:`kontaktplan.planning.plan` then plans the horizon around all of these
    bookings with the normal objective.
 """
@@ -56,7 +61,7 @@ def invalid_bookings(
         if a.status is not Status.planned or a.day < office.today:
             continue
         if not cal.is_working_day(a.day):
-            out.append((a, CLOSED, f"{a.day} is closed ({cal.holiday(a.day) or a.day:%A})"))
+            out.append((a, CLOSED, f"{a.day} is closed ({cal.holiday(a.day) or f'{a.day:%A}'})"))
         elif cal.is_absent(a.specialist_id, a.day):
             out.append((a, ABSENT, f"{a.specialist_id} is absent on {a.day}"))
         elif check_slots and not _holds(office, a):
@@ -129,15 +134,11 @@ def replan(
     out = Outcome("replan", scenario.today, scenario)
     office = Office(scenario, policy)
     invalid = invalid_bookings(office, check_slots=check_slots)
-    absent = [a for a, kind, _ in invalid if kind == ABSENT]
-    unmoved = reassign(out, policy, absent, time_limit=time_limit, escalate=False)
-    left = {a.appointment_id for a in unmoved}
-    rows = {a.appointment_id: a for a in out.scenario.appointments}
-    to_move = [
-        (rows[a.appointment_id], why + ("; nobody free at this time" if kind == ABSENT else ""))
-        for a, kind, why in invalid
-        if kind != ABSENT or a.appointment_id in left
-    ]
+    # an absent specialist's booking is handed over or escalated, never voided (RULES.md)
+    absent = [a for a, _, _ in invalid if office.calendar.is_absent(a.specialist_id, a.day)]
+    handed = {a.appointment_id for a in absent}
+    unmoved = reassign(out, policy, absent, time_limit=time_limit)
+    to_move = [(a, why) for a, _, why in invalid if a.appointment_id not in handed]
     moved = _move(out, policy, to_move)
     result = plan(
         out.scenario,
