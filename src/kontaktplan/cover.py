@@ -17,7 +17,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from kontaktplan.candidates import SubProblem, candidate, priority
+from kontaktplan.candidates import Candidate, DaySlots, SubProblem, candidate, priority
 from kontaktplan.domain import Kind, Mode, Scenario, Slot
 from kontaktplan.matching import booking_mode
 from kontaktplan.policy import Due, Policy
@@ -37,6 +37,29 @@ class Cover:
     kind: Kind
     mode: Mode
     reason: str
+
+
+class _Ledger:
+    """What the plan has booked so far, kept current as covers are added."""
+
+    def __init__(
+        self,
+        bookings: dict[str, list[tuple[str, dt.date]]],
+        slots: dict[tuple[str, dt.date], Slot],
+    ) -> None:
+        self.bookings, self.slots = bookings, slots
+        self.used = {sid: {slots[k] for k in pairs} for sid, pairs in bookings.items()}
+        self.load = {sid: Counter(d for _, d in pairs) for sid, pairs in bookings.items()}
+        self.booked = {cid for pairs in bookings.values() for cid, _ in pairs}
+
+    def add(self, cover: Cover) -> Cover:
+        sid, key = cover.specialist_id, (cover.customer_id, cover.day)
+        self.bookings[sid].append(key)
+        self.slots[key] = cover.slot
+        self.used[sid].add(cover.slot)
+        self.load[sid][cover.day] += 1
+        self.booked.add(cover.customer_id)
+        return cover
 
 
 def _missed(subs: list[SubProblem], dues: dict[str, Due], booked: set[str]) -> list[Due]:
@@ -67,38 +90,36 @@ def cover_missed(
     if not subs:
         return []
     by_sid = {s.specialist_id: s for s in subs}
-    used = {sid: {slots[k] for k in pairs} for sid, pairs in bookings.items()}
-    load = {sid: Counter(d for _, d in pairs) for sid, pairs in bookings.items()}
-    booked = {cid for pairs in bookings.values() for cid, _ in pairs}
+    ledger = _Ledger(bookings, slots)
     out = []
-    for due in _missed(subs, dues, booked):
-        own = scenario.specialists_by_id[due.specialist_id]
-        helpers = _helpers(scenario, own.specialist_id, load)
+    for due in _missed(subs, dues, ledger.booked):
+        own = due.specialist_id
+        helpers = _helpers(scenario, own, ledger.load)
         # first in time for the deadline with anyone; failing that, at the earliest
         tries = [(h, role, in_time) for in_time in (True, False) for h, role in helpers]
         for helper, role, in_time in tries:
-            sub = by_sid[helper]
-            got = _book(scenario, policy, sub, due, used[helper], load[helper], in_time)
+            got = _book(scenario, policy, by_sid[helper], due, ledger, in_time)
             if got is None:
                 continue
             day, slot, cand = got
-            mode = booking_mode(cand, slot)
+            why = f"{role} for {own}: no free slot of the own specialist before the deadline "
+            why += f"{due.due}" + (
+                "" if in_time else "; no one could meet it, booked at the earliest"
+            )
             out.append(
-                Cover(
-                    due.customer_id,
-                    own.specialist_id,
-                    helper,
-                    day,
-                    slot,
-                    cand.kind,
-                    mode,
-                    f"{role} for {own.specialist_id}: no free slot of the own specialist "
-                    f"before the deadline {due.due}"
-                    + ("" if in_time else "; no one could meet it, booked at the earliest"),
+                ledger.add(
+                    Cover(
+                        due.customer_id,
+                        own,
+                        helper,
+                        day,
+                        slot,
+                        cand.kind,
+                        booking_mode(cand, slot),
+                        why,
+                    )
                 )
             )
-            bookings[helper].append((due.customer_id, day))
-            slots[due.customer_id, day] = slot
             break
     return out
 
@@ -117,38 +138,38 @@ def fill_volume(
     (a small caseload, own customers not bookable that week) takes the team's customers
     with the highest priority (RULES.md objective 2 before continuity, 5).
     """
-    used = {sid: {slots[k] for k in pairs} for sid, pairs in bookings.items()}
-    load = {sid: Counter(d for _, d in pairs) for sid, pairs in bookings.items()}
-    booked = {cid for pairs in bookings.values() for cid, _ in pairs}
+    ledger = _Ledger(bookings, slots)
     out = []
     for sub in subs:
         sid = sub.specialist_id
         for i, week in enumerate(sub.weeks):
             days = [ds for ds in sub.days if ds.week == i]
-            short = week.target - week.existing - sum(load[sid][d.day] for d in days)
+            short = week.target - week.existing - sum(ledger.load[sid][d.day] for d in days)
             if short <= 0:
                 continue
-            for due in _team_pool(scenario, policy, sub, dues, booked):
-                got = _book(scenario, policy, sub, due, used[sid], load[sid], False, days)
+            for due in _team_pool(scenario, policy, sub, dues, ledger.booked):
+                got = _book(scenario, policy, sub, due, ledger, False, days)
                 if got is None:
                     continue
                 day, slot, cand = got
+                why = (
+                    f"fills the weekly target of {sid} (own customers exhausted); "
+                    f"customer of {due.specialist_id}"
+                )
                 out.append(
-                    Cover(
-                        due.customer_id,
-                        due.specialist_id,
-                        sid,
-                        day,
-                        slot,
-                        cand.kind,
-                        booking_mode(cand, slot),
-                        f"fills the weekly target of {sid} (own customers exhausted); "
-                        f"customer of {due.specialist_id}",
+                    ledger.add(
+                        Cover(
+                            due.customer_id,
+                            due.specialist_id,
+                            sid,
+                            day,
+                            slot,
+                            cand.kind,
+                            booking_mode(cand, slot),
+                            why,
+                        )
                     )
                 )
-                bookings[sid].append((due.customer_id, day))
-                slots[due.customer_id, day] = slot
-                booked.add(due.customer_id)
                 short -= 1
                 if short <= 0:
                     break
@@ -194,17 +215,18 @@ def _helpers(scenario: Scenario, sid: str, load: dict[str, Counter]) -> list[tup
 
 
 def _book(
-    scenario,
-    policy,
+    scenario: Scenario,
+    policy: Policy,
     sub: SubProblem,
     due: Due,
-    used: set[Slot],
-    load: Counter,
+    ledger: _Ledger,
     in_time: bool,
-    days: list | None = None,
-):
-    """The earliest free fitting slot of ``sub``'s specialist for the customer (on ``days``)."""
-    helper = scenario.specialists_by_id[sub.specialist_id]
+    days: list[DaySlots] | None = None,
+) -> tuple[dt.date, Slot, Candidate] | None:
+    """The earliest free fitting slot of ``sub``'s specialist for the customer (on ``days``);
+    with ``in_time``, only on or before the customer's deadline."""
+    sid = sub.specialist_id
+    helper = scenario.specialists_by_id[sid]
     customer = scenario.customers_by_id[due.customer_id]
     days = sub.days if days is None else days
     cand = candidate(scenario, policy, customer, due, days, sub.horizon, helper.video)
@@ -212,13 +234,10 @@ def _book(
         if in_time and day > due.due:
             return None
         ds = sub.day(day)
-        if load[day] >= ds.capacity:
+        if ledger.load[sid][day] >= ds.capacity:
             continue
         req = cand.requirement(day)
-        free = [s for s in ds.slots if s not in used and req.fits(s)]
+        free = [s for s in ds.slots if s not in ledger.used[sid] and req.fits(s)]
         if free:
-            slot = min(free, key=lambda s: (s.minutes - req.minutes, s.start))
-            used.add(slot)
-            load[day] += 1
-            return day, slot, cand
+            return day, min(free, key=lambda s: (s.minutes - req.minutes, s.start)), cand
     return None
