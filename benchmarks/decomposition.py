@@ -31,14 +31,7 @@ def monolithic(subs, time_limit: float, workers: int) -> dict:
     for sub in subs:
         v = Variables(m, sub)
         Constraints(m, sub, v).add_all()
-        obj = Objective(m, sub, v)
-        obj.m = m
-        obj._missed_deadline()
-        obj._overdue_wait()
-        obj._weekly_volume()
-        obj._priority()
-        obj._even_spread()
-        terms += obj.terms
+        terms += Objective(m, sub, v).add_terms()
     m.minimize(sum(terms))
     built = time.perf_counter() - started
     solver = cp_model.CpSolver()

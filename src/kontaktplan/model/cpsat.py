@@ -165,13 +165,17 @@ class Objective:
         self.m, self.sub, self.v, self.w = m, sub, v, sub.weights
         self.terms: list[cp_model.LinearExprT] = []
 
-    def set(self) -> None:
+    def add_terms(self) -> list[cp_model.LinearExprT]:
+        """The weighted terms of every objective family (to minimise their sum)."""
         self._missed_deadline()
         self._overdue_wait()
         self._weekly_volume()
         self._priority()
         self._even_spread()
-        self.m.minimize(sum(self.terms))
+        return self.terms
+
+    def set(self) -> None:
+        self.m.minimize(sum(self.add_terms()))
 
     def _missed_deadline(self) -> None:
         """(1) Every deadline that can be met is met; overdue customers are booked at all."""
