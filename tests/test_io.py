@@ -695,3 +695,15 @@ def test_cli_generate_with_bad_today_exits_2_and_writes_nothing(tmp_path):
     assert "--today" in result.output
     assert not out.exists()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_cells_off_the_plain_form_take_the_careful_path_to_the_same_scenario(
+    tmp_path, tiny, tiny_text, write_folder
+):
+    # A time written with a space and a basic-format date are not the plain form the
+    # column-wise reader hands to pydantic: the table is read cell by cell, same result.
+    slots = tiny_text("slots").replace("2026-12-07T08:00", "2026-12-07 08:00", 1)
+    customers = tiny_text("customers").replace("2026-08-10", "20260810", 1)
+    assert slots != tiny_text("slots") and customers != tiny_text("customers")
+    folder = write_folder(tmp_path, slots=slots, customers=customers)
+    assert read_scenario(folder).scenario == tiny.scenario

@@ -6,6 +6,7 @@ Exit codes: 0 ok; 1 the plan/schedule breaks a hard rule; 2 bad input (nothing w
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 from pathlib import Path
 from typing import Annotated
@@ -54,6 +55,10 @@ def main(
     ] = False,
 ) -> None:
     """Kontaktplan command line."""
+    # A command makes tens of thousands of small objects and ends: collect garbage
+    # rarely (the default passes over every live row cost ~0.2 s per command on a
+    # 60-specialist office; the data holds no reference cycles).
+    gc.set_threshold(100_000, 50, 100)
 
 
 MAX_WARNINGS = 5
