@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 from kontaktplan.domain import (
     Absence,
     Appointment,
     Customer,
+    Kind,
+    Mode,
     Scenario,
     ScenarioMeta,
     Slot,
     Specialist,
+    Status,
 )
 
 TODAY = dt.date(2026, 11, 23)  # a Monday; the first plannable Monday is 2026-12-07
@@ -79,4 +83,38 @@ def scenario(
         slots=tuple(slots),
         absences=tuple(absences),
         appointments=tuple(appointments),
+    )
+
+
+_appointment_ids = itertools.count(1)
+
+
+def appointment(
+    cid: str,
+    day: dt.date,
+    hour: int,
+    minute: int = 0,
+    *,
+    minutes: int = 45,
+    sid: str = "S1",
+    kind: Kind = Kind.follow_up,
+    mode: Mode = Mode.in_person,
+    status: Status = Status.planned,
+    booked_on: dt.date | None = TODAY,
+    appointment_id: str | None = None,
+    **kw,
+) -> Appointment:
+    """An appointment; by default a new 45-minute in-person follow-up booked today."""
+    start = dt.datetime.combine(day, dt.time(hour, minute))
+    return Appointment(
+        appointment_id=appointment_id or f"A{next(_appointment_ids)}",
+        customer_id=cid,
+        specialist_id=sid,
+        start=start,
+        end=start + dt.timedelta(minutes=minutes),
+        kind=kind,
+        mode=mode,
+        status=status,
+        booked_on=booked_on,
+        **kw,
     )

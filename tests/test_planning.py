@@ -11,7 +11,7 @@ from collections import Counter
 
 import pytest
 
-from builders import MONDAY, customer, day_slots, scenario, slot, specialist, week
+from builders import MONDAY, appointment, customer, day_slots, scenario, slot, specialist, week
 from kontaktplan.candidates import build_subproblems, horizon
 from kontaktplan.domain import Absence, Kind, Mode, SlotMode
 from kontaktplan.objective import evaluate
@@ -215,19 +215,8 @@ def test_same_seed_same_plan():
 
 @pytest.mark.parametrize("solver", ["cpsat", "greedy"])
 def test_existing_booking_is_kept_and_counts_toward_volume(solver):
-    from kontaktplan.domain import Appointment, Status
 
-    existing = Appointment(
-        appointment_id="E1",
-        customer_id="A",
-        specialist_id="S1",
-        start=dt.datetime(2026, 12, 7, 8),
-        end=dt.datetime(2026, 12, 7, 8, 45),
-        kind=Kind.follow_up,
-        mode=Mode.in_person,
-        status=Status.planned,
-        booked_on=dt.date(2026, 11, 20),
-    )
+    existing = appointment("A", MONDAY, 8, appointment_id="E1", booked_on=dt.date(2026, 11, 20))
     slots = [s for d in week() for s in day_slots(d, 8, length=45)]
     custs = [customer("A", last=dt.date(2026, 8, 1))] + [
         customer(f"C{i:02d}", last=dt.date(2026, 9, 1)) for i in range(40)
@@ -240,15 +229,12 @@ def test_existing_booking_is_kept_and_counts_toward_volume(solver):
 
 
 def test_video_customer_after_a_no_show_is_re_invited_in_person():
-    from kontaktplan.domain import Appointment, Status
+    from kontaktplan.domain import Status
 
-    missed = Appointment(
-        appointment_id="H1",
-        customer_id="V",
-        specialist_id="S1",
-        start=dt.datetime(2026, 11, 16, 9),
-        end=dt.datetime(2026, 11, 16, 9, 45),
-        kind=Kind.follow_up,
+    missed = appointment(
+        "V",
+        dt.date(2026, 11, 16),
+        9,
         mode=Mode.video,
         status=Status.no_show,
         booked_on=dt.date(2026, 11, 2),

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
-import itertools
 import json
 from pathlib import Path
 
 from typer.testing import CliRunner
 
+from builders import appointment
 from kontaktplan.cli import app
 from kontaktplan.domain import (
     Absence,
@@ -87,8 +87,6 @@ SLOTS = [
     ("S2", D(2026, 12, 10), 8, 60, "any"),
 ]
 
-_ids = itertools.count(1)
-
 
 def customer(cid: str, **kw) -> Customer:
     data = {
@@ -142,34 +140,7 @@ def office(
     )
 
 
-def book(
-    cid: str,
-    day: dt.date,
-    hour: int,
-    minute: int = 0,
-    *,
-    minutes: int = 45,
-    sid: str = "S1",
-    kind: Kind = Kind.follow_up,
-    mode: Mode = Mode.in_person,
-    status: Status = Status.planned,
-    booked_on: dt.date | None = TODAY,
-    **kw,
-) -> Appointment:
-    """An appointment; by default a new 45-minute in-person follow-up booked today."""
-    start = dt.datetime.combine(day, dt.time(hour, minute))
-    return Appointment(
-        appointment_id=kw.pop("appointment_id", f"A{next(_ids)}"),
-        customer_id=cid,
-        specialist_id=sid,
-        start=start,
-        end=start + dt.timedelta(minutes=minutes),
-        kind=kind,
-        mode=mode,
-        status=status,
-        booked_on=booked_on,
-        **kw,
-    )
+book = appointment  # an appointment; by default a new 45-minute in-person follow-up today
 
 
 def check(*appointments: Appointment, **kw) -> Report:

@@ -22,7 +22,17 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from builders import MONDAY, TODAY, customer, day_slots, scenario, slot, specialist, week
+from builders import (
+    MONDAY,
+    TODAY,
+    appointment,
+    customer,
+    day_slots,
+    scenario,
+    slot,
+    specialist,
+    week,
+)
 from kontaktplan.cli import app
 from kontaktplan.domain import Absence, Appointment, Kind, Mode, Scenario, Status
 from kontaktplan.policy import load_policy
@@ -65,35 +75,9 @@ def office(*appointments: Appointment, absences: tuple[Absence, ...] = ()) -> Sc
     )
 
 
-def book(
-    aid: str,
-    cid: str,
-    day: dt.date,
-    hour: int,
-    minute: int = 0,
-    *,
-    minutes: int = 45,
-    sid: str = "S1",
-    kind: Kind = Kind.follow_up,
-    mode: Mode = Mode.in_person,
-    status: Status = Status.planned,
-    booked_on: dt.date | None = TODAY,
-    **kw,
-) -> Appointment:
-    """An appointment; by default a new 45-minute in-person follow-up booked today."""
-    start = dt.datetime.combine(day, dt.time(hour, minute))
-    return Appointment(
-        appointment_id=aid,
-        customer_id=cid,
-        specialist_id=sid,
-        start=start,
-        end=start + dt.timedelta(minutes=minutes),
-        kind=kind,
-        mode=mode,
-        status=status,
-        booked_on=booked_on,
-        **kw,
-    )
+def book(aid: str, cid: str, day: dt.date, hour: int, *args, **kw) -> Appointment:
+    """:func:`builders.appointment` with its id given first."""
+    return appointment(cid, day, hour, *args, appointment_id=aid, **kw)
 
 
 def check(*appointments: Appointment, previous: Scenario | None = None, **kw) -> Report:
