@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from kontaktplan.candidates import Horizon, SubProblem, build_subproblems, horizon
-from kontaktplan.cover import Cover, cover_missed, fill_volume
-from kontaktplan.domain import Appointment, Kind, Scenario, Slot, Status
+from kontaktplan.cover import cover_missed, fill_volume
+from kontaktplan.domain import Appointment, Kind, Mode, Scenario, Slot, Status
 from kontaktplan.explain import deadline_report, shortfall_reason
 from kontaktplan.greedy import solve_greedy
 from kontaktplan.matching import booking_mode, match_day
@@ -191,13 +191,11 @@ def _place(
     return result
 
 
-def _appointments(
-    scenario: Scenario, policy: Policy, subs: list[SubProblem], results: list[SolveResult], slots
-) -> list[Appointment]:
+def _plan_bookings(
+    subs: list[SubProblem], results: list[SolveResult], slots
+) -> list[tuple[str, str, Slot, Kind, Mode]]:
+    """(customer, specialist, slot, kind, mode) of each optimised booking, in slot order."""
     out = []
-    n = 0
-    prefix = f"P{scenario.today:%Y%m%d}-"
-    taken = {a.appointment_id for a in scenario.appointments}
     for sub, result in zip(subs, results, strict=True):
         by_id = {c.customer_id: c for c in sub.candidates}
         seen: set[str] = set()
@@ -206,45 +204,30 @@ def _appointments(
             # a chained second contact follows the first one: a follow-up
             kind = cand.kind if cid not in seen else Kind.follow_up
             seen.add(cid)
-            n += 1
-            while f"{prefix}{n:05d}" in taken:
-                n += 1
-            out.append(
-                Appointment(
-                    appointment_id=f"{prefix}{n:05d}",
-                    customer_id=cid,
-                    specialist_id=sub.specialist_id,
-                    start=slot.start,
-                    end=slot.start + dt.timedelta(minutes=policy.duration(kind)),
-                    kind=kind,
-                    mode=booking_mode(cand, slot),
-                    status=Status.planned,
-                    booked_on=scenario.today,
-                )
-            )
+            out.append((cid, sub.specialist_id, slot, kind, booking_mode(cand, slot)))
     return out
 
 
-def _cover_appointments(
-    scenario: Scenario, policy: Policy, covers: list[Cover], booked: list[Appointment]
+def _appointments(
+    scenario: Scenario, policy: Policy, bookings: list[tuple[str, str, Slot, Kind, Mode]]
 ) -> list[Appointment]:
-    """The covers as bookings, numbered on from the plan's own."""
+    """New ``planned`` rows booked today, numbered ``P<today>-00001`` on past taken ids."""
     prefix = f"P{scenario.today:%Y%m%d}-"
-    taken = {a.appointment_id for a in (*scenario.appointments, *booked)}
-    out, n = [], len(booked)
-    for c in covers:
+    taken = {a.appointment_id for a in scenario.appointments}
+    out, n = [], 0
+    for cid, sid, slot, kind, mode in bookings:
         n += 1
         while f"{prefix}{n:05d}" in taken:
             n += 1
         out.append(
             Appointment(
                 appointment_id=f"{prefix}{n:05d}",
-                customer_id=c.customer_id,
-                specialist_id=c.specialist_id,
-                start=c.slot.start,
-                end=c.slot.start + dt.timedelta(minutes=policy.duration(c.kind)),
-                kind=c.kind,
-                mode=c.mode,
+                customer_id=cid,
+                specialist_id=sid,
+                start=slot.start,
+                end=slot.start + dt.timedelta(minutes=policy.duration(kind)),
+                kind=kind,
+                mode=mode,
                 status=Status.planned,
                 booked_on=scenario.today,
             )
@@ -314,8 +297,8 @@ def plan(
     pairs = {s.specialist_id: list(r.bookings) for s, r in zip(subs, results, strict=True)}
     covers = cover_missed(scenario, policy, subs, pairs, slots, dues)
     covers += fill_volume(scenario, policy, subs, pairs, slots, dues)
-    bookings = _appointments(scenario, policy, subs, results, slots)
-    bookings += _cover_appointments(scenario, policy, covers, bookings)
+    covered = [(c.customer_id, c.specialist_id, c.slot, c.kind, c.mode) for c in covers]
+    bookings = _appointments(scenario, policy, _plan_bookings(subs, results, slots) + covered)
     terms: dict[str, int] = {}
     for sub, r in zip(subs, results, strict=True):
         for k, v in evaluate(sub, r.bookings).items():
