@@ -448,20 +448,26 @@ def read_scenario(folder: str | Path) -> Loaded:
         return _read_scenario(Path(folder))
 
 
-def _read_scenario(folder: Path) -> Loaded:
-    if not folder.is_dir():
-        raise InputError(str(folder), "no such folder")
-    meta = _read_meta(folder)
+def scenario_policy(meta: ScenarioMeta, base: Path, source: str, row: int | None = None) -> Policy:
+    """The scenario's policy (a name, or a path relative to ``base``); a missing or bad
+    policy file is an :class:`InputError` naming ``source`` and ``row`` of the setting."""
     try:
-        policy = load_policy(meta.policy, base=folder)
+        return load_policy(meta.policy, base=base)
     except FileNotFoundError as e:
-        raise InputError("scenario.toml", str(e), column="policy") from None
+        raise InputError(source, str(e), row, "policy") from None
     except tomllib.TOMLDecodeError as e:
         raise InputError(meta.policy, f"invalid policy file: {e}") from None
     except ValidationError as e:
         err = e.errors()[0]
         setting = ".".join(str(part) for part in err["loc"])
         raise InputError(meta.policy, f"invalid policy file: {setting}: {err['msg']}") from None
+
+
+def _read_scenario(folder: Path) -> Loaded:
+    if not folder.is_dir():
+        raise InputError(str(folder), "no such folder")
+    meta = _read_meta(folder)
+    policy = scenario_policy(meta, folder, "scenario.toml")
     parsed: dict[str, list[BaseModel]] = {}
     rows: dict[str, list[int]] = {}
     for key, table in FILES.items():

@@ -8,11 +8,10 @@ row 1, and the name its errors should carry for each table (e.g. ``"book.xlsx:cu
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from kontaktplan.calendar import known_region
 from kontaktplan.domain import Scenario, ScenarioMeta
@@ -23,8 +22,9 @@ from kontaktplan.io.folder import (
     _check_references,
     _parse_row,
     _warnings,
+    scenario_policy,
 )
-from kontaktplan.policy import Policy, load_policy
+from kontaktplan.policy import Policy
 
 __all__ = ["Rows", "build_scenario", "check_header", "check_region", "scenario_policy"]
 
@@ -49,23 +49,6 @@ def check_region(meta: ScenarioMeta, source: str, row: int | None = None) -> Non
             row,
             "region",
         )
-
-
-def scenario_policy(meta: ScenarioMeta, base: Path, source: str, row: int | None = None) -> Policy:
-    """The scenario's policy (a name, or a path relative to ``base``), errors as read_scenario's.
-
-    ``source`` and ``row`` name where the policy setting was read.
-    """
-    try:
-        return load_policy(meta.policy, base=base)
-    except FileNotFoundError as e:
-        raise InputError(source, str(e), row, "policy") from None
-    except tomllib.TOMLDecodeError as e:
-        raise InputError(meta.policy, f"invalid policy file: {e}") from None
-    except ValidationError as e:
-        err = e.errors()[0]
-        setting = ".".join(str(part) for part in err["loc"])
-        raise InputError(meta.policy, f"invalid policy file: {setting}: {err['msg']}") from None
 
 
 def build_scenario(
