@@ -14,7 +14,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from builders import MONDAY, TODAY, customer, day_slots, scenario, slot, specialist, week
+from builders import (
+    MONDAY,
+    TODAY,
+    appointment,
+    customer,
+    day_slots,
+    scenario,
+    slot,
+    specialist,
+    week,
+)
 from kontaktplan.calendar import OfficeCalendar
 from kontaktplan.cli import app
 from kontaktplan.disruption import (
@@ -39,29 +49,16 @@ def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour, minute))
 
 
-def appt(
-    aid: str,
-    cid: str,
-    sid: str,
-    start: dt.datetime,
-    minutes: int = 45,
-    *,
-    kind: Kind = Kind.follow_up,
-    mode: Mode = Mode.in_person,
-    status: Status = Status.planned,
-    booked_on: dt.date = TODAY,
-    **kw,
-) -> Appointment:
-    return Appointment(
+def appt(aid: str, cid: str, sid: str, start: dt.datetime, minutes: int = 45, **kw) -> Appointment:
+    """:func:`builders.appointment` addressed by id, customer, specialist and start."""
+    return appointment(
+        cid,
+        start.date(),
+        start.hour,
+        start.minute,
+        minutes=minutes,
+        sid=sid,
         appointment_id=aid,
-        customer_id=cid,
-        specialist_id=sid,
-        start=start,
-        end=start + dt.timedelta(minutes=minutes),
-        kind=kind,
-        mode=mode,
-        status=status,
-        booked_on=booked_on,
         **kw,
     )
 
