@@ -492,6 +492,30 @@ def test_row_with_more_cells_than_columns_is_rejected(tmp_path, write_folder, ti
     assert _where(e) == ("absences.csv", 3, None)
 
 
+def test_column_given_twice_is_rejected(tmp_path, write_folder, tiny_text):
+    text = tiny_text("absences").replace("reason", "last_day", 1)
+    e = _error(write_folder(tmp_path, absences=text))
+    assert _where(e) == ("absences.csv", 1, "last_day")
+
+
+def test_blank_and_short_rows_keep_the_file_row_numbers(tmp_path, write_folder, tiny_text):
+    # Row 3 is blank (only separators), row 4 is empty, row 5 is short (no reason) and
+    # fine, row 6 has a bad date: the message must name row 6, not its index among rows.
+    text = tiny_text("absences") + ",,,\n\nS1,2026-12-10,2026-12-10\nS1,2026-12-11,x\n"
+    e = _error(write_folder(tmp_path, absences=text))
+    assert _where(e) == ("absences.csv", 6, "last_day")
+
+
+def test_blank_and_short_rows_read_as_rows_with_defaults(tmp_path, write_folder, tiny_text):
+    text = tiny_text("absences") + ",,,\n\nS1,2026-12-10,2026-12-10\n"
+    loaded = read_scenario(write_folder(tmp_path, absences=text))
+    assert [(a.specialist_id, a.reason) for a in loaded.scenario.absences] == [
+        ("S2", "leave"),
+        ("S1", None),
+    ]
+    assert loaded.rows["absences"] == [2, 5]
+
+
 def test_empty_file_is_rejected_for_lack_of_a_header(tmp_path, write_folder):
     e = _error(write_folder(tmp_path, absences=""))
     assert _where(e) == ("absences.csv", 1, None)

@@ -72,7 +72,7 @@ def fail(message: str, code: int = 2) -> typer.Exit:
 def load(folder: Path, quiet: bool = False) -> Loaded:
     """Read a scenario folder; bad input ends the command with exit code 2."""
     try:
-        loaded = read_scenario(folder)
+        loaded = read_scenario(folder, one_shot=True)
     except InputError as e:
         where = "" if Path(e.file).is_absolute() or e.file == str(folder) else f"{folder}/"
         raise fail(f"{where}{e}") from None

@@ -14,13 +14,13 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from kontaktplan.calendar import known_region
-from kontaktplan.domain import Scenario, ScenarioMeta
+from kontaktplan.domain import ScenarioMeta
 from kontaktplan.io.folder import (
     FILES,
     InputError,
     Loaded,
-    _check_references,
     _parse_row,
+    _scenario_of,
     _warnings,
     scenario_policy,
 )
@@ -72,10 +72,9 @@ def build_scenario(
             items = raw.get(key, [])
             parsed[key] = [_parse_row(table, n, v) for n, v in items]
             rows[key] = [n for n, _ in items]
-        _check_references(parsed, rows, policy)
+        scenario = _scenario_of(meta, policy, parsed, rows, str(origin))
     except InputError as e:
         raise InputError(rename.get(e.file, e.file), e.message, e.row, e.column) from None
-    scenario = Scenario(meta=meta, **{k: tuple(v) for k, v in parsed.items()})
     loaded = Loaded(scenario, policy, origin, rows=rows)
     loaded.warnings = [_rename_warning(w, rename) for w in _warnings(scenario, rows)]
     return loaded
