@@ -290,6 +290,43 @@ def test_scenario_rejects_overlapping_slots_of_one_specialist(tiny):
         _with(tiny, slots=(*tiny.scenario.slots, late))
 
 
+# A copy re-checks only the tables it changes and the ones that refer to them: a change
+# to one table must still be caught where an unchanged table refers to it.
+
+
+def test_copy_without_a_referred_customer_is_rejected(tiny):
+    # appointments (unchanged) refer to C1, which the copy drops from customers
+    kept = tuple(c for c in tiny.scenario.customers if c.customer_id != "C1")
+    with pytest.raises(ValidationError, match="unknown customer_id"):
+        _with(tiny, customers=kept)
+
+
+@pytest.mark.parametrize("table", ["customers", "slots", "absences", "appointments"])
+def test_copy_without_a_referred_specialist_is_rejected(tiny, table):
+    # S2 is dropped: every table loses its S2 rows except ``table``, kept as it was
+    a = tiny.scenario.appointments
+    of_s2 = a[0].model_copy(
+        update={"appointment_id": "A3", "customer_id": "C4", "specialist_id": "S2"}
+    )
+    base = _with(tiny, appointments=(*a, of_s2))
+    s1 = base.specialists[0].model_copy(update={"substitute_id": None})
+    assert any(r.specialist_id == "S2" for r in getattr(base, table))
+    others = {
+        t: tuple(r for r in getattr(base, t) if r.specialist_id == "S1")
+        for t in ("customers", "slots", "absences", "appointments")
+        if t != table
+    }
+    with pytest.raises(ValidationError, match="unknown specialist_id S2"):
+        base.model_copy(update={"specialists": (s1,), **others})
+
+
+def test_copy_keeping_every_table_but_the_date_is_valid_and_new(tiny):
+    s = tiny.scenario
+    t = s.model_copy(update={"meta": s.meta.model_copy(update={"today": dt.date(2026, 12, 1)})})
+    assert t.today == dt.date(2026, 12, 1) and s.today != t.today
+    assert t.appointments == s.appointments and t.slots == s.slots
+
+
 def test_scenario_accepts_the_same_slot_times_for_two_specialists(tiny):
     # tiny already holds S1 and S2 slots at 2026-12-07 08:00-09:00
     assert tiny.scenario.slots[0].start == tiny.scenario.slots[3].start

@@ -234,6 +234,47 @@ def test_german_excel_dialect_reads_the_same_as_the_comma_version(tmp_path, tiny
     assert read_scenario(folder).scenario == tiny.scenario
 
 
+def test_tables_kept_as_read_are_copied_byte_for_byte(tmp_path, write_folder):
+    # A command changes only the files its purpose needs: read in the German dialect,
+    # change the appointments; the other tables stay exactly as they were given.
+    tables = {
+        stem: _excel_dialect((TINY / f"{stem}.csv").read_text(encoding="utf-8"))
+        for stem in ("specialists", "customers", "slots", "absences", "appointments")
+    }
+    loaded = read_scenario(write_folder(tmp_path / "in", **tables))
+    a = loaded.scenario.appointments
+    changed = loaded.scenario.model_copy(
+        update={"appointments": (a[0].model_copy(update={"booked_on": None}), *a[1:])}
+    )
+    out = write_scenario(changed, tmp_path / "out", read=loaded)
+    for stem in ("specialists", "customers", "slots", "absences"):
+        assert (out / f"{stem}.csv").read_bytes() == (loaded.folder / f"{stem}.csv").read_bytes()
+    written = (out / "appointments.csv").read_text(encoding="utf-8")
+    assert written.startswith("appointment_id,customer_id,")  # rewritten, comma-separated
+    assert read_scenario(out).scenario == changed
+
+
+def test_table_file_changed_since_reading_is_written_from_the_data(tmp_path, write_folder):
+    loaded = read_scenario(write_folder(tmp_path / "in"))
+    path = loaded.folder / "customers.csv"
+    path.write_text(path.read_text(encoding="utf-8") + "C9,S1,K1,true,false,,,,,,,,\n")
+    out = write_scenario(loaded.scenario, tmp_path / "out", read=loaded)
+    assert read_scenario(out).scenario == loaded.scenario  # not the edited file
+
+
+def test_relative_policy_file_travels_with_the_written_folder(tmp_path, write_folder):
+    folder = write_folder(tmp_path / "in")
+    policy = (folder / "scenario.toml").read_text(encoding="utf-8")
+    name = next(line for line in policy.splitlines() if line.startswith("policy"))
+    rules = (models_dir() / "heilbronn-2025.toml").read_text(encoding="utf-8")
+    (folder / "office.toml").write_text(rules, encoding="utf-8")
+    (folder / "scenario.toml").write_text(policy.replace(name, 'policy = "office.toml"'))
+    loaded = read_scenario(folder)
+    out = write_scenario(loaded.scenario, tmp_path / "out", read=loaded)
+    assert (out / "office.toml").read_text(encoding="utf-8") == rules
+    assert read_scenario(out).policy == loaded.policy
+
+
 def test_optional_columns_missing_take_their_defaults(tmp_path, write_folder):
     folder = write_folder(
         tmp_path,

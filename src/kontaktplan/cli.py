@@ -317,7 +317,7 @@ def plan_command(
             result.planned_scenario(),
             out,
             extra={"plan.json": report + "\n"},
-            source=loaded.folder,
+            read=loaded,
         )
     except InputError as e:
         raise fail(str(e)) from None

@@ -66,7 +66,7 @@ def _write(
         report = plan_json(text, outcome, base)
     except json.JSONDecodeError as e:
         raise fail(f"{previous}: not JSON ({e})") from None
-    write_scenario(outcome.scenario, out, extra={"plan.json": report})
+    write_scenario(outcome.scenario, out, extra={"plan.json": report}, read=loaded)
     if as_json:
         typer.echo(json.dumps(outcome.entry(), indent=2, default=str))
     elif not quiet:

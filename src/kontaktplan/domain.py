@@ -58,7 +58,16 @@ class Frozen(BaseModel):
             return super().model_copy(deep=deep)
         data = {name: getattr(self, name) for name in type(self).model_fields}
         data.update(update)
-        return type(self).model_validate(data)
+        # A field given the very object it had was checked when this model was made.
+        unchanged = frozenset(name for name, value in data.items() if value is getattr(self, name))
+        copy = type(self).model_validate(data, context={UNCHANGED: unchanged})
+        for name in unchanged:  # validation rebuilt equal tuples: keep the originals, so
+            copy.__dict__[name] = data[name]  # "unchanged" stays an identity check
+        return copy
+
+
+UNCHANGED = "unchanged"
+"""Validation context key: the fields a copy keeps as they were (see ``model_copy``)."""
 
 
 def _none_if_empty(value: str | None) -> str | None:
@@ -323,7 +332,12 @@ class ScenarioMeta(Frozen):
 
 
 def _duplicates(values: list[str]) -> list[str]:
+    if len(set(values)) == len(values):
+        return []
     return sorted(v for v, n in Counter(values).items() if n > 1)
+
+
+_TABLES = ("specialists", "customers", "slots", "absences", "appointments")
 
 
 class Scenario(Frozen):
@@ -342,38 +356,58 @@ class Scenario(Frozen):
     appointments: tuple[Appointment, ...] = ()
 
     @model_validator(mode="after")
-    def _references(self) -> Scenario:
-        problems = [*self._duplicate_ids(), *self._unknown_references(), *self._slot_overlaps()]
+    def _references(self, info: ValidationInfo) -> Scenario:
+        # A copy re-checks what its changed tables take part in; a new scenario, all.
+        kept = frozenset((info.context or {}).get(UNCHANGED, ()))
+        changed = {t for t in _TABLES if t not in kept}
+        problems = [
+            *self._duplicate_ids(changed),
+            *self._unknown_references(changed),
+            *(self._slot_overlaps() if "slots" in changed else ()),
+        ]
         if problems:
             raise ValueError("; ".join(problems[:10]))
         return self
 
-    def _duplicate_ids(self) -> list[str]:
+    def _duplicate_ids(self, changed: set[str]) -> list[str]:
         problems = []
-        for what, ids in (
-            ("specialist_id", [s.specialist_id for s in self.specialists]),
-            ("customer_id", [c.customer_id for c in self.customers]),
-            ("appointment_id", [a.appointment_id for a in self.appointments]),
+        for table, what in (
+            ("specialists", "specialist_id"),
+            ("customers", "customer_id"),
+            ("appointments", "appointment_id"),
         ):
-            if dup := _duplicates(ids):
+            if table not in changed:
+                continue
+            if dup := _duplicates([getattr(r, what) for r in getattr(self, table)]):
                 problems.append(f"duplicate {what}: {', '.join(dup[:5])}")
         return problems
 
-    def _unknown_references(self) -> list[str]:
+    def _unknown_references(self, changed: set[str]) -> list[str]:
+        """References to specialists, customers and appointments that do not exist; the
+        rows of a table are checked when it or a table it refers to changed."""
         problems = []
+        everything = "specialists" in changed
         known = {s.specialist_id for s in self.specialists}
-        for s in self.specialists:
-            if s.substitute_id is not None and s.substitute_id not in known:
-                problems.append(f"specialist {s.specialist_id}: unknown substitute_id")
-        for rows, name in (
-            (self.customers, "customer"),
-            (self.slots, "slot"),
-            (self.absences, "absence"),
-            (self.appointments, "appointment"),
+        if everything:
+            for s in self.specialists:
+                if s.substitute_id is not None and s.substitute_id not in known:
+                    problems.append(f"specialist {s.specialist_id}: unknown substitute_id")
+        for table, name in (
+            ("customers", "customer"),
+            ("slots", "slot"),
+            ("absences", "absence"),
+            ("appointments", "appointment"),
         ):
-            for r in rows:
-                if r.specialist_id not in known:
-                    problems.append(f"{name}: unknown specialist_id {r.specialist_id}")
+            if everything or table in changed:
+                for r in getattr(self, table):
+                    if r.specialist_id not in known:
+                        problems.append(f"{name}: unknown specialist_id {r.specialist_id}")
+        if everything or not changed.isdisjoint(("customers", "appointments")):
+            problems += self._appointment_references(known)
+        return problems
+
+    def _appointment_references(self, known: set[str]) -> list[str]:
+        problems = []
         customers = {c.customer_id for c in self.customers}
         appointments = {a.appointment_id for a in self.appointments}
         for a in self.appointments:

@@ -415,6 +415,8 @@ class Loaded:
     folder: Path
     warnings: list[str] = field(default_factory=list)
     rows: dict[str, list[int]] = field(default_factory=dict)
+    stamps: dict[str, tuple[int, int]] = field(default_factory=dict)
+    """Size and modification time of each table file read, by table key."""
 
 
 def _read_meta(folder: Path) -> ScenarioMeta:
@@ -491,6 +493,7 @@ def _read_scenario(folder: Path) -> Loaded:
     policy = scenario_policy(meta, folder, "scenario.toml")
     parsed: dict[str, list[BaseModel]] = {}
     rows: dict[str, list[int]] = {}
+    stamps: dict[str, tuple[int, int]] = {}
     for key, table in FILES.items():
         path = folder / table.file
         if not path.is_file():
@@ -498,9 +501,11 @@ def _read_scenario(folder: Path) -> Loaded:
                 raise InputError(table.file, f"not found in {folder}")
             parsed[key], rows[key] = [], []
             continue
+        stat = path.stat()
+        stamps[key] = (stat.st_size, stat.st_mtime_ns)
         parsed[key], rows[key] = _read_table(path, table)
     scenario = _scenario_of(meta, policy, parsed, rows, str(folder))
-    loaded = Loaded(scenario, policy, folder, rows=rows)
+    loaded = Loaded(scenario, policy, folder, rows=rows, stamps=stamps)
     loaded.warnings = _warnings(scenario, rows)
     return loaded
 
@@ -704,17 +709,20 @@ def write_scenario(
     scenario: Scenario,
     folder: str | Path,
     extra: dict[str, str] | None = None,
-    source: str | Path | None = None,
+    read: Loaded | None = None,
 ) -> Path:
     """Write the scenario (and ``extra`` files, name -> text) as a folder, all or nothing.
 
     An existing folder is replaced only after every file has been written, and only if
     it is a scenario folder (holds ``scenario.toml``) or empty: nothing else is ever
-    overwritten. A policy file named by a relative path in ``scenario.toml`` is copied
-    along from the ``source`` folder, so the written folder reads back on its own.
+    overwritten. ``read`` is what the scenario was made from: a policy file named by a
+    relative path in ``scenario.toml`` is copied along from its folder, so the written
+    folder reads back on its own; and a table the scenario still holds as it was read
+    is copied byte for byte (a command changes only the files its purpose needs).
     """
     folder = Path(folder)
     _check_replaceable(folder)
+    source = read.folder if read is not None else None
     extra = {**_policy_copy(scenario, source), **(extra or {})}
     folder.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
@@ -722,8 +730,11 @@ def write_scenario(
         _usual_permissions(tmp)
         (tmp / "scenario.toml").write_text(_meta_text(scenario.meta), encoding="utf-8")
         for key, table in FILES.items():
-            text = _table_text(table, getattr(scenario, key))
-            (tmp / table.file).write_text(text, encoding="utf-8")
+            rows = getattr(scenario, key)
+            if (kept := _as_read(key, rows, read)) is not None:
+                shutil.copyfile(kept, tmp / table.file)
+            else:
+                (tmp / table.file).write_text(_table_text(table, rows), encoding="utf-8")
         for name, text in extra.items():
             (tmp / name).parent.mkdir(parents=True, exist_ok=True)
             (tmp / name).write_text(text, encoding="utf-8")
@@ -732,6 +743,19 @@ def write_scenario(
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return folder
+
+
+def _as_read(key: str, rows: tuple[BaseModel, ...], read: Loaded | None) -> Path | None:
+    """The file table ``key`` was read from, if ``rows`` are exactly what was read from it
+    (the very same tuple) and the file has not changed since."""
+    if read is None or key not in read.stamps or rows is not getattr(read.scenario, key):
+        return None
+    path = read.folder / FILES[key].file
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return path if (stat.st_size, stat.st_mtime_ns) == read.stamps[key] else None
 
 
 def _usual_permissions(folder: Path) -> None:
