@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,19 @@ from kontaktplan.policy import Policy, load_policy
 
 DATA = Path(__file__).parent / "data"
 TINY = DATA / "tiny"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _holiday_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Holiday tables are cached between commands (kontaktplan.holiday_cache); the tests,
+    and the commands and notebooks they start, keep theirs in a fresh folder."""
+    before = os.environ.get("KONTAKTPLAN_CACHE")
+    os.environ["KONTAKTPLAN_CACHE"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if before is None:
+        del os.environ["KONTAKTPLAN_CACHE"]
+    else:
+        os.environ["KONTAKTPLAN_CACHE"] = before
 
 
 def _write_folder(folder: Path, base: Path | None = TINY, **tables: str | None) -> Path:

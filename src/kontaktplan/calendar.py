@@ -7,9 +7,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import cache
 
-import holidays
-
 from kontaktplan.domain import Scenario, Specialist
+from kontaktplan.holiday_cache import holidays_of, is_known_region
 from kontaktplan.policy import Policy
 
 __all__ = [
@@ -46,19 +45,12 @@ def first_plannable_monday(today: dt.date, lead_days: int) -> dt.date:
 
 def known_region(region: str) -> bool:
     """Whether the holiday calendar knows ``region`` (``DE``, ``DE-BW``, ...)."""
-    country, _, subdiv = region.partition("-")
-    try:
-        holidays.country_holidays(country, subdiv=subdiv or None)
-    except NotImplementedError:
-        return False
-    return True
+    return is_known_region(region)
 
 
 @cache
 def _holidays(region: str, year: int) -> dict[dt.date, str]:
-    country, _, subdiv = region.partition("-")
-    table = holidays.country_holidays(country, subdiv=subdiv or None, years=year, language="en_US")
-    return dict(table.items())
+    return holidays_of(region, year)
 
 
 @dataclass(frozen=True)

@@ -311,8 +311,8 @@ def _parse_fast(
     fields = table.model.model_fields
     names, converted = [], []
     for h, cells in zip(header, columns, strict=True):
-        if h not in table.column_set:
-            continue
+        if h not in table.column_set or not any(cells):
+            continue  # an empty column: every row takes the field's default
         values = _fast_column(h, cells)
         if values is None:
             return None
