@@ -232,10 +232,8 @@ def cancel(
     if old.day < on:
         raise DisruptionError(f"{appointment_id} on {old.day} lies before the cancellation {on}")
     cancelled = old.model_copy(update={"status": Status.cancelled, "cancelled_on": on})
-    scenario = _replace(_on_day(scenario, on), old, cancelled)
+    scenario = _on_day(scenario, on)
     ahead = (old.day - on).days
-    notice = policy.disruption.backfill_notice_days
-    duty = ahead >= notice
     out = Outcome("cancel", on, scenario)
     out.changes.append(
         Change.of(
@@ -245,37 +243,52 @@ def cancel(
             "the deadline and is booked by the next plan",
         )
     )
+    new = _backfill(out, scenario, policy, old, fill)
+    # One new scenario for both changes (a copy re-checks every appointment).
+    out.scenario = _replace(scenario, old, cancelled, *([new] if new else []))
+    return out
+
+
+def _backfill(
+    out: Outcome, scenario: Scenario, policy: Policy, old: Appointment, fill: bool
+) -> Appointment | None:
+    """The backfill for the cancelled ``old`` (still planned in ``scenario``), if one is
+    booked; candidates and notes go to ``out``."""
+    on = out.date
+    ahead = (old.day - on).days
+    notice = policy.disruption.backfill_notice_days
+    duty = ahead >= notice
     if old.kind is Kind.phone_consultation:
         out.notes.append("a standby phone consultation frees no invitation slot: no backfill")
-        return out
+        return None
     office = Office(scenario, policy)
+    office.remove(old)  # cancelled: it no longer occupies its slot
     w = _freed_window(office, old)
     lead = policy.disruption.backfill_min_lead_days
     if ahead < lead:
         out.notes.append(
             f"no backfill: {ahead} days ahead, an invitation needs {lead} days (§ 37 (2) SGB X)"
         )
-        return out
+        return None
     ranked = backfill_candidates(office, w, on, exclude=old.customer_id)
     out.candidates = ranked[:5]
     out.figures = {"days_ahead": ahead, "backfill_duty": duty, "candidates": len(ranked)}
     if not ranked:
         out.notes.append(f"no customer of {w.specialist_id} can take the slot")
-        return out
+        return None
     if not (duty or fill):
         out.notes.append(
             f"{ahead} days ahead (< {notice}): no duty to backfill; the candidates are "
             "optional (book the first with --fill)"
         )
-        return out
+        return None
     best = ranked[0]
     new = office.book(best, _new_id(scenario, "B", on), w, on, backfill_for=old.appointment_id)
-    out.scenario = scenario.model_copy(update={"appointments": (*scenario.appointments, new)})
     why = "backfill duty" if duty else "optional backfill (--fill)"
     out.changes.append(
         Change.of("backfilled", new, f"{why} for {old.appointment_id}: {', '.join(best.reasons)}")
     )
-    return out
+    return new
 
 
 def standby(

@@ -120,6 +120,10 @@ class Status(StrEnum):
     voided = "voided"
 
 
+ACTIVE = frozenset({Status.planned, Status.held})
+"""The statuses of an appointment that occupies its slot and the specialist's day."""
+
+
 class Exempt(StrEnum):
     """Customers outside the density rules: Fallmanagement (FM), Betriebsakquisiteure (BAK)."""
 
@@ -319,7 +323,7 @@ class Appointment(Frozen):
     @property
     def is_active(self) -> bool:
         """Planned or held: it occupies its slot and the specialist's day."""
-        return self.status in (Status.planned, Status.held)
+        return self.status in ACTIVE
 
 
 class ScenarioMeta(Frozen):
