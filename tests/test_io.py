@@ -672,14 +672,14 @@ def _changed(tiny) -> Scenario:
 def test_write_failing_midway_leaves_existing_folder_unchanged(tiny, tmp_path, monkeypatch):
     target = write_scenario(tiny.scenario, tmp_path / "out", extra={"note.txt": "keep"})
     before = _snapshot(target)
-    original = folder_module._table_text
+    original = folder_module.table_text
 
     def failing(table, objects):
         if table.file == "slots.csv":
             raise OSError("disk full")
         return original(table, objects)
 
-    monkeypatch.setattr(folder_module, "_table_text", failing)
+    monkeypatch.setattr(folder_module, "table_text", failing)
     with pytest.raises(OSError, match="disk full"):
         write_scenario(_changed(tiny), target)
     assert _snapshot(target) == before

@@ -1,47 +1,29 @@
 """Read and write a scenario folder (FORMAT.md).
 
-Reading accepts UTF-8 with or without BOM, comma- or semicolon-separated files (the
-German Excel dialect, where decimals are written ``0,5``), booleans ``true/false``,
-``1/0``, ``ja/nein``. Every problem is an :class:`InputError` naming file, row and
-column. Writing is all-or-nothing: files go to a temporary folder first, which then
-replaces the target.
+Reading checks every table (:mod:`kontaktplan.io.csvtable`), then what the tables say of
+each other (unique ids, references, categories of the policy, overlapping slots); every
+problem is an :class:`InputError` naming file, row and column. Writing is
+all-or-nothing: files go to a temporary folder first, which then replaces the target.
 """
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
 import gc
-import io
 import itertools
 import json
 import os
-import re
 import shutil
 import tempfile
 import tomllib
-from collections.abc import Callable, Iterable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cache, cached_property
-from operator import attrgetter
 from pathlib import Path
-from typing import Any
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
-from pydantic_core import PydanticUndefined
+from pydantic import BaseModel, ValidationError
 
 from kontaktplan.calendar import known_region
-from kontaktplan.domain import (
-    Absence,
-    Appointment,
-    Customer,
-    Scenario,
-    ScenarioMeta,
-    Slot,
-    Specialist,
-    parse_unavailable,
-)
+from kontaktplan.domain import Scenario, ScenarioMeta, Slot
+from kontaktplan.io.csvtable import FILES, InputError, read_table, table_text
 from kontaktplan.policy import Policy, load_policy
 
 __all__ = [
@@ -51,359 +33,6 @@ __all__ = [
     "read_scenario",
     "write_scenario",
 ]
-
-
-class InputError(Exception):
-    """Bad input: names the file, the row (1 = header) and the column."""
-
-    def __init__(
-        self, file: str, message: str, row: int | None = None, column: str | None = None
-    ) -> None:
-        self.file, self.row, self.column, self.message = file, row, column, message
-        where = file + (f", row {row}" if row else "") + (f", column {column!r}" if column else "")
-        super().__init__(f"{where}: {message}")
-
-
-@dataclass(frozen=True)
-class Table:
-    """One CSV file of the folder: its model, required and optional columns."""
-
-    file: str
-    model: type[BaseModel]
-    required: tuple[str, ...]
-    optional: tuple[str, ...] = ()
-    mandatory_file: bool = True
-
-    @property
-    def columns(self) -> tuple[str, ...]:
-        return self.required + self.optional
-
-    @cached_property
-    def column_set(self) -> frozenset[str]:
-        return frozenset(self.columns)
-
-
-FILES: dict[str, Table] = {
-    "specialists": Table(
-        "specialists.csv",
-        Specialist,
-        ("specialist_id", "team", "fte", "substitute_id"),
-        ("video",),
-    ),
-    "customers": Table(
-        "customers.csv",
-        Customer,
-        (
-            "customer_id",
-            "specialist_id",
-            "category",
-            "unemployed",
-            "under_25",
-            "exempt",
-            "last_contact",
-        ),
-        (
-            "profile",
-            "household_id",
-            "agreement_start",
-            "mode",
-            "unavailable",
-            "last_group_session",
-        ),
-    ),
-    "slots": Table("slots.csv", Slot, ("specialist_id", "start", "end"), ("mode",)),
-    "absences": Table(
-        "absences.csv",
-        Absence,
-        ("specialist_id", "first_day", "last_day"),
-        ("reason",),
-        mandatory_file=False,
-    ),
-    "appointments": Table(
-        "appointments.csv",
-        Appointment,
-        (
-            "appointment_id",
-            "customer_id",
-            "specialist_id",
-            "start",
-            "end",
-            "kind",
-            "mode",
-            "status",
-            "booked_on",
-        ),
-        ("cancelled_on", "qualified_exception", "reassigned_from", "backfill_for"),
-        mandatory_file=False,
-    ),
-}
-
-_TRUE = {"true", "1", "ja", "yes", "wahr", "j", "y"}
-_FALSE = {"false", "0", "nein", "no", "falsch", "n"}
-_BOOL_WORDS = dict.fromkeys(_TRUE, True) | dict.fromkeys(_FALSE, False)
-
-
-def _bool(text: str) -> bool:
-    low = text.lower()
-    if low in _TRUE:
-        return True
-    if low in _FALSE:
-        return False
-    raise ValueError(f"{text!r} is not a boolean (true/false, 1/0, ja/nein)")
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"{text!r} is not a date YYYY-MM-DD") from None
-
-
-def _datetime(text: str) -> dt.datetime:
-    # fromisoformat reads a bare date as midnight; a slot or appointment needs its time.
-    try:
-        if "T" not in text.replace(" ", "T"):
-            raise ValueError
-        value = dt.datetime.fromisoformat(text.replace(" ", "T"))
-    except ValueError:
-        raise ValueError(f"{text!r} is not a time YYYY-MM-DDTHH:MM") from None
-    if value.tzinfo is not None:
-        raise ValueError(f"{text!r}: give local office time without a time zone")
-    return value
-
-
-def _float(text: str) -> float:
-    try:
-        return float(text.replace(",", "."))
-    except ValueError:
-        raise ValueError(f"{text!r} is not a number") from None
-
-
-_PARSERS: dict[str, Callable[[str], Any]] = {
-    "fte": _float,
-    "video": _bool,
-    "unemployed": _bool,
-    "under_25": _bool,
-    "qualified_exception": _bool,
-    "last_contact": _date,
-    "agreement_start": _date,
-    "last_group_session": _date,
-    "first_day": _date,
-    "last_day": _date,
-    "booked_on": _date,
-    "cancelled_on": _date,
-    "start": _datetime,
-    "end": _datetime,
-    "unavailable": parse_unavailable,
-}
-
-
-def _format(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dt.datetime):
-        return _format_datetime(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, tuple):
-        return ";".join(str(v) for v in value)
-    if isinstance(value, float):
-        return repr(value)  # shortest text that reads back as the same float
-    return str(value)
-
-
-def _format_datetime(value: dt.datetime) -> str:
-    exact = value.second or value.microsecond
-    return value.isoformat(timespec="auto" if exact else "minutes")
-
-
-_FORMAT_BY_TYPE: dict[type, Callable[[Any], str]] = {
-    type(None): lambda v: "",
-    str: lambda v: v,
-    bool: lambda v: "true" if v else "false",
-    dt.datetime: _format_datetime,
-    dt.date: dt.date.isoformat,
-    float: repr,
-}
-
-
-def _cell(value: Any) -> str:
-    """A cell's text; the type lookup is the fast path of :func:`_format` when writing."""
-    fmt = _FORMAT_BY_TYPE.get(type(value))
-    return fmt(value) if fmt is not None else _format(value)
-
-
-def _sniff(text: str) -> str:
-    header = text.split("\n", 1)[0]
-    return ";" if header.count(";") > header.count(",") else ","
-
-
-def _read_cells(path: Path, table: Table) -> tuple[list[str], list[int], list[list[str]]]:
-    """The header, the file row numbers of the non-blank rows, and their stripped cells
-    column by column (short rows padded with empty cells)."""
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise InputError(table.file, f"not UTF-8 text ({e.reason} at byte {e.start})") from None
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=_sniff(text)))
-    if not rows:
-        raise InputError(table.file, "empty file: a header row is required", row=1)
-    header = [h.strip() for h in rows[0]]
-    for col in table.required:
-        if col not in header:
-            raise InputError(table.file, "missing column", row=1, column=col)
-    for col in table.columns:
-        if header.count(col) > 1:
-            raise InputError(table.file, "column given twice", row=1, column=col)
-    width, body = len(header), rows[1:]
-    if not body:
-        return header, [], [[] for _ in header]
-    if max(map(len, body)) > width:
-        number, cells = next((n, r) for n, r in enumerate(body, start=2) if len(r) > width)
-        raise InputError(table.file, f"{len(cells)} cells but {width} columns", number)
-    if min(map(len, body)) < width:
-        body = [r + [""] * (width - len(r)) for r in body]
-    columns = [list(map(str.strip, col)) for col in zip(*body, strict=True)]
-    filled = list(map(any, zip(*columns, strict=True)))
-    numbers = [n for n, keep in enumerate(filled, start=2) if keep]
-    if len(numbers) < len(body):
-        columns = [list(itertools.compress(col, filled)) for col in columns]
-    return header, numbers, columns
-
-
-_DATE_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}")
-_DATETIME_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?")
-
-
-def _fast_column(col: str, cells: list[str]) -> list[Any] | None:
-    """A column converted for pydantic where every cell has the plain form, else None.
-
-    Dates and times in exactly ``YYYY-MM-DD`` / ``YYYY-MM-DDTHH:MM`` are left for pydantic
-    to parse; anything else sends the table down the cell-by-cell path with its messages.
-    """
-    parser = _PARSERS.get(col)
-    if parser is None:
-        return cells
-    if parser is _date or parser is _datetime:
-        pattern = _DATE_TEXT if parser is _date else _DATETIME_TEXT
-        return cells if all(not c or pattern.fullmatch(c) for c in cells) else None
-    if parser is _bool:
-        words = _BOOL_WORDS
-        out = [words.get(c.lower(), c) if c else c for c in cells]
-        return None if any(isinstance(v, str) and v for v in out) else out
-    try:
-        return [parser(c) if c else c for c in cells]
-    except ValueError:
-        return None
-
-
-def _parse_fast(
-    table: Table, header: list[str], columns: list[list[str]], count: int
-) -> list[BaseModel] | None:
-    """All rows at once, column by column; None where any cell needs the careful path.
-
-    An empty cell stands for the field's default, so every row is a dict of the same
-    keys, built without a Python loop per cell; an empty required cell (no default)
-    takes the careful path, which names it.
-    """
-    fields = table.model.model_fields
-    names, converted = [], []
-    for h, cells in zip(header, columns, strict=True):
-        if h not in table.column_set or not any(cells):
-            continue  # an empty column: every row takes the field's default
-        values = _fast_column(h, cells)
-        if values is None:
-            return None
-        if "" in values:
-            default = fields[h].get_default(call_default_factory=True)
-            if default is PydanticUndefined:
-                return None
-            values = [default if v == "" else v for v in values]
-        names.append(h)
-        converted.append(values)
-    rows = zip(*converted, strict=True) if converted else itertools.repeat((), count)
-    datas = list(map(dict, map(zip, itertools.repeat(names), rows)))
-    try:
-        return _adapter(table.model).validate_python(datas)
-    except ValidationError:
-        return None
-
-
-def _read_table(path: Path, table: Table) -> tuple[list[BaseModel], list[int]]:
-    """The table's models and their file row numbers (fast path, else cell by cell)."""
-    header, numbers, columns = _read_cells(path, table)
-    fast = _parse_fast(table, header, columns, len(numbers))
-    if fast is not None:
-        return fast, numbers
-    raw = [
-        (n, {h: c for h, c in zip(header, cells, strict=True) if h and c})
-        for n, cells in zip(numbers, zip(*columns, strict=True), strict=True)
-    ]
-    return _parse_table(table, raw), numbers
-
-
-def _row_data(table: Table, number: int, values: dict[str, str]) -> dict[str, Any]:
-    """The row's cells parsed into Python values (dates, numbers, booleans)."""
-    data: dict[str, Any] = {}
-    columns = table.column_set
-    for col, text in values.items():
-        if text == "" or col not in columns:
-            continue
-        parser = _PARSERS.get(col)
-        try:
-            data[col] = parser(text) if parser else text
-        except ValueError as e:
-            raise InputError(table.file, str(e), number, col) from None
-    return data
-
-
-def _parse_row(table: Table, number: int, values: dict[str, str]) -> BaseModel:
-    data = _row_data(table, number, values)
-    try:
-        return table.model.model_validate(data)
-    except ValidationError as e:
-        raise _row_error(table, number, values, data, e) from None
-
-
-def _row_error(
-    table: Table, number: int, values: dict[str, str], data: dict[str, Any], e: ValidationError
-) -> InputError:
-    err = e.errors()[0]
-    col = str(err["loc"][0]) if err["loc"] else None
-    msg = err["msg"].removeprefix("Value error, ")
-    if err["type"] == "missing":
-        msg = "value required"
-    elif col in data or col is None:
-        shown = values.get(col, "") if col else ""
-        msg = f"{msg} (got {shown!r})" if shown else msg
-    return InputError(table.file, msg, number, col)
-
-
-@cache
-def _adapter(model: type[BaseModel]) -> TypeAdapter:
-    return TypeAdapter(list[model])  # type: ignore[valid-type]
-
-
-def _parse_table(table: Table, raw: list[tuple[int, dict[str, str]]]) -> list[BaseModel]:
-    """All rows of a table, validated in one call (a third of the per-row time)."""
-    datas = [_row_data(table, n, v) for n, v in raw]
-    try:
-        return _adapter(table.model).validate_python(datas)
-    except ValidationError as e:
-        i = e.errors()[0]["loc"][0]
-        number, values = raw[i]
-        inner = _first_row_error(table, datas[i])
-        raise _row_error(table, number, values, datas[i], inner) from None
-
-
-def _first_row_error(table: Table, data: dict[str, Any]) -> ValidationError:
-    try:
-        table.model.model_validate(data)
-    except ValidationError as e:
-        return e
-    raise AssertionError("batch and row validation disagree")
 
 
 @dataclass
@@ -503,7 +132,7 @@ def _read_scenario(folder: Path) -> Loaded:
             continue
         stat = path.stat()
         stamps[key] = (stat.st_size, stat.st_mtime_ns)
-        parsed[key], rows[key] = _read_table(path, table)
+        parsed[key], rows[key] = read_table(path, table)
     scenario = _scenario_of(meta, policy, parsed, rows, str(folder))
     loaded = Loaded(scenario, policy, folder, rows=rows, stamps=stamps)
     loaded.warnings = _warnings(scenario, rows)
@@ -654,43 +283,6 @@ def _policy_copy(scenario: Scenario, source: str | Path | None) -> dict[str, str
     return {name.as_posix(): path.read_text(encoding="utf-8")} if path.is_file() else {}
 
 
-def _table_text(table: Table, objects: Iterable[BaseModel]) -> str:
-    """The CSV text of a table, built column by column (a tenth of a second for 18k rows).
-
-    A column whose cells need no quoting is joined as it is; the others go through the
-    csv module, which quotes what has to be quoted.
-    """
-    values = list(map(attrgetter(*table.columns), objects))
-    if not values:
-        return ",".join(table.columns) + "\n"
-    columns = [_column_text(col) for col in zip(*values, strict=True)]
-    if any(_NEEDS_QUOTES.search("".join(col)) for col in columns):
-        buf = io.StringIO(newline="")
-        writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(table.columns)
-        writer.writerows(zip(*columns, strict=True))
-        return buf.getvalue()
-    lines = map(",".join, zip(*columns, strict=True))
-    return ",".join(table.columns) + "\n" + "\n".join(lines) + "\n"
-
-
-_NEEDS_QUOTES = re.compile(r'[",\r\n]')
-
-
-def _column_text(values: tuple[Any, ...]) -> Sequence[str]:
-    """The cells of one column. Dates, times, codes and flags repeat: each distinct value
-    is formatted once (a column of 18k start times has a few hundred)."""
-    kinds = set(map(type, values))
-    if kinds == {str}:
-        return values
-    if kinds <= {str, type(None)}:
-        return [v or "" for v in values]
-    if len(kinds - {type(None)}) > 1:
-        return list(map(_cell, values))
-    texts = {v: _cell(v) for v in set(values)}
-    return list(map(texts.__getitem__, values))
-
-
 def _toml_string(text: str) -> str:
     # A JSON string is a valid TOML basic string (same escapes, \uXXXX included).
     return json.dumps(text, ensure_ascii=False)
@@ -734,7 +326,7 @@ def write_scenario(
             if (kept := _as_read(key, rows, read)) is not None:
                 shutil.copyfile(kept, tmp / table.file)
             else:
-                (tmp / table.file).write_text(_table_text(table, rows), encoding="utf-8")
+                (tmp / table.file).write_text(table_text(table, rows), encoding="utf-8")
         for name, text in extra.items():
             (tmp / name).parent.mkdir(parents=True, exist_ok=True)
             (tmp / name).write_text(text, encoding="utf-8")

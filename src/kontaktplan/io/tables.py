@@ -1,9 +1,10 @@
 """The scenario tables from any source (CSV folder, Excel workbook) to a :class:`Scenario`.
 
-A thin public layer over the row parsing and reference checks of :mod:`kontaktplan.io.folder`,
-so that every reader parses a cell and reports a bad one the same way. A reader supplies,
-per table of :data:`FILES`, the rows as ``(row number, {column: text})`` with the header as
-row 1, and the name its errors should carry for each table (e.g. ``"book.xlsx:customers"``).
+A thin public layer over the row parsing of :mod:`kontaktplan.io.csvtable` and the
+reference checks of :mod:`kontaktplan.io.folder`, so that every reader parses a cell and
+reports a bad one the same way. A reader supplies, per table of :data:`FILES`, the rows
+as ``(row number, {column: text})`` with the header as row 1, and the name its errors
+should carry for each table (e.g. ``"book.xlsx:customers"``).
 """
 
 from __future__ import annotations
@@ -15,15 +16,8 @@ from pydantic import BaseModel
 
 from kontaktplan.calendar import known_region
 from kontaktplan.domain import ScenarioMeta
-from kontaktplan.io.folder import (
-    FILES,
-    InputError,
-    Loaded,
-    _parse_row,
-    _scenario_of,
-    _warnings,
-    scenario_policy,
-)
+from kontaktplan.io.csvtable import FILES, InputError, parse_row
+from kontaktplan.io.folder import Loaded, _scenario_of, _warnings, scenario_policy
 from kontaktplan.policy import Policy
 
 __all__ = ["Rows", "build_scenario", "check_header", "check_region", "scenario_policy"]
@@ -70,7 +64,7 @@ def build_scenario(
         rows: dict[str, list[int]] = {}
         for key, table in FILES.items():
             items = raw.get(key, [])
-            parsed[key] = [_parse_row(table, n, v) for n, v in items]
+            parsed[key] = [parse_row(table, n, v) for n, v in items]
             rows[key] = [n for n, _ in items]
         scenario = _scenario_of(meta, policy, parsed, rows, str(origin))
     except InputError as e:
