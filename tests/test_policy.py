@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import tomllib
+from pathlib import Path
 
 import pytest
 from hypothesis import assume, given, settings
@@ -93,6 +94,18 @@ def test_policy_by_path_equals_policy_by_name(heilbronn):
 def test_unknown_policy_name_is_file_not_found():
     with pytest.raises(FileNotFoundError, match="nowhere-2030"):
         load_policy("nowhere-2030")
+
+
+def test_policy_file_name_not_beside_the_folder_is_the_bundled_one(heilbronn, tmp_path):
+    assert load_policy("heilbronn-2025.toml", base=tmp_path) == heilbronn
+
+
+def test_missing_policy_file_names_each_place_looked_once(tmp_path):
+    with pytest.raises(FileNotFoundError) as e:
+        load_policy("mine.toml", base=tmp_path)
+    looked = str(e.value).split("looked in ")[1].rstrip(")").split(", ")
+    assert looked == [str(tmp_path / "mine.toml"), str(Path.cwd() / "mine.toml"),
+                      str(models_dir() / "mine.toml")]  # fmt: skip
 
 
 def test_policy_with_negative_lead_days_is_rejected(tmp_path):

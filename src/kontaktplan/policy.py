@@ -408,8 +408,9 @@ def load_policy(name_or_path: str, base: Path | None = None) -> Policy:
     candidates = []
     p = Path(name_or_path)
     if p.suffix == ".toml":
-        candidates += [p] if p.is_absolute() else [(base or Path.cwd()) / p, p]
-    candidates.append(models_dir() / f"{name_or_path}.toml")
+        candidates += [p] if p.is_absolute() else [(base or Path.cwd()) / p, Path.cwd() / p]
+    candidates.append(models_dir() / (p.name if p.suffix == ".toml" else f"{name_or_path}.toml"))
+    candidates = list(dict.fromkeys(candidates))
     for c in candidates:
         if c.is_file():
             return Policy.from_file(c)
