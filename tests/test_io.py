@@ -254,6 +254,42 @@ def test_tables_kept_as_read_are_copied_byte_for_byte(tmp_path, write_folder):
     assert read_scenario(out).scenario == changed
 
 
+def _status_changed(loaded, appointment_id: str):
+    rows = tuple(
+        a.model_copy(update={"status": Status.voided}) if a.appointment_id == appointment_id else a
+        for a in loaded.scenario.appointments
+    )
+    return loaded.scenario.model_copy(update={"appointments": rows})
+
+
+def test_rows_kept_as_read_keep_their_lines(tmp_path, write_folder, tiny_text):
+    # A1's line has a blank line after it and ja for a flag: it stays as it was, as the
+    # command did not change A1; only A2's line is written anew (canonical form).
+    text = tiny_text("appointments").replace(",,false,,\n", ",, ja ,,\n\n", 1)
+    loaded = read_scenario(write_folder(tmp_path / "in", appointments=text))
+    changed = _status_changed(loaded, "A2")
+    out = write_scenario(changed, tmp_path / "out", read=loaded)
+    lines = (out / "appointments.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[0] == text.splitlines()[0]
+    assert lines[1] == text.splitlines()[1] and lines[1].endswith(",, ja ,,")
+    assert lines[2].startswith("A2,") and ",voided," in lines[2] and lines[2].endswith(",false,,")
+    assert len(lines) == 3  # the blank line is gone
+    assert read_scenario(out).scenario == changed
+
+
+def test_a_quoted_or_crlf_table_is_written_whole_when_changed(tmp_path, write_folder, tiny_text):
+    for text in (
+        tiny_text("appointments").replace("A1,", '"A1",', 1),
+        tiny_text("appointments").replace("\n", "\r\n"),
+    ):
+        loaded = read_scenario(write_folder(tmp_path / "in", appointments=text))
+        changed = _status_changed(loaded, "A2")
+        out = write_scenario(changed, tmp_path / "out", read=loaded)
+        written = (out / "appointments.csv").read_bytes()
+        assert b'"' not in written and b"\r" not in written  # canonical throughout
+        assert read_scenario(out).scenario == changed
+
+
 def test_table_file_changed_since_reading_is_written_from_the_data(tmp_path, write_folder):
     loaded = read_scenario(write_folder(tmp_path / "in"))
     path = loaded.folder / "customers.csv"

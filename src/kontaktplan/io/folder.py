@@ -309,8 +309,10 @@ def write_scenario(
     it is a scenario folder (holds ``scenario.toml``) or empty: nothing else is ever
     overwritten. ``read`` is what the scenario was made from: a policy file named by a
     relative path in ``scenario.toml`` is copied along from its folder, so the written
-    folder reads back on its own; and a table the scenario still holds as it was read
-    is copied byte for byte (a command changes only the files its purpose needs).
+    folder reads back on its own; a table the scenario still holds as it was read is
+    copied byte for byte, and in a changed table every row still as read keeps its
+    line where the file has the canonical form (a command changes only what its
+    purpose needs).
     """
     folder = Path(folder)
     _check_replaceable(folder)
@@ -323,10 +325,12 @@ def write_scenario(
         (tmp / "scenario.toml").write_text(_meta_text(scenario.meta), encoding="utf-8")
         for key, table in FILES.items():
             rows = getattr(scenario, key)
-            if (kept := _as_read(key, rows, read)) is not None:
-                shutil.copyfile(kept, tmp / table.file)
-            else:
-                (tmp / table.file).write_text(table_text(table, rows), encoding="utf-8")
+            source = _unchanged_source(key, read)
+            if source is not None and rows is getattr(read.scenario, key):
+                shutil.copyfile(source, tmp / table.file)
+                continue
+            text = _with_kept_lines(key, rows, read, source) if source else None
+            (tmp / table.file).write_text(text or table_text(table, rows), encoding="utf-8")
         for name, text in extra.items():
             (tmp / name).parent.mkdir(parents=True, exist_ok=True)
             (tmp / name).write_text(text, encoding="utf-8")
@@ -337,10 +341,9 @@ def write_scenario(
     return folder
 
 
-def _as_read(key: str, rows: tuple[BaseModel, ...], read: Loaded | None) -> Path | None:
-    """The file table ``key`` was read from, if ``rows`` are exactly what was read from it
-    (the very same tuple) and the file has not changed since."""
-    if read is None or key not in read.stamps or rows is not getattr(read.scenario, key):
+def _unchanged_source(key: str, read: Loaded | None) -> Path | None:
+    """The file table ``key`` was read from, if it has not changed since."""
+    if read is None or key not in read.stamps:
         return None
     path = read.folder / FILES[key].file
     try:
@@ -348,6 +351,26 @@ def _as_read(key: str, rows: tuple[BaseModel, ...], read: Loaded | None) -> Path
     except OSError:
         return None
     return path if (stat.st_size, stat.st_mtime_ns) == read.stamps[key] else None
+
+
+def _with_kept_lines(
+    key: str, rows: tuple[BaseModel, ...], read: Loaded, source: Path
+) -> str | None:
+    """The table's text, each row still as read (the same object) kept as its line of
+    ``source``: a cancellation changes two of 18k rows. None unless ``source`` has the
+    form :func:`table_text` writes (its header, commas, LF, nothing quoted), so that
+    every line is one row and the lines fit together."""
+    table = FILES[key]
+    text = source.read_text(encoding="utf-8")
+    header = ",".join(table.columns) + "\n"
+    if not text.startswith(header) or '"' in text or "\r" in text:
+        return None
+    lines = text.split("\n")
+    as_read = getattr(read.scenario, key)
+    line_of = {id(r): lines[n - 1] for r, n in zip(as_read, read.rows[key], strict=True)}
+    new = iter(table_text(table, [r for r in rows if id(r) not in line_of]).split("\n")[1:])
+    body = (line_of[id(r)] if id(r) in line_of else next(new) for r in rows)
+    return header + "".join(f"{line}\n" for line in body)
 
 
 def _usual_permissions(folder: Path) -> None:
