@@ -6,12 +6,14 @@ specialist for two weeks, and a replan after a 10 % absence wave (absences.csv e
 hand, then ``kontaktplan replan``). Each time is reported with its ratio to
 ``kontaktplan validate`` on the same folder, measured in the same run as the baseline;
 every result folder is checked with the validator. Cancel, absence, validate and the
-bare start of the program (``kontaktplan --version``) run ``--repeat`` times each; the
-median is reported and held to the target, with the fastest and slowest run. Cancel is
-also timed without the holiday cache (``KONTAKTPLAN_CACHE=off``), as a first command
-after installing would run. Results go to ``benchmarks/results/disruption.json``.
+bare start of the program (``kontaktplan --version``) run ``--repeat`` times each, taking
+turns so that a slow spell of the machine falls on all alike; the median is reported
+and held to the target, with the fastest and slowest run. Cancel is also timed without
+the holiday cache (``KONTAKTPLAN_CACHE=off``), as a first command after installing.
+Results go to ``benchmarks/results/disruption.json``.
 
-    python benchmarks/disruption_benchmark.py [--scenario jobcenter] [--time-limit 10] [--repeat 5]
+    python benchmarks/disruption_benchmark.py [--scenario jobcenter] [--time-limit 10]
+                                              [--repeat 5]
 """
 
 from __future__ import annotations
@@ -70,41 +72,54 @@ def last_entry(folder: Path) -> dict:
     return json.loads((folder / "plan.json").read_text())["disruptions"][-1]
 
 
-def samples(run, repeat: int) -> dict:
-    """``run()`` (wall seconds) ``repeat`` times: the median, which the target is held to,
-    and the fastest and slowest (these shared machines are noisy)."""
-    walls = sorted(run() for _ in range(repeat))
-    return {
-        "wall_s": round(statistics.median(walls), 3),
-        "min_s": round(walls[0], 3),
-        "max_s": round(walls[-1], 3),
-        "samples": len(walls),
-    }
+class Timed:
+    """One command, run again and again (each run writes a fresh ``out``)."""
+
+    def __init__(self, *args: str, out: Path | None = None, env: dict[str, str] | None = None):
+        self.args, self.out, self.env = args, out, env
+        self.walls: list[float] = []
+        self.codes: list[int] = []
+
+    def __call__(self) -> None:
+        if self.out is not None:
+            shutil.rmtree(self.out, ignore_errors=True)
+        seconds, code, _ = kp(*self.args, env=self.env)
+        self.walls.append(seconds)
+        self.codes.append(code)
+
+    def summary(self) -> dict:
+        """The median (held to the target), the fastest and slowest run, the exit code."""
+        walls = sorted(self.walls)
+        return {
+            "wall_s": round(statistics.median(walls), 3),
+            "min_s": round(walls[0], 3),
+            "max_s": round(walls[-1], 3),
+            "samples": len(walls),
+            "exit": max(self.codes),
+        }
 
 
-def bench_cancel(plan: Path, out: Path, today: dt.date, repeat: int) -> dict:
+def interleaved(timed: dict[str, Timed], repeat: int) -> None:
+    """Run every command ``repeat`` times, taking turns, so that a slow spell of a shared
+    machine falls on all of them alike and the ratios between them hold."""
+    for _ in range(repeat):
+        for run in timed.values():
+            run()
+
+
+def cancel_args(plan: Path, out: Path, today: dt.date) -> list[str]:
     """Cancel a booking 10 days ahead: the freed slot must be backfilled at once."""
     day = today + dt.timedelta(days=21)
     target = next(r for r in planned(plan) if r["start"].startswith(day.isoformat()))
     on = (day - dt.timedelta(days=10)).isoformat()
-    args = ["cancel", str(plan), target["appointment_id"], "--on", on, "--out", str(out), "-q"]
-    codes = []
+    return ["cancel", str(plan), target["appointment_id"], "--on", on, "--out", str(out), "-q"]
 
-    def run(env: dict[str, str] | None = None) -> float:
-        shutil.rmtree(out, ignore_errors=True)
-        seconds, code, _ = kp(*args, env=env)
-        codes.append(code)
-        return seconds
 
-    timing = samples(run, repeat)
-    cold = samples(lambda: run({"KONTAKTPLAN_CACHE": "off"}), repeat)
+def cancel_result(args: list[str], out: Path) -> dict:
     entry = last_entry(out)
     actions = Counter(c["action"] for c in entry["changes"])
     return {
-        "command": f"cancel {target['appointment_id']} --on {on}",
-        "exit": max(codes),
-        **timing,
-        "wall_s_without_holiday_cache": cold["wall_s"],
+        "command": f"cancel {args[2]} --on {args[4]}",
         "compute_s": entry.get("figures", {}).get("seconds"),
         "backfilled": actions["backfilled"],
         "candidates": entry.get("figures", {}).get("candidates"),
@@ -112,29 +127,24 @@ def bench_cancel(plan: Path, out: Path, today: dt.date, repeat: int) -> dict:
     }
 
 
-def bench_absence(plan: Path, out: Path, first: dt.date, repeat: int) -> dict:
+def absence_args(plan: Path, out: Path, first: dt.date) -> list[str]:
     """The specialist with the most planned bookings is absent for two weeks."""
     counts = Counter(r["specialist_id"] for r in planned(plan) if r["start"] >= first.isoformat())
-    sid, n = counts.most_common(1)[0]
+    sid = counts.most_common(1)[0][0]
     last = first + dt.timedelta(days=13)
-    codes = []
+    return [
+        "absence", str(plan), sid, "--from", first.isoformat(), "--to", last.isoformat(),
+        "--out", str(out), "-q",
+    ]  # fmt: skip
 
-    def run() -> float:
-        shutil.rmtree(out, ignore_errors=True)
-        seconds, code, _ = kp(
-            "absence", str(plan), sid, "--from", first.isoformat(), "--to", last.isoformat(),
-            "--out", str(out), "-q",
-        )  # fmt: skip
-        codes.append(code)
-        return seconds
 
-    timing = samples(run, repeat)
+def absence_result(args: list[str], plan: Path, out: Path) -> dict:
+    sid, first = args[2], args[4]
+    n = sum(1 for r in planned(plan) if r["specialist_id"] == sid and r["start"] >= first)
     entry = last_entry(out)
     actions = Counter(c["action"] for c in entry["changes"])
     return {
-        "command": f"absence {sid} --from {first} --to {last}",
-        "exit": max(codes),
-        **timing,
+        "command": f"absence {sid} --from {first} --to {args[6]}",
         "compute_s": entry.get("figures", {}).get("seconds"),
         "affected": actions["reassigned"] + len(entry.get("escalations", [])),
         "planned_of_specialist": n,
@@ -210,15 +220,28 @@ def main() -> int:
         meta = json.loads((plan / "plan.json").read_text())
         first = dt.date.fromisoformat(meta["horizon"]["first_day"])
         today = first - dt.timedelta(days=14)
-        validate = samples(lambda: kp("validate", str(plan), "-q")[0], args.repeat)
-        startup = samples(lambda: kp("--version")[0], args.repeat)
-        validate_s = validate["wall_s"]
+        cancel = cancel_args(plan, tmp / "cancel", today)
+        absence = absence_args(plan, tmp / "absence", first)
+        timed = {
+            "startup": Timed("--version"),
+            "validate": Timed("validate", str(plan), "-q"),
+            "cancel": Timed(*cancel, out=tmp / "cancel"),
+            "cancel_cold": Timed(*cancel, out=tmp / "cancel", env={"KONTAKTPLAN_CACHE": "off"}),
+            "absence": Timed(*absence, out=tmp / "absence"),
+        }
+        interleaved(timed, args.repeat)
+        times = {name: t.summary() for name, t in timed.items()}
+        validate_s = times["validate"]["wall_s"]
         runs = {
             "plan": {"wall_s": round(plan_s, 3), "bookings": meta["bookings"]},
-            "startup": {"command": "kontaktplan --version", **startup},
-            "validate": {**validate, "violations": violations(plan)},
-            "cancel": bench_cancel(plan, tmp / "cancel", today, args.repeat),
-            "absence": bench_absence(plan, tmp / "absence", first, args.repeat),
+            "startup": {"command": "kontaktplan --version", **times["startup"]},
+            "validate": {**times["validate"], "violations": violations(plan)},
+            "cancel": {
+                **cancel_result(cancel, tmp / "cancel"),
+                **times["cancel"],
+                "wall_s_without_holiday_cache": times["cancel_cold"]["wall_s"],
+            },
+            "absence": {**absence_result(absence, plan, tmp / "absence"), **times["absence"]},
             "replan": bench_replan(plan, tmp / "edited", tmp / "replan", first, args.time_limit),
         }
     checks = {}
