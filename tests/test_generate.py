@@ -1,4 +1,4 @@
-"""The scenario generator (generate.py) and the bundled scenarios (scenarios/)."""
+"""The scenario generator (kontaktplan.generate) and the bundled scenarios (scenarios/)."""
 
 from __future__ import annotations
 
