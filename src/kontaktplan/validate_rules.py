@@ -154,6 +154,15 @@ class Checker:
         return out
 
     @cached_property
+    def slots_by_day(self) -> dict[tuple[str, dt.date], list[_Window]]:
+        """Each specialist's free slots of each day (a slot lies within one day)."""
+        out: dict[tuple[str, dt.date], list[_Window]] = defaultdict(list)
+        for sid, windows in self.slots.items():
+            for w in windows:
+                out[sid, w.start.date()].append(w)
+        return out
+
+    @cached_property
     def horizon_end(self) -> dt.date:
         """The last day with a free slot: the end of what the schedule plans."""
         return max((s.day for s in self.scenario.slots), default=self.today)
@@ -187,7 +196,13 @@ class Checker:
 
     def windows(self, a: Appointment) -> list[_Window]:
         """The own specialist's slots overlapping ``a``, plus the time a backfill fills."""
-        out = [w for w in self.slots.get(a.specialist_id, ()) if w.overlaps(a)]
+        days = (a.end.date() - a.start.date()).days + 1
+        out = [
+            w
+            for day in (a.start.date() + dt.timedelta(days=i) for i in range(days))
+            for w in self.slots_by_day.get((a.specialist_id, day), ())
+            if w.overlaps(a)
+        ]
         old = self.backfilled(a)
         if old is not None and old.specialist_id == a.specialist_id:
             out.append(_Window(old.start, old.end, SlotMode.any))
