@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -27,6 +28,15 @@ def _holiday_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
         del os.environ["KONTAKTPLAN_CACHE"]
     else:
         os.environ["KONTAKTPLAN_CACHE"] = before
+
+
+@pytest.fixture(autouse=True)
+def _unfrozen() -> Iterator[None]:
+    """A command run in-process (CliRunner) freezes what it read out of the garbage
+    collector's sight, as a one-shot process may (read_scenario(one_shot=True)); the
+    test process lives on, so give it back after each test."""
+    yield
+    gc.unfreeze()
 
 
 def _write_folder(folder: Path, base: Path | None = TINY, **tables: str | None) -> Path:
