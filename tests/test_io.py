@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import gc
 import io
 import os
 import string
@@ -76,6 +77,18 @@ def test_round_trip_of_tiny_is_lossless(tiny, tmp_path):
     again = read_scenario(out)
     assert again.scenario == tiny.scenario
     assert again.policy == tiny.policy
+
+
+@pytest.mark.parametrize("one_shot", [False, True])
+def test_reading_leaves_the_garbage_collector_on_also_after_bad_input(
+    tmp_path, write_folder, tiny_text, tiny, one_shot
+):
+    assert read_scenario(write_folder(tmp_path / "ok"), one_shot=one_shot).scenario == tiny.scenario
+    assert gc.isenabled()
+    bad = write_folder(tmp_path / "bad", absences=tiny_text("absences").replace("2026", "x", 1))
+    with pytest.raises(InputError):
+        read_scenario(bad, one_shot=one_shot)
+    assert gc.isenabled()
 
 
 def test_write_scenario_writes_extra_files_beside_the_tables(tiny, tmp_path):
