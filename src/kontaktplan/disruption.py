@@ -15,9 +15,6 @@ booked "today". The planning date never goes back.
 from __future__ import annotations
 
 import datetime as dt
-import json
-from dataclasses import dataclass, field
-from typing import Any
 
 from kontaktplan.bookable import Office, Ranked, Window, rank
 from kontaktplan.calendar import OfficeCalendar
@@ -30,6 +27,17 @@ from kontaktplan.domain import (
     Scenario,
     SlotMode,
     Status,
+)
+from kontaktplan.outcome import (
+    Change,
+    DisruptionError,
+    Outcome,
+    find,
+    new_id,
+    on_day,
+    plan_json,
+    replace_row,
+    require_planned,
 )
 from kontaktplan.policy import Policy, due_dates
 
@@ -47,145 +55,6 @@ __all__ = [
 ]
 
 OUTCOMES = (Status.held, Status.not_held, Status.no_show, Status.voided)
-
-
-class DisruptionError(ValueError):
-    """The command cannot apply to this input (unknown id, wrong status, bad date)."""
-
-
-@dataclass
-class Change:
-    """One row changed or written, or one appointment escalated, with its reason."""
-
-    action: str
-    reason: str
-    appointment_id: str | None = None
-    customer_id: str | None = None
-    specialist_id: str | None = None
-    start: dt.datetime | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    @classmethod
-    def of(cls, action: str, a: Appointment, reason: str, **extra: Any) -> Change:
-        return cls(action, reason, a.appointment_id, a.customer_id, a.specialist_id, a.start, extra)
-
-    def to_dict(self) -> dict[str, Any]:
-        d = {
-            "action": self.action,
-            "appointment_id": self.appointment_id,
-            "customer_id": self.customer_id,
-            "specialist_id": self.specialist_id,
-            "start": self.start.strftime("%Y-%m-%dT%H:%M") if self.start else None,
-            "reason": self.reason,
-        }
-        return {k: v for k, v in d.items() if v is not None} | self.extra
-
-    def __str__(self) -> str:
-        who = " ".join(
-            x
-            for x in (
-                self.appointment_id,
-                f"({self.customer_id} with {self.specialist_id}" if self.customer_id else "",
-                f"{self.start:%Y-%m-%d %H:%M})" if self.start else ")" if self.customer_id else "",
-            )
-            if x
-        )
-        return f"{self.action}: {who}: {self.reason}" if who else f"{self.action}: {self.reason}"
-
-
-@dataclass
-class Outcome:
-    """What a disruption command did: the new scenario and everything it changed, and why."""
-
-    command: str
-    date: dt.date
-    scenario: Scenario
-    changes: list[Change] = field(default_factory=list)
-    escalations: list[Change] = field(default_factory=list)
-    candidates: list[Ranked] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    figures: dict[str, Any] = field(default_factory=dict)
-
-    def entry(self) -> dict[str, Any]:
-        """The record appended to ``plan.json``'s ``disruptions`` list."""
-        d: dict[str, Any] = {
-            "command": self.command,
-            "date": self.date.isoformat(),
-            "changes": [c.to_dict() for c in self.changes],
-        }
-        if self.escalations:
-            d["escalations"] = [c.to_dict() for c in self.escalations]
-        if self.candidates:
-            d["candidates"] = [r.to_dict() for r in self.candidates]
-        if self.notes:
-            d["notes"] = list(self.notes)
-        if self.figures:
-            d["figures"] = self.figures
-        return d
-
-    def lines(self) -> list[str]:
-        """What changed and why, for the terminal."""
-        out = [str(c) for c in self.changes]
-        if self.candidates:
-            out.append("candidates:")
-            out += [
-                f"  {i}. {r.customer_id} ({r.kind.value}, {r.mode.value}): {', '.join(r.reasons)}"
-                for i, r in enumerate(self.candidates, 1)
-            ]
-        if self.escalations:
-            out.append(f"for the team lead ({len(self.escalations)}):")
-            out += [f"  {c}" for c in self.escalations]
-        out += self.notes
-        return out
-
-
-def plan_json(previous: str | None, outcome: Outcome, base: dict[str, Any] | None = None) -> str:
-    """``plan.json`` text: ``previous`` (or ``base``) with the outcome appended to
-    ``disruptions``; every other key of the previous file is kept."""
-    data: dict[str, Any] = json.loads(previous) if previous else {}
-    if not isinstance(data, dict):
-        data = {}
-    history = data.get("disruptions", [])
-    if base is not None:
-        data = dict(base)
-    data["disruptions"] = [*history, outcome.entry()]
-    return json.dumps(data, indent=1, default=str) + "\n"
-
-
-def find(scenario: Scenario, appointment_id: str) -> Appointment:
-    """The appointment with this id; :class:`DisruptionError` if there is none."""
-    for a in scenario.appointments:
-        if a.appointment_id == appointment_id:
-            return a
-    raise DisruptionError(f"no appointment {appointment_id!r} in appointments.csv")
-
-
-def _on_day(scenario: Scenario, day: dt.date) -> Scenario:
-    """The scenario with its planning date moved forward to ``day`` (never back)."""
-    if day <= scenario.today:
-        return scenario
-    return scenario.model_copy(update={"meta": scenario.meta.model_copy(update={"today": day})})
-
-
-def _replace(scenario: Scenario, old: Appointment, *new: Appointment) -> Scenario:
-    """``old`` replaced by its changed version (same position), further rows appended."""
-    rows = [new[0] if a.appointment_id == old.appointment_id else a for a in scenario.appointments]
-    return scenario.model_copy(update={"appointments": (*rows, *new[1:])})
-
-
-def _new_id(scenario: Scenario, prefix: str, day: dt.date, taken: set[str] | None = None) -> str:
-    ids = {a.appointment_id for a in scenario.appointments} | (taken or set())
-    n = 1
-    while f"{prefix}{day:%Y%m%d}-{n:03d}" in ids:
-        n += 1
-    return f"{prefix}{day:%Y%m%d}-{n:03d}"
-
-
-def _planned(a: Appointment, what: str) -> None:
-    if a.status is not Status.planned:
-        raise DisruptionError(
-            f"{a.appointment_id} has status {a.status.value}; only a planned appointment {what}"
-        )
 
 
 def _freed_window(office: Office, a: Appointment) -> Window:
@@ -226,13 +95,13 @@ def cancel(
     (optional) and booked with ``fill``. The cancelling customer keeps their deadline.
     """
     old = find(scenario, appointment_id)
-    _planned(old, "can be cancelled")
+    require_planned(old, "can be cancelled")
     if on < scenario.today:
         raise DisruptionError(f"--on {on} lies before the folder's planning date {scenario.today}")
     if old.day < on:
         raise DisruptionError(f"{appointment_id} on {old.day} lies before the cancellation {on}")
     cancelled = old.model_copy(update={"status": Status.cancelled, "cancelled_on": on})
-    scenario = _on_day(scenario, on)
+    scenario = on_day(scenario, on)
     ahead = (old.day - on).days
     out = Outcome("cancel", on, scenario)
     out.changes.append(
@@ -245,7 +114,7 @@ def cancel(
     )
     new = _backfill(out, scenario, policy, old, fill)
     # One new scenario for both changes (a copy re-checks every appointment).
-    out.scenario = _replace(scenario, old, cancelled, *([new] if new else []))
+    out.scenario = replace_row(scenario, old, cancelled, *([new] if new else []))
     return out
 
 
@@ -283,7 +152,7 @@ def _backfill(
         )
         return None
     best = ranked[0]
-    new = office.book(best, _new_id(scenario, "B", on), w, on, backfill_for=old.appointment_id)
+    new = office.book(best, new_id(scenario, "B", on), w, on, backfill_for=old.appointment_id)
     why = "backfill duty" if duty else "optional backfill (--fill)"
     out.changes.append(
         Change.of("backfilled", new, f"{why} for {old.appointment_id}: {', '.join(best.reasons)}")
@@ -360,10 +229,10 @@ def noshow(scenario: Scenario, policy: Policy, appointment_id: str) -> Outcome:
     A customer who already has a future booking: in person, it counts as the
     re-invitation; otherwise (video, phone) it is replaced, see :func:`_reinvite`."""
     old = find(scenario, appointment_id)
-    _planned(old, "can be missed")
+    require_planned(old, "can be missed")
     day = old.day
     missed = old.model_copy(update={"status": Status.no_show})
-    scenario = _replace(_on_day(scenario, day), old, missed)
+    scenario = replace_row(on_day(scenario, day), old, missed)
     out = Outcome("noshow", max(day, scenario.today), scenario)
     out.changes.append(Change.of("no_show", missed, "the customer did not come"))
     office = Office(scenario, policy)
@@ -394,7 +263,7 @@ def _standby_call(office: Office, out: Outcome, missed: Appointment) -> list[App
         out.notes.append(f"no unemployed customer of {w.specialist_id} or the team can be called")
         return []
     best = ranked[0]
-    aid = _new_id(out.scenario, "T", w.day)
+    aid = new_id(out.scenario, "T", w.day)
     call = Appointment(
         appointment_id=aid,
         customer_id=best.customer_id,
@@ -470,14 +339,14 @@ def _reinvite(
         return []
     w, kind, mode = got
     r = Ranked(c, office.dues[c.customer_id], kind, mode, 0, (), ())
-    new = office.book(r, _new_id(scenario, "R", booked_on, taken), w, booked_on)
+    new = office.book(r, new_id(scenario, "R", booked_on, taken), w, booked_on)
     why = (
         f"re-invited in person with the legal notice after the no-show of "
         f"{missed.appointment_id} ({missed.mode.value})"
     )
     if other is not None:
         voided = other.model_copy(update={"status": Status.voided})
-        out.scenario = _replace(out.scenario, other, voided)
+        out.scenario = replace_row(out.scenario, other, voided)
         out.changes.append(
             Change.of(
                 "voided",
@@ -546,9 +415,9 @@ def set_status(scenario: Scenario, policy: Policy, appointment_id: str, status: 
         )
     before = due_dates(scenario, policy).get(old.customer_id)
     if status is not Status.voided:
-        scenario = _on_day(scenario, old.day)
+        scenario = on_day(scenario, old.day)
     new = old.model_copy(update={"status": status})
-    scenario = _replace(scenario, old, new)
+    scenario = replace_row(scenario, old, new)
     out = Outcome("status", scenario.today, scenario)
     reason = f"{old.status.value} -> {status.value}"
     after = due_dates(scenario, policy).get(old.customer_id)

@@ -26,8 +26,8 @@ from __future__ import annotations
 import datetime as dt
 
 from kontaktplan.bookable import Office, Ranked
-from kontaktplan.disruption import Change, Outcome, _new_id
 from kontaktplan.domain import Appointment, Kind, Scenario, Status
+from kontaktplan.outcome import Change, Outcome, new_id
 from kontaktplan.planning import Plan, SolverName, plan
 from kontaktplan.policy import Policy
 from kontaktplan.reassign import reassign
@@ -94,7 +94,7 @@ def _move(out: Outcome, policy: Policy, items: list[tuple[Appointment, str]]) ->
             out.escalations.append(Change.of("not_moved", a, f"{why}; {got}"))
             continue
         w, kind, mode = got
-        aid = _new_id(scenario, "M", office.today, {b.appointment_id for b in new})
+        aid = new_id(scenario, "M", office.today, {b.appointment_id for b in new})
         r = Ranked(c, office.dues[c.customer_id], kind, mode, 0, (), ())
         booking = office.book(r, aid, w, office.today)
         rows[a.appointment_id] = a.model_copy(update={"status": Status.voided})
