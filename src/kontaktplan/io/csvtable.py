@@ -182,6 +182,7 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
 
 
 def _format(value: Any) -> str:
+    """A cell's text."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -200,22 +201,6 @@ def _format(value: Any) -> str:
 def _format_datetime(value: dt.datetime) -> str:
     exact = value.second or value.microsecond
     return value.isoformat(timespec="auto" if exact else "minutes")
-
-
-_FORMAT_BY_TYPE: dict[type, Callable[[Any], str]] = {
-    type(None): lambda v: "",
-    str: lambda v: v,
-    bool: lambda v: "true" if v else "false",
-    dt.datetime: _format_datetime,
-    dt.date: dt.date.isoformat,
-    float: repr,
-}
-
-
-def _cell(value: Any) -> str:
-    """A cell's text; the type lookup is the fast path of :func:`_format` when writing."""
-    fmt = _FORMAT_BY_TYPE.get(type(value))
-    return fmt(value) if fmt is not None else _format(value)
 
 
 def _sniff(text: str) -> str:
@@ -421,6 +406,6 @@ def _column_text(values: tuple[Any, ...]) -> Sequence[str]:
     if kinds <= {str, type(None)}:
         return [v or "" for v in values]
     if len(kinds - {type(None)}) > 1:
-        return list(map(_cell, values))
-    texts = {v: _cell(v) for v in set(values)}
+        return list(map(_format, values))
+    texts = {v: _format(v) for v in set(values)}
     return list(map(texts.__getitem__, values))
