@@ -141,12 +141,9 @@ class Office:
         self.slots: dict[tuple[str, dt.date], list[Slot]] = defaultdict(list)
         for s in sorted(scenario.slots, key=lambda s: s.start):
             self.slots[s.specialist_id, s.day].append(s)
-        # self.add for every active appointment, inlined: 18k of them in a large office
-        by_specialist, by_customer = self._by_specialist, self._by_customer
         for a in scenario.appointments:
             if a.status in ACTIVE:
-                by_specialist[a.specialist_id, a.start.date()].append(a)
-                by_customer[a.customer_id].append(a)
+                self.add(a)
 
     def add(self, a: Appointment) -> None:
         self._by_specialist[a.specialist_id, a.day].append(a)
