@@ -85,16 +85,22 @@ def _store(region: str, **update: Any) -> None:
         pass  # no cache then; the answer itself is right
 
 
+def _ask_library(region: str, **options: Any) -> dict[dt.date, str]:
+    """``holidays``' table for ``region`` (imported only now, when the cache cannot
+    answer); NotImplementedError for a region it does not know."""
+    import holidays
+
+    country, _, subdiv = region.partition("-")
+    return dict(holidays.country_holidays(country, subdiv=subdiv or None, **options).items())
+
+
 def is_known_region(region: str) -> bool:
     """Whether ``holidays`` knows ``region`` (``DE``, ``DE-BW``, ...)."""
     known = _entry(region).get("known")
     if isinstance(known, bool):
         return known
-    import holidays
-
-    country, _, subdiv = region.partition("-")
     try:
-        holidays.country_holidays(country, subdiv=subdiv or None)
+        _ask_library(region)
         known = True
     except NotImplementedError:
         known = False
@@ -112,12 +118,6 @@ def holidays_of(region: str, year: int) -> dict[dt.date, str]:
             return {dt.date.fromisoformat(day): str(name) for day, name in table.items()}
         except (TypeError, ValueError):
             pass  # a damaged entry: ask the library again
-    import holidays
-
-    country, _, subdiv = region.partition("-")
-    computed = holidays.country_holidays(
-        country, subdiv=subdiv or None, years=year, language="en_US"
-    )
-    out = dict(computed.items())
+    out = _ask_library(region, years=year, language="en_US")
     _store(region, years={**years, str(year): {d.isoformat(): n for d, n in out.items()}})
     return out
