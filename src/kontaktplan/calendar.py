@@ -8,7 +8,8 @@ from fractions import Fraction
 from functools import cache
 
 from kontaktplan.domain import Scenario, Specialist
-from kontaktplan.holiday_cache import holidays_of, is_known_region
+from kontaktplan.holiday_cache import holidays_of
+from kontaktplan.holiday_cache import is_known_region as known_region
 from kontaktplan.policy import Policy
 
 __all__ = [
@@ -41,11 +42,6 @@ def first_plannable_monday(today: dt.date, lead_days: int) -> dt.date:
     """The first Monday whose every booking is at least ``lead_days`` after ``today``."""
     earliest = today + dt.timedelta(days=lead_days)
     return earliest + dt.timedelta(days=(7 - earliest.weekday()) % 7)
-
-
-def known_region(region: str) -> bool:
-    """Whether the holiday calendar knows ``region`` (``DE``, ``DE-BW``, ...)."""
-    return is_known_region(region)
 
 
 @cache

@@ -63,13 +63,19 @@ def _read_meta(folder: Path) -> ScenarioMeta:
         err = e.errors()[0]
         key = str(err["loc"][0]) if err["loc"] else None
         raise InputError("scenario.toml", err["msg"], column=key) from None
+    check_region(meta, "scenario.toml")
+    return meta
+
+
+def check_region(meta: ScenarioMeta, source: str, row: int | None = None) -> None:
+    """Raise :class:`InputError` if the holiday calendar does not know the scenario's region."""
     if not known_region(meta.region):
         raise InputError(
-            "scenario.toml",
+            source,
             f"unknown region {meta.region!r} (a country or country-subdivision code, e.g. DE-BW)",
-            column="region",
+            row,
+            "region",
         )
-    return meta
 
 
 @contextmanager
@@ -316,8 +322,7 @@ def write_scenario(
     """
     folder = Path(folder)
     _check_replaceable(folder)
-    source = read.folder if read is not None else None
-    extra = {**_policy_copy(scenario, source), **(extra or {})}
+    extra = {**_policy_copy(scenario, read.folder if read else None), **(extra or {})}
     folder.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
     try:
@@ -325,11 +330,11 @@ def write_scenario(
         (tmp / "scenario.toml").write_text(_meta_text(scenario.meta), encoding="utf-8")
         for key, table in FILES.items():
             rows = getattr(scenario, key)
-            source = _unchanged_source(key, read)
-            if source is not None and rows is getattr(read.scenario, key):
-                shutil.copyfile(source, tmp / table.file)
+            as_read = _unchanged_source(key, read)  # the file, if unchanged since read
+            if as_read is not None and rows is getattr(read.scenario, key):
+                shutil.copyfile(as_read, tmp / table.file)
                 continue
-            text = _with_kept_lines(key, rows, read, source) if source else None
+            text = _with_kept_lines(key, rows, read, as_read) if as_read else None
             (tmp / table.file).write_text(text or table_text(table, rows), encoding="utf-8")
         for name, text in extra.items():
             (tmp / name).parent.mkdir(parents=True, exist_ok=True)

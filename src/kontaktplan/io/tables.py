@@ -14,10 +14,9 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from kontaktplan.calendar import known_region
 from kontaktplan.domain import ScenarioMeta
 from kontaktplan.io.csvtable import FILES, InputError, parse_row
-from kontaktplan.io.folder import Loaded, _scenario_of, _warnings, scenario_policy
+from kontaktplan.io.folder import Loaded, _scenario_of, _warnings, check_region, scenario_policy
 from kontaktplan.policy import Policy
 
 __all__ = ["Rows", "build_scenario", "check_header", "check_region", "scenario_policy"]
@@ -32,17 +31,6 @@ def check_header(key: str, header: Iterable[str], source: str) -> None:
     for col in FILES[key].required:
         if col not in present:
             raise InputError(source, "missing column", row=1, column=col)
-
-
-def check_region(meta: ScenarioMeta, source: str, row: int | None = None) -> None:
-    """Raise :class:`InputError` if the holiday calendar does not know the scenario's region."""
-    if not known_region(meta.region):
-        raise InputError(
-            source,
-            f"unknown region {meta.region!r} (a country or country-subdivision code, e.g. DE-BW)",
-            row,
-            "region",
-        )
 
 
 def build_scenario(
