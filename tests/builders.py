@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from pathlib import Path
 
 from kontaktplan.domain import (
     Absence,
@@ -17,6 +18,7 @@ from kontaktplan.domain import (
     Specialist,
     Status,
 )
+from kontaktplan.policy import models_dir
 
 TODAY = dt.date(2026, 11, 23)  # a Monday; the first plannable Monday is 2026-12-07
 MONDAY = dt.date(2026, 12, 7)
@@ -118,3 +120,14 @@ def appointment(
         booked_on=booked_on,
         **kw,
     )
+
+
+def policy_file_beside(folder: Path, name: str = "office.toml") -> str:
+    """Make ``folder``'s scenario.toml name a policy file ``name`` beside it (a copy of
+    heilbronn-2025); the file's text."""
+    meta = (folder / "scenario.toml").read_text(encoding="utf-8")
+    line = next(line for line in meta.splitlines() if line.startswith("policy"))
+    rules = (models_dir() / "heilbronn-2025.toml").read_text(encoding="utf-8")
+    (folder / name).write_text(rules, encoding="utf-8")
+    (folder / "scenario.toml").write_text(meta.replace(line, f'policy = "{name}"'))
+    return rules

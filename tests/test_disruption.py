@@ -20,6 +20,7 @@ from builders import (
     appointment,
     customer,
     day_slots,
+    policy_file_beside,
     scenario,
     slot,
     specialist,
@@ -37,7 +38,7 @@ from kontaktplan.disruption import (
 )
 from kontaktplan.domain import Absence, Appointment, Kind, Mode, Scenario, Status
 from kontaktplan.io import read_scenario, write_scenario
-from kontaktplan.policy import due_dates, load_policy, models_dir
+from kontaktplan.policy import due_dates, load_policy
 from kontaktplan.replan import replan
 from kontaktplan.validate import validate
 
@@ -627,11 +628,7 @@ def test_cli_cancel_writes_the_folder_and_appends_to_plan_json(folder: Path, tmp
 
 def test_cli_command_carries_a_relative_policy_file_along(folder: Path, tmp_path: Path):
     # scenario.toml may name a policy file beside it; the written folder must read back
-    meta = (folder / "scenario.toml").read_text(encoding="utf-8")
-    policy = next(line for line in meta.splitlines() if line.startswith("policy"))
-    rules = (models_dir() / "heilbronn-2025.toml").read_text(encoding="utf-8")
-    (folder / "office.toml").write_text(rules, encoding="utf-8")
-    (folder / "scenario.toml").write_text(meta.replace(policy, 'policy = "office.toml"'))
+    rules = policy_file_beside(folder, "office.toml")
     out = tmp_path / "out"
     r = CliRunner().invoke(app, ["status", str(folder), "A1", "held", "--out", str(out)])
     assert r.exit_code == 0, r.output

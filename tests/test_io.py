@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from builders import policy_file_beside
 from kontaktplan.cli import app
 from kontaktplan.domain import (
     Absence,
@@ -313,11 +314,7 @@ def test_table_file_changed_since_reading_is_written_from_the_data(tmp_path, wri
 
 def test_relative_policy_file_travels_with_the_written_folder(tmp_path, write_folder):
     folder = write_folder(tmp_path / "in")
-    policy = (folder / "scenario.toml").read_text(encoding="utf-8")
-    name = next(line for line in policy.splitlines() if line.startswith("policy"))
-    rules = (models_dir() / "heilbronn-2025.toml").read_text(encoding="utf-8")
-    (folder / "office.toml").write_text(rules, encoding="utf-8")
-    (folder / "scenario.toml").write_text(policy.replace(name, 'policy = "office.toml"'))
+    rules = policy_file_beside(folder, "office.toml")
     loaded = read_scenario(folder)
     out = write_scenario(loaded.scenario, tmp_path / "out", read=loaded)
     assert (out / "office.toml").read_text(encoding="utf-8") == rules
