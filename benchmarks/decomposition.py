@@ -16,10 +16,10 @@ from pathlib import Path
 
 from ortools.sat.python import cp_model
 
-from kontaktplan.candidates import build_subproblems, horizon
 from kontaktplan.io import read_scenario
-from kontaktplan.model.cpsat import Constraints, Objective, Variables
-from kontaktplan.planning import _solve_all
+from kontaktplan.planning.candidates import build_subproblems, horizon
+from kontaktplan.planning.model import Constraints, Objective, Variables
+from kontaktplan.planning.weekly import _solve_all
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -86,8 +86,8 @@ def measure(scenario: str, weeks: int, solver: str, out: Path, time_limit: float
         mean_spread=round(sum(w["spread"] for w in weeks_rows) / max(1, len(weeks_rows)), 3),
     )
     from kontaktplan.io import read_scenario
-    from kontaktplan.objective import TERMS  # noqa: F401  (same objective for both solvers)
-    from kontaktplan.validate import validate
+    from kontaktplan.planning.objective import TERMS  # noqa: F401  (same objective for both solvers)
+    from kontaktplan.validation import validate
 
     loaded = read_scenario(out)
     report = validate(loaded.scenario, loaded.policy)

@@ -51,7 +51,7 @@ from kontaktplan import whatif
 from kontaktplan.io import read_scenario
 from kontaktplan.planning import plan
 from kontaktplan.report import plots
-from kontaktplan.validate import validate
+from kontaktplan.validation import validate
 
 ROOT = next(p for p in (Path.cwd(), *Path.cwd().parents) if (p / "scenarios" / "demo").is_dir())
 office = read_scenario(ROOT / "scenarios" / "demo")
@@ -191,7 +191,7 @@ from kontaktplan import whatif
 from kontaktplan.io import read_scenario
 from kontaktplan.planning import plan
 from kontaktplan.report import plots
-from kontaktplan.validate import validate
+from kontaktplan.validation import validate
 
 ROOT = next(p for p in (Path.cwd(), *Path.cwd().parents) if (p / "scenarios" / "demo").is_dir())
 office = read_scenario(ROOT / "scenarios" / "demo")
@@ -324,7 +324,7 @@ print(
     ),
     code(
         """
-from kontaktplan.policy import load_policy
+from kontaktplan.rules.policy import load_policy
 
 WEEKS = 8
 ba_scenario = whatif.with_policy(scenario, "ba-2010", seed=1)

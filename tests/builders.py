@@ -18,7 +18,7 @@ from kontaktplan.domain import (
     Specialist,
     Status,
 )
-from kontaktplan.policy import models_dir
+from kontaktplan.rules.policy import models_dir
 
 TODAY = dt.date(2026, 11, 23)  # a Monday; the first plannable Monday is 2026-12-07
 MONDAY = dt.date(2026, 12, 7)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from kontaktplan.io import Loaded, read_scenario
-from kontaktplan.policy import Policy, load_policy
+from kontaktplan.rules.policy import Policy, load_policy
 
 DATA = Path(__file__).parent / "data"
 TINY = DATA / "tiny"
@@ -19,7 +19,7 @@ TINY = DATA / "tiny"
 
 @pytest.fixture(autouse=True, scope="session")
 def _holiday_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """Holiday tables are cached between commands (kontaktplan.holiday_cache); the tests,
+    """Holiday tables are cached between commands (kontaktplan.rules.holiday_cache); the tests,
     and the commands and notebooks they start, keep theirs in a fresh folder."""
     before = os.environ.get("KONTAKTPLAN_CACHE")
     os.environ["KONTAKTPLAN_CACHE"] = str(tmp_path_factory.mktemp("cache"))

@@ -9,14 +9,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kontaktplan.calendar import (
+from kontaktplan.domain import Absence, Scenario, Slot, Specialist
+from kontaktplan.rules.calendar import (
     OfficeCalendar,
     first_plannable_monday,
     known_region,
     round_half_up,
     week_days,
 )
-from kontaktplan.domain import Absence, Scenario, Slot, Specialist
 
 D = dt.date
 MONDAY = D(2026, 12, 7)  # an ordinary week in Baden-Württemberg

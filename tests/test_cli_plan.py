@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from kontaktplan.cli import app
 from kontaktplan.io import read_scenario
-from kontaktplan.validate import validate
+from kontaktplan.validation import validate
 
 runner = CliRunner()
 

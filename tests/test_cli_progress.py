@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from kontaktplan import cli_progress
 from kontaktplan.cli import app
+from kontaktplan.cli import progress as cli_progress
 
 TINY = Path(__file__).parent / "data" / "tiny"
 runner = CliRunner()

@@ -26,7 +26,6 @@ from builders import (
     specialist,
     week,
 )
-from kontaktplan.calendar import OfficeCalendar
 from kontaktplan.cli import app
 from kontaktplan.disruption import (
     DisruptionError,
@@ -36,11 +35,12 @@ from kontaktplan.disruption import (
     set_status,
     standby,
 )
+from kontaktplan.disruption.replan import replan
 from kontaktplan.domain import Absence, Appointment, Kind, Mode, Scenario, Status
 from kontaktplan.io import read_scenario, write_scenario
-from kontaktplan.policy import due_dates, load_policy
-from kontaktplan.replan import replan
-from kontaktplan.validate import validate
+from kontaktplan.rules.calendar import OfficeCalendar
+from kontaktplan.rules.policy import due_dates, load_policy
+from kontaktplan.validation import validate
 
 POLICY = load_policy("heilbronn-2025")
 TUESDAY = MONDAY + dt.timedelta(days=1)

@@ -11,12 +11,18 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from kontaktplan.calendar import OfficeCalendar, first_plannable_monday
 from kontaktplan.cli import app
 from kontaktplan.domain import Kind, Mode, Scenario, SlotMode, Status
 from kontaktplan.generate import generate
 from kontaktplan.io import read_scenario, write_scenario
-from kontaktplan.policy import Policy, category_review, due_dates, load_policy, qualified_contacts
+from kontaktplan.rules.calendar import OfficeCalendar, first_plannable_monday
+from kontaktplan.rules.policy import (
+    Policy,
+    category_review,
+    due_dates,
+    load_policy,
+    qualified_contacts,
+)
 
 TODAY = dt.date(2026, 11, 23)
 SCENARIOS = Path(__file__).parents[1] / "scenarios"
@@ -231,7 +237,7 @@ def test_reads_back_without_input_error(office, tmp_path):
 
 
 def test_validator_finds_no_hard_violation(office, heilbronn):
-    validate = pytest.importorskip("kontaktplan.validate")
+    validate = pytest.importorskip("kontaktplan.validation")
     report = validate.validate(office, heilbronn)
     assert report.ok, [v.message for v in report.violations[:5]]
 

@@ -1,5 +1,5 @@
 """The holiday cache answers exactly what the ``holidays`` library answers, and a warm
-cache answers without importing it (kontaktplan.holiday_cache)."""
+cache answers without importing it (kontaktplan.rules.holiday_cache)."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from pathlib import Path
 import holidays
 import pytest
 
-from kontaktplan import holiday_cache
-from kontaktplan.calendar import _holidays
+from kontaktplan.rules import holiday_cache
+from kontaktplan.rules.calendar import _holidays
 
 
 @pytest.fixture
@@ -95,7 +95,7 @@ def test_a_warm_cache_answers_without_importing_the_library(cache_dir):
     script = textwrap.dedent(
         """
         import sys
-        from kontaktplan.calendar import _holidays, known_region
+        from kontaktplan.rules.calendar import _holidays, known_region
         table = _holidays("DE-BW", 2026)
         print(known_region("DE-BW"), len(table), "holidays" in sys.modules)
         """

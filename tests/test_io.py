@@ -34,7 +34,7 @@ from kontaktplan.domain import (
 )
 from kontaktplan.io import InputError, read_scenario, write_scenario
 from kontaktplan.io import folder as folder_module
-from kontaktplan.policy import models_dir
+from kontaktplan.rules.policy import models_dir
 
 TINY = Path(__file__).parent / "data" / "tiny"
 

@@ -12,11 +12,11 @@ from collections import Counter
 import pytest
 
 from builders import MONDAY, appointment, customer, day_slots, scenario, slot, specialist, week
-from kontaktplan.candidates import build_subproblems, horizon
 from kontaktplan.domain import Absence, Kind, Mode, SlotMode
-from kontaktplan.objective import evaluate
 from kontaktplan.planning import plan
-from kontaktplan.policy import load_policy
+from kontaktplan.planning.candidates import build_subproblems, horizon
+from kontaktplan.planning.objective import evaluate
+from kontaktplan.rules.policy import load_policy
 
 POLICY = load_policy("heilbronn-2025")
 
@@ -185,7 +185,7 @@ def test_u25_over_six_weeks_gets_two_chained_contacts():
     assert len(days) == 2
     assert days[0] <= dt.date(2026, 12, 20)
     assert (days[1] - days[0]).days >= POLICY.booking.min_days_between_contacts
-    from kontaktplan.policy import add_months
+    from kontaktplan.rules.policy import add_months
 
     assert days[1] <= add_months(days[0], 1)
 
@@ -261,7 +261,7 @@ def test_absent_specialists_due_customer_is_covered_by_the_substitute():
     row = next(d for d in p.deadlines if d["customer_id"] == "A")
     assert row["result"] == "met" and row["covered_by"] == "S2"
     assert p.covers[0]["own_specialist_id"] == "S1"
-    from kontaktplan.validate import validate
+    from kontaktplan.validation import validate
 
     assert validate(p.planned_scenario(), POLICY).ok
 

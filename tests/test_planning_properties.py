@@ -12,12 +12,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from builders import MONDAY, customer, scenario, specialist
-from kontaktplan.candidates import build_subproblems, horizon
 from kontaktplan.domain import Absence, Exempt, Mode, Slot, SlotMode, Unavailability
-from kontaktplan.objective import evaluate
 from kontaktplan.planning import plan
-from kontaktplan.policy import load_policy
-from kontaktplan.validate import validate
+from kontaktplan.planning.candidates import build_subproblems, horizon
+from kontaktplan.planning.objective import evaluate
+from kontaktplan.rules.policy import load_policy
+from kontaktplan.validation import validate
 
 POLICIES = {name: load_policy(name) for name in ("heilbronn-2025", "ba-2010")}
 

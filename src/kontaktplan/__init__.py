@@ -1,6 +1,23 @@
-"""Kontaktplan: appointment planning for Jobcenters under a contact-density rule set."""
+"""Kontaktplan: appointment planning for Jobcenters under a contact-density rule set.
 
-from kontaktplan.calendar import OfficeCalendar, WeekTarget, first_plannable_monday
+The public API by name, for scripts and notebooks::
+
+    from kontaktplan import read_scenario, plan, validate, whatif
+
+    loaded = read_scenario("scenarios/demo")
+    result = plan(loaded.scenario, loaded.policy)
+    report = validate(result.planned_scenario(), loaded.policy)
+
+The stages, each a folder whose docstring says what it owns: ``rules`` (policy files,
+due dates, calendar) -> ``io`` (scenario folders, Excel, calendar files) -> ``planning``
+(the weekly plan) -> ``disruption`` (the day's changes); ``validation`` (the
+independent checker) and ``report`` beside them; ``cli`` on top. ``plan``,
+``validate`` and ``whatif`` are imported on first use, so that ``import kontaktplan``
+does not load OR-Tools.
+"""
+
+from typing import Any
+
 from kontaktplan.domain import (
     Absence,
     Appointment,
@@ -16,9 +33,30 @@ from kontaktplan.domain import (
     Status,
 )
 from kontaktplan.io import InputError, read_scenario, write_scenario
-from kontaktplan.policy import Due, Policy, category_review, due_dates, load_policy
+from kontaktplan.rules.calendar import OfficeCalendar, WeekTarget, first_plannable_monday
+from kontaktplan.rules.policy import Due, Policy, category_review, due_dates, load_policy
 
 __version__ = "0.1.0"
+
+_LAZY = {
+    "plan": ("kontaktplan.planning", "plan"),
+    "Plan": ("kontaktplan.planning", "Plan"),
+    "validate": ("kontaktplan.validation", "validate"),
+    "Report": ("kontaktplan.validation", "Report"),
+    "whatif": ("kontaktplan.whatif", None),
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    module, attr = _LAZY[name]
+    value = import_module(module) if attr is None else getattr(import_module(module), attr)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "Absence",
@@ -30,7 +68,9 @@ __all__ = [
     "Kind",
     "Mode",
     "OfficeCalendar",
+    "Plan",
     "Policy",
+    "Report",
     "Scenario",
     "ScenarioMeta",
     "Slot",
@@ -43,6 +83,9 @@ __all__ = [
     "due_dates",
     "first_plannable_monday",
     "load_policy",
+    "plan",
     "read_scenario",
+    "validate",
+    "whatif",
     "write_scenario",
 ]

@@ -29,10 +29,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from kontaktplan.calendar import first_plannable_monday, round_half_up
 from kontaktplan.domain import Absence, Customer, Kind, Scenario, Status
-from kontaktplan.policy import Policy, due_dates, expected_category, load_policy
-from kontaktplan.validate import validate
+from kontaktplan.rules.calendar import first_plannable_monday, round_half_up
+from kontaktplan.rules.policy import Policy, due_dates, expected_category, load_policy
+from kontaktplan.validation import validate
 
 __all__ = [
     "Deadlines",

@@ -35,12 +35,12 @@ import random
 from collections import Counter
 from itertools import count
 
-from kontaktplan.calendar import OfficeCalendar, first_plannable_monday, week_days
 from kontaktplan.domain import Customer, Scenario, ScenarioMeta, Status
 from kontaktplan.generate.customers import add_review_cases, make_caseload
 from kontaktplan.generate.history import History, planned_bookings
 from kontaktplan.generate.staff import make_absences, make_slots, make_specialists, make_worker
-from kontaktplan.policy import Policy
+from kontaktplan.rules.calendar import OfficeCalendar, first_plannable_monday, week_days
+from kontaktplan.rules.policy import Policy
 
 __all__ = ["generate"]
 

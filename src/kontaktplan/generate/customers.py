@@ -15,7 +15,7 @@ from kontaktplan.domain import (
     parse_unavailable,
 )
 from kontaktplan.generate.common import PROFILE_WEIGHTS, SHARE, Worker
-from kontaktplan.policy import Policy
+from kontaktplan.rules.policy import Policy
 
 
 def make_caseload(

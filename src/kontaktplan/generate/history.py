@@ -10,7 +10,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from itertools import accumulate
 
-from kontaktplan.calendar import OfficeCalendar
 from kontaktplan.domain import (
     Appointment,
     Customer,
@@ -22,7 +21,8 @@ from kontaktplan.domain import (
     Status,
 )
 from kontaktplan.generate.common import SHARE, Worker, day_time
-from kontaktplan.policy import Policy, due_dates
+from kontaktplan.rules.calendar import OfficeCalendar
+from kontaktplan.rules.policy import Policy, due_dates
 
 
 @dataclass

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from kontaktplan.calendar import OfficeCalendar
 from kontaktplan.domain import (
     Absence,
     Slot,
@@ -20,6 +19,7 @@ from kontaktplan.generate.common import (
     Worker,
     day_time,
 )
+from kontaktplan.rules.calendar import OfficeCalendar
 
 
 def make_specialists(rng: random.Random, n: int) -> list[Specialist]:

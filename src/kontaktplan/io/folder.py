@@ -21,10 +21,10 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from kontaktplan.calendar import known_region
 from kontaktplan.domain import Scenario, ScenarioMeta, Slot
 from kontaktplan.io.csvtable import FILES, InputError, read_table, table_text
-from kontaktplan.policy import Policy, load_policy
+from kontaktplan.rules.calendar import known_region
+from kontaktplan.rules.policy import Policy, load_policy
 
 __all__ = [
     "FILES",

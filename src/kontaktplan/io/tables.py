@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from kontaktplan.domain import ScenarioMeta
 from kontaktplan.io.csvtable import FILES, InputError, parse_row
 from kontaktplan.io.folder import Loaded, _scenario_of, _warnings, check_region, scenario_policy
-from kontaktplan.policy import Policy
+from kontaktplan.rules.policy import Policy
 
 __all__ = ["Rows", "build_scenario", "check_header", "check_region", "scenario_policy"]
 

@@ -22,8 +22,7 @@ from pathlib import Path
 from typing import Any, get_args
 
 import openpyxl
-from openpyxl.cell import Cell
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 from openpyxl.utils.exceptions import InvalidFileException
@@ -41,18 +40,18 @@ from kontaktplan.io.tables import (
     check_region,
     scenario_policy,
 )
-from kontaktplan.policy import Policy
+from kontaktplan.io.xlsx_cells import (
+    HEADER_FILL,
+    HEADER_FONT,
+    append_row,
+)
+from kontaktplan.rules.policy import Policy
 
 __all__ = ["META_SHEET", "read_xlsx", "scenario_workbook", "write_xlsx"]
 
 META_SHEET = "scenario"
 META_KEYS = ("name", "today", "policy", "region")
-DATE_FORMAT = "YYYY-MM-DD"
-DATETIME_FORMAT = "YYYY-MM-DD HH:MM"
 # A font without a name falls back to a serif face in some programs: name Excel's default.
-FONT = {"name": "Calibri", "size": 11}
-HEADER_FONT = Font(**FONT, bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 # The Excel serial numbers a date column reads as dates (1950-01-01 up to 2100-01-01); any
 # other number stays a number and fails as "not a date", as a bare year 2026 should.
@@ -118,20 +117,6 @@ def cell_value(value: Any) -> Any:
     if isinstance(value, tuple):
         return ";".join(str(v) for v in value) or None
     return value
-
-
-def append_row(ws: Worksheet, values: list[Any]) -> None:
-    """Append values, giving dates and times the ISO number formats."""
-    # Cells made here, not looked up after appending: ws.max_row scans every cell.
-    row: list[Any] = []
-    for value in values:
-        if isinstance(value, dt.date):
-            cell = Cell(ws, value=value)
-            datetime = isinstance(value, dt.datetime)
-            cell.number_format = DATETIME_FORMAT if datetime else DATE_FORMAT
-            value = cell
-        row.append(value)
-    ws.append(row)
 
 
 def _write_tables(wb: Workbook, scenario: Scenario) -> None:

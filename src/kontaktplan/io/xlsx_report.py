@@ -17,10 +17,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from kontaktplan.calendar import OfficeCalendar, first_plannable_monday, week_days
 from kontaktplan.domain import Mode, Scenario, Specialist
-from kontaktplan.io.xlsx import FONT, HEADER_FILL, HEADER_FONT, append_row
-from kontaktplan.policy import Policy, category_review, due_dates
+from kontaktplan.io.xlsx_cells import FONT, HEADER_FILL, HEADER_FONT, append_row
+from kontaktplan.rules.calendar import OfficeCalendar, first_plannable_monday, week_days
+from kontaktplan.rules.policy import Policy, category_review, due_dates
 
 __all__ = ["horizon", "team_sheet_names", "team_sheets", "write_category_review", "write_overdue"]
 

@@ -1,7 +1,7 @@
 """What the report shows, read from the validator's figures (``validate(...).figures``).
 
 Nothing here counts afresh from the scenario: every number is a figure of the
-independent validator (:mod:`kontaktplan.validate_figures`) or a sum of such figures,
+independent validator (:mod:`kontaktplan.validation.figures`) or a sum of such figures,
 so the report can never disagree with ``kontaktplan validate``.
 """
 
@@ -12,10 +12,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from kontaktplan.calendar import OfficeCalendar
 from kontaktplan.domain import Scenario
-from kontaktplan.policy import Policy
-from kontaktplan.validate_figures import iso_week
+from kontaktplan.rules.calendar import OfficeCalendar
+from kontaktplan.rules.policy import Policy
+from kontaktplan.validation.figures import iso_week
 
 __all__ = ["Grid", "bookings_grid", "days_off", "due_by_week", "horizon_mondays", "teams"]
 

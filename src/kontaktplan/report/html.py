@@ -19,7 +19,6 @@ from typing import Any
 
 from kontaktplan import __version__
 from kontaktplan.domain import Scenario
-from kontaktplan.policy import Policy
 from kontaktplan.report import plots
 from kontaktplan.report.data import bookings_grid, days_off, due_by_week, teams
 from kontaktplan.report.tables import (
@@ -31,7 +30,8 @@ from kontaktplan.report.tables import (
     table,
     violations,
 )
-from kontaktplan.validate import Report
+from kontaktplan.rules.policy import Policy
+from kontaktplan.validation import Report
 
 __all__ = ["derived_figures", "format_value", "read_disruptions", "render_report"]
 

@@ -7,7 +7,7 @@ import html
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from kontaktplan.validate import Report
+from kontaktplan.validation import Report
 
 __all__ = [
     "card",

@@ -1,4 +1,4 @@
-"""The ``kontaktplan report`` command; registered on the app by :mod:`kontaktplan.cli`."""
+"""The ``kontaktplan report`` command: the HTML report of a scenario folder."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
-from kontaktplan.cli import AsJson, Quiet, ScenarioDir, app, fail, load
+from kontaktplan.cli.common import AsJson, Quiet, ScenarioDir, fail, load
 
 __all__ = ["report"]
 
@@ -44,7 +44,6 @@ def summary(out: Path, report: Any, disruptions: list | None) -> dict[str, Any]:
     }
 
 
-@app.command()
 def report(
     folder: ScenarioDir,
     out: Annotated[Path, typer.Option("--out", help="The HTML file to write (e.g. report.html).")],
@@ -60,7 +59,7 @@ def report(
     Exit 0 (also when the schedule breaks a rule: the report shows it); 2 on bad input.
     """
     from kontaktplan.report.html import read_disruptions, render_report
-    from kontaktplan.validate import validate
+    from kontaktplan.validation import validate
 
     if out.is_dir():
         raise fail(f"--out: {out} is a folder; name the HTML file to write")

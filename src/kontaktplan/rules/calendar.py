@@ -8,9 +8,9 @@ from fractions import Fraction
 from functools import cache
 
 from kontaktplan.domain import Scenario, Specialist
-from kontaktplan.holiday_cache import holidays_of
-from kontaktplan.holiday_cache import is_known_region as known_region
-from kontaktplan.policy import Policy
+from kontaktplan.rules.holiday_cache import holidays_of
+from kontaktplan.rules.holiday_cache import is_known_region as known_region
+from kontaktplan.rules.policy import Policy
 
 __all__ = [
     "OfficeCalendar",

@@ -7,7 +7,7 @@ move the invalid ones, let the weekly plan fill the rest (RULES.md, objective 6)
    the cancelled appointment are exempt from this check).
 2. Bookings of an absent specialist are never voided or moved (RULES.md, Absence: never
    cancelled): they are handed over at the same date and time (the absence model,
-   :mod:`kontaktplan.reassign`), and what nobody can take stays as it is, planned with
+   :mod:`kontaktplan.disruption.reassign`), and what nobody can take stays as it is, planned with
    the absent specialist, on the team lead's list (``escalated``). This holds for every
    booking whose specialist is absent that day, also on a closed day (nobody can take
    it then: the team lead decides).
@@ -25,12 +25,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from kontaktplan.bookable import Office, Ranked
+from kontaktplan.disruption.bookable import Office, Ranked
+from kontaktplan.disruption.outcome import Change, Outcome, new_id
+from kontaktplan.disruption.reassign import reassign
 from kontaktplan.domain import Appointment, Kind, Scenario, Status
-from kontaktplan.outcome import Change, Outcome, new_id
 from kontaktplan.planning import Plan, SolverName, plan
-from kontaktplan.policy import Policy
-from kontaktplan.reassign import reassign
+from kontaktplan.rules.policy import Policy
 
 __all__ = ["invalid_bookings", "replan"]
 

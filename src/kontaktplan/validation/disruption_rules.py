@@ -3,7 +3,7 @@
 Written from RULES.md alone: nothing here is shared with the disruption commands. Two
 kinds of rule, one function each, named after the rule:
 
-- *in one folder*, run by :func:`kontaktplan.validate.validate` with the booking rules:
+- *in one folder*, run by :func:`kontaktplan.validation.validate` with the booking rules:
   the re-invitation after a no-show is in person; a backfill takes the time (or slot)
   of a cancelled appointment of its specialist; a standby call goes to an unemployed
   customer. They follow the validator's convention: hard when the row is touched
@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from kontaktplan.domain import Appointment, Kind, Mode, Scenario, Status
-from kontaktplan.validate_rules import Checker, _show
+from kontaktplan.validation.rules import Checker, _show
 
 __all__ = [
     "ABSENCE_NEVER_CANCELS",

@@ -1,9 +1,9 @@
 """The CP-SAT model of one specialist's weekly plan, at day level.
 
 ``y[c, d] = 1`` books customer ``c`` on day ``d`` (only eligible pairs get a variable);
-the concrete slot is chosen afterwards by :mod:`kontaktplan.matching`. The model is
+the concrete slot is chosen afterwards by :mod:`kontaktplan.planning.matching`. The model is
 always feasible: a deadline that cannot be met is a penalty, never an infeasibility.
-The objective is exactly :func:`kontaktplan.objective.evaluate` (see its docstring).
+The objective is exactly :func:`kontaktplan.planning.objective.evaluate` (see its docstring).
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from kontaktplan.candidates import Candidate, Requirement, SubProblem
-from kontaktplan.objective import evaluate
+from kontaktplan.planning.candidates import Candidate, Requirement, SubProblem
+from kontaktplan.planning.objective import evaluate
 
 __all__ = ["SolveResult", "solve_subproblem"]
 
@@ -155,7 +155,7 @@ def _at_least(a: Requirement, b: Requirement) -> bool:
 
 
 class Objective:
-    """Minimise the terms of :func:`kontaktplan.objective.evaluate`:
+    """Minimise the terms of :func:`kontaktplan.planning.objective.evaluate`:
 
     ``W_miss·(missed + chained_missed) + W_od·Σ wait + W_short·Σ shortfall
     + W_over·Σ over_target − Σ priority·y + W_spread·Σ over_daily_target``.

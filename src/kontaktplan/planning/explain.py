@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from kontaktplan.candidates import Candidate, SubProblem
 from kontaktplan.domain import Appointment
-from kontaktplan.policy import Due
+from kontaktplan.planning.candidates import Candidate, SubProblem
+from kontaktplan.rules.policy import Due
 
 __all__ = ["deadline_report", "shortfall_reason"]
 

@@ -1,7 +1,7 @@
 """The weekly plan's objective, evaluated on any set of bookings (plain Python).
 
 This is the yardstick that compares the greedy baseline with CP-SAT: the CP-SAT model
-(``kontaktplan.model``) minimises exactly this sum, and a test checks that its
+(``kontaktplan.planning.model``) minimises exactly this sum, and a test checks that its
 reported objective equals :func:`evaluate` of its own bookings.
 
 With ``B`` the booked (customer, day) pairs of one specialist, ``W`` the policy weights:
@@ -30,7 +30,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 
-from kontaktplan.candidates import SubProblem
+from kontaktplan.planning.candidates import SubProblem
 
 __all__ = ["TERMS", "evaluate"]
 

@@ -17,10 +17,10 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from kontaktplan.candidates import Candidate, DaySlots, SubProblem, candidate, priority
 from kontaktplan.domain import Kind, Mode, Scenario, Slot
-from kontaktplan.matching import booking_mode
-from kontaktplan.policy import Due, Policy
+from kontaktplan.planning.candidates import Candidate, DaySlots, SubProblem, candidate, priority
+from kontaktplan.planning.matching import booking_mode
+from kontaktplan.rules.policy import Due, Policy
 
 __all__ = ["Cover", "cover_missed", "fill_volume"]
 

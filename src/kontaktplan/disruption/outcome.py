@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from kontaktplan.bookable import Ranked
+from kontaktplan.disruption.bookable import Ranked
 from kontaktplan.domain import Appointment, Scenario, Status
 
 __all__ = [

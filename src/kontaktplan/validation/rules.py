@@ -1,7 +1,7 @@
 """The rules of the independent validator, one function each, named after the rule.
 
 Written from RULES.md alone; no code shared with the solver. Which appointments each
-rule looks at (new, touched, planned) is explained in :mod:`kontaktplan.validate`.
+rule looks at (new, touched, planned) is explained in :mod:`kontaktplan.validation`.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from functools import cached_property
 from itertools import pairwise
 from typing import Any, NamedTuple
 
-from kontaktplan.calendar import OfficeCalendar
 from kontaktplan.domain import Appointment, Customer, Kind, Mode, Scenario, SlotMode, Status
-from kontaktplan.policy import Policy, add_months
-from kontaktplan.validate_figures import counted_contacts
+from kontaktplan.rules.calendar import OfficeCalendar
+from kontaktplan.rules.policy import Policy, add_months
+from kontaktplan.validation.figures import counted_contacts
 
 __all__ = ["HARD_RULES", "MISSING_STATUS", "RULE_CHECKS", "Checker", "Violation"]
 

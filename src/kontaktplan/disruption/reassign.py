@@ -1,6 +1,6 @@
 """Hand an absent specialist's appointments over, keeping date and time (RULES.md).
 
-Builds the plain-data :class:`~kontaktplan.model.reassign.ReassignProblem` (which
+Builds the plain-data :class:`~kontaktplan.disruption.reassign_model.ReassignProblem` (which
 specialist could take which appointment), solves it, and writes the result into an
 :class:`~kontaktplan.disruption.Outcome`: moved rows carry the new ``specialist_id`` and
 ``reassigned_from``; what cannot move stays where it is, planned, and goes to the team
@@ -20,12 +20,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kontaktplan.bookable import Office
+from kontaktplan.disruption.bookable import Office
 from kontaktplan.domain import Appointment, Kind, Mode
 
 if TYPE_CHECKING:
-    from kontaktplan.disruption import Outcome
-    from kontaktplan.policy import Policy
+    from kontaktplan.disruption.outcome import Outcome
+    from kontaktplan.rules.policy import Policy
 
 __all__ = ["reassign"]
 
@@ -61,8 +61,8 @@ def reassign(
 
     With ``escalate`` the unmoved go to ``out.escalations``; a replan tries them further.
     """
-    from kontaktplan.disruption import Change
-    from kontaktplan.model.reassign import Move, ReassignProblem, solve_reassignment
+    from kontaktplan.disruption.outcome import Change
+    from kontaktplan.disruption.reassign_model import Move, ReassignProblem, solve_reassignment
 
     if not affected:
         return []

@@ -12,11 +12,11 @@ import datetime as dt
 import heapq
 import time
 
-from kontaktplan.candidates import SubProblem
 from kontaktplan.domain import Slot
-from kontaktplan.matching import booking_mode
-from kontaktplan.model import SolveResult
-from kontaktplan.objective import evaluate
+from kontaktplan.planning.candidates import SubProblem
+from kontaktplan.planning.matching import booking_mode
+from kontaktplan.planning.model import SolveResult
+from kontaktplan.planning.objective import evaluate
 
 __all__ = ["solve_greedy"]
 

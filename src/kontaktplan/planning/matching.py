@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from kontaktplan.candidates import Candidate, DaySlots
 from kontaktplan.domain import Mode, Slot, SlotMode
+from kontaktplan.planning.candidates import Candidate, DaySlots
 
 __all__ = ["booking_mode", "match_day"]
 

@@ -18,15 +18,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from kontaktplan.candidates import Horizon, SubProblem, build_subproblems, horizon
-from kontaktplan.cover import cover_missed, fill_volume
 from kontaktplan.domain import Appointment, Kind, Mode, Scenario, Slot, Status
-from kontaktplan.explain import deadline_report, shortfall_reason
-from kontaktplan.greedy import solve_greedy
-from kontaktplan.matching import booking_mode, match_day
-from kontaktplan.model import SolveResult, solve_subproblem
-from kontaktplan.objective import evaluate
-from kontaktplan.policy import Policy, due_dates
+from kontaktplan.planning.candidates import Horizon, SubProblem, build_subproblems, horizon
+from kontaktplan.planning.cover import cover_missed, fill_volume
+from kontaktplan.planning.explain import deadline_report, shortfall_reason
+from kontaktplan.planning.greedy import solve_greedy
+from kontaktplan.planning.matching import booking_mode, match_day
+from kontaktplan.planning.model import SolveResult, solve_subproblem
+from kontaktplan.planning.objective import evaluate
+from kontaktplan.rules.policy import Policy, due_dates
 
 __all__ = ["Plan", "plan"]
 

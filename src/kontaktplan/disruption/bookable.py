@@ -7,7 +7,7 @@ booking (free time, daily cap, one per day, no second future booking, minimum ga
 customer availability, slot length and mode, lead time). The ranking is the planner's
 order of RULES.md "Who fills the weekly volume": a deadline that the booking meets (or
 that is already overdue) first, earliest deadline first; then the priority of
-:func:`kontaktplan.candidates._priority` (first interview, U25, unemployed, share of the
+:func:`kontaktplan.planning.candidates._priority` (first interview, U25, unemployed, share of the
 interval elapsed).
 """
 
@@ -19,9 +19,6 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from kontaktplan.calendar import OfficeCalendar
-from kontaktplan.candidates import _requirement
-from kontaktplan.candidates import priority as _priority
 from kontaktplan.domain import (
     ACTIVE,
     Appointment,
@@ -33,7 +30,10 @@ from kontaktplan.domain import (
     SlotMode,
     Status,
 )
-from kontaktplan.policy import Due, Policy, qualified_contacts
+from kontaktplan.planning.candidates import _requirement
+from kontaktplan.planning.candidates import priority as _priority
+from kontaktplan.rules.calendar import OfficeCalendar
+from kontaktplan.rules.policy import Due, Policy, qualified_contacts
 
 __all__ = ["Office", "Ranked", "Window", "rank"]
 
@@ -81,7 +81,7 @@ class Ranked:
 
 
 class _Dues(Mapping[str, Due]):
-    """:func:`kontaktplan.policy.due_dates`, computed per customer when first asked for.
+    """:func:`kontaktplan.rules.policy.due_dates`, computed per customer when first asked for.
 
     A backfill looks at one specialist's customers; the whole office's due dates would
     cost more than the rest of the command. Same fields and rules as ``due_dates``.

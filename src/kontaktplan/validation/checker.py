@@ -1,13 +1,13 @@
 """The independent checker: does a schedule keep every rule of RULES.md it can break?
 
 Written from RULES.md alone; it shares no code with the solver (no import of
-``kontaktplan.model``, ``planning`` or ``greedy``). The rules, one function each,
-are in :mod:`kontaktplan.validate_rules`; the figures (volume against target,
-deadlines, overdue customers) in :mod:`kontaktplan.validate_figures`.
+``kontaktplan.planning`` or ``kontaktplan.disruption``, checked by a test). The rules,
+one function each, are in :mod:`kontaktplan.validation.rules`; the figures (volume against target,
+deadlines, overdue customers) in :mod:`kontaktplan.validation.figures`.
 
 The rules of disruption handling (re-invitation in person, backfill, standby calls, and
 with ``previous`` the rules between a folder and the one it was made from) are in
-:mod:`kontaktplan.validate_disruption`.
+:mod:`kontaktplan.validation.disruption_rules`.
 
 Hard rules apply to planned appointments from today on; history (held, past) is
 history. Which appointments a rule looks at:
@@ -33,8 +33,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kontaktplan.domain import Scenario
-from kontaktplan.policy import Policy
-from kontaktplan.validate_disruption import (
+from kontaktplan.rules.policy import Policy
+from kontaktplan.validation.disruption_rules import (
     ABSENCE_NEVER_CANCELS,
     BACKFILL_SLOT,
     CHANGE_CHECKS,
@@ -47,8 +47,8 @@ from kontaktplan.validate_disruption import (
     REINVITE_IN_PERSON,
     STANDBY_CALL,
 )
-from kontaktplan.validate_figures import figures
-from kontaktplan.validate_rules import (
+from kontaktplan.validation.figures import figures
+from kontaktplan.validation.rules import (
     ABSENCE,
     CLOSED_DAY,
     CUSTOMER_UNAVAILABLE,
@@ -69,7 +69,7 @@ from kontaktplan.validate_rules import (
     Checker,
     Violation,
 )
-from kontaktplan.validate_rules import HARD_RULES as BOOKING_RULES
+from kontaktplan.validation.rules import HARD_RULES as BOOKING_RULES
 
 __all__ = [
     "ABSENCE",

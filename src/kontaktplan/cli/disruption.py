@@ -1,5 +1,5 @@
 """Disruption commands (*Terminausfallmanagement*): cancel, absence, noshow, standby, status,
-replan. Registered on the ``kontaktplan`` app by :mod:`kontaktplan.cli`.
+replan. Registered on the app by :mod:`kontaktplan.cli.app`.
 
 Each reads a scenario folder and writes a new one with ``--out`` (all or nothing; ``--out``
 may be the input folder), prints what it changed and why, and appends the record to the
@@ -17,7 +17,7 @@ from typing import Annotated, Any
 
 import typer
 
-from kontaktplan.cli import AsJson, Quiet, ScenarioDir, app, fail, load
+from kontaktplan.cli.common import AsJson, Quiet, ScenarioDir, fail, load
 from kontaktplan.io import Loaded, write_scenario
 
 Out = Annotated[
@@ -75,7 +75,6 @@ def _write(
         typer.echo(f"wrote {out}")
 
 
-@app.command()
 def cancel(
     folder: ScenarioDir,
     appointment_id: AppointmentId,
@@ -107,7 +106,6 @@ def cancel(
     _write(loaded, outcome, out, quiet, as_json)
 
 
-@app.command()
 def absence(
     folder: ScenarioDir,
     specialist: Annotated[str, typer.Argument(help="specialist_id of the absent specialist.")],
@@ -146,7 +144,6 @@ def absence(
     _write(loaded, outcome, out, quiet, as_json)
 
 
-@app.command()
 def noshow(
     folder: ScenarioDir,
     appointment_id: AppointmentId,
@@ -171,7 +168,6 @@ def noshow(
     _write(loaded, outcome, out, quiet, as_json)
 
 
-@app.command()
 def standby(
     folder: ScenarioDir,
     day: Annotated[str, typer.Option("--day", help="The day, YYYY-MM-DD.")],
@@ -203,7 +199,6 @@ def standby(
             )
 
 
-@app.command()
 def status(
     folder: ScenarioDir,
     appointment_id: AppointmentId,
@@ -233,7 +228,6 @@ def status(
     _write(loaded, result, out, quiet, as_json)
 
 
-@app.command()
 def replan(
     folder: ScenarioDir,
     out: Out,
@@ -268,7 +262,7 @@ def replan(
     planned as by `kontaktplan plan`. Prints each moved and escalated booking with its
     reason.
     """
-    from kontaktplan.replan import replan as run
+    from kontaktplan.disruption.replan import replan as run
 
     loaded = load(folder, quiet or as_json)
     outcome, result = _run(

@@ -14,9 +14,9 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from kontaktplan.calendar import OfficeCalendar, first_plannable_monday, week_days
 from kontaktplan.domain import Appointment, Customer, Kind, Scenario, Status
-from kontaktplan.policy import Policy, add_months, category_review, due_dates
+from kontaktplan.rules.calendar import OfficeCalendar, first_plannable_monday, week_days
+from kontaktplan.rules.policy import Policy, add_months, category_review, due_dates
 
 __all__ = ["counted_contacts", "deadline_figures", "figures", "iso_week", "week_figures"]
 

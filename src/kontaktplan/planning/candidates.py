@@ -11,7 +11,6 @@ import datetime as dt
 import math
 from dataclasses import dataclass, field
 
-from kontaktplan.calendar import OfficeCalendar, first_plannable_monday, week_days
 from kontaktplan.domain import (
     Appointment,
     Customer,
@@ -22,7 +21,8 @@ from kontaktplan.domain import (
     SlotMode,
     Status,
 )
-from kontaktplan.policy import Due, Policy, due_dates, qualified_contacts
+from kontaktplan.rules.calendar import OfficeCalendar, first_plannable_monday, week_days
+from kontaktplan.rules.policy import Due, Policy, due_dates, qualified_contacts
 
 __all__ = ["Candidate", "DaySlots", "Horizon", "SubProblem", "build_subproblems", "horizon"]
 

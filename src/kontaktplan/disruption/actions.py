@@ -1,5 +1,5 @@
 """Disruption handling (*Terminausfallmanagement*, RULES.md): cancel, absence, no-show,
-standby list, status; the replan lives in :mod:`kontaktplan.replan`.
+standby list, status; the replan lives in :mod:`kontaktplan.disruption.replan`.
 
 Each command takes a scenario and returns an :class:`Outcome`: the changed scenario, the
 changes (each with its reason), the escalations for the team lead and the ranked
@@ -16,19 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from kontaktplan.bookable import Office, Ranked, Window, rank
-from kontaktplan.calendar import OfficeCalendar
-from kontaktplan.domain import (
-    Absence,
-    Appointment,
-    Customer,
-    Kind,
-    Mode,
-    Scenario,
-    SlotMode,
-    Status,
-)
-from kontaktplan.outcome import (
+from kontaktplan.disruption.bookable import Office, Ranked, Window, rank
+from kontaktplan.disruption.outcome import (
     Change,
     DisruptionError,
     Outcome,
@@ -39,7 +28,18 @@ from kontaktplan.outcome import (
     replace_row,
     require_planned,
 )
-from kontaktplan.policy import Policy, due_dates
+from kontaktplan.domain import (
+    Absence,
+    Appointment,
+    Customer,
+    Kind,
+    Mode,
+    Scenario,
+    SlotMode,
+    Status,
+)
+from kontaktplan.rules.calendar import OfficeCalendar
+from kontaktplan.rules.policy import Policy, due_dates
 
 __all__ = [
     "Change",
@@ -444,9 +444,9 @@ def absence(
 
     RULES.md: never cancelled; (1) the named substitute if free and under the daily cap,
     (2) another free specialist of the team, (3) escalated to the team lead. Solved as
-    one CP-SAT model (:mod:`kontaktplan.model.reassign`).
+    one CP-SAT model (:mod:`kontaktplan.disruption.reassign_model`).
     """
-    from kontaktplan.reassign import reassign
+    from kontaktplan.disruption.reassign import reassign
 
     if specialist_id not in scenario.specialists_by_id:
         raise DisruptionError(f"unknown specialist {specialist_id!r}")

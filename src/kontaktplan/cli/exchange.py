@@ -1,0 +1,116 @@
+"""``kontaktplan export ics|xlsx`` and ``kontaktplan import xlsx``: a scenario for other
+programs (calendar files, an Excel workbook) and back."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kontaktplan.cli.common import AsJson, Quiet, ScenarioDir, counts, fail, load
+from kontaktplan.io import InputError, write_scenario
+
+
+def export_ics(
+    folder: ScenarioDir,
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            help="Folder for the calendar files, one <specialist_id>.ics per specialist "
+            "(replaced if it holds only .ics files; any other folder is left alone).",
+        ),
+    ],
+    quiet: Quiet = False,
+    as_json: AsJson = False,
+) -> None:
+    """Calendar files (iCalendar, .ics) of the planned appointments, one per specialist (IFK).
+
+    Every appointment with status planned becomes an event in German time
+    (Europe/Berlin) with its kind and mode, e.g. "Folgegespräch (follow_up), in_person";
+    the description holds the pseudonymous customer id and nothing else. Held or
+    cancelled appointments are not exported. Exit 0; 2 on bad input (nothing written).
+    """
+    from kontaktplan.io.ics import write_ics
+
+    loaded = load(folder, quiet or as_json)
+    try:
+        counts = write_ics(loaded.scenario, out)
+    except FileExistsError as e:
+        raise fail(f"--out: {e}") from None
+    if as_json:
+        typer.echo(json.dumps({"out": str(out), "appointments": counts}, indent=2))
+    elif not quiet:
+        for name, n in counts.items():
+            typer.echo(f"{out / name}: {n} appointment(s)")
+
+
+def export_xlsx(
+    folder: ScenarioDir,
+    out: Annotated[Path, typer.Option("--out", help="The workbook to write (FILE.xlsx).")],
+    quiet: Quiet = False,
+    as_json: AsJson = False,
+) -> None:
+    """Excel workbook for team leads and planners.
+
+    A sheet per team (appointments per specialist and day, weekly target (Soll) and
+    bookings (Ist), marked when a day is over the daily cap or a week below target),
+    the overdue customers, the category review list, and the six tables of the scenario,
+    so the workbook can be edited and read back with `kontaktplan import xlsx`.
+    Exit 0; 2 on bad input (nothing written).
+    """
+    from kontaktplan.io.xlsx import write_xlsx
+
+    if out.suffix.lower() != ".xlsx" or out.is_dir():
+        raise fail(f"--out: {out} must be a file name ending in .xlsx")
+    loaded = load(folder, quiet or as_json)
+    rows = write_xlsx(loaded.scenario, loaded.policy, out)
+    if as_json:
+        typer.echo(json.dumps({"out": str(out), "rows": rows}, indent=2))
+    elif not quiet:
+        typer.echo(f"wrote {out}")
+        for sheet, n in rows.items():
+            typer.echo(f"  {sheet}: {n} row(s)")
+
+
+def import_xlsx(
+    workbook: Annotated[
+        Path,
+        typer.Argument(
+            help="An Excel workbook with the sheets scenario, specialists, customers, slots "
+            "and optional absences and appointments (as `kontaktplan export xlsx` writes).",
+            show_default=False,
+        ),
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Folder to write (replaced if it exists).")],
+    quiet: Quiet = False,
+    as_json: AsJson = False,
+) -> None:
+    """Read a scenario from an Excel workbook and write it as a scenario folder.
+
+    The sheets hold the columns of the CSV files (FORMAT.md); the scenario sheet holds
+    the rows name, today, policy, region. Cells may be text or Excel dates, times,
+    numbers and booleans. Bad input names sheet, row and column; exit 2, nothing written.
+    """
+    from kontaktplan.io.xlsx import read_xlsx
+
+    try:
+        loaded = read_xlsx(workbook)
+    except InputError as e:
+        raise fail(str(e)) from None
+    if not (quiet or as_json):
+        for w in loaded.warnings:
+            typer.echo(f"warning: {w}", err=True)
+    scenario = loaded.scenario
+    write_scenario(scenario, out)
+    if as_json:
+        summary = {"out": str(out), **counts(scenario), "warnings": loaded.warnings}
+        typer.echo(json.dumps(summary, indent=2))
+    elif not quiet:
+        typer.echo(
+            f"wrote {out}: {len(scenario.specialists)} specialists, "
+            f"{len(scenario.customers)} customers, {len(scenario.slots)} free slots, "
+            f"{len(scenario.absences)} absences, {len(scenario.appointments)} appointments"
+        )

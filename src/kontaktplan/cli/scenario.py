@@ -1,0 +1,83 @@
+"""``kontaktplan scenario generate``: a synthetic office as a scenario folder."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kontaktplan.cli.common import AsJson, Quiet, counts, fail
+from kontaktplan.cli.progress import working
+from kontaktplan.io import InputError, write_scenario
+
+
+def generate(
+    out: Annotated[Path, typer.Option("--out", help="Folder to write (replaced if it exists).")],
+    specialists: Annotated[
+        int, typer.Option("--specialists", min=1, help="Number of case workers (IFK).")
+    ] = 8,
+    customers_per_specialist: Annotated[
+        int,
+        typer.Option(
+            "--customers-per-specialist", min=1, help="Caseload per full-time specialist."
+        ),
+    ] = 200,
+    seed: Annotated[int, typer.Option("--seed", help="Same seed, same folder.")] = 1,
+    weeks: Annotated[
+        int,
+        typer.Option("--weeks", min=1, help="Weeks of free slots from the first plannable week."),
+    ] = 4,
+    today: Annotated[
+        str, typer.Option("--today", help="Planning date YYYY-MM-DD (bookings are made on it).")
+    ] = "2026-11-23",
+    policy: Annotated[
+        str, typer.Option("--policy", help="Rule set: a name in models/ or a policy file.")
+    ] = "heilbronn-2025",
+    name: Annotated[str | None, typer.Option("--name", help="Scenario name.")] = None,
+    quiet: Quiet = False,
+    as_json: AsJson = False,
+) -> None:
+    """Generate a realistic synthetic office: teams, part-timers, substitutes (Vertretung),
+    free slots, absences, holidays, customers with the category mix of a real Jobcenter,
+    and a history of held appointments."""
+    from kontaktplan.generate import generate
+    from kontaktplan.rules.policy import load_policy
+
+    try:
+        day = dt.date.fromisoformat(today)
+    except ValueError:
+        raise fail(f"--today: {today!r} is not a date YYYY-MM-DD") from None
+    try:
+        rules = load_policy(policy)
+    except FileNotFoundError as e:
+        raise fail(f"--policy: {e}") from None
+    with working(f"generating {specialists} specialists' office", quiet or as_json):
+        scenario = generate(
+            specialists=specialists,
+            customers_per_specialist=customers_per_specialist,
+            seed=seed,
+            weeks=weeks,
+            today=day,
+            policy=rules,
+            name=name or out.name,
+        )
+    extra = {}
+    if policy.endswith(".toml"):  # carry the policy file along, named relative to the folder
+        meta = scenario.meta.model_copy(update={"policy": Path(policy).name})
+        scenario = scenario.model_copy(update={"meta": meta})
+        extra[Path(policy).name] = Path(policy).read_text(encoding="utf-8")
+    try:
+        write_scenario(scenario, out, extra=extra)
+    except InputError as e:
+        raise fail(str(e)) from None
+    if as_json:
+        typer.echo(json.dumps({"out": str(out), **counts(scenario)}, indent=2))
+    elif not quiet:
+        typer.echo(
+            f"wrote {out}: {len(scenario.specialists)} specialists, "
+            f"{len(scenario.customers)} customers, {len(scenario.slots)} free slots, "
+            f"{len(scenario.appointments)} appointments"
+        )

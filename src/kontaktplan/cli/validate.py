@@ -1,0 +1,56 @@
+"""``kontaktplan validate``: the independent checker on a scenario folder."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kontaktplan.cli.common import AsJson, Quiet, ScenarioDir, load
+
+
+def validate(
+    folder: ScenarioDir,
+    quiet: Quiet = False,
+    as_json: AsJson = False,
+    show_all: Annotated[
+        bool, typer.Option("--all", help="List every violation and warning, not the first ones.")
+    ] = False,
+    against: Annotated[
+        Path | None,
+        typer.Option(
+            "--against",
+            help="The folder DIR was made from (e.g. before a disruption command): also check "
+            "that no row was removed, reassignments kept date and time, an absence cancelled "
+            "nothing and history is unchanged.",
+        ),
+    ] = None,
+) -> None:
+    """Check a schedule against every rule (RULES.md) that a schedule can break.
+
+    Independent of the optimizer. Lists each violation with its rule name and
+    reports the figures: per specialist and week the target (Soll), bookings
+    (Ist) and per-day counts; deadlines met and missed; overdue customers
+    (Kontaktdichte). Exit 0 when no hard rule is broken, 1 otherwise, 2 on bad input.
+    Warnings (e.g. past appointments without status) go to stderr and never fail.
+    """
+    from kontaktplan.validation import validate as run
+
+    loaded = load(folder, quiet or as_json)
+    previous = load(against, True).scenario if against is not None else None
+    report = run(loaded.scenario, loaded.policy, previous)
+    if as_json:
+        typer.echo(json.dumps(report.to_dict(), indent=2, default=str))
+        raise typer.Exit(0 if report.ok else 1)
+    shown = report.violations if quiet or show_all else report.violations[:20]
+    for v in shown:
+        typer.echo(f"{v.rule}: {v.message}")
+    if len(shown) < len(report.violations):
+        typer.echo(f"... {len(report.violations) - len(shown)} more (--all lists every one)")
+    if not quiet:
+        for w in report.warnings if show_all else report.warnings[:10]:
+            typer.echo(f"warning: {w}", err=True)
+        typer.echo(report.summary())
+    raise typer.Exit(0 if report.ok else 1)
