@@ -712,8 +712,9 @@ def test_figures_deadlines_met_late_open_and_overdue():
         "met": 1,
         "late": 1,
         "late_reachable": 0,
-        "open": 2,
-        "open_due_in_horizon": 1,
+        "missed": 1,  # C3: nothing planned, due before today + lead time
+        "open": 1,
+        "open_due_in_horizon": 0,
     }
     assert [o["customer"] for o in f["overdue"]] == ["C3"]
 

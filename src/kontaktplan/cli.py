@@ -213,7 +213,10 @@ def _counts(scenario) -> dict[str, int]:
 
 
 def _plan_summary(result) -> str:
+    """Plan's printed summary; every deadline figure is the validator's (one definition)."""
     from collections import defaultdict
+
+    from kontaktplan.validate import deadline_lines
 
     teams: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     for sp in result.specialists:
@@ -229,21 +232,17 @@ def _plan_summary(result) -> str:
     for team, (target, booked, short) in sorted(teams.items()):
         note = f", {short} specialist-week(s) below target" if short else ""
         lines.append(f"  team {team}: booked {booked} of target {target}{note}")
-    counts = result.counts()
-    lines.append(
-        "deadlines in horizon: "
-        + ", ".join(f"{counts.get(k, 0)} {k}" for k in ("met", "late", "missed"))
-    )
     if result.covers:
         lines.append(
             f"  {len(result.covers)} customers booked with a substitute or team colleague "
             "(own specialist absent or full before the deadline; see plan.json 'covers')"
         )
-    for d in [d for d in result.deadlines if d["result"] != "met"][:10]:
-        lines.append(
-            f"  {d['customer_id']} ({d['specialist_id']}) due {d['due']}: "
-            f"{d['result']} - {d.get('reason', '')}"
-        )
+    reasons = {d["customer_id"]: d["reason"] for d in result.deadlines if d.get("reason")}
+    lines += deadline_lines(result.figures, reasons, until=result.horizon.last_day)
+    lines.append(
+        f"overdue (nothing planned, due on or before {result.scenario.today}): "
+        f"{len(result.figures['overdue'])}"
+    )
     gap = f"{result.gap:.4%}" if result.gap is not None else "n/a"
     bound = result.bound if result.bound is not None else "n/a"
     lines.append(

@@ -28,6 +28,7 @@ history. Which appointments a rule looks at:
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -47,7 +48,7 @@ from kontaktplan.validate_disruption import (
     REINVITE_IN_PERSON,
     STANDBY_CALL,
 )
-from kontaktplan.validate_figures import figures
+from kontaktplan.validate_figures import figures, not_met
 from kontaktplan.validate_rules import (
     ABSENCE,
     CLOSED_DAY,
@@ -98,6 +99,7 @@ __all__ = [
     "STANDBY_CALL",
     "Report",
     "Violation",
+    "deadline_lines",
     "validate",
 ]
 
@@ -143,22 +145,17 @@ class Report:
                 + ")"
             )
         if f.get("teams"):
-            lines.append(f"weekly volume booked/target from {f['first_plannable_monday']}:")
+            lines.append(f"weekly volume booked/target from {f['figures_from']}:")
             for t in f["teams"]:
                 lines.append(
                     f"  team {t['team']} {t['week']}: {t['booked']}/{t['target']} "
                     f"({t['specialists']} specialists)"
                 )
         if "deadline_counts" in f:
-            d = f["deadline_counts"]
+            lines += deadline_lines(f)
             lines.append(
-                f"deadlines: {d['met']} met, {d['late']} late "
-                f"({d['late_reachable']} of them due after the lead time), {d['open']} open "
-                f"({d['open_due_in_horizon']} due by {f['horizon_end']})"
-            )
-            lines.append(
-                f"overdue (due before {f['today']}, nothing planned): {len(f['overdue'])}; "
-                f"category review: {len(f['category_review'])}"
+                f"overdue (nothing planned, due on or before {f['today']}): "
+                f"{len(f['overdue'])}; category review: {len(f['category_review'])}"
             )
         return "\n".join(lines)
 
@@ -171,6 +168,36 @@ class Report:
             "warnings": list(self.warnings),
             "figures": self.figures,
         }
+
+
+def deadline_lines(
+    f: dict[str, Any],
+    reasons: dict[str, str] | None = None,
+    until: dt.date | None = None,
+    limit: int = 10,
+) -> list[str]:
+    """The deadline figures in words: the counts, then the deadlines not met (missed first,
+    then late, then with ``until`` the open ones due by then; each with
+    ``reasons[customer]`` where given), ``limit`` of them and "… and N more". Printed
+    alike by ``plan`` (with its horizon's last day and reasons) and ``validate``."""
+    d = f["deadline_counts"]
+    lines = [
+        f"deadlines: {d['met']} met, {d['late']} late "
+        f"({d['late_reachable']} of them reachable when booked), {d['missed']} missed "
+        f"(nothing planned, can no longer be met), {d['open']} open "
+        f"({d['open_due_in_horizon']} due by {f['horizon_end']})"
+    ]
+    rows = not_met(f, until)
+    for row in rows[:limit]:
+        when = f"planned {row['planned']}" if row["planned"] else "nothing planned"
+        why = (reasons or {}).get(row["customer"])
+        lines.append(
+            f"  {row['status']}: {row['customer']} ({row['specialist']}) due {row['due']}, "
+            f"{when}{f' - {why}' if why else ''}"
+        )
+    if len(rows) > limit:
+        lines.append(f"  … and {len(rows) - limit} more")
+    return lines
 
 
 def validate(scenario: Scenario, policy: Policy, previous: Scenario | None = None) -> Report:

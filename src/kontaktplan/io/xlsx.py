@@ -227,7 +227,9 @@ def _data_rows(wb: Workbook, scenario: Scenario) -> dict[str, int]:
     names = team_sheet_names(list(dict.fromkeys(teams)))
     out = {name: teams.count(team) for team, name in names.items()}
     for ws in wb.worksheets:
-        out.setdefault(ws.title, ws.max_row - 1)
+        # not max_row - 1: freezing the panes below the header creates an empty cell in row 2
+        rows = ws.iter_rows(min_row=2, values_only=True)
+        out.setdefault(ws.title, sum(1 for row in rows if any(v is not None for v in row)))
     return out
 
 

@@ -79,6 +79,7 @@ def report(
         verdict = "hard rules ok" if checked.ok else f"{len(checked.violations)} violation(s)"
         typer.echo(
             f"wrote {out}: {verdict}; deadlines {d['met']} met, {d['late']} late, "
+            f"{d['missed']} missed, "
             f"{d['open_due_in_horizon']} due in the horizon with nothing planned; "
             f"{len(checked.figures['overdue'])} overdue; "
             f"{len(disruptions or [])} disruption(s) logged"
