@@ -16,6 +16,7 @@ import typer
 from kontaktplan import __version__
 from kontaktplan.cli_progress import solve_progress, working
 from kontaktplan.io import InputError, Loaded, read_scenario, write_scenario
+from kontaktplan.io.plan_log import read_log, with_plan_run
 
 app = typer.Typer(
     help=(
@@ -252,6 +253,19 @@ def _plan_summary(result) -> str:
     return "\n".join(lines)
 
 
+def _plan_log(loaded: Loaded) -> str | None:
+    """The input folder's ``plan.json`` text (None without one); not JSON is bad input."""
+    path = loaded.folder / "plan.json"
+    if not path.is_file():
+        return None
+    text = path.read_text(encoding="utf-8")
+    try:
+        read_log(text)
+    except json.JSONDecodeError as e:
+        raise fail(f"{path}: not JSON ({e})") from None
+    return text
+
+
 @app.command("plan")
 def plan_command(
     folder: ScenarioDir,
@@ -299,6 +313,7 @@ def plan_command(
     if solver not in ("cpsat", "greedy"):
         raise fail(f"--solver must be cpsat or greedy, not {solver!r}")
     loaded = load(folder, quiet or as_json)
+    log = _plan_log(loaded)
     with solve_progress(quiet or as_json) as progress:
         result = plan(
             loaded.scenario,
@@ -310,12 +325,12 @@ def plan_command(
             workers=workers,
             progress=progress,
         )
-    report = json.dumps(result.to_dict(), indent=1, default=str)
+    report = with_plan_run(log, result.to_dict())
     try:
         write_scenario(
             result.planned_scenario(),
             out,
-            extra={"plan.json": report + "\n"},
+            extra={"plan.json": report},
             read=loaded,
         )
     except InputError as e:

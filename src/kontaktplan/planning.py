@@ -93,6 +93,7 @@ class Plan:
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "planning_date": self.scenario.today.isoformat(),
             "solver": self.solver,
             "status": self.status,
             "objective": self.objective,
