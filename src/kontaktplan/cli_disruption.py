@@ -1,5 +1,5 @@
-"""Disruption commands (*Terminausfallmanagement*): cancel, absence, noshow, standby, status,
-replan. Registered on the ``kontaktplan`` app by :mod:`kontaktplan.cli`.
+"""Disruption commands (*Terminausfallmanagement*): cancel, absence, resolve, noshow,
+standby, status, replan. Registered on the ``kontaktplan`` app by :mod:`kontaktplan.cli`.
 
 Each reads a scenario folder and writes a new one with ``--out`` (all or nothing; ``--out``
 may be the input folder), prints what it changed and why, and appends the record to the
@@ -282,3 +282,32 @@ def replan(
         check_slots=not keep_unslotted,
     )
     _write(loaded, outcome, out, quiet, as_json, base=result.to_dict())
+
+
+@app.command()
+def resolve(
+    folder: ScenarioDir,
+    appointment_id: AppointmentId,
+    out: Out,
+    choice: Annotated[
+        int,
+        typer.Option("--choice", min=1, help="Which proposal to apply (1 = the best)."),
+    ] = 1,
+    quiet: Quiet = False,
+    as_json: AsJson = False,
+) -> None:
+    """Resolve an absence escalation: book one of its ranked proposals.
+
+    For an appointment left with an absent specialist (nobody free at the same time):
+    the own specialist back from the absence, the substitute or a team colleague at a time
+    close to it, in the customer's mode, else by video or by phone with the documented
+    exception where the rule set counts them; never after the customer's deadline. The
+    old appointment is voided with its reason, the new one booked today (the customer is
+    asked by phone: short_notice_days). Nothing is cancelled. `kontaktplan absence` and
+    `kontaktplan validate` list the proposals; exit 2 when there is none to apply.
+    """
+    from kontaktplan.resolve import resolve as run
+
+    loaded = load(folder, quiet or as_json)
+    outcome = _run(run, loaded.scenario, loaded.policy, appointment_id, choice)
+    _write(loaded, outcome, out, quiet, as_json)

@@ -444,9 +444,11 @@ def absence(
 
     RULES.md: never cancelled; (1) the named substitute if free and under the daily cap,
     (2) another free specialist of the team, (3) escalated to the team lead. Solved as
-    one CP-SAT model (:mod:`kontaktplan.model.reassign`).
+    one CP-SAT model (:mod:`kontaktplan.model.reassign`). Each escalation carries its
+    ranked proposals (:func:`kontaktplan.resolve.proposals`) for ``kontaktplan resolve``.
     """
     from kontaktplan.reassign import reassign
+    from kontaktplan.resolve import attach_proposals
 
     if specialist_id not in scenario.specialists_by_id:
         raise DisruptionError(f"unknown specialist {specialist_id!r}")
@@ -467,4 +469,5 @@ def absence(
         and a.day >= scenario.today
     ]
     reassign(out, policy, affected, time_limit=time_limit)
+    attach_proposals(out, policy)
     return out

@@ -113,9 +113,29 @@ class Outcome:
             ]
         if self.escalations:
             out.append(f"for the team lead ({len(self.escalations)}):")
-            out += [f"  {c}" for c in self.escalations]
+            for c in self.escalations:
+                out.append(f"  {c}")
+                out += _proposal_lines(c)
         out += self.notes
         return out
+
+
+def _proposal_lines(c: Change) -> list[str]:
+    """The ranked ways out of an escalation, and how to apply one."""
+    if "proposals" not in c.extra:
+        return []
+    found = c.extra["proposals"]
+    if not found:
+        return ["    no free time close to it keeps the deadline: the team lead decides"]
+    lines = [
+        f"    {i}. {p['specialist_id']} {p['start'].replace('T', ' ')}-{p['end'][11:]} "
+        f"{p['mode']}: {', '.join(p['reasons'])}"
+        for i, p in enumerate(found, 1)
+    ]
+    return [
+        *lines,
+        f"    apply one: kontaktplan resolve DIR {c.appointment_id} --choice N --out OUT",
+    ]
 
 
 def plan_json(previous: str | None, outcome: Outcome, base: dict[str, Any] | None = None) -> str:

@@ -40,9 +40,11 @@ from kontaktplan.validate_disruption import (
     BACKFILL_SLOT,
     CHANGE_CHECKS,
     CHANGE_RULES,
+    ESCALATION_REPLACED,
     FOLDER_CHECKS,
     FOLDER_RULES,
     HISTORY_UNCHANGED,
+    NEW_BOOKING_IN_ABSENCE,
     NO_ROW_LOST,
     REASSIGNMENT_KEEPS_TIME,
     REINVITE_IN_PERSON,
@@ -79,6 +81,7 @@ __all__ = [
     "CLOSED_DAY",
     "CUSTOMER_UNAVAILABLE",
     "DAILY_CAP",
+    "ESCALATION_REPLACED",
     "EXEMPT_NOT_BOOKED",
     "FIRST_INTERVIEW_KIND",
     "GROUP_SESSION_LIMIT",
@@ -88,6 +91,7 @@ __all__ = [
     "MIN_GAP",
     "MISSING_STATUS",
     "MODE",
+    "NEW_BOOKING_IN_ABSENCE",
     "NO_ROW_LOST",
     "ONE_FUTURE_BOOKING",
     "ONE_PER_DAY",
@@ -156,6 +160,11 @@ class Report:
             lines.append(
                 f"overdue (nothing planned, due on or before {f['today']}): "
                 f"{len(f['overdue'])}; category review: {len(f['category_review'])}"
+            )
+        if f.get("escalations"):
+            lines.append(
+                f"open tasks for the team lead (absence escalations, kontaktplan resolve): "
+                f"{len(f['escalations'])}"
             )
         return "\n".join(lines)
 

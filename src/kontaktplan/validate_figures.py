@@ -22,6 +22,7 @@ __all__ = [
     "DEADLINE_STATUSES",
     "counted_contacts",
     "deadline_figures",
+    "escalation_figures",
     "figures",
     "figures_from",
     "iso_week",
@@ -216,6 +217,7 @@ def figures(scenario: Scenario, policy: Policy, calendar: OfficeCalendar) -> dic
         },
         "deadlines": deadlines,
         "overdue": overdue_figures(deadlines, today),
+        "escalations": escalation_figures(scenario, calendar),
         "category_review": [
             {
                 "customer": r.customer_id,
@@ -227,6 +229,28 @@ def figures(scenario: Scenario, policy: Policy, calendar: OfficeCalendar) -> dic
             for r in category_review(scenario, policy)
         ],
     }
+
+
+def escalation_figures(scenario: Scenario, calendar: OfficeCalendar) -> list[dict[str, Any]]:
+    """The team lead's open tasks: planned appointments from today on whose specialist is
+    absent that day (escalated by an absence: nobody could take them at the same time)."""
+    rows = [
+        a
+        for a in scenario.appointments
+        if a.status is Status.planned
+        and a.day >= scenario.today
+        and calendar.is_absent(a.specialist_id, a.day)
+    ]
+    return [
+        {
+            "appointment": a.appointment_id,
+            "customer": a.customer_id,
+            "specialist": a.specialist_id,
+            "start": a.start.strftime("%Y-%m-%dT%H:%M"),
+            "due_today": a.day <= scenario.today,
+        }
+        for a in sorted(rows, key=lambda a: (a.start, a.appointment_id))
+    ]
 
 
 def not_met(figures: dict[str, Any], until: dt.date | None = None) -> list[dict[str, Any]]:

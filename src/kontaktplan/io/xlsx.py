@@ -142,9 +142,11 @@ def _write_tables(wb: Workbook, scenario: Scenario) -> None:
     style_header(ws)
     for key, table in FILES.items():
         ws = wb.create_sheet(key)
-        ws.append(list(table.columns))
-        for obj in getattr(scenario, key):
-            append_row(ws, [cell_value(getattr(obj, col)) for col in table.columns])
+        rows = getattr(scenario, key)
+        columns = table.columns_of(rows)
+        ws.append(list(columns))
+        for obj in rows:
+            append_row(ws, [cell_value(getattr(obj, col)) for col in columns])
         style_header(ws)
 
 
