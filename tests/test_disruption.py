@@ -135,11 +135,27 @@ def test_cancel_6_days_ahead_with_fill_books_the_best_candidate():
     assert validate(out.scenario, POLICY).ok
 
 
-def test_cancel_less_than_backfill_lead_books_nothing_even_with_fill():
+def test_cancel_3_days_ahead_proposes_candidates_by_phone_and_fill_n_books_the_nth():
+    """README: closer than 7 days the top 5 are proposed; 3 days is too late for a letter
+    (4 days), so they are asked by phone (short_notice_days = 1)."""
     on = MONDAY - dt.timedelta(days=3)
-    out = cancel(_cancel_case(), POLICY, "A1", on, fill=True)
+    out = cancel(_cancel_case(), POLICY, "A1", on)
     assert not any(a.backfill_for for a in out.scenario.appointments)
-    assert not out.candidates
+    assert [r.customer_id for r in out.candidates][:2] == ["C2", "C4"]
+    assert out.entry()["figures"]["short_notice"] is True
+    assert any("by phone at short notice" in n for n in out.notes)
+    second = cancel(_cancel_case(), POLICY, "A1", on, fill=2)
+    [new] = [a for a in second.scenario.appointments if a.backfill_for == "A1"]
+    assert (new.customer_id, new.booked_on) == ("C4", on)
+    assert validate(second.scenario, POLICY).ok
+    with pytest.raises(DisruptionError, match="--fill 9: only"):
+        cancel(_cancel_case(), POLICY, "A1", on, fill=9)
+
+
+def test_cancel_on_the_day_itself_is_too_late_even_by_phone():
+    out = cancel(_cancel_case(), POLICY, "A1", MONDAY, fill=1)
+    assert not any(a.backfill_for for a in out.scenario.appointments)
+    assert not out.candidates and "even a short-notice invitation" in out.notes[0]
 
 
 def test_first_interview_backfill_needs_a_60_minute_slot():

@@ -181,11 +181,23 @@ def test_backfill_four_days_ahead_keeps_the_lead_time():
     assert check(_cancelled(day, 10), _fill(day, 10)).violations == []
 
 
-def test_backfill_three_days_ahead_breaks_the_lead_time():
+def test_backfill_three_days_ahead_of_an_early_cancellation_breaks_the_lead_time():
+    # cancelled 7 days ahead (on 19 Nov), backfilled only today, 3 days ahead: a letter
+    # was still possible when it came in, so the 4 days hold
     day = D(2026, 11, 26)
-    report = check(_cancelled(day, 10), _fill(day, 10))
+    report = check(_cancelled(day, 10, cancelled_on=D(2026, 11, 19)), _fill(day, 10))
     assert rules(report) == {LEAD_TIME}
     assert "3 days ahead, needs 4" in report.violations[0].message
+
+
+def test_backfill_of_a_late_cancellation_needs_only_the_short_notice():
+    # cancelled today, 3 days ahead: only a phone call reaches anyone (short_notice_days 1)
+    day = D(2026, 11, 26)
+    assert check(_cancelled(day, 10), _fill(day, 10)).violations == []
+    today = D(2026, 11, 23)
+    report = check(_cancelled(today, 10), _fill(today, 10))
+    assert rules(report) == {LEAD_TIME}
+    assert "0 days ahead, needs 1" in report.violations[0].message
 
 
 def test_backfill_slot_first_interview_in_the_slot_that_held_the_follow_up():

@@ -322,16 +322,24 @@ def daily_cap(c: Checker) -> None:
 def lead_time(c: Checker) -> None:
     """Booked at least ``lead_days`` ahead, a backfill ``backfill_min_lead_days`` (RULES.md).
 
-    Standby phone consultations (same day) and reassignments (date kept) are exempt; the
-    replacement of a voided absence escalation (``replaces``, agreed by phone) needs
-    ``short_notice_days``.
+    Standby phone consultations (same day) and reassignments (date kept) are exempt. Agreed
+    by phone, ``short_notice_days`` suffice: the replacement of a voided absence
+    escalation (``replaces``), and the backfill of a cancellation that came in less than
+    ``backfill_min_lead_days`` before its day (a letter would arrive too late).
     """
     booking, disruption = c.policy.booking, c.policy.disruption
     for a in c.planned:
         if a.booked_on is None or a.kind is Kind.phone_consultation or a.reassigned_from:
             continue
-        backfill = c.backfilled(a) is not None
+        old = c.backfilled(a)
+        backfill = old is not None
         need = disruption.backfill_min_lead_days if backfill else booking.lead_days
+        if (
+            old is not None
+            and old.cancelled_on is not None
+            and (old.day - old.cancelled_on).days < disruption.backfill_min_lead_days
+        ):
+            need = disruption.short_notice_days  # too late for a letter: by phone
         if c.replaced(a) is not None:
             need, backfill = disruption.short_notice_days, False
         days = (a.day - a.booked_on).days
