@@ -145,6 +145,12 @@ def _header(scenario: Scenario, policy: Policy, report: Report, disruptions: lis
             ' data-count="overdue"',
             warn=bool(f["overdue"]),
         ),
+        card(
+            "open tasks for the team lead (absence escalations)",
+            len(f["escalations"]),
+            ' data-count="escalations"',
+            warn=bool(f["escalations"]),
+        ),
         card("category review", len(f["category_review"]), ' data-count="category_review"'),
         card("disruptions logged", len(disruptions or []), ' data-count="disruptions"'),
     ]
