@@ -184,13 +184,13 @@ def test_plan_refuses_a_plan_json_that_is_not_json_before_solving(office, tmp_pa
 # --- 3. absence escalations: proposals, resolve, open tasks -----------------------------
 
 
-def _escalation(s3_wed_mode: SlotMode = SlotMode.any) -> Scenario:
+def _escalation(s3_wed_mode: SlotMode = SlotMode.any, last: dt.date = D(2026, 8, 10)) -> Scenario:
     """Team T1: S1 (substitute S2), S2, S3. C1's appointment PA with S1 on Tue 10:00
     (booked 1 Nov); C1 is due 10 Dec. S2 and S3 are busy at 10:00 on Tuesday, so an
     absence of S1 on Tuesday cannot hand PA over: it is escalated. Free: S2 Tue 14:00,
     S3 Mon 15:00, S3 Wed 9:00, S1 Thu 8:00 (back), S2 Fri 8:00 (after the deadline)."""
     sps = [specialist("S1", substitute_id="S2"), specialist("S2"), specialist("S3")]
-    customers = [customer("C1", last=D(2026, 8, 10)), customer("X2", "S2"), customer("X3", "S3")]
+    customers = [customer("C1", last=last), customer("X2", "S2"), customer("X3", "S3")]
     slots = [
         slot(TUE, 10, sid="S1"),
         slot(TUE, 14, sid="S2"),
@@ -228,6 +228,25 @@ def test_escalation_gets_ranked_proposals_that_keep_the_deadline():
     assert got[0].reasons[:2] == ("substitute S2", "same day, 240 min later")
     assert "deadline 2026-12-10 kept" in got[0].reasons
     assert all(p.mode is Mode.in_person for p in got)
+
+
+def test_escalation_already_late_gets_proposals_up_to_resolve_days_later():
+    # C1 due 1 Dec: the Tuesday appointment was late already; up to 2 days later (Thu 10
+    # Dec, S1 back) is proposed and said to be late; Friday is 3 days later: not proposed
+    s = _absent(_escalation(last=D(2026, 8, 1)))
+    got = proposals(s, POLICY, "PA")
+    assert [(p.specialist_id, p.start) for p in got][-1] == ("S1", at(THU, 8))
+    assert all("already late (due 2026-12-01)" in p.reasons for p in got)
+    out = resolve(s, POLICY, "PA", choice=len(got))
+    assert validate(out.scenario, POLICY, previous=s).ok
+    friday = D(2026, 12, 11)
+    new = next(a for a in out.scenario.appointments if a.replaces == "PA")
+    moved = new.model_copy(
+        update={"specialist_id": "S2", "start": at(friday, 8), "end": at(friday, 8, 45)}
+    )
+    rows = tuple(moved if a is new else a for a in out.scenario.appointments)
+    report = validate(out.scenario.model_copy(update={"appointments": rows}), POLICY)
+    assert [v.rule for v in report.violations] == ["escalation_replaced"]
 
 
 def test_absence_prints_the_proposals_and_resolve_applies_one(tmp_path):

@@ -6,7 +6,7 @@ appointment the team lead gets ranked proposals (:func:`proposals`): the own spe
 back from the absence, the named substitute or a colleague of the team, at another
 time close to it (``resolve_days`` before or after, at least ``short_notice_days``
 after today: the customer is asked by phone), never later than the customer's deadline
-(or than the escalated day, when that was already late); in the customer's mode, else by
+when the escalated appointment kept it; in the customer's mode, else by
 video or by phone with the documented exception where the policy counts them as
 qualified contacts. :func:`resolve` applies one: the escalated appointment is
 ``voided`` with its reason, the new one is booked (``replaces`` names the old one).
@@ -133,9 +133,10 @@ def proposals(
     due = office.dues.get(c.customer_id)
     limit = a.day + dt.timedelta(days=d.resolve_days)
     kept = ""
-    if due is not None:
-        limit = min(limit, max(due.due, a.day))
-        kept = f"deadline {due.due} kept" if a.day <= due.due else f"no later than {a.day}"
+    if due is not None and a.day <= due.due:
+        limit, kept = min(limit, due.due), f"deadline {due.due} kept"
+    elif due is not None:
+        kept = f"already late (due {due.due})"
     first = max(
         scenario.today + dt.timedelta(days=d.short_notice_days),
         a.day - dt.timedelta(days=d.resolve_days),

@@ -186,8 +186,9 @@ def escalation_replaced(c: Checker) -> None:
     Absence, step 3; ``kontaktplan resolve``).
 
     The replaced row exists, is voided, was the same customer's, and lay in an absence of
-    its specialist; the replacement keeps the customer's deadline: not after the due date
-    counted from the held contacts (nor after the replaced day, if that was already late).
+    its specialist; the replacement keeps the customer's deadline when the replaced one
+    kept it (not after the due date counted from the held contacts), and when that was
+    already late lies at most ``resolve_days`` after it.
     Its lead time (``short_notice_days``) is the ``lead_time`` rule's, its slot and mode
     the booking rules'.
     """
@@ -222,9 +223,14 @@ def _replacement_problems(c: Checker, a: Appointment, old: Appointment) -> list[
         if customer.last_contact is not None:
             held.append(customer.last_contact)
         due = c.policy.next_due(customer, sorted(held), c.today)
-        limit = max(due, old.day)
-        if a.day > limit:
-            problems.append(f"on {a.day}, after the deadline {due} (and after {old.day})")
+        if old.day <= due < a.day:
+            problems.append(f"on {a.day}, after the deadline {due} that {old.day} kept")
+        later = (a.day - old.day).days
+        if due < old.day and later > c.policy.disruption.resolve_days:
+            problems.append(
+                f"already late on {old.day}, and {later} days later "
+                f"(at most resolve_days {c.policy.disruption.resolve_days})"
+            )
     return problems
 
 
