@@ -13,6 +13,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from builders import TODAY, appointment, customer, scenario, slot, specialist
@@ -428,3 +430,41 @@ def test_plan_summary_and_plan_json_use_the_validators_figures():
     statuses = {d["customer"]: d["status"] for d in checked["deadlines"]}
     assert results == {cid: statuses[cid] for cid in results}
     assert results["F"] in ("late", "missed")  # F: a first interview, due today
+
+
+# --- properties: whatever the team lead or the front desk picks, the rules hold ---------
+
+
+@settings(max_examples=25, deadline=None)
+@given(choice=st.integers(min_value=-2, max_value=8), late=st.booleans())
+def test_any_resolve_choice_keeps_every_rule_or_is_refused(choice, late):
+    s = _absent(_escalation(last=D(2026, 8, 1) if late else D(2026, 8, 10)))
+    n = len(proposals(s, POLICY, "PA"))
+    if not 1 <= choice <= n:
+        with pytest.raises(DisruptionError):
+            resolve(s, POLICY, "PA", choice=choice)
+        return
+    out = resolve(s, POLICY, "PA", choice=choice)
+    report = validate(out.scenario, POLICY, previous=s)
+    assert report.ok, report.violations
+    assert report.figures["escalations"] == []
+
+
+@settings(max_examples=30, deadline=None)
+@given(days_ahead=st.integers(min_value=0, max_value=16), fill=st.integers(0, 7))
+def test_any_cancellation_day_and_fill_keeps_every_rule_or_is_refused(days_ahead, fill):
+    before = _planned_week()
+    on = MON - dt.timedelta(days=days_ahead)
+    if on < TODAY:
+        with pytest.raises(DisruptionError):
+            cancel(before, POLICY, "PA", on, fill=fill)
+        return
+    try:
+        out = cancel(before, POLICY, "PA", on, fill=fill)
+    except DisruptionError as e:
+        assert fill > 1 and "only" in str(e)  # fewer candidates than asked for
+        return
+    report = validate(out.scenario, POLICY, previous=before)
+    assert report.ok, report.violations
+    filled = [a for a in out.scenario.appointments if a.backfill_for == "PA"]
+    assert len(filled) == (1 if (fill or days_ahead >= 7) and out.candidates else 0)
