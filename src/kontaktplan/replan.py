@@ -31,6 +31,7 @@ from kontaktplan.outcome import Change, Outcome, new_id
 from kontaktplan.planning import Plan, SolverName, plan
 from kontaktplan.policy import Policy
 from kontaktplan.reassign import reassign
+from kontaktplan.resolve import attach_proposals
 
 __all__ = ["invalid_bookings", "replan"]
 
@@ -150,6 +151,7 @@ def replan(
         workers=workers,
     )
     out.scenario = result.planned_scenario()
+    attach_proposals(out, policy)  # the way out of each escalation (kontaktplan resolve)
     out.figures |= {
         "invalid": len(invalid),
         "reassigned": len(absent) - len(unmoved),
