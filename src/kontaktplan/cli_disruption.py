@@ -325,13 +325,13 @@ def resolve(
 ) -> None:
     """Resolve an absence escalation: book one of its ranked proposals.
 
-    For an appointment left with an absent specialist (nobody free at the same time):
-    the own specialist back from the absence, the substitute or a team colleague at a time
+    For an appointment left with an absent specialist (nobody free at the same time): the
+    own specialist back from the absence, the substitute or a team colleague at a time
     close to it, in the customer's mode, else by video or by phone with the documented
-    exception where the rule set counts them; never after the customer's deadline. The
-    old appointment is voided with its reason, the new one booked today (the customer is
-    asked by phone: short_notice_days). Nothing is cancelled. `kontaktplan absence` and
-    `kontaktplan validate` list the proposals; exit 2 when there is none to apply.
+    exception where the rule set counts them; never after a deadline the old time kept.
+    The old appointment is voided with its reason, the new one booked today (the customer
+    is asked by phone: short_notice_days). Nothing is cancelled. `kontaktplan absence` and
+    `kontaktplan replan` print the proposals; exit 2 when there is none to apply.
     """
     from kontaktplan.resolve import resolve as run
 
