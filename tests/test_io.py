@@ -200,6 +200,7 @@ def scenarios(draw: st.DrawFn) -> Scenario:
                     qualified_exception=draw(st.booleans()),
                     reassigned_from=draw(st.none() | st.sampled_from(sp_ids)),
                     backfill_for=draw(st.none() | st.sampled_from(earlier)) if earlier else None,
+                    replaces=draw(st.none() | st.sampled_from(earlier)) if earlier else None,
                 )
             )
     meta = ScenarioMeta(
@@ -466,6 +467,14 @@ def test_unknown_backfill_for_appointment_is_rejected(tmp_path, write_folder, ti
     text = tiny_text("appointments").replace("false,,\n", "false,,A9\n")
     e = _error(write_folder(tmp_path, appointments=text))
     assert _where(e) == ("appointments.csv", 2, "backfill_for")
+
+
+def test_unknown_replaces_appointment_is_rejected(tmp_path, write_folder, tiny_text):
+    lines = tiny_text("appointments").splitlines()
+    text = "\n".join([lines[0] + ",replaces", *(f"{line}," for line in lines[1:-1])])
+    text += f"\n{lines[-1]},A9\n"
+    e = _error(write_folder(tmp_path, appointments=text))
+    assert _where(e) == ("appointments.csv", len(lines), "replaces")
 
 
 def test_duplicate_customer_id_names_the_second_row(tmp_path, write_folder, tiny_text):
