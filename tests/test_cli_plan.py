@@ -28,7 +28,7 @@ def test_plan_writes_a_valid_scenario_folder_with_plan_json(office, tmp_path, so
     out = tmp_path / "plan"
     result = runner.invoke(app, ["plan", str(office), "--out", str(out), "--solver", solver])
     assert result.exit_code == 0, result.output
-    assert "deadlines in horizon" in result.output
+    assert "deadlines: " in result.output
     loaded = read_scenario(out)
     before = read_scenario(office).scenario
     new = [a for a in loaded.scenario.appointments if a.appointment_id.startswith("P2026")]

@@ -200,6 +200,7 @@ def scenarios(draw: st.DrawFn) -> Scenario:
                     qualified_exception=draw(st.booleans()),
                     reassigned_from=draw(st.none() | st.sampled_from(sp_ids)),
                     backfill_for=draw(st.none() | st.sampled_from(earlier)) if earlier else None,
+                    replaces=draw(st.none() | st.sampled_from(earlier)) if earlier else None,
                 )
             )
     meta = ScenarioMeta(
@@ -468,6 +469,14 @@ def test_unknown_backfill_for_appointment_is_rejected(tmp_path, write_folder, ti
     assert _where(e) == ("appointments.csv", 2, "backfill_for")
 
 
+def test_unknown_replaces_appointment_is_rejected(tmp_path, write_folder, tiny_text):
+    lines = tiny_text("appointments").splitlines()
+    text = "\n".join([lines[0] + ",replaces", *(f"{line}," for line in lines[1:-1])])
+    text += f"\n{lines[-1]},A9\n"
+    e = _error(write_folder(tmp_path, appointments=text))
+    assert _where(e) == ("appointments.csv", len(lines), "replaces")
+
+
 def test_duplicate_customer_id_names_the_second_row(tmp_path, write_folder, tiny_text):
     text = tiny_text("customers").replace("C4,S2", "C2,S2")
     e = _error(write_folder(tmp_path, customers=text))
@@ -681,11 +690,12 @@ def test_policy_file_that_is_not_toml_is_input_error(tmp_path, write_folder, tin
 # Odd but real data: warnings, not errors
 
 
-def test_free_slot_inside_an_absence_is_a_warning(tiny):
-    # tiny: S2 is absent 2026-12-08..09 and has a free slot on 2026-12-08 (row 6).
-    [warning] = [w for w in tiny.warnings if w.startswith("slots.csv")]
-    assert "row 6" in warning
-    assert "absence" in warning
+def test_free_slot_inside_an_absence_is_not_used_and_not_warned_about(tiny):
+    # tiny: S2 is absent 2026-12-08..09 and has a free slot on 2026-12-08 (row 6). Every
+    # absence recorded by `kontaktplan absence` lies over slots: no warning per slot.
+    assert not [w for w in tiny.warnings if w.startswith("slots.csv")]
+    slots = tiny.scenario.slots
+    assert any(s.specialist_id == "S2" and s.day == dt.date(2026, 12, 8) for s in slots)
 
 
 def test_held_appointment_on_a_day_without_slot_is_a_warning(tmp_path, write_folder, tiny_text):

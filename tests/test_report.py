@@ -140,6 +140,7 @@ def test_every_number_in_a_table_is_the_validators_figure(demo):
     assert counts == {
         "overdue": str(len(figures["overdue"])),
         "category_review": str(len(figures["category_review"])),
+        "escalations": str(len(figures["escalations"])),
         "disruptions": "1",
     }
 

@@ -49,6 +49,7 @@ from kontaktplan.validation import (
     MIN_GAP,
     MISSING_STATUS,
     MODE,
+    NEW_BOOKING_IN_ABSENCE,
     ONE_FUTURE_BOOKING,
     ONE_PER_DAY,
     SLOT_FITS,
@@ -181,10 +182,12 @@ def test_rule_names_are_the_documented_ones():
         "reinvite_in_person",
         "backfill_slot",
         "standby_call",
+        "escalation_replaced",
         "no_row_lost",
         "reassignment_keeps_time",
         "absence_never_cancels",
         "history_unchanged",
+        "new_booking_in_absence",
     )
 
 
@@ -372,20 +375,34 @@ def test_closed_day_applies_to_older_bookings_too():
 # --- absence ----------------------------------------------------------------------
 
 
-def test_absence_booking_during_absence():
-    report = check(book("C1", D(2026, 12, 8), 10, sid="S2"))
-    assert rules(report) == {ABSENCE}
-    assert report.violations[0].specialist_id == "S2"
+def test_absence_booking_during_absence_is_an_open_task_until_its_day():
+    # one folder cannot tell a new booking from one the absence found: the team lead's task
+    a = book("C1", D(2026, 12, 8), 10, sid="S2")
+    report = check(a)
+    assert report.ok
+    assert [e["appointment"] for e in report.figures["escalations"]] == [a.appointment_id]
+    assert [w.partition(":")[0] for w in report.warnings] == ["absence_escalated"]
+    # against the folder before, a row that is new there is a booking into the absence
+    before = office()
+    later = validate(office(a), POLICY, previous=before)
+    assert rules(later) == {NEW_BOOKING_IN_ABSENCE}
+    assert later.violations[0].specialist_id == "S2"
 
 
 def test_absence_booking_before_absence():
     assert check(book("C1", MON, 8, sid="S2")).violations == []
 
 
-def test_absence_older_booking_left_with_the_absent_specialist():
-    # not reassigned (escalated to the team lead): the schedule still breaks the rule
-    report = check(book("C1", D(2026, 12, 8), 10, sid="S2", booked_on=D(2026, 11, 2)))
-    assert rules(report) == {ABSENCE}
+def test_absence_older_booking_left_with_the_absent_specialist_fails_when_its_day_comes():
+    # not reassigned (escalated to the team lead): open until its day, then a broken rule
+    a = book("C1", D(2026, 12, 8), 10, sid="S2", booked_on=D(2026, 11, 2))
+    assert check(a).ok
+    s = office(a)
+    for day, broken in ((D(2026, 12, 7), False), (D(2026, 12, 8), True)):
+        moved = s.model_copy(update={"meta": s.meta.model_copy(update={"today": day})})
+        report = validate(moved, POLICY)
+        assert rules(report) == ({ABSENCE} if broken else set())
+        assert [e["due_today"] for e in report.figures["escalations"]] == [broken]
 
 
 # --- reassignment (absence of a specialist: same date and time, another specialist) --
@@ -711,8 +728,9 @@ def test_figures_deadlines_met_late_open_and_overdue():
         "met": 1,
         "late": 1,
         "late_reachable": 0,
-        "open": 2,
-        "open_due_in_horizon": 1,
+        "missed": 1,  # C3: nothing planned, due before today + lead time
+        "open": 1,
+        "open_due_in_horizon": 0,
     }
     assert [o["customer"] for o in f["overdue"]] == ["C3"]
 

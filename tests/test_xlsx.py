@@ -261,6 +261,8 @@ def test_overdue_lists_customers_past_due_without_planned_appointment(tmp_path):
                        "days_overdue")  # fmt: skip
     assert rows[1:] == [
         ("L1", "S1", "K1", dt.datetime(2026, 6, 1), dt.datetime(2026, 10, 1), 53),
+        # C3 waits for a first interview, due today, which the lead time rules out: overdue
+        ("C3", "0042", "K1", None, dt.datetime(2026, 11, 23), 0),
     ]
 
 

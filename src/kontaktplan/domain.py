@@ -303,8 +303,11 @@ class Appointment(Frozen):
     qualified_exception: bool = False
     reassigned_from: str | None = None
     backfill_for: str | None = None
+    #: The appointment this one replaces (voided): an absence escalation resolved at
+    #: another time or with another specialist (``kontaktplan resolve``).
+    replaces: str | None = None
 
-    _empty_is_none = field_validator("reassigned_from", "backfill_for")(_none_if_empty)
+    _empty_is_none = field_validator("reassigned_from", "backfill_for", "replaces")(_none_if_empty)
 
     @field_validator("end")
     @classmethod
@@ -421,6 +424,8 @@ class Scenario(Frozen):
                 problems.append(f"appointment {a.appointment_id}: unknown reassigned_from")
             if a.backfill_for is not None and a.backfill_for not in appointments:
                 problems.append(f"appointment {a.appointment_id}: unknown backfill_for")
+            if a.replaces is not None and a.replaces not in appointments:
+                problems.append(f"appointment {a.appointment_id}: unknown replaces")
         return problems
 
     def _slot_overlaps(self) -> list[str]:

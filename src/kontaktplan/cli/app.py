@@ -62,13 +62,14 @@ app.add_typer(import_app, name="import")
 export_app.command("ics")(exchange.export_ics)
 export_app.command("xlsx")(exchange.export_xlsx)
 import_app.command("xlsx")(exchange.import_xlsx)
+app.command(cls=disruption.OptionalFill)(disruption.cancel)
 for command in (
-    disruption.cancel,
     disruption.absence,
     disruption.noshow,
     disruption.standby,
     disruption.status,
     disruption.replan,
+    disruption.resolve,
 ):
     app.command()(command)
 app.command()(report.report)

@@ -1,5 +1,5 @@
-"""Disruption commands (*Terminausfallmanagement*): cancel, absence, noshow, standby, status,
-replan. Registered on the app by :mod:`kontaktplan.cli.app`.
+"""Disruption commands (*Terminausfallmanagement*): cancel, absence, resolve, noshow,
+standby, status, replan. Registered on the app by :mod:`kontaktplan.cli.app`.
 
 Each reads a scenario folder and writes a new one with ``--out`` (all or nothing; ``--out``
 may be the input folder), prints what it changed and why, and appends the record to the
@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from typer.core import TyperCommand
 
 from kontaktplan.cli.common import AsJson, Quiet, ScenarioDir, fail, load
 from kontaktplan.io import Loaded, write_scenario
@@ -75,6 +76,18 @@ def _write(
         typer.echo(f"wrote {out}")
 
 
+class OptionalFill(TyperCommand):
+    """``--fill`` without a number means ``--fill 1``."""
+
+    def parse_args(self, ctx, args: list[str]) -> list[str]:
+        args = list(args)
+        for i, a in enumerate(args):
+            if a == "--fill" and (i + 1 == len(args) or not args[i + 1].isdigit()):
+                args.insert(i + 1, "1")
+                break
+        return super().parse_args(ctx, args)
+
+
 def cancel(
     folder: ScenarioDir,
     appointment_id: AppointmentId,
@@ -84,8 +97,15 @@ def cancel(
         typer.Option("--on", help="Day the cancellation came in, YYYY-MM-DD (default: today)."),
     ] = None,
     fill: Annotated[
-        bool, typer.Option("--fill", help="Also backfill a cancellation less than 7 days ahead.")
-    ] = False,
+        int | None,
+        typer.Option(
+            "--fill",
+            min=1,
+            metavar="[N]",
+            help="Book the N-th proposed candidate (--fill alone: the first), also less than "
+            "7 days ahead.",
+        ),
+    ] = None,
     quiet: Quiet = False,
     as_json: AsJson = False,
 ) -> None:
@@ -93,15 +113,21 @@ def cancel(
 
     At least 7 days ahead (policy: backfill_notice_days) the best customer of the same
     specialist is invited at once into the freed slot (at least 4 days' notice); closer
-    to the day the candidates are only proposed, and booked with --fill. The top 5 are
-    printed with their reasons. The cancelling customer keeps their deadline.
+    to the day the top 5 candidates are only proposed, and --fill N books the N-th
+    (--fill alone: the first). Closer than 4 days a letter comes too late: the candidates
+    are asked by phone (short_notice_days). The cancelling customer keeps their deadline.
     """
     from kontaktplan.disruption import cancel as run
 
     day = _date(on, "--on")
     loaded = load(folder, quiet or as_json)
     outcome = _run(
-        run, loaded.scenario, loaded.policy, appointment_id, day or loaded.scenario.today, fill=fill
+        run,
+        loaded.scenario,
+        loaded.policy,
+        appointment_id,
+        day or loaded.scenario.today,
+        fill=fill or 0,
     )
     _write(loaded, outcome, out, quiet, as_json)
 
@@ -176,9 +202,10 @@ def standby(
 ) -> None:
     """The standby list per specialist and day: whom to call if someone does not come.
 
-    For each specialist with appointments that day: unemployed customers with no
-    appointment row that day (in any status, so not one who cancelled or missed one),
-    available that day, own customers first, then the team's, most urgent first.
+    For each specialist working that day (not absent) with appointments: unemployed
+    customers with no appointment row that day (in any status, so not one who cancelled
+    or missed one), available that day, own customers first, then the team's, most
+    urgent first.
     """
     from kontaktplan.disruption import standby as run
 
@@ -276,3 +303,31 @@ def replan(
         check_slots=not keep_unslotted,
     )
     _write(loaded, outcome, out, quiet, as_json, base=result.to_dict())
+
+
+def resolve(
+    folder: ScenarioDir,
+    appointment_id: AppointmentId,
+    out: Out,
+    choice: Annotated[
+        int,
+        typer.Option("--choice", min=1, help="Which proposal to apply (1 = the best)."),
+    ] = 1,
+    quiet: Quiet = False,
+    as_json: AsJson = False,
+) -> None:
+    """Resolve an absence escalation: book one of its ranked proposals.
+
+    For an appointment left with an absent specialist (nobody free at the same time): the
+    own specialist back from the absence, the substitute or a team colleague at a time
+    close to it, in the customer's mode, else by video or by phone with the documented
+    exception where the rule set counts them; never after a deadline the old time kept.
+    The old appointment is voided with its reason, the new one booked today (the customer
+    is asked by phone: short_notice_days). Nothing is cancelled. `kontaktplan absence` and
+    `kontaktplan replan` print the proposals; exit 2 when there is none to apply.
+    """
+    from kontaktplan.disruption.resolve import resolve as run
+
+    loaded = load(folder, quiet or as_json)
+    outcome = _run(run, loaded.scenario, loaded.policy, appointment_id, choice)
+    _write(loaded, outcome, out, quiet, as_json)

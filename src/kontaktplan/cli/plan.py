@@ -10,11 +10,15 @@ import typer
 
 from kontaktplan.cli.common import AsJson, Quiet, ScenarioDir, fail, load
 from kontaktplan.cli.progress import solve_progress
-from kontaktplan.io import InputError, write_scenario
+from kontaktplan.io import InputError, Loaded, write_scenario
+from kontaktplan.io.plan_log import read_log, with_plan_run
 
 
 def _plan_summary(result) -> str:
+    """Plan's printed summary; every deadline figure is the validator's (one definition)."""
     from collections import defaultdict
+
+    from kontaktplan.validation import deadline_lines
 
     teams: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     for sp in result.specialists:
@@ -30,21 +34,17 @@ def _plan_summary(result) -> str:
     for team, (target, booked, short) in sorted(teams.items()):
         note = f", {short} specialist-week(s) below target" if short else ""
         lines.append(f"  team {team}: booked {booked} of target {target}{note}")
-    counts = result.counts()
-    lines.append(
-        "deadlines in horizon: "
-        + ", ".join(f"{counts.get(k, 0)} {k}" for k in ("met", "late", "missed"))
-    )
     if result.covers:
         lines.append(
             f"  {len(result.covers)} customers booked with a substitute or team colleague "
             "(own specialist absent or full before the deadline; see plan.json 'covers')"
         )
-    for d in [d for d in result.deadlines if d["result"] != "met"][:10]:
-        lines.append(
-            f"  {d['customer_id']} ({d['specialist_id']}) due {d['due']}: "
-            f"{d['result']} - {d.get('reason', '')}"
-        )
+    reasons = {d["customer_id"]: d["reason"] for d in result.deadlines if d.get("reason")}
+    lines += deadline_lines(result.figures, reasons, until=result.horizon.last_day)
+    lines.append(
+        f"overdue (nothing planned, due on or before {result.scenario.today}): "
+        f"{len(result.figures['overdue'])}"
+    )
     gap = f"{result.gap:.4%}" if result.gap is not None else "n/a"
     bound = result.bound if result.bound is not None else "n/a"
     lines.append(
@@ -52,6 +52,19 @@ def _plan_summary(result) -> str:
         f"bound {bound}, gap {gap}, {result.seconds:.1f} s"
     )
     return "\n".join(lines)
+
+
+def _plan_log(loaded: Loaded) -> str | None:
+    """The input folder's ``plan.json`` text (None without one); not JSON is bad input."""
+    path = loaded.folder / "plan.json"
+    if not path.is_file():
+        return None
+    text = path.read_text(encoding="utf-8")
+    try:
+        read_log(text)
+    except json.JSONDecodeError as e:
+        raise fail(f"{path}: not JSON ({e})") from None
+    return text
 
 
 def plan(
@@ -100,6 +113,7 @@ def plan(
     if solver not in ("cpsat", "greedy"):
         raise fail(f"--solver must be cpsat or greedy, not {solver!r}")
     loaded = load(folder, quiet or as_json)
+    log = _plan_log(loaded)
     with solve_progress(quiet or as_json) as progress:
         result = run(
             loaded.scenario,
@@ -111,12 +125,12 @@ def plan(
             workers=workers,
             progress=progress,
         )
-    report = json.dumps(result.to_dict(), indent=1, default=str)
+    report = with_plan_run(log, result.to_dict())
     try:
         write_scenario(
             result.planned_scenario(),
             out,
-            extra={"plan.json": report + "\n"},
+            extra={"plan.json": report},
             read=loaded,
         )
     except InputError as e:

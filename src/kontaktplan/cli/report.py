@@ -38,6 +38,7 @@ def summary(out: Path, report: Any, disruptions: list | None) -> dict[str, Any]:
         "violations": report.counts(),
         "deadline_counts": f["deadline_counts"],
         "overdue": len(f["overdue"]),
+        "escalations": len(f["escalations"]),
         "category_review": len(f["category_review"]),
         "disruptions": len(disruptions or []),
         "teams": f["teams"],
@@ -78,7 +79,9 @@ def report(
         verdict = "hard rules ok" if checked.ok else f"{len(checked.violations)} violation(s)"
         typer.echo(
             f"wrote {out}: {verdict}; deadlines {d['met']} met, {d['late']} late, "
+            f"{d['missed']} missed, "
             f"{d['open_due_in_horizon']} due in the horizon with nothing planned; "
             f"{len(checked.figures['overdue'])} overdue; "
+            f"{len(checked.figures['escalations'])} open task(s) for the team lead; "
             f"{len(disruptions or [])} disruption(s) logged"
         )

@@ -70,10 +70,12 @@ def _freed_window(office: Office, a: Appointment) -> Window:
 
 
 def backfill_candidates(
-    office: Office, w: Window, booked_on: dt.date, exclude: str
+    office: Office, w: Window, booked_on: dt.date, exclude: str, lead: int | None = None
 ) -> list[Ranked]:
-    """The specialist's own customers who can take window ``w``, best first (RULES.md)."""
-    lead = office.policy.disruption.backfill_min_lead_days
+    """The specialist's own customers who can take window ``w``, best first (RULES.md);
+    ``lead``: the notice they need (default ``backfill_min_lead_days``)."""
+    if lead is None:
+        lead = office.policy.disruption.backfill_min_lead_days
     items = []
     for c in office.scenario.customers:
         if c.specialist_id != w.specialist_id or c.customer_id == exclude:
@@ -85,14 +87,22 @@ def backfill_candidates(
 
 
 def cancel(
-    scenario: Scenario, policy: Policy, appointment_id: str, on: dt.date, *, fill: bool = False
+    scenario: Scenario,
+    policy: Policy,
+    appointment_id: str,
+    on: dt.date,
+    *,
+    fill: bool | int = False,
 ) -> Outcome:
     """A cancellation by the customer on ``on``; backfill the freed slot (RULES.md).
 
     At least ``backfill_notice_days`` ahead, the best candidate of the same specialist is
     booked into the freed slot at once (``backfill_for``, booked ``on``, lead at least
-    ``backfill_min_lead_days``); closer to the day the candidates are only proposed
-    (optional) and booked with ``fill``. The cancelling customer keeps their deadline.
+    ``backfill_min_lead_days``); closer to the day the top 5 candidates are only proposed
+    (optional), and ``fill`` books one: ``True`` or 1 the first, N the N-th (also at
+    the duty's distance, instead of the first). Closer than ``backfill_min_lead_days`` a
+    letter arrives too late: the candidates are those who can be asked by phone at short
+    notice (``short_notice_days``). The cancelling customer keeps their deadline.
     """
     old = find(scenario, appointment_id)
     require_planned(old, "can be cancelled")
@@ -112,48 +122,69 @@ def cancel(
             "the deadline and is booked by the next plan",
         )
     )
-    new = _backfill(out, scenario, policy, old, fill)
+    new = _backfill(out, scenario, policy, old, int(fill))
     # One new scenario for both changes (a copy re-checks every appointment).
     out.scenario = replace_row(scenario, old, cancelled, *([new] if new else []))
     return out
 
 
+PROPOSED = 5  # candidates listed for a backfill (README: the top 5)
+
+
 def _backfill(
-    out: Outcome, scenario: Scenario, policy: Policy, old: Appointment, fill: bool
+    out: Outcome, scenario: Scenario, policy: Policy, old: Appointment, fill: int
 ) -> Appointment | None:
     """The backfill for the cancelled ``old`` (still planned in ``scenario``), if one is
-    booked; candidates and notes go to ``out``."""
+    booked (``fill``: the N-th candidate, 0 = none unless it is a duty); candidates and
+    notes go to ``out``."""
     on = out.date
     ahead = (old.day - on).days
-    notice = policy.disruption.backfill_notice_days
-    duty = ahead >= notice
+    d = policy.disruption
+    duty = ahead >= d.backfill_notice_days
     if old.kind is Kind.phone_consultation:
         out.notes.append("a standby phone consultation frees no invitation slot: no backfill")
         return None
     office = Office(scenario, policy)
     office.remove(old)  # cancelled: it no longer occupies its slot
     w = _freed_window(office, old)
-    lead = policy.disruption.backfill_min_lead_days
-    if ahead < lead:
+    short = ahead < d.backfill_min_lead_days
+    if short and ahead < d.short_notice_days:
         out.notes.append(
-            f"no backfill: {ahead} days ahead, an invitation needs {lead} days (§ 37 (2) SGB X)"
+            f"no backfill: {ahead} days ahead, even a short-notice invitation by phone needs "
+            f"{d.short_notice_days}"
         )
         return None
-    ranked = backfill_candidates(office, w, on, exclude=old.customer_id)
-    out.candidates = ranked[:5]
-    out.figures = {"days_ahead": ahead, "backfill_duty": duty, "candidates": len(ranked)}
+    lead = d.short_notice_days if short else d.backfill_min_lead_days
+    ranked = backfill_candidates(office, w, on, exclude=old.customer_id, lead=lead)
+    out.candidates = ranked[:PROPOSED]
+    out.figures = {
+        "days_ahead": ahead,
+        "backfill_duty": duty,
+        "short_notice": short,
+        "candidates": len(ranked),
+    }
     if not ranked:
         out.notes.append(f"no customer of {w.specialist_id} can take the slot")
         return None
+    if fill > len(out.candidates):
+        raise DisruptionError(f"--fill {fill}: only {len(out.candidates)} candidate(s)")
     if not (duty or fill):
+        how = (
+            f"by phone at short notice: a letter needs {d.backfill_min_lead_days} days "
+            "(§ 37 (2) SGB X)"
+            if short
+            else "by letter"
+        )
         out.notes.append(
-            f"{ahead} days ahead (< {notice}): no duty to backfill; the candidates are "
-            "optional (book the first with --fill)"
+            f"{ahead} days ahead (< {d.backfill_notice_days}): no duty to backfill; the "
+            f"candidates are optional, invited {how} (book one with --fill N)"
         )
         return None
-    best = ranked[0]
+    best = out.candidates[max(fill, 1) - 1]
     new = office.book(best, new_id(scenario, "B", on), w, on, backfill_for=old.appointment_id)
-    why = "backfill duty" if duty else "optional backfill (--fill)"
+    why = "backfill duty" if duty and not fill else f"backfill (--fill {max(fill, 1)})"
+    if short:
+        why += ", short notice by phone"
     out.changes.append(
         Change.of("backfilled", new, f"{why} for {old.appointment_id}: {', '.join(best.reasons)}")
     )
@@ -163,7 +194,8 @@ def _backfill(
 def standby(
     scenario: Scenario, policy: Policy, day: dt.date, office: Office | None = None
 ) -> dict[str, list[Ranked]]:
-    """Per specialist with appointments on ``day``: whom to call if someone does not come.
+    """Per specialist working on ``day`` (not absent) with appointments that day: whom to
+    call if someone does not come.
 
     Unemployed, non-exempt customers, available that day and with no appointment row that
     day in any status (not one who is booked, cancelled, missed or voided that day); the
@@ -172,12 +204,12 @@ def standby(
     """
     office = office or Office(scenario, policy)
     n = policy.disruption.standby_list_length
-    return {
-        sid: _standby_list(office, sid, day, None)[:n]
-        for sid in sorted(
-            {a.specialist_id for a in scenario.appointments if a.day == day and a.is_active}
-        )
+    working = {
+        a.specialist_id
+        for a in scenario.appointments
+        if a.day == day and a.is_active and office.open_day(a.specialist_id, day)
     }
+    return {sid: _standby_list(office, sid, day, None)[:n] for sid in sorted(working)}
 
 
 def _standby_list(
@@ -411,7 +443,7 @@ def set_status(scenario: Scenario, policy: Policy, appointment_id: str, status: 
         raise DisruptionError(
             f"{appointment_id}: {old.specialist_id} is absent on {old.day}, and an absence "
             "never cancels an appointment (RULES.md): hand it over (`kontaktplan absence`, "
-            "`kontaktplan replan`) or leave it to the team lead"
+            "`kontaktplan replan`) or move it with `kontaktplan resolve`"
         )
     before = due_dates(scenario, policy).get(old.customer_id)
     if status is not Status.voided:
@@ -444,9 +476,11 @@ def absence(
 
     RULES.md: never cancelled; (1) the named substitute if free and under the daily cap,
     (2) another free specialist of the team, (3) escalated to the team lead. Solved as
-    one CP-SAT model (:mod:`kontaktplan.disruption.reassign_model`).
+    one CP-SAT model (:mod:`kontaktplan.disruption.reassign_model`). Each escalation carries its
+    ranked proposals (:func:`kontaktplan.disruption.resolve.proposals`) for ``kontaktplan resolve``.
     """
     from kontaktplan.disruption.reassign import reassign
+    from kontaktplan.disruption.resolve import attach_proposals
 
     if specialist_id not in scenario.specialists_by_id:
         raise DisruptionError(f"unknown specialist {specialist_id!r}")
@@ -467,4 +501,5 @@ def absence(
         and a.day >= scenario.today
     ]
     reassign(out, policy, affected, time_limit=time_limit)
+    attach_proposals(out, policy)
     return out

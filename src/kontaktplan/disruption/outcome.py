@@ -8,12 +8,12 @@ An outcome is recorded in ``plan.json`` (:func:`plan_json`) and printed
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
 from kontaktplan.disruption.bookable import Ranked
 from kontaktplan.domain import Appointment, Scenario, Status
+from kontaktplan.io.plan_log import with_disruption
 
 __all__ = [
     "Change",
@@ -113,22 +113,36 @@ class Outcome:
             ]
         if self.escalations:
             out.append(f"for the team lead ({len(self.escalations)}):")
-            out += [f"  {c}" for c in self.escalations]
+            for c in self.escalations:
+                out.append(f"  {c}")
+                out += _proposal_lines(c)
         out += self.notes
         return out
 
 
+def _proposal_lines(c: Change) -> list[str]:
+    """The ranked ways out of an escalation, and how to apply one."""
+    if "proposals" not in c.extra:
+        return []
+    found = c.extra["proposals"]
+    if not found:
+        return ["    no free time close to it keeps the deadline: the team lead decides"]
+    lines = [
+        f"    {i}. {p['specialist_id']} {p['start'].replace('T', ' ')}-{p['end'][11:]} "
+        f"{p['mode']}: {', '.join(p['reasons'])}"
+        for i, p in enumerate(found, 1)
+    ]
+    return [
+        *lines,
+        f"    apply one: kontaktplan resolve DIR {c.appointment_id} --choice N --out OUT",
+    ]
+
+
 def plan_json(previous: str | None, outcome: Outcome, base: dict[str, Any] | None = None) -> str:
-    """``plan.json`` text: ``previous`` (or ``base``) with the outcome appended to
-    ``disruptions``; every other key of the previous file is kept."""
-    data: dict[str, Any] = json.loads(previous) if previous else {}
-    if not isinstance(data, dict):
-        data = {}
-    history = data.get("disruptions", [])
-    if base is not None:
-        data = dict(base)
-    data["disruptions"] = [*history, outcome.entry()]
-    return json.dumps(data, indent=1, default=str) + "\n"
+    """``plan.json`` text: ``previous`` with the outcome appended to ``disruptions``; with
+    ``base`` (a replan's plan run) the previous run moves to ``earlier_runs``. Nothing
+    recorded is dropped (:mod:`kontaktplan.io.plan_log`)."""
+    return with_disruption(previous, outcome.entry(), base)
 
 
 def find(scenario: Scenario, appointment_id: str) -> Appointment:

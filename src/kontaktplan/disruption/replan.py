@@ -28,6 +28,7 @@ import datetime as dt
 from kontaktplan.disruption.bookable import Office, Ranked
 from kontaktplan.disruption.outcome import Change, Outcome, new_id
 from kontaktplan.disruption.reassign import reassign
+from kontaktplan.disruption.resolve import attach_proposals
 from kontaktplan.domain import Appointment, Kind, Scenario, Status
 from kontaktplan.planning import Plan, SolverName, plan
 from kontaktplan.rules.policy import Policy
@@ -150,6 +151,7 @@ def replan(
         workers=workers,
     )
     out.scenario = result.planned_scenario()
+    attach_proposals(out, policy)  # the way out of each escalation (kontaktplan resolve)
     out.figures |= {
         "invalid": len(invalid),
         "reassigned": len(absent) - len(unmoved),

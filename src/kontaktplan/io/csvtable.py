@@ -56,14 +56,26 @@ class Table:
     required: tuple[str, ...]
     optional: tuple[str, ...] = ()
     mandatory_file: bool = True
+    #: Optional columns written only when a row fills them (added later to the format:
+    #: files without them keep their form).
+    sparse: tuple[str, ...] = ()
 
     @property
     def columns(self) -> tuple[str, ...]:
-        return self.required + self.optional
+        """Every column read; :meth:`columns_of` says which are written."""
+        return self.required + self.optional + self.sparse
 
     @cached_property
     def column_set(self) -> frozenset[str]:
         return frozenset(self.columns)
+
+    def columns_of(self, objects: Iterable[BaseModel]) -> tuple[str, ...]:
+        """The columns written for ``objects``: a sparse one only when a row fills it."""
+        if not self.sparse:
+            return self.required + self.optional
+        rows = list(objects)
+        used = tuple(c for c in self.sparse if any(getattr(r, c) is not None for r in rows))
+        return self.required + self.optional + used
 
 
 FILES: dict[str, Table] = {
@@ -118,6 +130,7 @@ FILES: dict[str, Table] = {
         ),
         ("cancelled_on", "qualified_exception", "reassigned_from", "backfill_for"),
         mandatory_file=False,
+        sparse=("replaces",),
     ),
 }
 
@@ -380,18 +393,20 @@ def table_text(table: Table, objects: Iterable[BaseModel]) -> str:
     A column whose cells need no quoting is joined as it is; the others go through the
     csv module, which quotes what has to be quoted.
     """
-    values = list(map(attrgetter(*table.columns), objects))
+    objects = list(objects)
+    names = table.columns_of(objects)
+    values = list(map(attrgetter(*names), objects))
     if not values:
-        return ",".join(table.columns) + "\n"
+        return ",".join(names) + "\n"
     columns = [_column_text(col) for col in zip(*values, strict=True)]
     if any(_NEEDS_QUOTES.search("".join(col)) for col in columns):
         buf = io.StringIO(newline="")
         writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(table.columns)
+        writer.writerow(names)
         writer.writerows(zip(*columns, strict=True))
         return buf.getvalue()
     lines = map(",".join, zip(*columns, strict=True))
-    return ",".join(table.columns) + "\n" + "\n".join(lines) + "\n"
+    return ",".join(names) + "\n" + "\n".join(lines) + "\n"
 
 
 _NEEDS_QUOTES = re.compile(r'[",\r\n]')

@@ -202,13 +202,9 @@ def _check_references(parsed, rows) -> None:
             raise InputError(
                 "appointments.csv", f"unknown customer {obj.customer_id!r}", number, "customer_id"
             )
-        if obj.backfill_for is not None and obj.backfill_for not in appointments:
-            raise InputError(
-                "appointments.csv",
-                f"unknown appointment {obj.backfill_for!r}",
-                number,
-                "backfill_for",
-            )
+        for col in ("backfill_for", "replaces"):
+            if (ref := getattr(obj, col)) is not None and ref not in appointments:
+                raise InputError("appointments.csv", f"unknown appointment {ref!r}", number, col)
     _check_slot_overlaps(parsed["slots"], rows["slots"])
 
 
@@ -245,15 +241,9 @@ def _warnings(scenario: Scenario, rows: dict[str, list[int]]) -> list[str]:
     out: list[str] = []
     if not scenario.slots:
         return out
-    absences: dict[str, list] = {}
-    for a in scenario.absences:
-        absences.setdefault(a.specialist_id, []).append(a)
-    for s, n in zip(scenario.slots, rows["slots"], strict=True):
-        if any(a.covers(s.day) for a in absences.get(s.specialist_id, ())):
-            out.append(
-                f"slots.csv, row {n}: free slot on {s.day} lies in an absence of "
-                f"{s.specialist_id}; the absence wins, the slot is not used"
-            )
+    # A free slot in an absence is not used (the absence wins); no warning: every
+    # absence recorded by `kontaktplan absence` lies over slots, and later commands would
+    # repeat it for every slot.
     slot_days = {(s.specialist_id, s.day) for s in scenario.slots}
     span = (min(s.day for s in scenario.slots), max(s.day for s in scenario.slots))
     orphans = [
@@ -367,7 +357,7 @@ def _with_kept_lines(
     every line is one row and the lines fit together."""
     table = FILES[key]
     text = source.read_text(encoding="utf-8")
-    header = ",".join(table.columns) + "\n"
+    header = ",".join(table.columns_of(rows)) + "\n"
     if not text.startswith(header) or '"' in text or "\r" in text:
         return None
     lines = text.split("\n")

@@ -127,9 +127,11 @@ def _write_tables(wb: Workbook, scenario: Scenario) -> None:
     style_header(ws)
     for key, table in FILES.items():
         ws = wb.create_sheet(key)
-        ws.append(list(table.columns))
-        for obj in getattr(scenario, key):
-            append_row(ws, [cell_value(getattr(obj, col)) for col in table.columns])
+        rows = getattr(scenario, key)
+        columns = table.columns_of(rows)
+        ws.append(list(columns))
+        for obj in rows:
+            append_row(ws, [cell_value(getattr(obj, col)) for col in columns])
         style_header(ws)
 
 
@@ -212,7 +214,9 @@ def _data_rows(wb: Workbook, scenario: Scenario) -> dict[str, int]:
     names = team_sheet_names(list(dict.fromkeys(teams)))
     out = {name: teams.count(team) for team, name in names.items()}
     for ws in wb.worksheets:
-        out.setdefault(ws.title, ws.max_row - 1)
+        # not max_row - 1: freezing the panes below the header creates an empty cell in row 2
+        rows = ws.iter_rows(min_row=2, values_only=True)
+        out.setdefault(ws.title, sum(1 for row in rows if any(v is not None for v in row)))
     return out
 
 

@@ -19,8 +19,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from kontaktplan.domain import Mode, Scenario, Specialist
 from kontaktplan.io.xlsx_cells import FONT, HEADER_FILL, HEADER_FONT, append_row
-from kontaktplan.rules.calendar import OfficeCalendar, first_plannable_monday, week_days
+from kontaktplan.rules.calendar import OfficeCalendar, week_days
 from kontaktplan.rules.policy import Policy, category_review, due_dates
+from kontaktplan.validation.figures import deadline_figures, figures_from, overdue_figures
 
 __all__ = ["horizon", "team_sheet_names", "team_sheets", "write_category_review", "write_overdue"]
 
@@ -38,12 +39,16 @@ WEEK_WIDTH = 7  # Mon-Fri, target, booked
 
 
 def horizon(scenario: Scenario, policy: Policy) -> list[dt.date]:
-    """Weekdays from the first plannable Monday through the week of the last slot or
-    active appointment (at least that first week)."""
-    first = first_plannable_monday(scenario.today, policy.booking.lead_days)
+    """Weekdays of the weeks the figures show: from the first week on or after the current
+    one (the validator's ``figures_from``) holding a free slot or an active appointment,
+    through the week of the last one (at least the current week)."""
+    start = figures_from(scenario)
     days = [s.day for s in scenario.slots]
     days += [a.day for a in scenario.appointments if a.is_active]
-    last = max((d for d in days if d >= first), default=first)
+    days = [d for d in days if d >= start]
+    first = min(days, default=start)
+    first -= dt.timedelta(days=first.weekday())
+    last = max(days, default=first)
     out: list[dt.date] = []
     monday = first
     while monday <= last:
@@ -235,13 +240,14 @@ def _team_widths(ws: Worksheet, members: list[Specialist], weeks: int) -> None:
 
 
 def write_overdue(ws: Worksheet, scenario: Scenario, policy: Policy) -> None:
-    """Customers due before today without a planned appointment, longest overdue first."""
+    """The overdue customers as the validator counts them (``overdue_figures``: nothing
+    planned, due on or before the planning date), longest overdue first."""
     ws.append(["customer_id", "specialist_id", "category", "last_contact", "due", "days_overdue"])
     today = scenario.today
     customers = scenario.customers_by_id
-    overdue = [d for d in due_dates(scenario, policy).values() if d.due < today and not d.planned]
-    overdue.sort(key=lambda d: (d.due, d.customer_id))
-    for d in overdue:
+    dues = due_dates(scenario, policy)
+    for row in overdue_figures(deadline_figures(scenario, policy), today):
+        d = dues[row["customer"]]
         category = customers[d.customer_id].category
         days = (today - d.due).days
         append_row(ws, [d.customer_id, d.specialist_id, category, d.last_contact, d.due, days])

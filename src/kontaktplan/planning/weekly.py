@@ -16,6 +16,7 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Literal
 
 from kontaktplan.domain import Appointment, Kind, Mode, Scenario, Slot, Status
@@ -26,7 +27,9 @@ from kontaktplan.planning.greedy import solve_greedy
 from kontaktplan.planning.matching import booking_mode, match_day
 from kontaktplan.planning.model import SolveResult, solve_subproblem
 from kontaktplan.planning.objective import evaluate
+from kontaktplan.rules.calendar import OfficeCalendar
 from kontaktplan.rules.policy import Policy, due_dates
+from kontaktplan.validation.figures import DEADLINE_STATUSES, figures
 
 __all__ = ["Plan", "plan"]
 
@@ -40,6 +43,7 @@ class Plan:
     """The bookings of a weekly plan with its figures, status, objective and bound."""
 
     scenario: Scenario
+    policy: Policy
     bookings: list[Appointment]
     horizon: Horizon
     solver: str
@@ -51,6 +55,13 @@ class Plan:
     deadlines: list[dict[str, Any]]
     terms: dict[str, int] = field(default_factory=dict)
     covers: list[dict[str, Any]] = field(default_factory=list)
+
+    @cached_property
+    def figures(self) -> dict[str, Any]:
+        """The independent validator's figures of the planned scenario: the one definition of
+        deadlines met, late, missed and open, overdue customers and weekly volume."""
+        planned = self.planned_scenario()
+        return figures(planned, self.policy, OfficeCalendar(planned, self.policy))
 
     @property
     def gap(self) -> float | None:
@@ -65,13 +76,24 @@ class Plan:
         )
 
     def counts(self) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for d in self.deadlines:
-            out[d["result"]] = out.get(d["result"], 0) + 1
-        return out
+        """Deadlines met, late, missed, open (as the validator counts them) and overdue."""
+        d = self.figures["deadline_counts"]
+        return {
+            **{k: d[k] for k in ("met", "late", "missed", "open", "open_due_in_horizon")},
+            "overdue": len(self.figures["overdue"]),
+        }
+
+    def deadline_rows(self) -> list[dict[str, Any]]:
+        """The plan's deadline rows (due in the horizon or earlier, with the reason why not
+        met), each ``result`` the validator's status; missed first, then late, open, met."""
+        status = {d["customer"]: d["status"] for d in self.figures["deadlines"]}
+        rows = [{**d, "result": status.get(d["customer_id"], d["result"])} for d in self.deadlines]
+        order = {s: i for i, s in enumerate(DEADLINE_STATUSES)}
+        return sorted(rows, key=lambda d: (order.get(d["result"], 9), d["due"], d["customer_id"]))
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "planning_date": self.scenario.today.isoformat(),
             "solver": self.solver,
             "status": self.status,
             "objective": self.objective,
@@ -88,7 +110,7 @@ class Plan:
             "covers": self.covers,
             "deadlines_summary": self.counts(),
             "specialists": self.specialists,
-            "deadlines": self.deadlines,
+            "deadlines": self.deadline_rows(),
         }
 
 
@@ -307,6 +329,7 @@ def plan(
     status = "OPTIMAL" if statuses <= {"OPTIMAL"} else "/".join(sorted(statuses))
     return Plan(
         scenario=scenario,
+        policy=policy,
         bookings=bookings,
         horizon=hz,
         solver=solver,

@@ -101,7 +101,7 @@ def due_by_week(figures: Figures, daily_cap: int) -> list[dict[str, Any]]:
         elif monday in index:
             row = rows[index[monday]]
             row["due"] += 1
-            row["planned"] += d["status"] != "open"
+            row["planned"] += d["status"] in ("met", "late")
     needed = capacity = ceiling = 0
     for row in rows:
         needed += row["backlog"] + row["due"]

@@ -128,16 +128,28 @@ def _header(scenario: Scenario, policy: Policy, report: Report, disruptions: lis
             warn=d["late"] > 0,
         ),
         card(
-            f"due by {f['horizon_end']}, nothing planned",
+            "missed: nothing planned, can no longer be met",
+            d["missed"],
+            ' data-figure="deadline_counts.missed"',
+            warn=d["missed"] > 0,
+        ),
+        card(
+            f"due by {f['horizon_end']}, nothing planned yet",
             d["open_due_in_horizon"],
             ' data-figure="deadline_counts.open_due_in_horizon"',
             warn=d["open_due_in_horizon"] > 0,
         ),
         card(
-            "overdue, nothing planned",
+            "overdue: nothing planned, due by the planning date",
             len(f["overdue"]),
             ' data-count="overdue"',
             warn=bool(f["overdue"]),
+        ),
+        card(
+            "open tasks for the team lead (absence escalations)",
+            len(f["escalations"]),
+            ' data-count="escalations"',
+            warn=bool(f["escalations"]),
         ),
         card("category review", len(f["category_review"]), ' data-count="category_review"'),
         card("disruptions logged", len(disruptions or []), ' data-count="disruptions"'),
@@ -145,7 +157,7 @@ def _header(scenario: Scenario, policy: Policy, report: Report, disruptions: lis
     return (
         f"<h1>Kontaktplan report — {html.escape(meta.name)}</h1>"
         f'<p class="meta">planning date {figures["today"]} · rule set {html.escape(policy.name)}'
-        f" · region {html.escape(meta.region)} · weeks from {figures['first_plannable_monday']}"
+        f" · region {html.escape(meta.region)} · weeks from {figures['figures_from']}"
         f" to {figures['horizon_end']} · {len(scenario.specialists)} specialists,"
         f" {len(scenario.customers)} customers</p>"
         f'{verdict}<div class="cards">{"".join(cards)}</div>'
@@ -161,7 +173,7 @@ def _bookings(scenario: Scenario, policy: Policy, figures: Figures) -> str:
         "Grey hatched days are days off (absence, public holiday, part-time day).</p>",
     ]
     if not teams(figures):
-        out.append(NO_WEEKS.format(figures["first_plannable_monday"]))
+        out.append(NO_WEEKS.format(figures["figures_from"]))
     for team in teams(figures):
         grid = bookings_grid(figures, team)
         closed = days_off(scenario, policy, grid.days)
@@ -179,7 +191,7 @@ def _volume(figures: Figures) -> str:
         "Hatched red: below target.</p>",
     ]
     if not teams(figures):
-        out.append(NO_WEEKS.format(figures["first_plannable_monday"]))
+        out.append(NO_WEEKS.format(figures["figures_from"]))
     for team in teams(figures):
         ax = plots.new_axes(plots.volume_size(figures, team))
         plots.weekly_volume(figures, team=team, ax=ax)

@@ -100,6 +100,9 @@ class Disruption(_Section):
     backfill_notice_days: int = Field(ge=0)
     backfill_min_lead_days: int = Field(ge=0)
     standby_list_length: int = Field(gt=0)
+    short_notice_days: int = Field(ge=0)
+    resolve_days: int = Field(ge=0)
+    resolve_proposals: int = Field(gt=0)
 
 
 class Weights(_Section):

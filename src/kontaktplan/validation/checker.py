@@ -28,6 +28,7 @@ history. Which appointments a rule looks at:
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,15 +40,17 @@ from kontaktplan.validation.disruption_rules import (
     BACKFILL_SLOT,
     CHANGE_CHECKS,
     CHANGE_RULES,
+    ESCALATION_REPLACED,
     FOLDER_CHECKS,
     FOLDER_RULES,
     HISTORY_UNCHANGED,
+    NEW_BOOKING_IN_ABSENCE,
     NO_ROW_LOST,
     REASSIGNMENT_KEEPS_TIME,
     REINVITE_IN_PERSON,
     STANDBY_CALL,
 )
-from kontaktplan.validation.figures import figures
+from kontaktplan.validation.figures import figures, not_met
 from kontaktplan.validation.rules import (
     ABSENCE,
     CLOSED_DAY,
@@ -78,6 +81,7 @@ __all__ = [
     "CLOSED_DAY",
     "CUSTOMER_UNAVAILABLE",
     "DAILY_CAP",
+    "ESCALATION_REPLACED",
     "EXEMPT_NOT_BOOKED",
     "FIRST_INTERVIEW_KIND",
     "GROUP_SESSION_LIMIT",
@@ -87,6 +91,7 @@ __all__ = [
     "MIN_GAP",
     "MISSING_STATUS",
     "MODE",
+    "NEW_BOOKING_IN_ABSENCE",
     "NO_ROW_LOST",
     "ONE_FUTURE_BOOKING",
     "ONE_PER_DAY",
@@ -98,6 +103,7 @@ __all__ = [
     "STANDBY_CALL",
     "Report",
     "Violation",
+    "deadline_lines",
     "validate",
 ]
 
@@ -143,22 +149,22 @@ class Report:
                 + ")"
             )
         if f.get("teams"):
-            lines.append(f"weekly volume booked/target from {f['first_plannable_monday']}:")
+            lines.append(f"weekly volume booked/target from {f['figures_from']}:")
             for t in f["teams"]:
                 lines.append(
                     f"  team {t['team']} {t['week']}: {t['booked']}/{t['target']} "
                     f"({t['specialists']} specialists)"
                 )
         if "deadline_counts" in f:
-            d = f["deadline_counts"]
+            lines += deadline_lines(f)
             lines.append(
-                f"deadlines: {d['met']} met, {d['late']} late "
-                f"({d['late_reachable']} of them due after the lead time), {d['open']} open "
-                f"({d['open_due_in_horizon']} due by {f['horizon_end']})"
+                f"overdue (nothing planned, due on or before {f['today']}): "
+                f"{len(f['overdue'])}; category review: {len(f['category_review'])}"
             )
+        if f.get("escalations"):
             lines.append(
-                f"overdue (due before {f['today']}, nothing planned): {len(f['overdue'])}; "
-                f"category review: {len(f['category_review'])}"
+                f"open tasks for the team lead (absence escalations, kontaktplan resolve): "
+                f"{len(f['escalations'])}"
             )
         return "\n".join(lines)
 
@@ -171,6 +177,36 @@ class Report:
             "warnings": list(self.warnings),
             "figures": self.figures,
         }
+
+
+def deadline_lines(
+    f: dict[str, Any],
+    reasons: dict[str, str] | None = None,
+    until: dt.date | None = None,
+    limit: int = 10,
+) -> list[str]:
+    """The deadline figures in words: the counts, then the deadlines not met (missed first,
+    then late, then with ``until`` the open ones due by then; each with
+    ``reasons[customer]`` where given), ``limit`` of them and "… and N more". Printed
+    alike by ``plan`` (with its horizon's last day and reasons) and ``validate``."""
+    d = f["deadline_counts"]
+    lines = [
+        f"deadlines: {d['met']} met, {d['late']} late "
+        f"({d['late_reachable']} of them reachable when booked), {d['missed']} missed "
+        f"(nothing planned, can no longer be met), {d['open']} open "
+        f"({d['open_due_in_horizon']} due by {f['horizon_end']})"
+    ]
+    rows = not_met(f, until)
+    for row in rows[:limit]:
+        when = f"planned {row['planned']}" if row["planned"] else "nothing planned"
+        why = (reasons or {}).get(row["customer"])
+        lines.append(
+            f"  {row['status']}: {row['customer']} ({row['specialist']}) due {row['due']}, "
+            f"{when}{f' - {why}' if why else ''}"
+        )
+    if len(rows) > limit:
+        lines.append(f"  … and {len(rows) - limit} more")
+    return lines
 
 
 def validate(scenario: Scenario, policy: Policy, previous: Scenario | None = None) -> Report:

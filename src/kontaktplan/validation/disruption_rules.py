@@ -28,9 +28,11 @@ __all__ = [
     "BACKFILL_SLOT",
     "CHANGE_CHECKS",
     "CHANGE_RULES",
+    "ESCALATION_REPLACED",
     "FOLDER_CHECKS",
     "FOLDER_RULES",
     "HISTORY_UNCHANGED",
+    "NEW_BOOKING_IN_ABSENCE",
     "NO_ROW_LOST",
     "REASSIGNMENT_KEEPS_TIME",
     "REINVITE_IN_PERSON",
@@ -38,6 +40,8 @@ __all__ = [
 ]
 
 REINVITE_IN_PERSON = "reinvite_in_person"
+ESCALATION_REPLACED = "escalation_replaced"
+NEW_BOOKING_IN_ABSENCE = "new_booking_in_absence"
 BACKFILL_SLOT = "backfill_slot"
 STANDBY_CALL = "standby_call"
 NO_ROW_LOST = "no_row_lost"
@@ -45,8 +49,14 @@ REASSIGNMENT_KEEPS_TIME = "reassignment_keeps_time"
 ABSENCE_NEVER_CANCELS = "absence_never_cancels"
 HISTORY_UNCHANGED = "history_unchanged"
 
-FOLDER_RULES = (REINVITE_IN_PERSON, BACKFILL_SLOT, STANDBY_CALL)
-CHANGE_RULES = (NO_ROW_LOST, REASSIGNMENT_KEEPS_TIME, ABSENCE_NEVER_CANCELS, HISTORY_UNCHANGED)
+FOLDER_RULES = (REINVITE_IN_PERSON, BACKFILL_SLOT, STANDBY_CALL, ESCALATION_REPLACED)
+CHANGE_RULES = (
+    NO_ROW_LOST,
+    REASSIGNMENT_KEEPS_TIME,
+    ABSENCE_NEVER_CANCELS,
+    HISTORY_UNCHANGED,
+    NEW_BOOKING_IN_ABSENCE,
+)
 
 NOT_TAKING_PLACE = (Status.cancelled, Status.voided)
 #: What a reassignment changes; the rest of a planned row is the booking and stays.
@@ -171,6 +181,59 @@ def standby_call(c: Checker) -> None:
             )
 
 
+def escalation_replaced(c: Checker) -> None:
+    """A replacement (``replaces``) takes the place of an absence escalation (RULES.md,
+    Absence, step 3; ``kontaktplan resolve``).
+
+    The replaced row exists, is voided, was the same customer's, and lay in an absence of
+    its specialist; the replacement keeps the customer's deadline when the replaced one
+    kept it (not after the due date counted from the held contacts), and when that was
+    already late lies at most ``resolve_days`` after it.
+    Its lead time (``short_notice_days``) is the ``lead_time`` rule's, its slot and mode
+    the booking rules'.
+    """
+    for a in c.scenario.appointments:
+        if a.replaces is None or a.status is not Status.planned:
+            continue
+        old = c.by_id.get(a.replaces)
+        problems = []
+        if old is None:
+            problems.append(f"{a.replaces} does not exist")
+        else:
+            problems += _replacement_problems(c, a, old)
+        if problems:
+            c.finding(
+                ESCALATION_REPLACED,
+                [a],
+                f"{_show(a)} replaces {a.replaces}: {'; '.join(problems)}",
+            )
+
+
+def _replacement_problems(c: Checker, a: Appointment, old: Appointment) -> list[str]:
+    problems = []
+    if old.status is not Status.voided:
+        problems.append(f"it is {old.status.value}, not voided")
+    if old.customer_id != a.customer_id:
+        problems.append(f"it was {old.customer_id}'s appointment, not {a.customer_id}'s")
+    if not c.calendar.is_absent(old.specialist_id, old.day):
+        problems.append(f"{old.specialist_id} is not absent on {old.day}: no escalation")
+    customer = c.customer(a)
+    if customer.exempt is None:
+        held = [x.day for x in c.contacts(customer) if x.status is Status.held]
+        if customer.last_contact is not None:
+            held.append(customer.last_contact)
+        due = c.policy.next_due(customer, sorted(held), c.today)
+        if old.day <= due < a.day:
+            problems.append(f"on {a.day}, after the deadline {due} that {old.day} kept")
+        later = (a.day - old.day).days
+        if due < old.day and later > c.policy.disruption.resolve_days:
+            problems.append(
+                f"already late on {old.day}, and {later} days later "
+                f"(at most resolve_days {c.policy.disruption.resolve_days})"
+            )
+    return problems
+
+
 # --- between two folders ------------------------------------------------------------------
 
 
@@ -245,13 +308,19 @@ def absence_never_cancels(c: Checker, previous: Scenario) -> None:
 
     A row planned in the previous folder whose specialist is absent on its day (by the
     absences of this folder) is not voided (storniert, revoked by the office): it is
-    reassigned at the same time or stays planned, escalated to the team lead. Status
+    reassigned at the same time or stays planned, escalated to the team lead, until it is
+    resolved: voided with a replacement that names it in ``replaces``. Status
     ``cancelled`` (abgesagt) is the customer's cancellation, which an absence does not
     take away from them.
     """
+    replaced = {
+        a.replaces for a in c.scenario.appointments if a.replaces is not None and a.is_active
+    }
     for old, new in _pairs(c, previous):
         if old.status is not Status.planned or new.status is not Status.voided:
             continue
+        if old.appointment_id in replaced:
+            continue  # resolved: another time or specialist instead (escalation_replaced)
         if c.calendar.is_absent(old.specialist_id, old.day):
             c.hard(
                 ABSENCE_NEVER_CANCELS,
@@ -297,14 +366,30 @@ def _status_problems(old: Appointment, new: Appointment) -> list[str]:
     return []
 
 
+def new_booking_in_absence(c: Checker, previous: Scenario) -> None:
+    """A row that is new in this folder is not booked into an absence of its specialist
+    (RULES.md, Availability). Rows the absence found booked are escalations (the
+    ``absence`` rule's open tasks), not new bookings."""
+    before = {a.appointment_id for a in previous.appointments}
+    for a in c.planned:
+        if a.appointment_id not in before and c.calendar.is_absent(a.specialist_id, a.day):
+            c.hard(
+                NEW_BOOKING_IN_ABSENCE,
+                a,
+                f"{_show(a)}: booked while {a.specialist_id} is absent on {a.day}",
+            )
+
+
 FOLDER_CHECKS: tuple[Callable[[Checker], None], ...] = (
     reinvite_in_person,
     backfill_slot,
     standby_call,
+    escalation_replaced,
 )
 CHANGE_CHECKS: tuple[Callable[[Checker, Scenario], None], ...] = (
     no_row_lost,
     reassignment_keeps_time,
     absence_never_cancels,
     history_unchanged,
+    new_booking_in_absence,
 )

@@ -18,7 +18,25 @@ from kontaktplan.domain import Appointment, Customer, Kind, Scenario, Status
 from kontaktplan.rules.calendar import OfficeCalendar, first_plannable_monday, week_days
 from kontaktplan.rules.policy import Policy, add_months, category_review, due_dates
 
-__all__ = ["counted_contacts", "deadline_figures", "figures", "iso_week", "week_figures"]
+__all__ = [
+    "DEADLINE_STATUSES",
+    "counted_contacts",
+    "deadline_figures",
+    "escalation_figures",
+    "figures",
+    "figures_from",
+    "iso_week",
+    "not_met",
+    "overdue_figures",
+    "week_figures",
+]
+
+#: A customer's deadline, in the order the figures list them (RULES.md, "Monitoring"):
+#: ``missed`` nothing planned and the deadline can no longer be met (it lies before the
+#: first day a new booking may take place, today + lead time); ``late`` the first planned
+#: qualified contact is after it; ``open`` nothing planned yet, still reachable;
+#: ``met`` the first planned qualified contact is on or before it.
+DEADLINE_STATUSES = ("missed", "late", "open", "met")
 
 
 def counted_contacts(
@@ -56,11 +74,21 @@ def _counted_in_volume(a: Appointment) -> bool:
     return a.is_active and a.kind is not Kind.phone_consultation
 
 
+def figures_from(scenario: Scenario) -> dt.date:
+    """The first week the figures show: the Monday of the week containing the planning date.
+
+    Not the first plannable Monday: a disruption moves the planning date, and the weeks
+    already planned must stay in the figures (a week drops out only once it has passed).
+    """
+    return _monday(scenario.today)
+
+
 def week_figures(
     scenario: Scenario, policy: Policy, calendar: OfficeCalendar
 ) -> list[dict[str, Any]]:
-    """Per specialist and week from the first plannable Monday: target, booked, per day, spread."""
-    first = first_plannable_monday(scenario.today, policy.booking.lead_days)
+    """Per specialist and week, from the current week (:func:`figures_from`) on, every week
+    holding a free slot or an active appointment: target, booked, per day, spread."""
+    first = figures_from(scenario)
     per_day: Counter[tuple[str, dt.date]] = Counter()
     mondays: dict[str, set[dt.date]] = {}
     for s in scenario.slots:
@@ -110,12 +138,12 @@ def team_figures(weeks: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def deadline_figures(scenario: Scenario, policy: Policy) -> list[dict[str, Any]]:
     """Per non-exempt customer: due date (held contacts only) and the first planned contact.
 
-    ``met``: the first planned qualified contact is on or before the due date;
-    ``late``: after it; ``open``: none planned. ``reachable``: the due date is not
-    before the first day a new booking may take place (today + lead time).
+    ``status`` is one of :data:`DEADLINE_STATUSES`. ``reachable``: the deadline could be
+    met by a booking made when it was looked at: for a planned contact, on its booking
+    day (``booked_on`` + lead time <= due); with nothing planned, today.
     """
     today = scenario.today
-    earliest = today + dt.timedelta(days=policy.booking.lead_days)
+    lead = dt.timedelta(days=policy.booking.lead_days)
     out = []
     for cid, due in due_dates(scenario, policy).items():
         customer = scenario.customers_by_id[cid]
@@ -125,8 +153,13 @@ def deadline_figures(scenario: Scenario, policy: Policy) -> list[dict[str, Any]]
             for a in counted_contacts(customer, history, policy, today)
             if a.status is Status.planned
         ]
-        first = planned[0].day if planned else None
-        status = "open" if first is None else ("met" if first <= due.due else "late")
+        first = planned[0] if planned else None
+        booked = first.booked_on if first is not None and first.booked_on else today
+        reachable = due.due >= booked + lead
+        if first is None:
+            status = "open" if reachable else "missed"
+        else:
+            status = "met" if first.day <= due.due else "late"
         out.append(
             {
                 "customer": cid,
@@ -134,12 +167,24 @@ def deadline_figures(scenario: Scenario, policy: Policy) -> list[dict[str, Any]]
                 "category": customer.category,
                 "due": due.due.isoformat(),
                 "first_interview": due.first_interview,
-                "planned": first.isoformat() if first else None,
+                "planned": first.day.isoformat() if first else None,
                 "status": status,
-                "reachable": due.due >= earliest,
+                "reachable": reachable,
             }
         )
     return out
+
+
+def overdue_figures(deadlines: list[dict[str, Any]], today: dt.date) -> list[dict[str, Any]]:
+    """Customers overdue: nothing planned, and the deadline passed or is today while the
+    lead time rules out a booking today (first interviews are due on the planning date);
+    longest overdue first."""
+    rows = [
+        {"customer": d["customer"], "specialist": d["specialist"], "due": d["due"]}
+        for d in deadlines
+        if d["status"] == "missed" and dt.date.fromisoformat(d["due"]) <= today
+    ]
+    return sorted(rows, key=lambda r: (r["due"], r["customer"]))
 
 
 def figures(scenario: Scenario, policy: Policy, calendar: OfficeCalendar) -> dict[str, Any]:
@@ -149,13 +194,9 @@ def figures(scenario: Scenario, policy: Policy, calendar: OfficeCalendar) -> dic
     deadlines = deadline_figures(scenario, policy)
     horizon_end = max((s.day for s in scenario.slots), default=today)
     counts = Counter(d["status"] for d in deadlines)
-    overdue = [
-        {"customer": d["customer"], "specialist": d["specialist"], "due": d["due"]}
-        for d in deadlines
-        if d["status"] == "open" and dt.date.fromisoformat(d["due"]) < today
-    ]
     return {
         "today": today.isoformat(),
+        "figures_from": figures_from(scenario).isoformat(),
         "first_plannable_monday": first_plannable_monday(
             today, policy.booking.lead_days
         ).isoformat(),
@@ -166,6 +207,7 @@ def figures(scenario: Scenario, policy: Policy, calendar: OfficeCalendar) -> dic
             "met": counts["met"],
             "late": counts["late"],
             "late_reachable": sum(1 for d in deadlines if d["status"] == "late" and d["reachable"]),
+            "missed": counts["missed"],
             "open": counts["open"],
             "open_due_in_horizon": sum(
                 1
@@ -174,7 +216,8 @@ def figures(scenario: Scenario, policy: Policy, calendar: OfficeCalendar) -> dic
             ),
         },
         "deadlines": deadlines,
-        "overdue": overdue,
+        "overdue": overdue_figures(deadlines, today),
+        "escalations": escalation_figures(scenario, calendar),
         "category_review": [
             {
                 "customer": r.customer_id,
@@ -186,6 +229,41 @@ def figures(scenario: Scenario, policy: Policy, calendar: OfficeCalendar) -> dic
             for r in category_review(scenario, policy)
         ],
     }
+
+
+def escalation_figures(scenario: Scenario, calendar: OfficeCalendar) -> list[dict[str, Any]]:
+    """The team lead's open tasks: planned appointments from today on whose specialist is
+    absent that day (escalated by an absence: nobody could take them at the same time)."""
+    rows = [
+        a
+        for a in scenario.appointments
+        if a.status is Status.planned
+        and a.day >= scenario.today
+        and calendar.is_absent(a.specialist_id, a.day)
+    ]
+    return [
+        {
+            "appointment": a.appointment_id,
+            "customer": a.customer_id,
+            "specialist": a.specialist_id,
+            "start": a.start.strftime("%Y-%m-%dT%H:%M"),
+            "due_today": a.day <= scenario.today,
+        }
+        for a in sorted(rows, key=lambda a: (a.start, a.appointment_id))
+    ]
+
+
+def not_met(figures: dict[str, Any], until: dt.date | None = None) -> list[dict[str, Any]]:
+    """The deadlines not met: missed first, then late, then (with ``until``) those with
+    nothing planned yet that fall on or before ``until``; each group by due date."""
+    order = {s: i for i, s in enumerate(DEADLINE_STATUSES)}
+    last = until.isoformat() if until else ""
+    rows = [
+        d
+        for d in figures["deadlines"]
+        if d["status"] in ("missed", "late") or (d["status"] == "open" and d["due"] <= last)
+    ]
+    return sorted(rows, key=lambda d: (order[d["status"]], d["due"], d["customer"]))
 
 
 def _monday(day: dt.date) -> dt.date:

@@ -20,7 +20,14 @@ from kontaktplan.rules.calendar import OfficeCalendar
 from kontaktplan.rules.policy import Policy, add_months
 from kontaktplan.validation.figures import counted_contacts
 
-__all__ = ["HARD_RULES", "MISSING_STATUS", "RULE_CHECKS", "Checker", "Violation"]
+__all__ = [
+    "ABSENCE_ESCALATED",
+    "HARD_RULES",
+    "MISSING_STATUS",
+    "RULE_CHECKS",
+    "Checker",
+    "Violation",
+]
 
 SLOT_OWNED = "slot_owned"
 SLOT_SINGLE = "slot_single"
@@ -38,6 +45,7 @@ MODE = "mode"
 FIRST_INTERVIEW_KIND = "first_interview_kind"
 GROUP_SESSION_LIMIT = "group_session_limit"
 MISSING_STATUS = "missing_status"
+ABSENCE_ESCALATED = "absence_escalated"  # a warning: an open task for the team lead
 
 HARD_RULES = (
     SLOT_OWNED,
@@ -194,6 +202,15 @@ class Checker:
             return None
         return old
 
+    def replaced(self, a: Appointment) -> Appointment | None:
+        """The voided appointment ``a`` replaces (a resolved absence escalation), if any."""
+        if a.replaces is None:
+            return None
+        old = self.by_id.get(a.replaces)
+        if old is None or old.status is not Status.voided:
+            return None
+        return old
+
     def windows(self, a: Appointment) -> list[_Window]:
         """The own specialist's slots overlapping ``a``, plus the time a backfill fills."""
         days = (a.end.date() - a.start.date()).days + 1
@@ -305,14 +322,26 @@ def daily_cap(c: Checker) -> None:
 def lead_time(c: Checker) -> None:
     """Booked at least ``lead_days`` ahead, a backfill ``backfill_min_lead_days`` (RULES.md).
 
-    Standby phone consultations (same day) and reassignments (date kept) are exempt.
+    Standby phone consultations (same day) and reassignments (date kept) are exempt. Agreed
+    by phone, ``short_notice_days`` suffice: the replacement of a voided absence
+    escalation (``replaces``), and the backfill of a cancellation that came in less than
+    ``backfill_min_lead_days`` before its day (a letter would arrive too late).
     """
     booking, disruption = c.policy.booking, c.policy.disruption
     for a in c.planned:
         if a.booked_on is None or a.kind is Kind.phone_consultation or a.reassigned_from:
             continue
-        backfill = c.backfilled(a) is not None
+        old = c.backfilled(a)
+        backfill = old is not None
         need = disruption.backfill_min_lead_days if backfill else booking.lead_days
+        if (
+            old is not None
+            and old.cancelled_on is not None
+            and (old.day - old.cancelled_on).days < disruption.backfill_min_lead_days
+        ):
+            need = disruption.short_notice_days  # too late for a letter: by phone
+        if c.replaced(a) is not None:
+            need, backfill = disruption.short_notice_days, False
         days = (a.day - a.booked_on).days
         if days >= need:
             continue
@@ -334,10 +363,29 @@ def closed_day(c: Checker) -> None:
 
 
 def absence(c: Checker) -> None:
-    """No planned appointment of a specialist during their absence (RULES.md, Availability)."""
+    """No planned appointment of a specialist during their absence (RULES.md, Availability).
+
+    An appointment the absence found already booked and nobody could take at the same
+    time is escalated to the team lead (RULES.md, Absence, step 3): until its day comes it
+    is an open task (a warning, listed in the figures' ``escalations``), on its day
+    (day <= today) with the specialist still absent a broken rule. A new booking into an
+    absence is caught between folders (``validate --against``).
+    """
     for a in c.planned:
-        if c.calendar.is_absent(a.specialist_id, a.day):
-            c.hard(ABSENCE, a, f"{_show(a)}: {a.specialist_id} is absent on {a.day}")
+        if not c.calendar.is_absent(a.specialist_id, a.day):
+            continue
+        if a.day <= c.today:
+            c.hard(
+                ABSENCE,
+                a,
+                f"{_show(a)}: {a.specialist_id} is absent on {a.day}, its day has come "
+                "and nobody took it",
+            )
+        else:
+            c.warnings.append(
+                f"{ABSENCE_ESCALATED}: {_show(a)}: {a.specialist_id} is absent on {a.day}; "
+                "open task for the team lead (kontaktplan resolve)"
+            )
 
 
 def customer_unavailable(c: Checker) -> None:
@@ -459,10 +507,19 @@ def mode(c: Checker) -> None:
 
 def _mode_problems(c: Checker, a: Appointment) -> list[str]:
     wanted = c.customer(a).mode or c.policy.qualified_contact.default_mode
+    qc = c.policy.qualified_contact
     problems = []
-    if a.mode is Mode.phone:
+    if c.replaced(a) is not None and a.mode is Mode.phone:
+        # a resolved escalation may be a phone contact where the rule set counts it
+        if not (qc.phone_with_exception and a.qualified_exception):
+            problems.append("a phone contact needs the documented exception the rule set allows")
+    elif a.mode is Mode.phone:
         problems.append("phone only for a phone consultation")
-    elif a.mode is Mode.video and wanted is not Mode.video:
+    elif (
+        a.mode is Mode.video
+        and wanted is not Mode.video
+        and (c.replaced(a) is None or Mode.video not in qc.modes)
+    ):
         problems.append(f"{a.customer_id} is booked {wanted.value}, not video")
     window = c.home(a)
     if (

@@ -1,0 +1,54 @@
+"""``plan.json``, the folder's log: the last plan run, the earlier ones and every disruption.
+
+Nothing recorded is dropped. The top level holds the last plan run (its figures as
+``kontaktplan plan`` writes them); ``earlier_runs`` the plan runs before it, oldest first,
+each as it was written (without the two lists); ``disruptions`` every disruption command
+in the order they ran, whichever plan run came between them.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+__all__ = ["EARLIER_RUNS", "read_log", "with_disruption", "with_plan_run"]
+
+EARLIER_RUNS = "earlier_runs"
+DISRUPTIONS = "disruptions"
+
+
+def read_log(text: str | None) -> dict[str, Any]:
+    """The log in ``text`` (an empty one for None or a file that holds no JSON object).
+
+    Raises :class:`json.JSONDecodeError` on text that is not JSON."""
+    data = json.loads(text) if text else {}
+    return data if isinstance(data, dict) else {}
+
+
+def _dump(data: dict[str, Any]) -> str:
+    return json.dumps(data, indent=1, default=str) + "\n"
+
+
+def with_plan_run(previous: str | None, run: dict[str, Any]) -> str:
+    """``plan.json`` text: ``run`` on top; the previous top-level run (if the previous log
+    held one) appended to ``earlier_runs``; the disruptions kept."""
+    old = read_log(previous)
+    earlier = list(old.get(EARLIER_RUNS, []))
+    last = {k: v for k, v in old.items() if k not in (EARLIER_RUNS, DISRUPTIONS)}
+    if last:
+        earlier.append(last)
+    data = {k: v for k, v in run.items() if k not in (EARLIER_RUNS, DISRUPTIONS)}
+    data[EARLIER_RUNS] = earlier
+    data[DISRUPTIONS] = list(old.get(DISRUPTIONS, []))
+    return _dump(data)
+
+
+def with_disruption(
+    previous: str | None, entry: dict[str, Any], run: dict[str, Any] | None = None
+) -> str:
+    """``plan.json`` text: ``entry`` appended to ``disruptions``; with ``run`` (a replan's
+    plan run) that run goes on top as in :func:`with_plan_run`; every other key is kept."""
+    text = with_plan_run(previous, run) if run is not None else previous
+    data = read_log(text)
+    data[DISRUPTIONS] = [*data.get(DISRUPTIONS, []), entry]
+    return _dump(data)
