@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 
 from kontaktplan.bookable import Office, Ranked, Window, rank
-from kontaktplan.calendar import OfficeCalendar
 from kontaktplan.domain import (
     Absence,
     Appointment,
@@ -39,7 +38,7 @@ from kontaktplan.outcome import (
     replace_row,
     require_planned,
 )
-from kontaktplan.policy import Policy, due_dates
+from kontaktplan.policy import Policy
 
 __all__ = [
     "Change",
@@ -375,12 +374,23 @@ def _same_time(
     return None
 
 
-def set_status(scenario: Scenario, policy: Policy, appointment_id: str, status: Status) -> Outcome:
+def set_status(
+    scenario: Scenario,
+    policy: Policy,
+    appointment_id: str,
+    status: Status,
+    *,
+    now: dt.datetime | None = None,
+    next_contact: bool = True,
+) -> Outcome:
     """Set an appointment's outcome (held, not_held, no_show, voided) on the day.
 
     A held qualified contact moves the customer's next deadline (due dates count held
-    contacts). An outcome other than voided can only be known on the day: the folder's
-    planning date moves to the appointment's day when that is later.
+    contacts), prompts the category review and books the next appointment before the new
+    deadline (``next_contact``; :func:`kontaktplan.desk.record_outcomes`). An outcome
+    other than voided can only be known once the appointment has started (``now``; None
+    checks nothing); the folder's planning date moves to the appointment's day when that
+    is later.
 
     Only a ``planned`` appointment gets an outcome, once: a row that already has one
     (held, not held, no-show, voided, or cancelled by the customer) is history and is
@@ -390,44 +400,13 @@ def set_status(scenario: Scenario, policy: Policy, appointment_id: str, status: 
     every such change as a broken rule, so a wrong outcome is corrected in the source
     system (the ATV) and exported again.
     """
+    from kontaktplan.desk import record_outcomes
+
     if status not in OUTCOMES:
         raise DisruptionError(f"status must be one of {', '.join(s.value for s in OUTCOMES)}")
-    old = find(scenario, appointment_id)
-    if old.status is Status.cancelled:
-        raise DisruptionError(
-            f"{appointment_id} was cancelled by the customer"
-            + (f" on {old.cancelled_on}" if old.cancelled_on else "")
-            + ": it gets no outcome"
-        )
-    if old.status is not Status.planned:
-        raise DisruptionError(
-            f"{appointment_id} already has the outcome {old.status.value}; an outcome is set "
-            f"once, on a planned appointment (to correct it, change it in the source system "
-            f"and export again)"
-        )
-    if status is Status.voided and OfficeCalendar(scenario, policy).is_absent(
-        old.specialist_id, old.day
-    ):
-        raise DisruptionError(
-            f"{appointment_id}: {old.specialist_id} is absent on {old.day}, and an absence "
-            "never cancels an appointment (RULES.md): hand it over (`kontaktplan absence`, "
-            "`kontaktplan replan`) or leave it to the team lead"
-        )
-    before = due_dates(scenario, policy).get(old.customer_id)
-    if status is not Status.voided:
-        scenario = on_day(scenario, old.day)
-    new = old.model_copy(update={"status": status})
-    scenario = replace_row(scenario, old, new)
-    out = Outcome("status", scenario.today, scenario)
-    reason = f"{old.status.value} -> {status.value}"
-    after = due_dates(scenario, policy).get(old.customer_id)
-    if before and after and before.due != after.due:
-        reason += f"; next deadline {before.due} -> {after.due}"
-        out.figures = {"due_before": before.due.isoformat(), "due_after": after.due.isoformat()}
-    out.changes.append(Change.of("status", new, reason))
-    if status is Status.no_show:
-        out.notes.append("use `kontaktplan noshow` to book a standby call and re-invite")
-    return out
+    return record_outcomes(
+        scenario, policy, {appointment_id: status}, now=now, next_contact=next_contact
+    )
 
 
 def absence(
