@@ -177,9 +177,13 @@ class Office:
         ]
 
     def counted(self, sid: str, day: dt.date) -> int:
-        """Active appointments of ``sid`` on ``day`` that the daily cap counts."""
+        """Active appointments of ``sid`` on ``day`` that the daily cap counts (a group
+        session once, however many customers it holds)."""
         items = self._by_specialist.get((sid, day), ())
-        return sum(1 for a in items if a.kind is not Kind.phone_consultation)
+        sessions = {a.start for a in items if a.kind is Kind.group_session}
+        return len(sessions) + sum(
+            1 for a in items if a.kind not in (Kind.phone_consultation, Kind.group_session)
+        )
 
     def on_day(self, cid: str, day: dt.date) -> Appointment | None:
         """The customer's active appointment on ``day`` (one per day), if any."""

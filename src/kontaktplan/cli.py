@@ -448,5 +448,6 @@ def import_xlsx(
         )
 
 
-from kontaktplan import cli_disruption as _cli_disruption  # noqa: E402, F401  (registers cancel, absence, noshow, standby, status, replan)
+from kontaktplan import cli_desk as _cli_desk  # noqa: E402, F401  (registers status, import outcomes, slot, group)
+from kontaktplan import cli_disruption as _cli_disruption  # noqa: E402, F401  (registers cancel, absence, noshow, standby, replan)
 from kontaktplan.report import command as _report_command  # noqa: E402, F401  (registers report)

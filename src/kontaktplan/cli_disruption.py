@@ -1,5 +1,6 @@
-"""Disruption commands (*Terminausfallmanagement*): cancel, absence, noshow, standby, status,
-replan. Registered on the ``kontaktplan`` app by :mod:`kontaktplan.cli`.
+"""Disruption commands (*Terminausfallmanagement*): cancel, absence, noshow, standby, replan
+(status lives with the front-desk commands, :mod:`kontaktplan.cli_desk`). Registered on the
+``kontaktplan`` app by :mod:`kontaktplan.cli`.
 
 Each reads a scenario folder and writes a new one with ``--out`` (all or nothing; ``--out``
 may be the input folder), prints what it changed and why, and appends the record to the
@@ -201,36 +202,6 @@ def standby(
             typer.echo(
                 f"  {i}. {r.customer_id} ({r.customer.specialist_id}): {', '.join(r.reasons)}"
             )
-
-
-@app.command()
-def status(
-    folder: ScenarioDir,
-    appointment_id: AppointmentId,
-    outcome: Annotated[str, typer.Argument(help="held, not_held, no_show or voided.")],
-    out: Out,
-    quiet: Quiet = False,
-    as_json: AsJson = False,
-) -> None:
-    """Set an appointment's outcome: held, not_held, no_show or voided.
-
-    Stattgefunden, nicht stattgefunden, nicht erschienen, storniert. A held qualified
-    contact moves the customer's next deadline. Outcomes are set on the day: the
-    folder's planning date moves to the appointment's day when that is later. Only a
-    planned appointment gets an outcome, once: a second one (or one for a cancelled
-    appointment, or voided during its specialist's absence) is refused, exit 2; correct a
-    wrong outcome in the source system.
-    """
-    from kontaktplan.disruption import set_status
-    from kontaktplan.domain import Status
-
-    try:
-        value = Status(outcome)
-    except ValueError:
-        raise fail(f"status must be held, not_held, no_show or voided, not {outcome!r}") from None
-    loaded = load(folder, quiet or as_json)
-    result = _run(set_status, loaded.scenario, loaded.policy, appointment_id, value)
-    _write(loaded, result, out, quiet, as_json)
 
 
 @app.command()

@@ -20,12 +20,16 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from kontaktplan.bookable import Office, Ranked, Window
 from kontaktplan.calendar import week_days
 from kontaktplan.candidates import _after_no_show
 from kontaktplan.domain import Appointment, Customer, Kind, Mode, Scenario, Status
+from kontaktplan.io.csvtable import InputError, Table, read_table
 from kontaktplan.outcome import (
     Change,
     DisruptionError,
@@ -36,7 +40,15 @@ from kontaktplan.outcome import (
 )
 from kontaktplan.policy import CategoryReview, Policy, category_review, due_dates
 
-__all__ = ["OUTCOMES", "Offer", "find_slots", "record_day", "record_outcomes", "slot"]
+__all__ = [
+    "OUTCOMES",
+    "Offer",
+    "find_slots",
+    "read_outcomes",
+    "record_day",
+    "record_outcomes",
+    "slot",
+]
 
 OUTCOMES = (Status.held, Status.not_held, Status.no_show, Status.voided)
 
@@ -457,4 +469,47 @@ def record_day(
         f"{day}: {sum(s is Status.held for s in outcomes.values())} held, "
         f"{len(no_show)} no-show, {len(not_held)} not held"
     )
+    return out
+
+
+class _OutcomeRow(BaseModel):
+    """A row of an outcomes file (``import outcomes``)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    appointment_id: str = Field(min_length=1)
+    status: Status
+
+    @field_validator("status")
+    @classmethod
+    def _outcome(cls, v: Status) -> Status:
+        if v not in OUTCOMES:
+            raise ValueError("an outcome is held, not_held, no_show or voided")
+        return v
+
+
+def read_outcomes(path: Path) -> dict[str, Status]:
+    """The outcomes of a CSV file (columns appointment_id, status), by appointment id.
+
+    Bad input (:class:`kontaktplan.io.InputError`) names file, row and column; an id
+    given twice is bad input too.
+    """
+    table = Table(str(path), _OutcomeRow, ("appointment_id", "status"))
+    if not path.is_file():
+        raise InputError(str(path), "no such file")
+    rows, numbers = read_table(path, table)
+    out: dict[str, Status] = {}
+    first: dict[str, int] = {}
+    for row, n in zip(rows, numbers, strict=True):
+        assert isinstance(row, _OutcomeRow)
+        if row.appointment_id in out:
+            raise InputError(
+                str(path),
+                f"given twice (first in row {first[row.appointment_id]})",
+                n,
+                "appointment_id",
+            )
+        out[row.appointment_id], first[row.appointment_id] = row.status, n
+    if not out:
+        raise InputError(str(path), "no outcome rows", 2)
     return out
