@@ -188,23 +188,16 @@ def import_outcomes(
     file, row and column (exit 2, nothing written). No-shows are re-invited in person;
     held contacts get their next appointment (--no-next skips it).
     """
-    from kontaktplan.desk import read_outcomes, record_outcomes
+    from kontaktplan.desk import import_outcomes as run
 
     now = _now(on)
+    if not file.is_file():
+        raise fail(f"{file}: no such file")
+    loaded = load(folder, quiet or as_json)
     try:
-        outcomes = read_outcomes(file)
+        result = _run(run, loaded.scenario, loaded.policy, file, now=now, next_contact=not no_next)
     except InputError as e:
         raise fail(str(e)) from None
-    loaded = load(folder, quiet or as_json)
-    result = _run(
-        record_outcomes,
-        loaded.scenario,
-        loaded.policy,
-        outcomes,
-        now=now,
-        next_contact=not no_next,
-        command="import_outcomes",
-    )
     _write(loaded, result, out, quiet, as_json)
 
 

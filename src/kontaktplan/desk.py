@@ -44,6 +44,7 @@ __all__ = [
     "OUTCOMES",
     "Offer",
     "find_slots",
+    "import_outcomes",
     "read_outcomes",
     "record_day",
     "record_outcomes",
@@ -120,7 +121,8 @@ def find_slots(
 
     Order (RULES.md "Who fills the weekly volume", the customer stays with their own
     specialist): the own specialist first (a colleague of the team only when the own
-    specialist has no slot before the deadline); before the deadline first; a week still
+    specialist has no slot before a deadline that can still be met, or none at all);
+    before the deadline first; a week still
     under its target first; a day with the fewest bookings of its week first (keeps the
     week even); then the earliest (``latest_first``: the latest week before the
     deadline, for a next contact that should use its interval).
@@ -141,7 +143,8 @@ def find_slots(
     mode = Mode.in_person if _after_no_show(history) else None
     left: Counter[str] = Counter()
     offers = _offers(office, customer, customer.specialist_id, booked_on, start, mode, left)
-    if not any(o.before_deadline for o in offers):
+    reachable = due.due >= start  # an overdue customer stays with the own specialist
+    if not offers or (reachable and not any(o.before_deadline for o in offers)):
         team = office.scenario.specialists_by_id[customer.specialist_id].team
         for sp in office.scenario.specialists:
             if sp.team == team and sp.specialist_id != customer.specialist_id:
@@ -338,7 +341,7 @@ def record_outcomes(
     for a, status in rows:
         reason = f"planned -> {status.value}"
         b, f = before.get(a.customer_id), after.get(a.customer_id)
-        if b and f and b.due != f.due:
+        if status is Status.held and b and f and b.due != f.due:
             reason += f"; next deadline {b.due} -> {f.due}"
         out.changes.append(Change.of("status", changed[a.appointment_id], reason))
     if len(rows) == 1:
@@ -478,18 +481,19 @@ class _OutcomeRow(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
     appointment_id: str = Field(min_length=1)
-    status: Status
+    status: str
 
     @field_validator("status")
     @classmethod
-    def _outcome(cls, v: Status) -> Status:
-        if v not in OUTCOMES:
+    def _outcome(cls, v: str) -> str:
+        if v not in {s.value for s in OUTCOMES}:
             raise ValueError("an outcome is held, not_held, no_show or voided")
         return v
 
 
-def read_outcomes(path: Path) -> dict[str, Status]:
-    """The outcomes of a CSV file (columns appointment_id, status), by appointment id.
+def read_outcomes(path: Path) -> list[tuple[int, str, Status]]:
+    """The rows of an outcomes CSV file (columns appointment_id, status): file row number,
+    appointment id, outcome.
 
     Bad input (:class:`kontaktplan.io.InputError`) names file, row and column; an id
     given twice is bad input too.
@@ -498,18 +502,51 @@ def read_outcomes(path: Path) -> dict[str, Status]:
     if not path.is_file():
         raise InputError(str(path), "no such file")
     rows, numbers = read_table(path, table)
-    out: dict[str, Status] = {}
+    out: list[tuple[int, str, Status]] = []
     first: dict[str, int] = {}
     for row, n in zip(rows, numbers, strict=True):
         assert isinstance(row, _OutcomeRow)
-        if row.appointment_id in out:
+        if row.appointment_id in first:
             raise InputError(
                 str(path),
                 f"given twice (first in row {first[row.appointment_id]})",
                 n,
                 "appointment_id",
             )
-        out[row.appointment_id], first[row.appointment_id] = row.status, n
+        first[row.appointment_id] = n
+        out.append((n, row.appointment_id, Status(row.status)))
     if not out:
         raise InputError(str(path), "no outcome rows", 2)
     return out
+
+
+def import_outcomes(
+    scenario: Scenario,
+    policy: Policy,
+    path: Path,
+    *,
+    now: dt.datetime | None = None,
+    next_contact: bool = True,
+) -> Outcome:
+    """:func:`record_outcomes` for the rows of an outcomes file, all or nothing; a row
+    that cannot apply (unknown id, not planned, not yet started) is named by file, row
+    and column."""
+    rows = read_outcomes(path)
+    by_id = {a.appointment_id: a for a in scenario.appointments}
+    for n, aid, status in rows:
+        a = by_id.get(aid)
+        if a is None:
+            raise InputError(
+                str(path), f"no appointment {aid!r} in the folder", n, "appointment_id"
+            )
+        try:
+            _check_outcome(scenario, a, status, now)
+        except DisruptionError as e:
+            raise InputError(str(path), str(e), n, "status") from None
+    outcomes = {aid: status for _, aid, status in rows}
+    try:
+        return record_outcomes(
+            scenario, policy, outcomes, now=now, next_contact=next_contact, command="import"
+        )
+    except DisruptionError as e:
+        raise InputError(str(path), str(e)) from None
