@@ -19,7 +19,7 @@ from kontaktplan.bookable import Office
 from kontaktplan.cli import app
 from kontaktplan.desk import find_slots, record_day, record_outcomes
 from kontaktplan.desk import slot as find_and_book
-from kontaktplan.disruption import DisruptionError, set_status
+from kontaktplan.disruption import DisruptionError, noshow, set_status
 from kontaktplan.domain import (
     Absence,
     Appointment,
@@ -621,3 +621,11 @@ def test_cli_group(tmp_path: Path):
               "--out", str(out)],
     )  # fmt: skip
     assert r.exit_code == 2
+
+
+def test_noshow_before_the_appointment_started_is_refused():
+    s = _one()
+    with pytest.raises(DisruptionError, match="a no-show is recorded once the appointment"):
+        noshow(s, POLICY, "A1", now=at(MONDAY, 7, 59))
+    out = noshow(s, POLICY, "A1", now=at(MONDAY, 8, 10))
+    assert rows(out.scenario)["A1"].status is Status.no_show

@@ -652,7 +652,7 @@ def test_cli_out_may_be_the_input_folder(folder: Path):
     ("args", "action"),
     [
         (["absence", "{f}", "S1", "--from", "2026-12-08", "--to", "2026-12-08"], "reassigned"),
-        (["noshow", "{f}", "A1"], "phone_consultation"),
+        (["noshow", "{f}", "A1", "--on", "2026-12-08"], "phone_consultation"),
         (["replan", "{f}", "--workers", "1", "--time-limit", "1"], None),
     ],
 )

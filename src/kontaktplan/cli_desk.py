@@ -16,12 +16,11 @@ import datetime as dt
 import json
 from pathlib import Path
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 import typer
 
 from kontaktplan.cli import AsJson, Quiet, ScenarioDir, app, fail, import_app, load
-from kontaktplan.cli_disruption import Out, _date, _run, _write
+from kontaktplan.cli_disruption import Out, _date, _now, _run, _write
 from kontaktplan.io import InputError
 
 On = Annotated[
@@ -38,21 +37,6 @@ NoNext = Annotated[
         "--no-next", help="Do not book the next appointment at the end of a held contact."
     ),
 ]
-
-
-def _now(on: str | None) -> dt.datetime:
-    """``--on`` as a moment: a date means the end of that day; default the real clock."""
-    if on is None:
-        return dt.datetime.now(ZoneInfo("Europe/Berlin")).replace(tzinfo=None)
-    if "T" in on or " " in on:
-        try:
-            return dt.datetime.fromisoformat(on)
-        except ValueError:
-            raise fail(
-                f"--on: {on!r} is not a date YYYY-MM-DD or a time YYYY-MM-DDTHH:MM"
-            ) from None
-    day = _date(on, "--on")
-    return dt.datetime.combine(day, dt.time.max)
 
 
 def _ids(text: str | None, option: str) -> set[str]:

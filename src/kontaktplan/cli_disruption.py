@@ -15,6 +15,7 @@ import json
 import time
 from pathlib import Path
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 import typer
 
@@ -39,6 +40,19 @@ def _date(text: str | None, option: str) -> dt.date | None:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise fail(f"{option}: {text!r} is not a date YYYY-MM-DD") from None
+
+
+def _now(on: str | None) -> dt.datetime:
+    """``--on`` as a moment: a date means the end of that day, ``YYYY-MM-DDTHH:MM`` that
+    time; default the real clock in Europe/Berlin (the appointments' local time)."""
+    if on is None:
+        return dt.datetime.now(ZoneInfo("Europe/Berlin")).replace(tzinfo=None)
+    if "T" in on or " " in on:
+        try:
+            return dt.datetime.fromisoformat(on)
+        except ValueError:
+            raise fail(f"--on: {on!r} is no date YYYY-MM-DD or time YYYY-MM-DDTHH:MM") from None
+    return dt.datetime.combine(_date(on, "--on"), dt.time.max)
 
 
 def _run(fn, *args: Any, **kwargs: Any):
@@ -152,6 +166,14 @@ def noshow(
     folder: ScenarioDir,
     appointment_id: AppointmentId,
     out: Out,
+    on: Annotated[
+        str | None,
+        typer.Option(
+            "--on",
+            help="The day (YYYY-MM-DD, the end of it) or time (YYYY-MM-DDTHH:MM) of the "
+            "no-show; default: now. An appointment that has not started cannot be missed.",
+        ),
+    ] = None,
     quiet: Quiet = False,
     as_json: AsJson = False,
 ) -> None:
@@ -167,8 +189,9 @@ def noshow(
     """
     from kontaktplan.disruption import noshow as run
 
+    now = _now(on)
     loaded = load(folder, quiet or as_json)
-    outcome = _run(run, loaded.scenario, loaded.policy, appointment_id)
+    outcome = _run(run, loaded.scenario, loaded.policy, appointment_id, now=now)
     _write(loaded, outcome, out, quiet, as_json)
 
 

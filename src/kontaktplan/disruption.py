@@ -221,14 +221,23 @@ def _standby_list(
     return out
 
 
-def noshow(scenario: Scenario, policy: Policy, appointment_id: str) -> Outcome:
+def noshow(
+    scenario: Scenario, policy: Policy, appointment_id: str, *, now: dt.datetime | None = None
+) -> Outcome:
     """A no-show: status ``no_show``, a standby phone consultation in its time that day,
     and the customer re-invited in person at the earliest slot the lead time allows.
 
     A customer who already has a future booking: in person, it counts as the
-    re-invitation; otherwise (video, phone) it is replaced, see :func:`_reinvite`."""
+    re-invitation; otherwise (video, phone) it is replaced, see :func:`_reinvite`. An
+    appointment that has not started at ``now`` cannot be missed yet (None: not checked).
+    """
     old = find(scenario, appointment_id)
     require_planned(old, "can be missed")
+    if now is not None and old.start > now:
+        raise DisruptionError(
+            f"{appointment_id} starts {old.start:%Y-%m-%d %H:%M}, after {now:%Y-%m-%d %H:%M}: "
+            "a no-show is recorded once the appointment has started (give the day with --on)"
+        )
     day = old.day
     missed = old.model_copy(update={"status": Status.no_show})
     scenario = replace_row(on_day(scenario, day), old, missed)
