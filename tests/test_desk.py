@@ -629,3 +629,49 @@ def test_noshow_before_the_appointment_started_is_refused():
         noshow(s, POLICY, "A1", now=at(MONDAY, 7, 59))
     out = noshow(s, POLICY, "A1", now=at(MONDAY, 8, 10))
     assert rows(out.scenario)["A1"].status is Status.no_show
+
+
+@st.composite
+def _group_offices(draw):
+    """S1's customers with random categories, histories, group sessions, unavailability and
+    bookings; a session at a random slot of S1 in weeks 50-51."""
+    days = [MONDAY + dt.timedelta(days=i) for i in range(12) if i % 7 < 5]
+    slots = [s for day in days for s in day_slots(day, 4, length=draw(st.sampled_from([45, 60])))]
+    customers, booked = [], []
+    for i in range(draw(st.integers(1, 12))):
+        last = draw(st.one_of(st.none(), st.dates(d(3, 1), d(11, 20)), st.dates(d(6, 1), d(9, 1))))
+        customers.append(
+            customer(
+                f"C{i}",
+                category=draw(st.sampled_from(["K1", "K1", "K1", "K3", "U25"])),
+                last=last,
+                unemployed=draw(st.sampled_from([True, True, True, False])),
+                under_25=draw(st.sampled_from([False, False, False, True])),
+                last_group_session=draw(
+                    st.one_of(st.none(), st.dates(d(1, 1, 2025), d(11, 1)), st.none())
+                ),
+                unavailable=parse_unavailable(draw(st.sampled_from(["", "Mon", "Tue-AM", "Fri"]))),
+            )
+        )
+        if draw(st.integers(0, 3)) == 0:
+            s = draw(st.sampled_from(slots))
+            booked.append(
+                appt(f"B{i}", f"C{i}", s.start, status=draw(st.sampled_from(list(Status))))
+            )
+    start = draw(st.sampled_from(slots)).start
+    return scenario([specialist("S1")], customers, slots, appointments=booked), start
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_group_offices(), st.integers(1, 6))
+def test_group_session_never_books_what_the_validator_rejects(case, capacity):
+    s, start = case
+    try:
+        out = group_session(s, POLICY, "S1", start, capacity)
+    except DisruptionError:
+        return
+    new = new_rows(out.scenario, s)
+    assert 1 <= len(new) <= capacity
+    before = {(v.rule, v.appointment_id) for v in validate(s, POLICY).violations}
+    after = {(v.rule, v.appointment_id) for v in violations(out.scenario, s)}
+    assert after <= before, after - before
