@@ -25,7 +25,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from kontaktplan.bookable import Office, Ranked, Window
+from kontaktplan.bookable import Office, Ranked, Window, _Dues
 from kontaktplan.calendar import week_days
 from kontaktplan.candidates import _after_no_show
 from kontaktplan.domain import Appointment, Customer, Kind, Mode, Scenario, Status
@@ -38,7 +38,7 @@ from kontaktplan.outcome import (
     new_id,
     on_day,
 )
-from kontaktplan.policy import CategoryReview, Policy, category_review, due_dates
+from kontaktplan.policy import CategoryReview, Policy, category_review
 
 __all__ = [
     "OUTCOMES",
@@ -326,7 +326,7 @@ def record_outcomes(
                 "never cancels an appointment (RULES.md): hand it over (`kontaktplan absence`, "
                 "`kontaktplan replan`) or leave it to the team lead"
             )
-    before = due_dates(scenario, policy)
+    before = _Dues(scenario, policy)  # only the customers concerned are computed
     days = [a.day for a, s in rows if s is not Status.voided]
     if days:
         scenario = on_day(scenario, max(days))
@@ -337,7 +337,8 @@ def record_outcomes(
         }
     )
     out = Outcome(command, scenario.today, scenario)
-    after = due_dates(scenario, policy)
+    office = Office(scenario, policy)
+    after = office.dues
     for a, status in rows:
         reason = f"planned -> {status.value}"
         b, f = before.get(a.customer_id), after.get(a.customer_id)
@@ -349,7 +350,6 @@ def record_outcomes(
         b, f = before.get(a.customer_id), after.get(a.customer_id)
         if b and f and b.due != f.due:
             out.figures = {"due_before": b.due.isoformat(), "due_after": f.due.isoformat()}
-    office = Office(scenario, policy)
     reviews = {r.customer_id: r for r in category_review(scenario, policy)}
     new: list[Appointment] = []
     taken: set[str] = set()
