@@ -675,3 +675,85 @@ def test_group_session_never_books_what_the_validator_rejects(case, capacity):
     before = {(v.rule, v.appointment_id) for v in validate(s, POLICY).violations}
     after = {(v.rule, v.appointment_id) for v in violations(out.scenario, s)}
     assert after <= before, after - before
+
+
+# --- slot finder: one pair per booking rule (left out with its reason / offered) ------------
+
+
+def _pair(**kw) -> tuple[Scenario, str]:
+    """C1 (K1, last contact 09-01) of S1 with one free slot, Wed 12-09 08:00-09:00, and
+    whatever ``kw`` changes: today, C1's fields, S1's other appointments that day, the
+    slot's mode or length."""
+    wed = MONDAY + dt.timedelta(days=2)
+    fields = {"last": d(9, 1), **kw.get("c1", {})}
+    extra = [
+        appt(f"Y{i}", f"Y{i}", at(wed, 9 + i)) for i in range(kw.get("busy", 0))
+    ]  # older bookings of S1 that day (no slot needed)
+    ys = [customer(f"Y{i}", last=d(10, 1)) for i in range(kw.get("busy", 0))]
+    s = scenario(
+        [specialist("S1")],
+        [customer("C1", **fields), *ys],
+        [slot(wed, 8, length=kw.get("length", 60), mode=kw.get("mode", SlotMode.any))],
+        appointments=extra,
+        today=kw.get("today", TODAY),
+    )
+    return s, "C1"
+
+
+@pytest.mark.parametrize(
+    ("bad", "good", "reason"),
+    [
+        ({"today": d(12, 1)}, {"today": d(11, 29)}, "within the lead time"),  # 8 / 10 days
+        ({"c1": {"last": d(11, 26)}}, {"c1": {"last": d(11, 25)}}, "minimum gap"),  # 13 / 14
+        ({"busy": 8}, {"busy": 7}, "day at the daily cap"),
+        ({"length": 30}, {"length": 45}, "slot too short"),  # a follow-up needs 45 min
+        ({"c1": {"last": None}, "length": 45}, {"c1": {"last": None}}, "slot too short"),  # EG 60
+        ({"mode": SlotMode.video}, {"mode": SlotMode.in_person}, "slot mode does not fit"),
+        (
+            {"c1": {"unavailable": parse_unavailable("Wed-AM")}},
+            {"c1": {"unavailable": parse_unavailable("Wed-PM")}},
+            "the customer is unavailable",
+        ),
+    ],
+)
+def test_slot_rule_pairs(bad, good, reason):
+    for kw, offered in ((bad, False), (good, True)):
+        s, cid = _pair(**kw)
+        offers, left = find_slots(Office(s, POLICY), s.customers_by_id[cid], s.today)
+        assert bool(offers) is offered, (kw, left)
+        if not offered:
+            assert any(reason in why for why in left), left
+        else:
+            out, _ = find_and_book(s, POLICY, cid, book=1)
+            assert not violations(out.scenario, s)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["status", "{f}", "--out", "{o}"],  # neither ID OUTCOME nor --day
+        ["status", "{f}", "A1", "held", "--day", "2026-12-07", "--out", "{o}"],
+        ["status", "{f}", "A1", "held", "--held-except", "A2", "--out", "{o}"],
+        ["status", "{f}", "A1", "held", "--on", "7.13.2026", "--out", "{o}"],
+        ["status", "{f}", "--day", "2026-12-07", "--held-except", "A2,,A3", "--out", "{o}"],
+        ["status", "{f}", "--day", "2026-12-07", "--on", "2026-12-07T09:30", "--out", "{o}"],
+        ["slot", "{f}", "C1", "--kind", "group_session"],
+        ["slot", "{f}", "C1", "--book", "1"],  # no --out
+        ["slot", "{f}", "C1", "--from", "soon"],
+        ["slot", "{f}", "C9"],
+        ["group", "{f}", "--specialist", "S1", "--at", "2026-12-21 25:00", "--capacity", "3",
+         "--out", "{o}"],
+        ["group", "{f}", "--specialist", "S1", "--at", "2026-12-21T08:00", "--capacity", "0",
+         "--out", "{o}"],
+        ["import", "outcomes", "{f}/missing.csv", "{f}", "--out", "{o}"],
+    ],
+)  # fmt: skip
+def test_cli_desk_bad_input_exits_2_and_writes_nothing(tmp_path: Path, args):
+    folder, out = tmp_path / "in", tmp_path / "out"
+    write_scenario(_day_case(), folder)
+    before = sorted(p.read_bytes() for p in folder.iterdir())
+    r = CliRunner().invoke(app, [a.format(f=folder, o=out) for a in args])
+    assert r.exit_code == 2, r.output
+    assert "Traceback" not in r.output
+    assert not out.exists()
+    assert sorted(p.read_bytes() for p in folder.iterdir()) == before
