@@ -198,6 +198,17 @@ def test_held_skips_a_week_at_its_target():
     assert not violations(out.scenario, s, policy)
 
 
+def test_held_books_nothing_when_every_week_before_the_deadline_is_at_its_target():
+    """Volume 1 a week: weeks 52 and 53 have a target of 1 each (4 working days x 1/5,
+    rounded half up: 0.8 -> 1); one booking in each fills them."""
+    policy = with_volume(1)
+    full = [appt("B1", "X0", at(d(12, 21), 10)), appt("B2", "X1", at(d(12, 28), 10))]
+    s = _next_case(policy, full)
+    out = set_status(s, policy, "A1", Status.held, now=at(MONDAY, 9))
+    assert not new_rows(out.scenario, s)
+    assert any("at its weekly target" in n for n in out.notes)
+
+
 def test_held_with_no_next_books_nothing():
     s = _next_case()
     out = set_status(s, POLICY, "A1", Status.held, now=at(MONDAY, 9), next_contact=False)

@@ -63,6 +63,7 @@ class Offer:
     mode: Mode
     own: bool
     before_deadline: bool
+    under_target: bool
     reasons: tuple[str, ...]
     key: tuple[Any, ...]
 
@@ -216,7 +217,7 @@ def _offers(
                 + (" (keeps the week even)" if above == 0 else ""),
             ]
             key = (not own, not before, not under, monday, above, s.start, sid)
-            out.append(Offer(w, kind, how, own, before, tuple(reasons), key))
+            out.append(Offer(w, kind, how, own, before, under, tuple(reasons), key))
     return out
 
 
@@ -412,6 +413,12 @@ def _after_held(
         out.notes.append(
             f"{c.customer_id}: no free slot of {c.specialist_id} before the deadline {due.due} "
             "(slots.csv, lead time, cap): the next plan books the next contact"
+        )
+        return []
+    if not (offers := [o for o in offers if o.under_target]):
+        out.notes.append(
+            f"{c.customer_id}: every week of {c.specialist_id} with a free slot before the "
+            f"deadline {due.due} is at its weekly target: the next plan books the next contact"
         )
         return []
     best = offers[0]
