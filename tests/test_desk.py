@@ -448,6 +448,7 @@ def test_cli_slot_lists_then_books(tmp_path: Path):
     r = CliRunner().invoke(app, ["slot", str(folder), "C1"])
     assert r.exit_code == 0, r.output
     assert "1. Wed 2026-12-09 08:00 with S1" in r.output and not out.exists()
+    assert "unavailable: Tue" in r.output
     r = CliRunner().invoke(app, ["slot", str(folder), "C1", "--book", "1", "--out", str(out)])
     assert r.exit_code == 0, r.output
     r = CliRunner().invoke(app, ["validate", str(out), "--against", str(folder), "-q"])

@@ -261,6 +261,8 @@ def slot(
             f"{customer_id} ({c.category}, {c.specialist_id}): "
             + (f"first interview, due {due.due}" if due.first_interview else f"due {due.due}")
         )
+    if c.unavailable:
+        out.notes.append(f"unavailable: {', '.join(str(u) for u in c.unavailable)}")
     if left:
         out.notes.append("left out: " + ", ".join(f"{n} {why}" for why, n in sorted(left.items())))
     if book is None:
