@@ -342,6 +342,11 @@ def test_cli_day_and_import_outcomes(tmp_path: Path):
         Status.no_show,
         Status.planned,
     )
+    r = CliRunner().invoke(app, ["validate", str(out2), "--against", str(folder), "-q"])
+    assert r.exit_code == 0, r.output
+    [entry] = json.loads((out2 / "plan.json").read_text())["disruptions"]
+    assert entry["command"] == "import"
+    assert [c["action"] for c in entry["changes"]].count("next_appointment") == 1  # A1's
 
 
 @pytest.mark.parametrize(
