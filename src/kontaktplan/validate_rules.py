@@ -243,7 +243,8 @@ def slot_owned(c: Checker) -> None:
 
 
 def slot_single(c: Checker) -> None:
-    """At most one active appointment per slot, none overlapping (FORMAT.md, slots.csv)."""
+    """At most one active appointment per slot, none overlapping (FORMAT.md, slots.csv); the
+    invitations to one group session are one appointment (RULES.md, Gruppenberatung)."""
     pairs: dict[tuple[str, str], tuple[Appointment, Appointment]] = {}
     by_specialist: dict[str, list[Appointment]] = defaultdict(list)
     for a in c.active:
