@@ -17,8 +17,7 @@ from typer.testing import CliRunner
 from builders import MONDAY, TODAY, appointment, customer, day_slots, scenario, slot, specialist
 from kontaktplan.bookable import Office
 from kontaktplan.cli import app
-from kontaktplan.desk import find_slots, record_day, record_outcomes
-from kontaktplan.desk import slot as find_and_book
+from kontaktplan.desk import record_day, record_outcomes
 from kontaktplan.disruption import DisruptionError, noshow, set_status
 from kontaktplan.domain import (
     Absence,
@@ -33,6 +32,8 @@ from kontaktplan.domain import (
 from kontaktplan.group import group_session
 from kontaktplan.io import read_scenario, write_scenario
 from kontaktplan.policy import due_dates, load_policy
+from kontaktplan.slot_finder import find_slots
+from kontaktplan.slot_finder import slot as find_and_book
 from kontaktplan.validate import validate
 
 POLICY = load_policy("heilbronn-2025")

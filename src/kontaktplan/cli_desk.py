@@ -222,8 +222,8 @@ def slot(
     allows are listed (lead time, daily cap, the customer's unavailable days and
     half-days, minimum gap, slot length and mode); what was left out is counted by reason.
     """
-    from kontaktplan.desk import slot as run
     from kontaktplan.domain import Kind
+    from kontaktplan.slot_finder import slot as run
 
     if book is not None and out is None:
         raise fail("--book needs --out (the folder to write)")
