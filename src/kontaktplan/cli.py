@@ -336,7 +336,7 @@ export_app = typer.Typer(
     no_args_is_help=True,
 )
 import_app = typer.Typer(
-    help="Read a scenario from another format (an Excel workbook).", no_args_is_help=True
+    help="Read a scenario (an Excel workbook) or outcomes (a CSV file).", no_args_is_help=True
 )
 app.add_typer(export_app, name="export")
 app.add_typer(import_app, name="import")

@@ -271,8 +271,7 @@ def group(
     quiet: Quiet = False,
     as_json: AsJson = False,
 ) -> None:
-    """Plan a group information session (Gruppenberatung) and invite the customers it
-    helps most.
+    """Plan a group session (Gruppenberatung): invite the customers it helps most.
 
     Invited: the specialist's own customers for whom a group session counts as a
     qualified contact under the policy, with no group session in the last 12 months, who
