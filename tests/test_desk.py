@@ -455,6 +455,10 @@ def test_cli_slot_lists_then_books(tmp_path: Path):
     assert r.exit_code == 0, r.output
     assert "1. Wed 2026-12-09 08:00 with S1" in r.output and not out.exists()
     assert "unavailable: Tue" in r.output
+    r = CliRunner().invoke(app, ["slot", str(folder), "C1", "--json", "--show", "2"])
+    data = json.loads(r.output)
+    assert [x["start"] for x in data["slots"]] == ["2026-12-09T08:00", "2026-12-09T09:00"]
+    assert data["figures"]["offers"] == 4
     r = CliRunner().invoke(app, ["slot", str(folder), "C1", "--book", "1", "--out", str(out)])
     assert r.exit_code == 0, r.output
     r = CliRunner().invoke(app, ["validate", str(out), "--against", str(folder), "-q"])

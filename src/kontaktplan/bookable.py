@@ -139,7 +139,10 @@ class Office:
         self._by_specialist: dict[tuple[str, dt.date], list[Appointment]] = defaultdict(list)
         self._by_customer: dict[str, list[Appointment]] = defaultdict(list)
         self.slots: dict[tuple[str, dt.date], list[Slot]] = defaultdict(list)
+        self.slot_days: dict[str, list[dt.date]] = defaultdict(list)
         for s in sorted(scenario.slots, key=lambda s: s.start):
+            if not self.slots[s.specialist_id, s.day]:
+                self.slot_days[s.specialist_id].append(s.day)
             self.slots[s.specialist_id, s.day].append(s)
         for a in scenario.appointments:
             if a.status in ACTIVE:

@@ -30,7 +30,6 @@ from kontaktplan.outcome import (
     DisruptionError,
     Outcome,
     find,
-    new_id,
     on_day,
 )
 from kontaktplan.policy import CategoryReview, Policy, category_review
@@ -94,7 +93,8 @@ def record_outcomes(
     from kontaktplan.calendar import OfficeCalendar
     from kontaktplan.disruption import _reinvite
 
-    rows = [(find(scenario, aid), status) for aid, status in outcomes.items()]
+    by_id = {a.appointment_id: a for a in scenario.appointments}
+    rows = [(by_id.get(aid) or find(scenario, aid), status) for aid, status in outcomes.items()]
     calendar = OfficeCalendar(scenario, policy)
     for a, status in rows:
         _check_outcome(scenario, a, status, now)
@@ -130,7 +130,7 @@ def record_outcomes(
             out.figures = {"due_before": b.due.isoformat(), "due_after": f.due.isoformat()}
     reviews = {r.customer_id: r for r in category_review(scenario, policy)}
     new: list[Appointment] = []
-    taken: set[str] = set()
+    taken: set[str] = set(by_id)  # every id in use, so a new id is checked in one look-up
     for a, status in rows:
         if status is Status.no_show:
             if command == "status" and len(rows) == 1:
@@ -195,7 +195,7 @@ def _after_held(
         return []
     best = offers[0]
     r = Ranked(c, due, best.kind, best.mode, 0, (), ())
-    new = office.book(r, new_id(scenario, "N", scenario.today, taken), best.window, scenario.today)
+    new = office.book(r, _free_id(taken, "N", scenario.today), best.window, scenario.today)
     out.changes.append(
         Change.of(
             "next_appointment",
@@ -204,6 +204,16 @@ def _after_held(
         )
     )
     return [new]
+
+
+def _free_id(taken: set[str], prefix: str, day: dt.date) -> str:
+    """A new appointment id (the form of :func:`kontaktplan.outcome.new_id`) not in
+    ``taken``, and now in it."""
+    n = 1
+    while f"{prefix}{day:%Y%m%d}-{n:03d}" in taken:
+        n += 1
+    taken.add(aid := f"{prefix}{day:%Y%m%d}-{n:03d}")
+    return aid
 
 
 def record_day(

@@ -144,11 +144,11 @@ def _offers(
     lead = office.policy.booking.lead_days
     out: list[Offer] = []
     earliest = booked_on + dt.timedelta(days=lead)
-    for s, d in list(office.slots):
-        if s == sid and booked_on <= d < start:
+    for d in office.slot_days.get(sid, ()):
+        if booked_on <= d < start:
             why = "within the lead time" if d < earliest else "before --from"
             left[why] += len(office.free_slots(sid, d))
-    days = sorted({d for (s, d) in office.slots if s == sid and d >= start})
+    days = [d for d in office.slot_days.get(sid, ()) if d >= start]
     weeks: dict[dt.date, tuple[int, int, dict[dt.date, int]]] = {}
     for day in days:
         if not office.calendar.is_available(sid, day):
