@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -779,3 +780,65 @@ def test_cli_desk_bad_input_exits_2_and_writes_nothing(tmp_path: Path, args):
     assert "Traceback" not in r.output
     assert not out.exists()
     assert sorted(p.read_bytes() for p in folder.iterdir()) == before
+
+
+@cache
+def _planned_team() -> Scenario:
+    """Two specialists, three weeks of slots, 60 customers (some first interviews, U25,
+    video), weeks 50-51 planned by the greedy planner: a week of outcomes to record."""
+    from kontaktplan.planning import plan
+
+    customers = []
+    for i in range(60):
+        last = None if i % 13 == 0 else dt.date(2026, 6 + i % 6, 1 + i % 27)
+        customers.append(
+            customer(
+                f"C{i:02d}",
+                f"S{i % 2 + 1}",
+                "U25" if i % 5 == 0 else "K1",
+                under_25=i % 5 == 0,
+                last=last,
+                mode=Mode.video if i % 4 == 0 else None,
+            )
+        )
+    slots = [
+        s
+        for w in range(3)
+        for day in (MONDAY + dt.timedelta(days=7 * w + i) for i in range(5))
+        for sid in ("S1", "S2")
+        for s in day_slots(day, 5, sid)
+    ]
+    base = scenario([specialist("S1"), specialist("S2", video=False)], customers, slots)
+    return plan(base, POLICY, weeks=2, solver="greedy", workers=1).planned_scenario()
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, 9), st.lists(st.tuples(st.integers(0, 99), st.integers(0, 2)), max_size=4))
+def test_random_day_outcomes_keep_a_valid_folder(day_index, exceptions):
+    """Any day of the planned fortnight, any exceptions: the folder stays valid against the
+    one before (no row lost, history unchanged, every new booking keeps every rule)."""
+    s = _planned_team()
+    days = sorted({a.day for a in s.appointments if a.status is Status.planned})
+    day = days[day_index % len(days)]
+    planned = sorted(
+        a.appointment_id for a in s.appointments if a.day == day and a.status is Status.planned
+    )
+    sets: dict[str, set[str]] = {"held_except": set(), "no_show": set(), "not_held": set()}
+    for i, which in exceptions:
+        aid = planned[i % len(planned)]
+        if aid not in sets["no_show"] | sets["not_held"]:
+            sets[("held_except", "no_show", "not_held")[which]].add(aid)
+    out = record_day(s, POLICY, day, now=at(day, 23), **sets)
+    assert not violations(out.scenario, s), [str(v) for v in violations(out.scenario, s)]
+    statuses = {a.appointment_id: a.status for a in out.scenario.appointments}
+    for aid in planned:
+        expected = (
+            Status.no_show
+            if aid in sets["no_show"]
+            else Status.not_held
+            if aid in sets["not_held"]
+            else Status.planned
+            if aid in sets["held_except"]
+            else Status.held
+        )
+        assert statuses[aid] is expected
