@@ -650,14 +650,18 @@ def test_cli_command_carries_a_relative_policy_file_along(folder: Path, tmp_path
     # scenario.toml may name a policy file beside it; the written folder must read back
     rules = policy_file_beside(folder, "office.toml")
     out = tmp_path / "out"
-    r = CliRunner().invoke(app, ["status", str(folder), "A1", "held", "--out", str(out)])
+    r = CliRunner().invoke(
+        app, ["status", str(folder), "A1", "held", "--on", "2026-12-07", "--out", str(out)]
+    )
     assert r.exit_code == 0, r.output
     assert (out / "office.toml").read_text(encoding="utf-8") == rules
     assert by_id(read_scenario(out).scenario)["A1"].status is Status.held
 
 
 def test_cli_out_may_be_the_input_folder(folder: Path):
-    r = CliRunner().invoke(app, ["status", str(folder), "A1", "held", "--out", str(folder)])
+    r = CliRunner().invoke(
+        app, ["status", str(folder), "A1", "held", "--on", "2026-12-07", "--out", str(folder)]
+    )
     assert r.exit_code == 0, r.output
     assert by_id(read_scenario(folder).scenario)["A1"].status is Status.held
     r = CliRunner().invoke(app, ["standby", str(folder), "--day", "2026-12-07", "--json"])
@@ -668,7 +672,7 @@ def test_cli_out_may_be_the_input_folder(folder: Path):
     ("args", "action"),
     [
         (["absence", "{f}", "S1", "--from", "2026-12-08", "--to", "2026-12-08"], "reassigned"),
-        (["noshow", "{f}", "A1"], "phone_consultation"),
+        (["noshow", "{f}", "A1", "--on", "2026-12-08"], "phone_consultation"),
         (["replan", "{f}", "--workers", "1", "--time-limit", "1"], None),
     ],
 )
@@ -709,14 +713,20 @@ def test_cli_bad_input_exits_2_and_writes_nothing(folder: Path, tmp_path: Path, 
 
 def test_cli_status_a_second_outcome_exits_2_and_writes_nothing(folder: Path, tmp_path: Path):
     first, second = tmp_path / "first", tmp_path / "second"
-    r = CliRunner().invoke(app, ["status", str(folder), "A1", "no_show", "--out", str(first)])
+    r = CliRunner().invoke(
+        app, ["status", str(folder), "A1", "no_show", "--on", "2026-12-07", "--out", str(first)]
+    )
     assert r.exit_code == 0, r.output
-    r = CliRunner().invoke(app, ["status", str(first), "A1", "held", "--out", str(second)])
+    r = CliRunner().invoke(
+        app, ["status", str(first), "A1", "held", "--on", "2026-12-07", "--out", str(second)]
+    )
     assert r.exit_code == 2
     assert "A1 already has the outcome no_show" in r.output
     assert not second.exists()
     # also not over the input folder itself
-    r = CliRunner().invoke(app, ["status", str(first), "A1", "held", "--out", str(first)])
+    r = CliRunner().invoke(
+        app, ["status", str(first), "A1", "held", "--on", "2026-12-07", "--out", str(first)]
+    )
     assert r.exit_code == 2
     assert by_id(read_scenario(first).scenario)["A1"].status is Status.no_show
     r = CliRunner().invoke(app, ["validate", str(first), "--against", str(folder), "-q"])

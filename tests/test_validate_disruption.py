@@ -462,7 +462,7 @@ def chain(tmp_path_factory) -> dict[str, Path]:
     # the first video appointment is missed: a standby call, a re-invitation in person
     video = [r for r in _rows(f["D"]) if r["status"] == "planned" and r["mode"] == "video"]
     missed = min(video, key=lambda r: (r["start"], r["appointment_id"]))
-    _run("noshow", f["D"], missed["appointment_id"], "--out", f["E"])
+    _run("noshow", f["D"], missed["appointment_id"], "--on", missed["start"], "--out", f["E"])
     return f
 
 

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from kontaktplan import __version__
-from kontaktplan.cli import disruption, exchange, plan, report, scenario, validate
+from kontaktplan.cli import desk, disruption, exchange, plan, report, scenario, validate
 
 app = typer.Typer(
     help=(
@@ -55,21 +55,24 @@ export_app = typer.Typer(
     no_args_is_help=True,
 )
 import_app = typer.Typer(
-    help="Read a scenario from another format (an Excel workbook).", no_args_is_help=True
+    help="Read a scenario (an Excel workbook) or outcomes (a CSV file).", no_args_is_help=True
 )
 app.add_typer(export_app, name="export")
 app.add_typer(import_app, name="import")
 export_app.command("ics")(exchange.export_ics)
 export_app.command("xlsx")(exchange.export_xlsx)
 import_app.command("xlsx")(exchange.import_xlsx)
+import_app.command("outcomes")(desk.import_outcomes)
 app.command(cls=disruption.OptionalFill)(disruption.cancel)
 for command in (
     disruption.absence,
     disruption.noshow,
     disruption.standby,
-    disruption.status,
+    desk.status,
     disruption.replan,
     disruption.resolve,
+    desk.slot,
+    desk.group,
 ):
     app.command()(command)
 app.command()(report.report)

@@ -1,5 +1,6 @@
 """Disruption commands (*Terminausfallmanagement*): cancel, absence, resolve, noshow,
-standby, status, replan. Registered on the app by :mod:`kontaktplan.cli.app`.
+standby, replan (status lives with the front-desk commands, :mod:`kontaktplan.cli.desk`).
+Registered on the app by :mod:`kontaktplan.cli.app`.
 
 Each reads a scenario folder and writes a new one with ``--out`` (all or nothing; ``--out``
 may be the input folder), prints what it changed and why, and appends the record to the
@@ -14,6 +15,7 @@ import json
 import time
 from pathlib import Path
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 import typer
 from typer.core import TyperCommand
@@ -39,6 +41,19 @@ def _date(text: str | None, option: str) -> dt.date | None:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise fail(f"{option}: {text!r} is not a date YYYY-MM-DD") from None
+
+
+def _now(on: str | None) -> dt.datetime:
+    """``--on`` as a moment: a date means the end of that day, ``YYYY-MM-DDTHH:MM`` that
+    time; default the real clock in Europe/Berlin (the appointments' local time)."""
+    if on is None:
+        return dt.datetime.now(ZoneInfo("Europe/Berlin")).replace(tzinfo=None)
+    if "T" in on or " " in on:
+        try:
+            return dt.datetime.fromisoformat(on)
+        except ValueError:
+            raise fail(f"--on: {on!r} is no date YYYY-MM-DD or time YYYY-MM-DDTHH:MM") from None
+    return dt.datetime.combine(_date(on, "--on"), dt.time.max)
 
 
 def _run(fn, *args: Any, **kwargs: Any):
@@ -174,6 +189,14 @@ def noshow(
     folder: ScenarioDir,
     appointment_id: AppointmentId,
     out: Out,
+    on: Annotated[
+        str | None,
+        typer.Option(
+            "--on",
+            help="The day (YYYY-MM-DD, the end of it) or time (YYYY-MM-DDTHH:MM) of the "
+            "no-show; default: now. An appointment that has not started cannot be missed.",
+        ),
+    ] = None,
     quiet: Quiet = False,
     as_json: AsJson = False,
 ) -> None:
@@ -189,8 +212,9 @@ def noshow(
     """
     from kontaktplan.disruption import noshow as run
 
+    now = _now(on)
     loaded = load(folder, quiet or as_json)
-    outcome = _run(run, loaded.scenario, loaded.policy, appointment_id)
+    outcome = _run(run, loaded.scenario, loaded.policy, appointment_id, now=now)
     _write(loaded, outcome, out, quiet, as_json)
 
 
@@ -224,35 +248,6 @@ def standby(
             typer.echo(
                 f"  {i}. {r.customer_id} ({r.customer.specialist_id}): {', '.join(r.reasons)}"
             )
-
-
-def status(
-    folder: ScenarioDir,
-    appointment_id: AppointmentId,
-    outcome: Annotated[str, typer.Argument(help="held, not_held, no_show or voided.")],
-    out: Out,
-    quiet: Quiet = False,
-    as_json: AsJson = False,
-) -> None:
-    """Set an appointment's outcome: held, not_held, no_show or voided.
-
-    Stattgefunden, nicht stattgefunden, nicht erschienen, storniert. A held qualified
-    contact moves the customer's next deadline. Outcomes are set on the day: the
-    folder's planning date moves to the appointment's day when that is later. Only a
-    planned appointment gets an outcome, once: a second one (or one for a cancelled
-    appointment, or voided during its specialist's absence) is refused, exit 2; correct a
-    wrong outcome in the source system.
-    """
-    from kontaktplan.disruption import set_status
-    from kontaktplan.domain import Status
-
-    try:
-        value = Status(outcome)
-    except ValueError:
-        raise fail(f"status must be held, not_held, no_show or voided, not {outcome!r}") from None
-    loaded = load(folder, quiet or as_json)
-    result = _run(set_status, loaded.scenario, loaded.policy, appointment_id, value)
-    _write(loaded, result, out, quiet, as_json)
 
 
 def replan(

@@ -16,9 +16,9 @@ from kontaktplan.disruption.actions import (
     find,
     noshow,
     plan_json,
-    set_status,
     standby,
 )
+from kontaktplan.disruption.desk import set_status
 
 __all__ = [
     "Change",

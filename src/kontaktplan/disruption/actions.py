@@ -38,8 +38,7 @@ from kontaktplan.domain import (
     SlotMode,
     Status,
 )
-from kontaktplan.rules.calendar import OfficeCalendar
-from kontaktplan.rules.policy import Policy, due_dates
+from kontaktplan.rules.policy import Policy
 
 __all__ = [
     "Change",
@@ -50,11 +49,8 @@ __all__ = [
     "find",
     "noshow",
     "plan_json",
-    "set_status",
     "standby",
 ]
-
-OUTCOMES = (Status.held, Status.not_held, Status.no_show, Status.voided)
 
 
 def _freed_window(office: Office, a: Appointment) -> Window:
@@ -254,14 +250,23 @@ def _standby_list(
     return out
 
 
-def noshow(scenario: Scenario, policy: Policy, appointment_id: str) -> Outcome:
+def noshow(
+    scenario: Scenario, policy: Policy, appointment_id: str, *, now: dt.datetime | None = None
+) -> Outcome:
     """A no-show: status ``no_show``, a standby phone consultation in its time that day,
     and the customer re-invited in person at the earliest slot the lead time allows.
 
     A customer who already has a future booking: in person, it counts as the
-    re-invitation; otherwise (video, phone) it is replaced, see :func:`_reinvite`."""
+    re-invitation; otherwise (video, phone) it is replaced, see :func:`_reinvite`. An
+    appointment that has not started at ``now`` cannot be missed yet (None: not checked).
+    """
     old = find(scenario, appointment_id)
     require_planned(old, "can be missed")
+    if now is not None and old.start > now:
+        raise DisruptionError(
+            f"{appointment_id} starts {old.start:%Y-%m-%d %H:%M}, after {now:%Y-%m-%d %H:%M}: "
+            "a no-show is recorded once the appointment has started (give the day with --on)"
+        )
     day = old.day
     missed = old.model_copy(update={"status": Status.no_show})
     scenario = replace_row(on_day(scenario, day), old, missed)
@@ -405,61 +410,6 @@ def _same_time(
             if not isinstance(got, str):
                 return w, got[0], got[1]
     return None
-
-
-def set_status(scenario: Scenario, policy: Policy, appointment_id: str, status: Status) -> Outcome:
-    """Set an appointment's outcome (held, not_held, no_show, voided) on the day.
-
-    A held qualified contact moves the customer's next deadline (due dates count held
-    contacts). An outcome other than voided can only be known on the day: the folder's
-    planning date moves to the appointment's day when that is later.
-
-    Only a ``planned`` appointment gets an outcome, once: a row that already has one
-    (held, not held, no-show, voided, or cancelled by the customer) is history and is
-    refused (:class:`DisruptionError`), and so is ``voided`` for an appointment whose
-    specialist is absent that day (an absence never cancels, RULES.md). There is
-    deliberately no correction path here: the validator's ``history_unchanged`` treats
-    every such change as a broken rule, so a wrong outcome is corrected in the source
-    system (the ATV) and exported again.
-    """
-    if status not in OUTCOMES:
-        raise DisruptionError(f"status must be one of {', '.join(s.value for s in OUTCOMES)}")
-    old = find(scenario, appointment_id)
-    if old.status is Status.cancelled:
-        raise DisruptionError(
-            f"{appointment_id} was cancelled by the customer"
-            + (f" on {old.cancelled_on}" if old.cancelled_on else "")
-            + ": it gets no outcome"
-        )
-    if old.status is not Status.planned:
-        raise DisruptionError(
-            f"{appointment_id} already has the outcome {old.status.value}; an outcome is set "
-            f"once, on a planned appointment (to correct it, change it in the source system "
-            f"and export again)"
-        )
-    if status is Status.voided and OfficeCalendar(scenario, policy).is_absent(
-        old.specialist_id, old.day
-    ):
-        raise DisruptionError(
-            f"{appointment_id}: {old.specialist_id} is absent on {old.day}, and an absence "
-            "never cancels an appointment (RULES.md): hand it over (`kontaktplan absence`, "
-            "`kontaktplan replan`) or move it with `kontaktplan resolve`"
-        )
-    before = due_dates(scenario, policy).get(old.customer_id)
-    if status is not Status.voided:
-        scenario = on_day(scenario, old.day)
-    new = old.model_copy(update={"status": status})
-    scenario = replace_row(scenario, old, new)
-    out = Outcome("status", scenario.today, scenario)
-    reason = f"{old.status.value} -> {status.value}"
-    after = due_dates(scenario, policy).get(old.customer_id)
-    if before and after and before.due != after.due:
-        reason += f"; next deadline {before.due} -> {after.due}"
-        out.figures = {"due_before": before.due.isoformat(), "due_after": after.due.isoformat()}
-    out.changes.append(Change.of("status", new, reason))
-    if status is Status.no_show:
-        out.notes.append("use `kontaktplan noshow` to book a standby call and re-invite")
-    return out
 
 
 def absence(

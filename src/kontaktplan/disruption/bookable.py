@@ -139,7 +139,10 @@ class Office:
         self._by_specialist: dict[tuple[str, dt.date], list[Appointment]] = defaultdict(list)
         self._by_customer: dict[str, list[Appointment]] = defaultdict(list)
         self.slots: dict[tuple[str, dt.date], list[Slot]] = defaultdict(list)
+        self.slot_days: dict[str, list[dt.date]] = defaultdict(list)
         for s in sorted(scenario.slots, key=lambda s: s.start):
+            if not self.slots[s.specialist_id, s.day]:
+                self.slot_days[s.specialist_id].append(s.day)
             self.slots[s.specialist_id, s.day].append(s)
         for a in scenario.appointments:
             if a.status in ACTIVE:
@@ -177,9 +180,13 @@ class Office:
         ]
 
     def counted(self, sid: str, day: dt.date) -> int:
-        """Active appointments of ``sid`` on ``day`` that the daily cap counts."""
+        """Active appointments of ``sid`` on ``day`` that the daily cap counts (a group
+        session once, however many customers it holds)."""
         items = self._by_specialist.get((sid, day), ())
-        return sum(1 for a in items if a.kind is not Kind.phone_consultation)
+        sessions = {a.start for a in items if a.kind is Kind.group_session}
+        return len(sessions) + sum(
+            1 for a in items if a.kind not in (Kind.phone_consultation, Kind.group_session)
+        )
 
     def on_day(self, cid: str, day: dt.date) -> Appointment | None:
         """The customer's active appointment on ``day`` (one per day), if any."""

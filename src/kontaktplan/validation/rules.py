@@ -260,7 +260,8 @@ def slot_owned(c: Checker) -> None:
 
 
 def slot_single(c: Checker) -> None:
-    """At most one active appointment per slot, none overlapping (FORMAT.md, slots.csv)."""
+    """At most one active appointment per slot, none overlapping (FORMAT.md, slots.csv); the
+    invitations to one group session are one appointment (RULES.md, Gruppenberatung)."""
     pairs: dict[tuple[str, str], tuple[Appointment, Appointment]] = {}
     by_specialist: dict[str, list[Appointment]] = defaultdict(list)
     for a in c.active:
@@ -285,8 +286,20 @@ def slot_single(c: Checker) -> None:
                 for b in items[i + 1 :]:
                     pairs.setdefault((a.appointment_id, b.appointment_id), (a, b))
     for a, b in pairs.values():
+        if _same_group_session(a, b):
+            continue
         why = "overlap in time" if _overlap(a, b) else "share one slot"
         c.finding(SLOT_SINGLE, (a, b), f"{_show(a)} and {_show(b)} {why}")
+
+
+def _same_group_session(a: Appointment, b: Appointment) -> bool:
+    """Two invitations to one group session (RULES.md, Gruppenberatung: one session, many
+    customers): kind group_session, same specialist, same start and end."""
+    return (
+        a.kind is Kind.group_session
+        and b.kind is Kind.group_session
+        and (a.specialist_id, a.start, a.end) == (b.specialist_id, b.start, b.end)
+    )
 
 
 def slot_fits(c: Checker) -> None:
@@ -307,16 +320,25 @@ def slot_fits(c: Checker) -> None:
 def daily_cap(c: Checker) -> None:
     """At most ``daily_cap`` appointments per specialist and day (RULES.md, Daily cap).
 
-    Counted: planned and held appointments. Not counted: standby phone consultations,
-    which take the time of a missed appointment that was counted when it was booked.
+    Counted: planned and held appointments; a group session once, however many customers
+    it invites (the cap limits the specialist's appointments, and a session is one). Not
+    counted: standby phone consultations, which take the time of a missed appointment
+    that was counted when it was booked.
     """
     days: dict[tuple[str, dt.date], list[Appointment]] = defaultdict(list)
+    sessions: dict[tuple[str, dt.date], set[tuple[dt.datetime, dt.datetime]]] = defaultdict(set)
     for a in c.active:
-        if a.kind is not Kind.phone_consultation:
+        if a.kind is Kind.group_session:
+            sessions[a.specialist_id, a.day].add((a.start, a.end))
+            days[a.specialist_id, a.day].append(a)
+        elif a.kind is not Kind.phone_consultation:
             days[a.specialist_id, a.day].append(a)
     cap = c.policy.booking.daily_cap
-    for (sid, day), items in sorted((k, v) for k, v in days.items() if len(v) > cap):
-        c.finding(DAILY_CAP, items, f"{sid} has {len(items)} appointments on {day} (cap {cap})")
+    for (sid, day), items in sorted(days.items()):
+        group = [a for a in items if a.kind is Kind.group_session]
+        n = len(items) - len(group) + len(sessions[sid, day])
+        if n > cap:
+            c.finding(DAILY_CAP, items, f"{sid} has {n} appointments on {day} (cap {cap})")
 
 
 def lead_time(c: Checker) -> None:

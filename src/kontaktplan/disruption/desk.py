@@ -1,0 +1,380 @@
+"""The front desk's outcomes: on the day (one or a whole day's, or from a file), and the
+next appointment at the end of each held contact (slots: :mod:`kontaktplan.disruption.slot_finder`).
+
+RULES.md, "Disruption handling": statuses are set on the day, an outcome for an
+appointment that has not yet taken place is refused (except ``voided``); when a qualified
+contact is recorded as held, the next one is booked before the new deadline (2010
+document, 3.2) and the category review is prompted (*nach jedem Kontakt ist zu prüfen*).
+
+Every booking goes through :meth:`kontaktplan.disruption.bookable.Office.booking`, which checks
+every rule one booking can break; this module only chooses among the slots it allows.
+
+"Now" is a parameter: the command line passes the real clock, or the end of the day
+given with ``--on``. ``now=None`` (notebooks, simulations that replay a day) checks
+nothing about time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from kontaktplan.disruption.actions import _reinvite
+from kontaktplan.disruption.bookable import Office, Ranked, _Dues
+from kontaktplan.disruption.outcome import (
+    Change,
+    DisruptionError,
+    Outcome,
+    find,
+    on_day,
+)
+from kontaktplan.disruption.slot_finder import find_slots
+from kontaktplan.domain import Appointment, Scenario, Status
+from kontaktplan.io.csvtable import InputError, Table, read_table
+from kontaktplan.rules.policy import CategoryReview, Policy, category_review
+
+__all__ = [
+    "set_status",
+    "OUTCOMES",
+    "import_outcomes",
+    "read_outcomes",
+    "record_day",
+    "record_outcomes",
+]
+
+OUTCOMES = (Status.held, Status.not_held, Status.no_show, Status.voided)
+
+
+# --- outcomes ---------------------------------------------------------------------------------
+
+
+def _check_outcome(scenario: Scenario, a: Appointment, status: Status, now: dt.datetime | None):
+    if status not in OUTCOMES:
+        raise DisruptionError(f"status must be one of {', '.join(s.value for s in OUTCOMES)}")
+    if a.status is Status.cancelled:
+        raise DisruptionError(
+            f"{a.appointment_id} was cancelled by the customer"
+            + (f" on {a.cancelled_on}" if a.cancelled_on else "")
+            + ": it gets no outcome"
+        )
+    if a.status is not Status.planned:
+        raise DisruptionError(
+            f"{a.appointment_id} already has the outcome {a.status.value}; an outcome is set "
+            f"once, on a planned appointment (to correct it, change it in the source system "
+            f"and export again)"
+        )
+    if now is not None and status is not Status.voided and a.start > now:
+        raise DisruptionError(
+            f"{a.appointment_id} starts {a.start:%Y-%m-%d %H:%M}, after {now:%Y-%m-%d %H:%M}: "
+            f"an outcome ({status.value}) is set once the appointment has taken place "
+            "(only voided before; give the day with --on)"
+        )
+
+
+def record_outcomes(
+    scenario: Scenario,
+    policy: Policy,
+    outcomes: Mapping[str, Status],
+    *,
+    now: dt.datetime | None = None,
+    next_contact: bool = True,
+    command: str = "status",
+) -> Outcome:
+    """Set several outcomes at once, all or nothing (RULES.md, statuses set on the day).
+
+    Each is checked as :func:`kontaktplan.disruption.set_status` checks one (unknown id,
+    not planned, not yet started at ``now``, voided in an absence); then every no-show
+    is re-invited in person and every held qualified contact gets its next appointment
+    (``next_contact``), each booked on the new planning date: the latest appointment's
+    day, when later than the folder's. A no-show recorded here gets no standby call: the
+    call is made on the spot, with ``kontaktplan noshow``.
+    """
+    from kontaktplan.rules.calendar import OfficeCalendar
+
+    by_id = {a.appointment_id: a for a in scenario.appointments}
+    rows = [(by_id.get(aid) or find(scenario, aid), status) for aid, status in outcomes.items()]
+    calendar = OfficeCalendar(scenario, policy)
+    for a, status in rows:
+        _check_outcome(scenario, a, status, now)
+        if status is Status.voided and calendar.is_absent(a.specialist_id, a.day):
+            raise DisruptionError(
+                f"{a.appointment_id}: {a.specialist_id} is absent on {a.day}, and an absence "
+                "never cancels an appointment (RULES.md): hand it over (`kontaktplan absence`, "
+                "`kontaktplan replan`) or move it with `kontaktplan resolve`"
+            )
+    before = _Dues(scenario, policy)  # only the customers concerned are computed
+    days = [a.day for a, s in rows if s is not Status.voided]
+    if days:
+        scenario = on_day(scenario, max(days))
+    changed = {a.appointment_id: a.model_copy(update={"status": s}) for a, s in rows}
+    scenario = scenario.model_copy(
+        update={
+            "appointments": tuple(changed.get(a.appointment_id, a) for a in scenario.appointments)
+        }
+    )
+    out = Outcome(command, scenario.today, scenario)
+    office = Office(scenario, policy)
+    after = office.dues
+    for a, status in rows:
+        reason = f"planned -> {status.value}"
+        b, f = before.get(a.customer_id), after.get(a.customer_id)
+        if status is Status.held and b and f and b.due != f.due:
+            reason += f"; next deadline {b.due} -> {f.due}"
+        out.changes.append(Change.of("status", changed[a.appointment_id], reason))
+    if len(rows) == 1:
+        a = rows[0][0]
+        b, f = before.get(a.customer_id), after.get(a.customer_id)
+        if b and f and b.due != f.due:
+            out.figures = {"due_before": b.due.isoformat(), "due_after": f.due.isoformat()}
+    reviews = {r.customer_id: r for r in category_review(scenario, policy)}
+    new: list[Appointment] = []
+    taken: set[str] = set(by_id)  # every id in use, so a new id is checked in one look-up
+    for a, status in rows:
+        if status is Status.no_show:
+            if command == "status" and len(rows) == 1:
+                out.notes.append("use `kontaktplan noshow` to book a standby call and re-invite")
+                continue
+            got = _reinvite(office, out, changed[a.appointment_id], taken)
+            new += got
+            taken |= {x.appointment_id for x in got}
+    for a, status in rows:
+        if status is Status.held:
+            got = _after_held(office, out, changed[a.appointment_id], next_contact, taken, reviews)
+            new += got
+            taken |= {x.appointment_id for x in got}
+    if new:
+        out.scenario = out.scenario.model_copy(
+            update={"appointments": (*out.scenario.appointments, *new)}
+        )
+    return out
+
+
+def _after_held(
+    office: Office,
+    out: Outcome,
+    held: Appointment,
+    next_contact: bool,
+    taken: set[str],
+    reviews: Mapping[str, CategoryReview],
+) -> list[Appointment]:
+    """The category review line and the next appointment after a held contact."""
+    scenario = office.scenario
+    c = scenario.customers_by_id[held.customer_id]
+    if (r := reviews.get(c.customer_id)) is not None:
+        out.notes.append(
+            f"category review: {r.customer_id} is stored {r.stored}, the rules say {r.expected} "
+            f"({r.reason}); scheduled by the stricter interval until someone decides"
+        )
+    due = office.dues.get(c.customer_id)
+    if due is None or due.last_contact != held.day:
+        return []  # exempt, or not a qualified contact: no deadline moved
+    if not next_contact:
+        out.notes.append(f"{c.customer_id}: next appointment not booked (--no-next); due {due.due}")
+        return []
+    if (other := office.future_booking(c.customer_id)) is not None:
+        out.notes.append(
+            f"{c.customer_id} already has {other.appointment_id} on {other.day}: "
+            "that is the next appointment"
+        )
+        return []
+    offers, _ = find_slots(office, c, scenario.today, latest_first=True)
+    offers = [o for o in offers if o.own and o.before_deadline]
+    if not offers:
+        out.notes.append(
+            f"{c.customer_id}: no free slot of {c.specialist_id} before the deadline {due.due} "
+            "(slots.csv, lead time, cap): the next plan books the next contact"
+        )
+        return []
+    if not (offers := [o for o in offers if o.under_target]):
+        out.notes.append(
+            f"{c.customer_id}: every week of {c.specialist_id} with a free slot before the "
+            f"deadline {due.due} is at its weekly target: the next plan books the next contact"
+        )
+        return []
+    best = offers[0]
+    r = Ranked(c, due, best.kind, best.mode, 0, (), ())
+    new = office.book(r, _free_id(taken, "N", scenario.today), best.window, scenario.today)
+    out.changes.append(
+        Change.of(
+            "next_appointment",
+            new,
+            f"booked at the end of {held.appointment_id}: " + ", ".join(best.reasons),
+        )
+    )
+    return [new]
+
+
+def _free_id(taken: set[str], prefix: str, day: dt.date) -> str:
+    """A new appointment id (the form of :func:`kontaktplan.disruption.outcome.new_id`) not in
+    ``taken``, and now in it."""
+    n = 1
+    while f"{prefix}{day:%Y%m%d}-{n:03d}" in taken:
+        n += 1
+    taken.add(aid := f"{prefix}{day:%Y%m%d}-{n:03d}")
+    return aid
+
+
+def record_day(
+    scenario: Scenario,
+    policy: Policy,
+    day: dt.date,
+    *,
+    held_except: set[str] = frozenset(),
+    no_show: set[str] = frozenset(),
+    not_held: set[str] = frozenset(),
+    now: dt.datetime | None = None,
+    next_contact: bool = True,
+) -> Outcome:
+    """A whole day's outcomes: every planned appointment of ``day`` held, except those
+    listed; the ``no_show`` ones missed, the ``not_held`` ones not held, and the other
+    exceptions left planned (their outcome still to be set).
+
+    Every listed id must be a planned appointment of that day (bad input otherwise).
+    """
+    planned = {
+        a.appointment_id: a
+        for a in scenario.appointments
+        if a.day == day and a.status is Status.planned
+    }
+    if both := sorted(no_show & not_held):
+        raise DisruptionError(f"{', '.join(both)}: both --no-show and --not-held")
+    listed = held_except | no_show | not_held
+    for aid in sorted(listed):
+        if aid not in planned:
+            a = next((x for x in scenario.appointments if x.appointment_id == aid), None)
+            why = (
+                "no appointment with this id in appointments.csv"
+                if a is None
+                else f"it is on {a.day}"
+                if a.day != day
+                else f"it already has status {a.status.value}"
+            )
+            raise DisruptionError(f"{aid} is no planned appointment of {day}: {why}")
+    outcomes = {aid: Status.held for aid in sorted(planned) if aid not in listed}
+    outcomes |= {aid: Status.no_show for aid in sorted(no_show)}
+    outcomes |= {aid: Status.not_held for aid in sorted(not_held)}
+    if not outcomes:
+        raise DisruptionError(f"no planned appointment on {day}")
+    out = record_outcomes(
+        scenario, policy, outcomes, now=now, next_contact=next_contact, command="status_day"
+    )
+    if open_ := sorted(held_except - no_show - not_held):
+        out.notes.append(f"left planned (outcome to be set): {', '.join(open_)}")
+    out.notes.append(
+        f"{day}: {sum(s is Status.held for s in outcomes.values())} held, "
+        f"{len(no_show)} no-show, {len(not_held)} not held"
+    )
+    return out
+
+
+class _OutcomeRow(BaseModel):
+    """A row of an outcomes file (``import outcomes``)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    appointment_id: str = Field(min_length=1)
+    status: str
+
+    @field_validator("status")
+    @classmethod
+    def _outcome(cls, v: str) -> str:
+        if v not in {s.value for s in OUTCOMES}:
+            raise ValueError("an outcome is held, not_held, no_show or voided")
+        return v
+
+
+def read_outcomes(path: Path) -> list[tuple[int, str, Status]]:
+    """The rows of an outcomes CSV file (columns appointment_id, status): file row number,
+    appointment id, outcome.
+
+    Bad input (:class:`kontaktplan.io.InputError`) names file, row and column; an id
+    given twice is bad input too.
+    """
+    table = Table(str(path), _OutcomeRow, ("appointment_id", "status"))
+    if not path.is_file():
+        raise InputError(str(path), "no such file")
+    rows, numbers = read_table(path, table)
+    out: list[tuple[int, str, Status]] = []
+    first: dict[str, int] = {}
+    for row, n in zip(rows, numbers, strict=True):
+        assert isinstance(row, _OutcomeRow)
+        if row.appointment_id in first:
+            raise InputError(
+                str(path),
+                f"given twice (first in row {first[row.appointment_id]})",
+                n,
+                "appointment_id",
+            )
+        first[row.appointment_id] = n
+        out.append((n, row.appointment_id, Status(row.status)))
+    if not out:
+        raise InputError(str(path), "no outcome rows", 2)
+    return out
+
+
+def import_outcomes(
+    scenario: Scenario,
+    policy: Policy,
+    path: Path,
+    *,
+    now: dt.datetime | None = None,
+    next_contact: bool = True,
+) -> Outcome:
+    """:func:`record_outcomes` for the rows of an outcomes file, all or nothing; a row
+    that cannot apply (unknown id, not planned, not yet started) is named by file, row
+    and column."""
+    rows = read_outcomes(path)
+    by_id = {a.appointment_id: a for a in scenario.appointments}
+    for n, aid, status in rows:
+        a = by_id.get(aid)
+        if a is None:
+            raise InputError(
+                str(path), f"no appointment {aid!r} in the folder", n, "appointment_id"
+            )
+        try:
+            _check_outcome(scenario, a, status, now)
+        except DisruptionError as e:
+            raise InputError(str(path), str(e), n, "status") from None
+    outcomes = {aid: status for _, aid, status in rows}
+    try:
+        return record_outcomes(
+            scenario, policy, outcomes, now=now, next_contact=next_contact, command="import"
+        )
+    except DisruptionError as e:
+        raise InputError(str(path), str(e)) from None
+
+
+def set_status(
+    scenario: Scenario,
+    policy: Policy,
+    appointment_id: str,
+    status: Status,
+    *,
+    now: dt.datetime | None = None,
+    next_contact: bool = True,
+) -> Outcome:
+    """Set an appointment's outcome (held, not_held, no_show, voided) on the day.
+
+    A held qualified contact moves the customer's next deadline (due dates count held
+    contacts), prompts the category review and books the next appointment before the new
+    deadline (``next_contact``; :func:`kontaktplan.disruption.desk.record_outcomes`). An outcome
+    other than voided can only be known once the appointment has started (``now``; None
+    checks nothing); the folder's planning date moves to the appointment's day when that
+    is later.
+
+    Only a ``planned`` appointment gets an outcome, once: a row that already has one
+    (held, not held, no-show, voided, or cancelled by the customer) is history and is
+    refused (:class:`DisruptionError`), and so is ``voided`` for an appointment whose
+    specialist is absent that day (an absence never cancels, RULES.md). There is
+    deliberately no correction path here: the validator's ``history_unchanged`` treats
+    every such change as a broken rule, so a wrong outcome is corrected in the source
+    system (the ATV) and exported again.
+    """
+    if status not in OUTCOMES:
+        raise DisruptionError(f"status must be one of {', '.join(s.value for s in OUTCOMES)}")
+    return record_outcomes(
+        scenario, policy, {appointment_id: status}, now=now, next_contact=next_contact
+    )

@@ -1,0 +1,247 @@
+"""Find a slot for one customer (the front desk's "when can you come?"), RULES.md.
+
+:func:`find_slots` lists every free slot the customer can be booked into under every
+booking rule (:meth:`kontaktplan.disruption.bookable.Office.booking` decides), ranked: own
+specialist, before the deadline, a week under its target, the emptiest day of the week,
+the earliest; :func:`slot` lists them and books one. The next appointment after a held
+contact (:mod:`kontaktplan.disruption.desk`) uses the same ranking.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from kontaktplan.disruption.bookable import Office, Ranked, Window
+from kontaktplan.disruption.outcome import Change, DisruptionError, Outcome, new_id, on_day
+from kontaktplan.domain import Customer, Kind, Mode, Scenario
+from kontaktplan.planning.candidates import _after_no_show
+from kontaktplan.rules.calendar import week_days
+from kontaktplan.rules.policy import Policy
+
+__all__ = ["Offer", "find_slots", "slot"]
+
+
+@dataclass(frozen=True)
+class Offer:
+    """A free slot one customer can be booked into, with the reasons for its rank."""
+
+    window: Window
+    kind: Kind
+    mode: Mode
+    own: bool
+    before_deadline: bool
+    under_target: bool
+    reasons: tuple[str, ...]
+    key: tuple[Any, ...]
+
+    @property
+    def specialist_id(self) -> str:
+        return self.window.specialist_id
+
+    @property
+    def start(self) -> dt.datetime:
+        return self.window.start
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "specialist_id": self.specialist_id,
+            "start": self.start.strftime("%Y-%m-%dT%H:%M"),
+            "kind": self.kind.value,
+            "mode": self.mode.value,
+            "reasons": list(self.reasons),
+        }
+
+    def line(self) -> str:
+        return (
+            f"{self.start:%a %Y-%m-%d %H:%M} with {self.specialist_id} "
+            f"({self.kind.value}, {self.mode.value}): {', '.join(self.reasons)}"
+        )
+
+
+#: How a refusal of :meth:`Office.booking` is summed up for the planner.
+_LEFT_OUT = (
+    ("days after", "within the lead time"),
+    ("minimum gap", "too close to the last contact (minimum gap)"),
+    ("not available", "the customer is unavailable (days, half-days)"),
+    ("needs", "slot too short"),
+    ("admits", "slot mode does not fit"),
+    ("daily cap", "day at the daily cap"),
+    ("does not work", "specialist absent or closed day"),
+    ("at this time", "slot taken"),
+    ("already has an appointment", "the customer has another appointment that day"),
+)
+
+
+def _left_out(reason: str) -> str:
+    return next((label for part, label in _LEFT_OUT if part in reason), reason)
+
+
+def find_slots(
+    office: Office,
+    customer: Customer,
+    booked_on: dt.date,
+    *,
+    first: dt.date | None = None,
+    latest_first: bool = False,
+) -> tuple[list[Offer], Counter[str]]:
+    """Every free slot ``customer`` can be booked into on ``booked_on``, best first; and
+    how many slots were left out, by reason.
+
+    Order (RULES.md "Who fills the weekly volume", the customer stays with their own
+    specialist): the own specialist first (a colleague of the team only when the own
+    specialist has no slot before a deadline that can still be met, or none at all);
+    before the deadline first; a week still
+    under its target first; a day with the fewest bookings of its week first (keeps the
+    week even); then the earliest (``latest_first``: the latest week before the
+    deadline, for a next contact that should use its interval).
+    """
+    due = office.dues.get(customer.customer_id)
+    if due is None:
+        raise DisruptionError(
+            f"{customer.customer_id} is exempt ({customer.exempt}): not booked under these rules"
+        )
+    if (other := office.future_booking(customer.customer_id)) is not None:
+        raise DisruptionError(
+            f"{customer.customer_id} already has {other.appointment_id} on {other.day} with "
+            f"{other.specialist_id}: one future booking per customer (cancel it first)"
+        )
+    lead = office.policy.booking.lead_days
+    start = max(first or booked_on, booked_on + dt.timedelta(days=lead))
+    history = office.scenario.appointments_by_customer.get(customer.customer_id, ())
+    mode = Mode.in_person if _after_no_show(history) else None
+    left: Counter[str] = Counter()
+    offers = _offers(office, customer, customer.specialist_id, booked_on, start, mode, left)
+    reachable = due.due >= start  # an overdue customer stays with the own specialist
+    if not offers or (reachable and not any(o.before_deadline for o in offers)):
+        team = office.scenario.specialists_by_id[customer.specialist_id].team
+        for sp in office.scenario.specialists:
+            if sp.team == team and sp.specialist_id != customer.specialist_id:
+                offers += _offers(office, customer, sp.specialist_id, booked_on, start, mode, left)
+    if latest_first:
+        weeks = sorted({o.key[3] for o in offers}, reverse=True)
+        order = {w: i for i, w in enumerate(weeks)}
+        offers.sort(key=lambda o: (*o.key[:3], order[o.key[3]], *o.key[4:]))
+    else:
+        offers.sort(key=lambda o: o.key)
+    return offers, left
+
+
+def _offers(
+    office: Office,
+    c: Customer,
+    sid: str,
+    booked_on: dt.date,
+    start: dt.date,
+    mode: Mode | None,
+    left: Counter[str],
+) -> list[Offer]:
+    due = office.dues[c.customer_id]
+    own = sid == c.specialist_id
+    specialist = office.scenario.specialists_by_id[sid]
+    lead = office.policy.booking.lead_days
+    out: list[Offer] = []
+    earliest = booked_on + dt.timedelta(days=lead)
+    for d in office.slot_days.get(sid, ()):
+        if booked_on <= d < start:
+            why = "within the lead time" if d < earliest else "before --from"
+            left[why] += len(office.free_slots(sid, d))
+    days = [d for d in office.slot_days.get(sid, ()) if d >= start]
+    weeks: dict[dt.date, tuple[int, int, dict[dt.date, int]]] = {}
+    for day in days:
+        if not office.calendar.is_available(sid, day):
+            left["specialist absent or closed day"] += len(office.slots[sid, day])
+            continue
+        monday = day - dt.timedelta(days=day.weekday())
+        if monday not in weeks:
+            target = office.calendar.week_target(specialist, monday)
+            counts = {d: office.counted(sid, d) for d in target.available_days}
+            weeks[monday] = (
+                target.target,
+                sum(office.counted(sid, d) for d in week_days(monday)),
+                counts,
+            )
+        target, booked, counts = weeks[monday]
+        for s in office.free_slots(sid, day):
+            w = Window(sid, s.start, s.end, s.mode)
+            got = office.booking(c, w, booked_on, lead, mode=mode)
+            if isinstance(got, str):
+                left[_left_out(got)] += 1
+                continue
+            kind, how, _end = got
+            before = day <= due.due
+            under = booked < target
+            least = min(counts.values())
+            above = counts.get(day, 0) - least
+            reasons = [
+                f"own specialist {sid}"
+                if own
+                else f"{sid} of the team ({c.specialist_id} has no slot before the deadline)",
+                (f"before the deadline {due.due}" if before else f"after the deadline {due.due}")
+                + (" (overdue)" if due.due < booked_on else ""),
+                f"week {monday:%G-W%V}: {booked} of {target} booked"
+                + ("" if under else " (at or over the target)"),
+                f"{day:%a} has {counts.get(day, 0)}, the week's days {least}-{max(counts.values())}"
+                + (" (keeps the week even)" if above == 0 else ""),
+            ]
+            key = (not own, not before, not under, monday, above, s.start, sid)
+            out.append(Offer(w, kind, how, own, before, under, tuple(reasons), key))
+    return out
+
+
+# --- booking one slot -------------------------------------------------------------------------
+
+
+def slot(
+    scenario: Scenario,
+    policy: Policy,
+    customer_id: str,
+    *,
+    kind: Kind | None = None,
+    first: dt.date | None = None,
+    on: dt.date | None = None,
+    book: int | None = None,
+) -> tuple[Outcome, list[Offer]]:
+    """The ranked free slots for one customer (:func:`find_slots`); with ``book``, the
+    ``book``-th (1 = the best) is booked, booked on ``on`` (default: the planning date).
+
+    ``kind`` is a check: a customer with no qualified contact gets a first interview, one
+    with a contact a follow-up (RULES.md); asking for the other is bad input.
+    """
+    c = scenario.customers_by_id.get(customer_id)
+    if c is None:
+        raise DisruptionError(f"no customer {customer_id!r} in customers.csv")
+    if on is not None and on < scenario.today:
+        raise DisruptionError(f"--on {on} lies before the folder's planning date {scenario.today}")
+    scenario = on_day(scenario, on or scenario.today)
+    office = Office(scenario, policy)
+    booked_on = scenario.today
+    due = office.dues.get(customer_id)
+    if kind is not None and due is not None and office.kind_of(due) is not kind:
+        need = office.kind_of(due)
+        why = "has no qualified contact yet" if due.first_interview else "had a qualified contact"
+        raise DisruptionError(f"{customer_id} {why}: the appointment is a {need.value}")
+    offers, left = find_slots(office, c, booked_on, first=first)
+    out = Outcome("slot", booked_on, scenario)
+    out.figures = {"offers": len(offers), "left_out": dict(left)}
+    if due is not None:
+        out.notes.append(
+            f"{customer_id} ({c.category}, {c.specialist_id}): "
+            + (f"first interview, due {due.due}" if due.first_interview else f"due {due.due}")
+        )
+    if c.unavailable:
+        out.notes.append(f"unavailable: {', '.join(str(u) for u in c.unavailable)}")
+    if left:
+        out.notes.append("left out: " + ", ".join(f"{n} {why}" for why, n in sorted(left.items())))
+    if book is None:
+        return out, offers
+    if not 1 <= book <= len(offers):
+        raise DisruptionError(f"--book {book}: there are {len(offers)} free slots to choose from")
+    chosen = offers[book - 1]
+    r = Ranked(c, due, chosen.kind, chosen.mode, 0, (), ())  # type: ignore[arg-type]
+    new = office.book(r, new_id(scenario, "S", booked_on), chosen.window, booked_on)
+    out.changes.append(Change.of("booked", new, f"slot {book}: " + ", ".join(chosen.reasons)))
+    out.scenario = scenario.model_copy(update={"appointments": (*scenario.appointments, new)})
+    return out, offers
