@@ -8,16 +8,47 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import json
+import re
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+import typer.core
 
 from kontaktplan import __version__
 from kontaktplan.cli_progress import solve_progress, working
+from kontaktplan.i18n import Lang, default_lang, translator
 from kontaktplan.io import InputError, Loaded, read_scenario, write_scenario
 
+
+class OfficeGroup(typer.core.TyperGroup):
+    """A command group whose help shows flags as flags.
+
+    typer (0.29) prints ``<bool>`` beside every flag, ``--help`` included, as if it took a
+    value; a flag's type column stays empty here. Every ``typer.Typer`` of the command line
+    is made with ``cls=OfficeGroup``.
+    """
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _bare_flags(super().get_params(ctx))
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:
+            _bare_flags(command.get_params(ctx))
+        return command
+
+
+def _bare_flags(params: list[Any]) -> list[Any]:
+    for p in params:
+        if getattr(p, "is_flag", False) and p.metavar is None:
+            p.metavar = ""
+    return params
+
+
 app = typer.Typer(
+    cls=OfficeGroup,
     help=(
         "Kontaktplan: plans Jobcenter appointments so that every customer (eLb) gets the "
         "qualified contacts the contact-density concept (Kundenkontaktdichtekonzept) asks "
@@ -26,19 +57,98 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-scenario_app = typer.Typer(help="Make scenario folders (synthetic offices).", no_args_is_help=True)
+scenario_app = typer.Typer(
+    cls=OfficeGroup, help="Make scenario folders (synthetic offices).", no_args_is_help=True
+)
 app.add_typer(scenario_app, name="scenario")
 
 ScenarioDir = Annotated[
     Path,
     typer.Argument(
+        metavar="DIR",
         help="A scenario folder (scenario.toml, specialists.csv, customers.csv, slots.csv, "
-        "optional absences.csv and appointments.csv; see FORMAT.md).",
+        "optional absences.csv and appointments.csv; see docs/format.md).",
         show_default=False,
     ),
 ]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")]
 AsJson = Annotated[bool, typer.Option("--json", help="Print a machine-readable summary.")]
+Verbose = Annotated[
+    bool,
+    typer.Option(
+        "--verbose", "-v", help="Also print the solver's figures (status, objective, bound, gap)."
+    ),
+]
+
+
+class Language(StrEnum):
+    """The language of the printed text, the report and the workbook."""
+
+    de = "de"
+    en = "en"
+
+
+LangOption = Annotated[
+    Language | None,
+    typer.Option(
+        "--lang",
+        help="Language of the printed text (and of the report or workbook written): "
+        "de or en. Default: de when the locale (LC_ALL, LANG) is German, else en.",
+        show_default=False,
+    ),
+]
+
+
+def language(value: Language | None) -> Lang:
+    """The ``--lang`` given, else the locale's language."""
+    return default_lang() if value is None else value.value  # type: ignore[return-value]
+
+
+class SolverChoice(StrEnum):
+    """``--solver``: cpsat optimises; greedy plans as by hand (earliest deadline first)."""
+
+    cpsat = "cpsat"
+    greedy = "greedy"
+
+
+Solver = Annotated[
+    SolverChoice,
+    typer.Option(
+        "--solver", help="cpsat (optimising) or greedy (by hand: earliest deadline first)."
+    ),
+]
+TimeLimit = Annotated[
+    float, typer.Option("--time-limit", min=0.1, help="Seconds per specialist model (CP-SAT).")
+]
+Seed = Annotated[int, typer.Option("--seed", help="Random seed: same seed, same plan.")]
+Workers = Annotated[
+    int | None,
+    typer.Option(
+        "--workers", min=1, help="Processes solving specialists side by side (default: cores)."
+    ),
+]
+
+_GERMAN_DAY = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+
+
+def parse_day(text: str | None, option: str) -> dt.date | None:
+    """A day typed on the command line: ``TT.MM.JJJJ`` (German) or ``JJJJ-MM-TT`` (ISO).
+
+    Anything else ends the command with exit 2 and a message naming ``option``.
+    """
+    if text is None:
+        return None
+    value = text.strip()
+    try:
+        german = _GERMAN_DAY.fullmatch(value)
+        if german:
+            day, month, year = (int(g) for g in german.groups())
+            return dt.date(year, month, day)
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            return dt.date.fromisoformat(value)
+    except ValueError:
+        pass
+    raise fail(f"{option}: {text!r} is not a date (TT.MM.JJJJ or JJJJ-MM-TT, e.g. 07.12.2026)")
 
 
 def _version(value: bool) -> None:
@@ -102,8 +212,9 @@ def validate(
             "nothing and history is unchanged.",
         ),
     ] = None,
+    lang: LangOption = None,
 ) -> None:
-    """Check a schedule against every rule (RULES.md) that a schedule can break.
+    """Check a schedule against every rule (docs/rules.md) that a schedule can break.
 
     Independent of the optimizer. Lists each violation with its rule name and
     reports the figures: per specialist and week the target (Soll), bookings
@@ -111,6 +222,7 @@ def validate(
     (Kontaktdichte). Exit 0 when no hard rule is broken, 1 otherwise, 2 on bad input.
     Warnings (e.g. past appointments without status) go to stderr and never fail.
     """
+    from kontaktplan.cli_text import validate_summary
     from kontaktplan.validate import validate as run
 
     loaded = load(folder, quiet or as_json)
@@ -127,7 +239,7 @@ def validate(
     if not quiet:
         for w in report.warnings if show_all else report.warnings[:10]:
             typer.echo(f"warning: {w}", err=True)
-        typer.echo(report.summary())
+        typer.echo(validate_summary(report, language(lang)))
     raise typer.Exit(0 if report.ok else 1)
 
 
@@ -149,7 +261,10 @@ def scenario_generate(
         typer.Option("--weeks", min=1, help="Weeks of free slots from the first plannable week."),
     ] = 4,
     today: Annotated[
-        str, typer.Option("--today", help="Planning date YYYY-MM-DD (bookings are made on it).")
+        str,
+        typer.Option(
+            "--today", help="Planning date TT.MM.JJJJ or JJJJ-MM-TT (bookings are made on it)."
+        ),
     ] = "2026-11-23",
     policy: Annotated[
         str, typer.Option("--policy", help="Rule set: a name in models/ or a policy file.")
@@ -164,10 +279,7 @@ def scenario_generate(
     from kontaktplan.generate import generate
     from kontaktplan.policy import load_policy
 
-    try:
-        day = dt.date.fromisoformat(today)
-    except ValueError:
-        raise fail(f"--today: {today!r} is not a date YYYY-MM-DD") from None
+    day = parse_day(today, "--today")
     try:
         rules = load_policy(policy)
     except FileNotFoundError as e:
@@ -212,47 +324,6 @@ def _counts(scenario) -> dict[str, int]:
     }
 
 
-def _plan_summary(result) -> str:
-    from collections import defaultdict
-
-    teams: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for sp in result.specialists:
-        for w in sp["weeks"]:
-            t = teams[sp["team"]]
-            t[0] += w["target"]
-            t[1] += w["booked"]
-            t[2] += w["booked"] < w["target"]
-    lines = [
-        f"horizon {result.horizon.first_day} .. {result.horizon.last_day} "
-        f"({result.horizon.weeks} week(s)), {len(result.bookings)} new bookings"
-    ]
-    for team, (target, booked, short) in sorted(teams.items()):
-        note = f", {short} specialist-week(s) below target" if short else ""
-        lines.append(f"  team {team}: booked {booked} of target {target}{note}")
-    counts = result.counts()
-    lines.append(
-        "deadlines in horizon: "
-        + ", ".join(f"{counts.get(k, 0)} {k}" for k in ("met", "late", "missed"))
-    )
-    if result.covers:
-        lines.append(
-            f"  {len(result.covers)} customers booked with a substitute or team colleague "
-            "(own specialist absent or full before the deadline; see plan.json 'covers')"
-        )
-    for d in [d for d in result.deadlines if d["result"] != "met"][:10]:
-        lines.append(
-            f"  {d['customer_id']} ({d['specialist_id']}) due {d['due']}: "
-            f"{d['result']} - {d.get('reason', '')}"
-        )
-    gap = f"{result.gap:.4%}" if result.gap is not None else "n/a"
-    bound = result.bound if result.bound is not None else "n/a"
-    lines.append(
-        f"solver {result.solver}: {result.status}, objective {result.objective}, "
-        f"bound {bound}, gap {gap}, {result.seconds:.1f} s"
-    )
-    return "\n".join(lines)
-
-
 @app.command("plan")
 def plan_command(
     folder: ScenarioDir,
@@ -268,24 +339,14 @@ def plan_command(
         int,
         typer.Option("--weeks", min=1, max=12, help="Weeks to plan from the first plannable week."),
     ] = 1,
-    solver: Annotated[
-        str,
-        typer.Option(
-            "--solver", help="cpsat (optimising) or greedy (by hand: earliest deadline first)."
-        ),
-    ] = "cpsat",
-    time_limit: Annotated[
-        float, typer.Option("--time-limit", min=0.1, help="Seconds per specialist model (CP-SAT).")
-    ] = 10.0,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed: same seed, same plan.")] = 0,
-    workers: Annotated[
-        int | None,
-        typer.Option(
-            "--workers", min=1, help="Processes solving specialists side by side (default: cores)."
-        ),
-    ] = None,
+    solver: Solver = SolverChoice.cpsat,
+    time_limit: TimeLimit = 10.0,
+    seed: Seed = 0,
+    workers: Workers = None,
     quiet: Quiet = False,
     as_json: AsJson = False,
+    verbose: Verbose = False,
+    lang: LangOption = None,
 ) -> None:
     """Plan the week: book due contacts (Kontaktdichte) into the specialists' free slots.
 
@@ -295,17 +356,17 @@ def plan_command(
     Writes a scenario folder with the new bookings (status planned, booked today) and
     plan.json with the figures. Exit 0; 2 on bad input.
     """
+    from kontaktplan.cli_text import plan_summary
     from kontaktplan.planning import plan
 
-    if solver not in ("cpsat", "greedy"):
-        raise fail(f"--solver must be cpsat or greedy, not {solver!r}")
+    words = language(lang)
     loaded = load(folder, quiet or as_json)
-    with solve_progress(quiet or as_json) as progress:
+    with solve_progress(quiet or as_json, verbose=verbose, lang=words) as progress:
         result = plan(
             loaded.scenario,
             loaded.policy,
             weeks=weeks,
-            solver=solver,  # type: ignore[arg-type]
+            solver=solver.value,  # type: ignore[arg-type]
             time_limit=time_limit,
             seed=seed,
             workers=workers,
@@ -327,16 +388,19 @@ def plan_command(
         }
         typer.echo(json.dumps(summary, indent=2, default=str))
     elif not quiet:
-        typer.echo(_plan_summary(result))
-        typer.echo(f"wrote {out}")
+        typer.echo(plan_summary(result, words, verbose))
+        typer.echo(translator(words)("cli.wrote", path=out))
 
 
 export_app = typer.Typer(
+    cls=OfficeGroup,
     help="Write a scenario for other programs: calendar files (.ics), an Excel workbook.",
     no_args_is_help=True,
 )
 import_app = typer.Typer(
-    help="Read a scenario from another format (an Excel workbook).", no_args_is_help=True
+    cls=OfficeGroup,
+    help="Read a scenario from another format (an Excel workbook).",
+    no_args_is_help=True,
 )
 app.add_typer(export_app, name="export")
 app.add_typer(import_app, name="import")
@@ -355,26 +419,32 @@ def export_ics(
     ],
     quiet: Quiet = False,
     as_json: AsJson = False,
+    lang: LangOption = None,
 ) -> None:
-    """Calendar files (iCalendar, .ics) of the planned appointments, one per specialist (IFK).
+    """Calendar files (iCalendar, .ics) of the appointments, one per specialist (IFK).
 
-    Every appointment with status planned becomes an event in German time
-    (Europe/Berlin) with its kind and mode, e.g. "Folgegespräch (follow_up), in_person";
-    the description holds the pseudonymous customer id and nothing else. Held or
-    cancelled appointments are not exported. Exit 0; 2 on bad input (nothing written).
+    Every appointment is an event in German time (Europe/Berlin) with a stable UID, so
+    importing a newer export updates the events a calendar already holds. Planned ones
+    are confirmed, e.g. "C12: Folgegespräch, vor Ort" (the pseudonymous customer id, kind,
+    mode); cancelled and voided ones, and ones handed over to a colleague, stay in the
+    file as cancelled events (SEQUENCE counts the changes); a backfill or a re-booking is
+    a new event. Outcomes before the current week are left out.
+    Exit 0; 2 on bad input (nothing written).
     """
     from kontaktplan.io.ics import write_ics
 
+    words = language(lang)
     loaded = load(folder, quiet or as_json)
     try:
-        counts = write_ics(loaded.scenario, out)
+        counts = write_ics(loaded.scenario, out, words)
     except FileExistsError as e:
         raise fail(f"--out: {e}") from None
     if as_json:
         typer.echo(json.dumps({"out": str(out), "appointments": counts}, indent=2))
     elif not quiet:
+        t = translator(words)
         for name, n in counts.items():
-            typer.echo(f"{out / name}: {n} appointment(s)")
+            typer.echo(t("cli.ics_file", path=out / name, **n))
 
 
 @export_app.command("xlsx")
@@ -383,6 +453,7 @@ def export_xlsx(
     out: Annotated[Path, typer.Option("--out", help="The workbook to write (FILE.xlsx).")],
     quiet: Quiet = False,
     as_json: AsJson = False,
+    lang: LangOption = None,
 ) -> None:
     """Excel workbook for team leads and planners.
 
@@ -396,14 +467,16 @@ def export_xlsx(
 
     if out.suffix.lower() != ".xlsx" or out.is_dir():
         raise fail(f"--out: {out} must be a file name ending in .xlsx")
+    words = language(lang)
     loaded = load(folder, quiet or as_json)
-    rows = write_xlsx(loaded.scenario, loaded.policy, out)
+    rows = write_xlsx(loaded.scenario, loaded.policy, out, lang=words)
     if as_json:
         typer.echo(json.dumps({"out": str(out), "rows": rows}, indent=2))
     elif not quiet:
-        typer.echo(f"wrote {out}")
+        t = translator(words)
+        typer.echo(t("cli.wrote", path=out))
         for sheet, n in rows.items():
-            typer.echo(f"  {sheet}: {n} row(s)")
+            typer.echo(t("cli.xlsx_sheet", sheet=sheet, n=n))
 
 
 @import_app.command("xlsx")
@@ -422,7 +495,7 @@ def import_xlsx(
 ) -> None:
     """Read a scenario from an Excel workbook and write it as a scenario folder.
 
-    The sheets hold the columns of the CSV files (FORMAT.md); the scenario sheet holds
+    The sheets hold the columns of the CSV files (docs/format.md); the scenario sheet holds
     the rows name, today, policy, region. Cells may be text or Excel dates, times,
     numbers and booleans. Bad input names sheet, row and column; exit 2, nothing written.
     """
