@@ -410,7 +410,7 @@ def set_status(scenario: Scenario, policy: Policy, appointment_id: str, status: 
     ):
         raise DisruptionError(
             f"{appointment_id}: {old.specialist_id} is absent on {old.day}, and an absence "
-            "never cancels an appointment (RULES.md): hand it over (`kontaktplan absence`, "
+            "never cancels an appointment (docs/rules.md): hand it over (`kontaktplan absence`, "
             "`kontaktplan replan`) or leave it to the team lead"
         )
     before = due_dates(scenario, policy).get(old.customer_id)
