@@ -83,6 +83,14 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
         "de": "{path}: {confirmed} Termin(e), {cancelled} abgesagt/storniert",
         "en": "{path}: {confirmed} appointment(s), {cancelled} cancelled",
     },
+    "cli.violations": {"de": "{n} Regelverstoß/-verstöße", "en": "{n} violation(s)"},
+    "cli.report": {
+        "de": "geschrieben: {path}: {verdict}; Fristen: {met} eingehalten, {late} verspätet, "
+        "{open} im Zeitraum fällig ohne geplanten Kontakt; {overdue} überfällig; "
+        "{disruptions} Störung(en) erfasst",
+        "en": "wrote {path}: {verdict}; deadlines {met} met, {late} late, {open} due in the "
+        "horizon with nothing planned; {overdue} overdue; {disruptions} disruption(s) logged",
+    },
     "cli.xlsx_sheet": {"de": "  {sheet}: {n} Zeile(n)", "en": "  {sheet}: {n} row(s)"},
     "progress.planning": {"de": "Planung", "en": "planning"},
     "progress.building": {"de": "Modelle werden gebaut", "en": "building the models"},
@@ -212,4 +220,264 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
         "Kategorieprüfung: {review}",
         "en": "overdue (due before {today}, nothing planned): {overdue}; category review: {review}",
     },
+    # --- the Excel workbook (export xlsx): report sheets ---
+    "xlsx.sheet_overdue": {"de": "Überfällige", "en": "overdue"},
+    "xlsx.sheet_review": {"de": "Kategorieprüfung", "en": "category_review"},
+    "xlsx.specialist": {"de": "Fachkraft", "en": "specialist_id"},
+    "xlsx.fte": {"de": "VZÄ", "en": "fte"},
+    "xlsx.customer": {"de": "Kunde", "en": "customer_id"},
+    "xlsx.category": {"de": "Kategorie", "en": "category"},
+    "xlsx.last_contact": {"de": "letzter Kontakt", "en": "last_contact"},
+    "xlsx.due": {"de": "fällig", "en": "due"},
+    "xlsx.days_overdue": {"de": "Tage überfällig", "en": "days_overdue"},
+    "xlsx.stored": {"de": "gespeichert", "en": "stored"},
+    "xlsx.expected": {"de": "erwartet", "en": "expected"},
+    "xlsx.reason": {"de": "Grund", "en": "reason"},
+    "xlsx.weekdays": {"de": "Mo Di Mi Do Fr Sa So", "en": "Mon Tue Wed Thu Fri Sat Sun"},
+    "xlsx.week": {
+        "de": "KW {week}: {monday:%d.%m.}–{friday:%d.%m.%Y}",
+        "en": "week {week}: {monday:%Y-%m-%d} to {friday:%Y-%m-%d}",
+    },
+    "xlsx.target": {"de": "Soll", "en": "target"},
+    "xlsx.booked": {"de": "Ist", "en": "booked"},
+    "xlsx.team_total": {"de": "Team gesamt", "en": "team total"},
+    "xlsx.free_slots": {"de": "freie Slots", "en": "free slots"},
+    "xlsx.legend": {"de": "Legende", "en": "legend"},
+    "xlsx.legend_cap": {
+        "de": "mehr als {cap} Termine am Tag (Tageshöchstzahl)",
+        "en": "more than {cap} appointments on the day (daily cap)",
+    },
+    "xlsx.legend_target": {
+        "de": "Termine der Woche unter dem Wochensoll",
+        "en": "bookings of the week below the weekly target",
+    },
+    "xlsx.legend_unavailable": {
+        "de": "nicht buchbar: Abwesenheit, Feiertag oder kein regulärer Arbeitstag",
+        "en": "not bookable: absence, public holiday or not a regular day",
+    },
+    "xlsx.note_cells": {
+        "de": "Tageszellen: geplante und stattgefundene Termine; Ist: je Kalenderwoche,",
+        "en": "day cells: planned + held appointments; booked: per ISO week,",
+    },
+    "xlsx.note_booked": {
+        "de": "ohne Telefonberatungen; Soll: Wochensoll x VZÄ x verfügbare Tage / reguläre Tage",
+        "en": "without phone consultations; target: weekly volume x fte x available days / "
+        "regular days",
+    },
+    "xlsx.note_docs": {
+        "de": "Die Regeln: docs/rules.md; die Spalten der Tabellen: docs/format.md.",
+        "en": "The rules: docs/rules.md; the columns of the tables: docs/format.md.",
+    },
+    "review.profile": {
+        "de": "Profil {profile} gehört immer zu {category}",
+        "en": "profile {profile} always belongs in {category}",
+    },
+    "review.unemployed": {"de": "arbeitslos", "en": "unemployed"},
+    "review.not_unemployed": {"de": "nicht arbeitslos", "en": "not unemployed"},
+    "review.under_25": {"de": "unter 25", "en": "under 25"},
+    "review.over_25": {"de": "25 oder älter", "en": "25 or older"},
+    # --- the HTML report (kontaktplan report) ---
+    "report.title": {"de": "Kontaktplan-Bericht — {name}", "en": "Kontaktplan report — {name}"},
+    "report.meta": {
+        "de": "Planungsdatum {today} · Regelwerk {policy} · Region {region} · Wochen vom "
+        "{first} bis {end} · {specialists} Fachkräfte, {customers} Kunden",
+        "en": "planning date {today} · rule set {policy} · region {region} · weeks from "
+        "{first} to {end} · {specialists} specialists, {customers} customers",
+    },
+    "report.ok": {"de": "harte Regeln: eingehalten", "en": "hard rules: ok"},
+    "report.broken": {
+        "de": "harte Regeln: {n} Verstoß/Verstöße ({rules})",
+        "en": "hard rules: {n} violation(s) ({rules})",
+    },
+    "report.card_met": {
+        "de": "Fristen eingehalten (Kontakt rechtzeitig geplant)",
+        "en": "deadlines met (contact planned in time)",
+    },
+    "report.card_late": {"de": "nach der Frist geplant", "en": "planned after the deadline"},
+    "report.card_open": {
+        "de": "fällig bis {end}, nichts geplant",
+        "en": "due by {end}, nothing planned",
+    },
+    "report.card_overdue": {"de": "überfällig, nichts geplant", "en": "overdue, nothing planned"},
+    "report.card_review": {"de": "Kategorieprüfung", "en": "category review"},
+    "report.card_disruptions": {"de": "erfasste Störungen", "en": "disruptions logged"},
+    "report.no_weeks": {
+        "de": "Keine freien Slots oder Termine ab {monday}: nichts zu zeigen.",
+        "en": "No free slots or bookings from {monday} on: nothing to show.",
+    },
+    "report.h_bookings": {
+        "de": "Termine je Fachkraft und Tag",
+        "en": "Bookings per specialist and day",
+    },
+    "report.note_bookings": {
+        "de": "Termine je Arbeitstag (Telefonberatungen aus der Rufbereitschaft nicht "
+        "gezählt). Die Farbskala endet bei der Tageshöchstzahl von {cap}; ein roter Tag liegt "
+        "darüber. Grau schraffierte Tage sind frei (Abwesenheit, Feiertag, Teilzeittag).",
+        "en": "Appointments per working day (standby phone calls not counted). The colour "
+        "scale ends at the daily cap of {cap}; a red day is over it. Grey hatched days are "
+        "days off (absence, public holiday, part-time day).",
+    },
+    "report.alt_bookings": {
+        "de": "Termine je Tag, Team {team}",
+        "en": "bookings per day, team {team}",
+    },
+    "report.h_volume": {"de": "Wochensoll und Ist", "en": "Weekly volume against target"},
+    "report.note_volume": {
+        "de": "Termine je Fachkraft und Woche (Ist) gegen das Wochensoll ({volume} je "
+        "Vollzeitstelle, nach VZÄ und verfügbaren Tagen). Rot schraffiert: unter Soll.",
+        "en": "Bookings per specialist and week against the weekly target ({volume} per "
+        "full-time post, scaled by FTE and available days). Hatched red: below target.",
+    },
+    "report.alt_volume": {
+        "de": "Wochensoll und Ist, Team {team}",
+        "en": "weekly volume against target, team {team}",
+    },
+    "report.h_per_specialist": {"de": "Je Fachkraft und Woche", "en": "Per specialist and week"},
+    "report.h_per_team": {"de": "Je Team und Woche", "en": "Per team and week"},
+    "report.h_due": {
+        "de": "Fällige Kontakte je Woche und Kapazität",
+        "en": "Due contacts per week against capacity",
+    },
+    "report.note_due": {
+        "de": "Kunden, deren Frist in die jeweilige Woche fällt, gegen die Summe der "
+        "Wochensolls (Kapazität) und das Höchste, was die Tageshöchstzahl von {cap} an den "
+        "verfügbaren Tagen erlaubt (Obergrenze). Die erste Woche trägt auch den Rückstand der "
+        "Fristen davor. Wo die bisher fälligen Fristen die bisherige Kapazität übersteigen, "
+        "muss über Soll gebucht werden; wo sie die Obergrenze übersteigen, reißen Fristen.",
+        "en": "Customers whose deadline falls in each week of the horizon, against the sum "
+        "of the weekly targets (capacity) and the most the daily cap of {cap} allows on the "
+        "available days (ceiling). The first week also carries the backlog of deadlines "
+        "before it. Where the deadlines due so far outnumber the capacity so far, the volume "
+        "must exceed the target; where they outnumber the ceiling, deadlines break.",
+    },
+    "report.alt_due": {
+        "de": "fällige Kontakte je Woche und Kapazität",
+        "en": "due contacts per week against capacity",
+    },
+    "report.h_overdue": {"de": "Überfällige Kunden", "en": "Overdue customers"},
+    "report.note_overdue": {
+        "de": "Frist vor dem Planungsdatum {today} und kein qualifizierter Kontakt geplant.",
+        "en": "Deadline before the planning date {today} and no qualified contact planned.",
+    },
+    "report.h_late": {
+        "de": "Kontakt nach der Frist geplant",
+        "en": "Contact planned after the deadline",
+    },
+    "report.note_late": {
+        "de": "Der erste geplante qualifizierte Kontakt liegt nach der Frist.",
+        "en": "The first planned qualified contact lies after the deadline.",
+    },
+    "report.h_review": {"de": "Kategorieprüfung", "en": "Category review"},
+    "report.note_review": {
+        "de": "Kunden, deren gespeicherte Kategorie den Regeln widerspricht; bis eine Person "
+        "entscheidet, gilt das kürzere Intervall.",
+        "en": "Customers whose stored category contradicts the rules; they are scheduled by "
+        "the stricter interval until a person decides.",
+    },
+    "report.h_violations": {
+        "de": "Regelverstöße und Hinweise",
+        "en": "Rule violations and warnings",
+    },
+    "report.warnings": {"de": "{n} Hinweis(e)", "en": "{n} warning(s)"},
+    "report.h_disruptions": {"de": "Störungsprotokoll", "en": "Disruption log"},
+    "report.note_disruptions": {
+        "de": "Absagen, Abwesenheiten, Nichterscheinen, Statusänderungen und Neuplanungen "
+        "aus plan.json, älteste zuerst.",
+        "en": "Cancellations, absences, no-shows, status changes and re-plans recorded in "
+        "plan.json, oldest first.",
+    },
+    "report.who": {
+        "de": "({customer} bei {specialist}{when})",
+        "en": "({customer} with {specialist}{when})",
+    },
+    "report.none": {"de": "keine", "en": "none"},
+    "report.yes": {"de": "ja", "en": "yes"},
+    "report.no": {"de": "nein", "en": "no"},
+    "report.show_all": {"de": "alle {n} Zeilen zeigen", "en": "show all {n} rows"},
+    "report.footer": {
+        "de": "jede Zahl stammt vom unabhängigen Prüfer (<code>kontaktplan validate</code>); "
+        "das Störungsprotokoll aus plan.json. Regeln: docs/rules.md.",
+        "en": "every figure is the independent validator's (<code>kontaktplan validate</code>);"
+        " the disruption log is read from plan.json. Rules: docs/rules.md.",
+    },
+    "col.specialist": {"de": "Fachkraft", "en": "specialist"},
+    "col.specialists": {"de": "Fachkräfte", "en": "specialists"},
+    "col.team": {"de": "Team", "en": "team"},
+    "col.week": {"de": "Woche", "en": "week"},
+    "col.monday": {"de": "Montag", "en": "Monday"},
+    "col.target": {"de": "Soll", "en": "target"},
+    "col.booked": {"de": "Ist", "en": "booked"},
+    "col.per_day": {"de": "je Tag Mo–Fr", "en": "per day Mon–Fri"},
+    "col.available_days": {"de": "verfügbare Tage", "en": "available days"},
+    "col.spread": {"de": "Spreizung", "en": "spread"},
+    "col.backlog": {"de": "früher fällig (Rückstand)", "en": "due earlier (backlog)"},
+    "col.due_week": {"de": "fällig in der Woche", "en": "due in the week"},
+    "col.planned_of": {"de": "davon geplant", "en": "of them planned"},
+    "col.capacity": {"de": "Kapazität (Soll)", "en": "capacity (targets)"},
+    "col.ceiling": {"de": "Obergrenze (Tageshöchstzahl)", "en": "ceiling (daily cap)"},
+    "col.due_so_far": {"de": "bisher fällig", "en": "due so far"},
+    "col.over_target": {"de": "bisher über Soll", "en": "over target so far"},
+    "col.over_cap": {"de": "bisher über der Obergrenze", "en": "over the cap so far"},
+    "col.customer": {"de": "Kunde", "en": "customer"},
+    "col.category": {"de": "Kategorie", "en": "category"},
+    "col.due": {"de": "fällig", "en": "due"},
+    "col.days_overdue": {"de": "Tage überfällig", "en": "days overdue"},
+    "col.planned": {"de": "geplant am", "en": "planned"},
+    "col.first_interview": {"de": "Erstgespräch", "en": "first interview"},
+    "col.stored": {"de": "gespeichert", "en": "stored"},
+    "col.expected": {"de": "erwartet", "en": "expected"},
+    "col.why": {"de": "warum", "en": "why"},
+    "col.rule": {"de": "Regel", "en": "rule"},
+    "col.what": {"de": "was", "en": "what"},
+    "col.date": {"de": "Datum", "en": "date"},
+    "col.command": {"de": "Befehl", "en": "command"},
+    "col.changes": {"de": "Änderungen", "en": "changes"},
+    "col.why_changed": {"de": "was sich änderte, und warum", "en": "what changed, and why"},
+    "col.escalated": {"de": "eskaliert", "en": "escalated"},
+    "col.team_lead": {"de": "für die Teamleitung", "en": "for the team lead"},
+    "action.absence": {"de": "Abwesenheit", "en": "absence"},
+    "action.backfilled": {"de": "nachbesetzt", "en": "backfilled"},
+    "action.cancelled": {"de": "abgesagt", "en": "cancelled"},
+    "action.escalated": {"de": "an die Teamleitung", "en": "escalated"},
+    "action.moved": {"de": "verlegt", "en": "moved"},
+    "action.no_show": {"de": "nicht erschienen", "en": "no-show"},
+    "action.not_moved": {"de": "nicht verlegt", "en": "not moved"},
+    "action.not_reinvited": {"de": "nicht neu eingeladen", "en": "not re-invited"},
+    "action.phone_consultation": {"de": "Telefonberatung", "en": "phone consultation"},
+    "action.reassigned": {"de": "übergeben", "en": "reassigned"},
+    "action.reinvited": {"de": "neu eingeladen", "en": "re-invited"},
+    "action.status": {"de": "Status", "en": "status"},
+    "action.voided": {"de": "storniert", "en": "voided"},
+    # --- plots (report and notebooks) ---
+    "plot.team": {"de": " — Team {team}", "en": " — team {team}"},
+    "plot.bookings": {"de": "Termine je Tag", "en": "Bookings per day"},
+    "plot.per_day_cap": {
+        "de": "Termine je Tag (Höchstzahl {cap})",
+        "en": "appointments per day (cap {cap})",
+    },
+    "plot.volume": {"de": "Wochensoll und Ist", "en": "Weekly volume against target"},
+    "plot.weekly_target": {"de": "Wochensoll", "en": "weekly target"},
+    "plot.below_target": {"de": "unter Soll", "en": "below target"},
+    "plot.bookings_week": {"de": "Termine in der Woche", "en": "bookings in the week"},
+    "plot.due": {
+        "de": "Fällige Kontakte je Woche und Kapazität",
+        "en": "Due contacts per week against capacity",
+    },
+    "plot.backlog": {"de": "früher fällig (Rückstand)", "en": "due earlier (overdue backlog)"},
+    "plot.due_planned": {
+        "de": "diese Woche fällig, Kontakt geplant",
+        "en": "due this week, contact planned",
+    },
+    "plot.due_open": {
+        "de": "diese Woche fällig, nichts geplant",
+        "en": "due this week, nothing planned",
+    },
+    "plot.capacity": {"de": "Kapazität: Wochensolls", "en": "capacity: weekly targets"},
+    "plot.ceiling": {"de": "Obergrenze: {cap} am Tag", "en": "ceiling: {cap} a day"},
+    "plot.over_cap": {
+        "de": "bisher {n} über der Obergrenze:\nFristen reißen",
+        "en": "{n} over the daily cap\nso far: deadlines break",
+    },
+    "plot.over_target": {"de": "bisher {n} über Soll", "en": "{n} over target so far"},
+    "plot.customers_due": {"de": "fällige Kunden", "en": "customers due"},
 }

@@ -155,14 +155,20 @@ def scenario_workbook(scenario: Scenario, policy: Policy, lang: Lang = "en") -> 
     The report sheets (names, headers, legend) are in ``lang``; the six tables keep the
     column names of the scenario folder (docs/format.md), so the workbook reads back.
     """
-    from kontaktplan.io.xlsx_report import team_sheets, write_category_review, write_overdue
+    from kontaktplan.io.xlsx_report import (
+        report_sheet_names,
+        team_sheets,
+        write_category_review,
+        write_overdue,
+    )
 
     wb = Workbook()
     wb.remove(wb.active)
-    team_sheets(wb, scenario, policy)
-    write_overdue(wb.create_sheet("overdue"), scenario, policy)
-    write_category_review(wb.create_sheet("category_review"), scenario, policy)
-    for ws in (wb["overdue"], wb["category_review"]):
+    team_sheets(wb, scenario, policy, lang)
+    overdue, review = report_sheet_names(lang)
+    write_overdue(wb.create_sheet(overdue), scenario, policy, lang)
+    write_category_review(wb.create_sheet(review), scenario, policy, lang)
+    for ws in (wb[overdue], wb[review]):
         style_header(ws)
     _write_tables(wb, scenario)
     stamp = dt.datetime.combine(scenario.today, dt.time(0))
