@@ -92,11 +92,12 @@ def caldav(tmp_path):
         log.close()
 
 
-def upload(base: str, folder: Path) -> None:
-    """Import every calendar file as a client does: one resource per event, named by UID."""
+def upload(base: str, folder: Path, specialist: str) -> None:
+    """Import the specialist's calendar file as a client does: one resource per event, named
+    by its UID, so an event of the same UID is replaced."""
     if http("PROPFIND", f"{base}/office/", Depth="0")[0] == 404:
         assert http("MKCOL", f"{base}/office/")[0] == 201
-    for path in sorted(folder.glob("*.ics")):
+    for path in [folder / f"{specialist}.ics"]:
         collection = f"{base}/office/{path.stem}/"
         if http("PROPFIND", collection, Depth="0")[0] == 404:
             assert http("MKCALENDAR", collection)[0] == 201
@@ -158,7 +159,7 @@ def test_server_holds_the_cancellation_and_the_backfill_without_duplicates(calda
     )
     sid = victim.specialist_id
     export(folder, tmp_path / "ics1")
-    upload(caldav, tmp_path / "ics1")
+    upload(caldav, tmp_path / "ics1", sid)
     before = {str(e["UID"]): e for e in server_events(caldav, sid)}
     victim_uid = f"{victim.appointment_id}.demo@kontaktplan"
     assert str(before[victim_uid]["STATUS"]) == "CONFIRMED"
@@ -170,7 +171,7 @@ def test_server_holds_the_cancellation_and_the_backfill_without_duplicates(calda
     changed = read_scenario(folder).scenario
     backfill = next(a for a in changed.appointments if a.backfill_for == victim.appointment_id)
     export(folder, tmp_path / "ics2")
-    upload(caldav, tmp_path / "ics2")
+    upload(caldav, tmp_path / "ics2", sid)
 
     events = server_events(caldav, sid)
     uids = [str(e["UID"]) for e in events]
