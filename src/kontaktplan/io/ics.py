@@ -12,8 +12,13 @@ calendar already holds instead of adding a second one:
 - a replacement (backfill, re-invitation, a moved booking) is a new row, so a new event;
 - ``SEQUENCE`` counts the changes a row went through, derived from the row itself: one for
   a hand-over (``reassigned_from``), one for an outcome or cancellation (status other than
-  planned). The product never moves a row in place (a move voids the row and books a new
-  one), so these are all the changes a row can carry.
+  planned); the cancelled copy in the calendar a row was handed over from counts one more,
+  so it rises above the confirmed event that calendar held (also along a chain of
+  hand-overs S1 → S2 → S3). The product never moves a row in place (a move voids the row
+  and books a new one), so these are all the changes a row can carry. The one change the
+  row cannot show is a hand-over *back* to a specialist it was taken from: that calendar
+  gets the confirmed event with a lower ``SEQUENCE`` than its cancelled copy (a CalDAV
+  upload replaces it all the same; a program that imports files may keep the copy).
 
 Rows other than planned are history once their week is over: the file holds every planned
 row and the other rows from the Monday of the planning date's week on. An event carries
@@ -73,11 +78,13 @@ def event_uid(appointment: Appointment, office: str) -> str:
     return f"{appointment.appointment_id}.{office}@{UID_DOMAIN}"
 
 
-def sequence(appointment: Appointment) -> int:
-    """Changes the row went through: a hand-over, and an outcome or cancellation."""
-    return int(appointment.reassigned_from is not None) + int(
+def sequence(appointment: Appointment, handed_over: bool = False) -> int:
+    """Changes the row went through: a hand-over, and an outcome or cancellation; one more
+    for the cancelled copy in the calendar of the specialist it was handed over from."""
+    changes = int(appointment.reassigned_from is not None) + int(
         appointment.status is not Status.planned
     )
+    return changes + int(handed_over)
 
 
 def summary(appointment: Appointment, lang: Lang = "de", handed_over: bool = False) -> str:
@@ -127,7 +134,7 @@ def _event(
     event = icalendar.Event()
     event.add("uid", event_uid(appointment, office))
     event.add("dtstamp", stamp)
-    event.add("sequence", sequence(appointment))
+    event.add("sequence", sequence(appointment, handed_over))
     event.add("dtstart", appointment.start.replace(tzinfo=OFFICE_TZ))
     event.add("dtend", appointment.end.replace(tzinfo=OFFICE_TZ))
     event.add("summary", summary(appointment, lang, handed_over))
