@@ -4,7 +4,9 @@ A calendar client imports an ``.ics`` file event by event, each stored under its
 later import of the changed file must update those events in place. Here: the demo
 office's export is uploaded, a customer cancels (with a backfill), the new export is
 uploaded the same way, and the server must hold the cancelled event as cancelled, the
-backfill as a new event, and no duplicate or stale one.
+backfill as a new event, and no duplicate or stale one. Likewise for an absence: the
+handed-over events are cancelled in the absent specialist's calendar and confirmed in the
+colleague's. The server is started by the fixture; the test skips only if it cannot start.
 """
 
 from __future__ import annotations
@@ -202,3 +204,40 @@ def test_server_holds_the_cancellation_and_the_backfill_without_duplicates(calda
     # at the freed time exactly one event is not cancelled: the backfill
     at_time = [e for e in events if e.start == cancelled.start and str(e["STATUS"]) != "CANCELLED"]
     assert [str(e["UID"]) for e in at_time] == [backfill_uid]
+
+
+def test_server_moves_handed_over_events_to_the_colleague_calendar(caldav, tmp_path):
+    folder = tmp_path / "office"
+    shutil.copytree(DEMO, folder)
+    first = read_scenario(folder).scenario
+    day = min(a.day for a in first.appointments if a.status == "planned")
+    absent = min(a.specialist_id for a in first.appointments if a.day == day)
+    export(folder, tmp_path / "ics1")
+    args = ["absence", str(folder), absent, "--from", f"{day:%d.%m.%Y}", "--to", f"{day:%d.%m.%Y}"]
+    result = CliRunner().invoke(app, [*args, "--out", str(folder), "-q"])
+    assert result.exit_code == 0, result.output
+    changed = read_scenario(folder).scenario
+    moved = [a for a in changed.appointments if a.reassigned_from == absent and a.day == day]
+    assert moved, "the absence handed nothing over"
+    export(folder, tmp_path / "ics2")
+    # the calendars the absence touched: first as they were, then the changed ones
+    involved = sorted({absent, *(a.specialist_id for a in moved)})
+    for export_folder in (tmp_path / "ics1", tmp_path / "ics2"):
+        for sid in involved:
+            upload(caldav, export_folder, sid)
+
+    server = {sid: {str(e["UID"]): e for e in server_events(caldav, sid)} for sid in involved}
+    for a in moved:
+        u = f"{a.appointment_id}.demo@kontaktplan"
+        assert str(server[absent][u]["STATUS"]) == "CANCELLED"
+        assert str(server[a.specialist_id][u]["STATUS"]) == "CONFIRMED"
+        assert server[a.specialist_id][u].start == server[absent][u].start
+        assert int(server[absent][u]["SEQUENCE"]) > int(server[a.specialist_id][u]["SEQUENCE"]) > 0
+        assert sorted(sid for sid in involved if u in server[sid]) == sorted(
+            {absent, a.specialist_id}
+        )
+    # what stays with the absent specialist (for the team lead) is still confirmed there
+    for a in changed.appointments:
+        if a.specialist_id == absent and a.day == day and a.status == "planned":
+            u = f"{a.appointment_id}.demo@kontaktplan"
+            assert str(server[absent][u]["STATUS"]) == "CONFIRMED"
