@@ -62,7 +62,7 @@ def uid(aid: str) -> str:
 
 
 def test_each_planned_appointment_is_a_confirmed_event_of_its_specialist(booked, tmp_path):
-    counts = write_ics(booked, tmp_path / "ics")
+    counts = write_ics(booked, tmp_path / "ics", "de")
     assert counts == {
         "S1.ics": {"confirmed": 3, "cancelled": 1},
         "S2.ics": {"confirmed": 1, "cancelled": 0},
@@ -84,7 +84,7 @@ def test_each_planned_appointment_is_a_confirmed_event_of_its_specialist(booked,
 
 
 def test_summary_names_customer_kind_and_mode_in_the_chosen_language(booked):
-    de = {str(e["UID"]): e for e in specialist_calendar(booked, "S1").walk("VEVENT")}
+    de = {str(e["UID"]): e for e in specialist_calendar(booked, "S1", "de").walk("VEVENT")}
     assert str(de[uid("P1")]["SUMMARY"]) == "C3: Erstgespräch, vor Ort"
     assert str(de[uid("P2")]["SUMMARY"]) == "C2: Folgegespräch, per Video"
     assert str(de[uid("X1")]["SUMMARY"]) == "[abgesagt] C1: Folgegespräch, vor Ort"
@@ -146,7 +146,7 @@ def test_a_hand_over_is_cancelled_in_the_old_calendar_and_confirmed_in_the_new(b
         update={"appointments": (*[a for a in booked.appointments if a is not rows["P1"]], moved)}
     )
     old = {str(e["UID"]): e for e in specialist_calendar(changed, "S1").walk("VEVENT")}
-    new = {str(e["UID"]): e for e in specialist_calendar(changed, "S2").walk("VEVENT")}
+    new = {str(e["UID"]): e for e in specialist_calendar(changed, "S2", "de").walk("VEVENT")}
     for cal, status, seq in ((old, "CANCELLED", 2), (new, "CONFIRMED", 1)):
         assert (str(cal[uid("P1")]["STATUS"]), int(cal[uid("P1")]["SEQUENCE"])) == (status, seq)
         assert cal[uid("P1")].start == moved.start.replace(tzinfo=BERLIN)

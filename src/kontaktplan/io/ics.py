@@ -87,7 +87,7 @@ def sequence(appointment: Appointment, handed_over: bool = False) -> int:
     return changes + int(handed_over)
 
 
-def summary(appointment: Appointment, lang: Lang = "de", handed_over: bool = False) -> str:
+def summary(appointment: Appointment, lang: Lang = "en", handed_over: bool = False) -> str:
     """E.g. ``C12: Folgegespräch, vor Ort``; a cancelled one starts with its status."""
     t = translator(lang)
     text = t(
@@ -160,7 +160,7 @@ def _calendar_rows(scenario: Scenario) -> dict[str, list[tuple[Appointment, bool
 def specialist_calendar(
     scenario: Scenario,
     specialist_id: str,
-    lang: Lang = "de",
+    lang: Lang = "en",
     rows: list[tuple[Appointment, bool]] | None = None,
 ) -> icalendar.Calendar:
     """The specialist's calendar: planned rows, and this week's and later changed ones.
@@ -188,7 +188,7 @@ def specialist_calendar(
 
 
 def write_ics(
-    scenario: Scenario, folder: str | Path, lang: Lang = "de"
+    scenario: Scenario, folder: str | Path, lang: Lang = "en"
 ) -> dict[str, dict[str, int]]:
     """Write ``<specialist_id>.ics`` for every specialist into ``folder``, all or nothing.
 
