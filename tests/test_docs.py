@@ -104,3 +104,19 @@ def test_help_shows_flags_without_a_type_and_the_solver_choices():
     assert "cpsat|greedy" in texts["plan"] and "cpsat|greedy" in texts["replan"]
     for option in ("--solver", "--time-limit", "--seed", "--workers"):
         assert option in texts["replan"]
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_the_workbook_legend_points_to_the_docs(lang, tmp_path):
+    import openpyxl
+
+    out = tmp_path / "t.xlsx"
+    tiny = ROOT / "tests" / "data" / "tiny"
+    result = CliRunner().invoke(
+        app, ["export", "xlsx", str(tiny), "--out", str(out), "--lang", lang]
+    )
+    assert result.exit_code == 0, result.output
+    ws = openpyxl.load_workbook(out)["Team T1"]
+    cells = " ".join(str(v) for row in ws.iter_rows(values_only=True) for v in row if v)
+    assert "docs/rules.md" in cells and "docs/format.md" in cells
+    assert "RULES.md" not in cells and "FORMAT.md" not in cells

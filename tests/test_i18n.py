@@ -143,6 +143,10 @@ def test_printed_text_of_the_main_commands_is_in_one_language(lang, planned, tmp
     plan = runner.invoke(app, [*runs[0], "--lang", lang]).stdout
     assert ("Fristen im Zeitraum" in plan) == (lang == "de")
     assert ("deadlines in horizon" in plan) == (lang == "en")
+    checked = runner.invoke(app, [*runs[1], "--lang", lang]).stdout
+    assert ("Team T1 KW 50/2026: " in checked) == (lang == "de")
+    assert ("team T1 2026-W50: " in checked) == (lang == "en")
+    assert ("07.12.2026" in checked) == (lang == "de")
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -15,7 +15,7 @@ from typing import Any
 
 from kontaktplan.i18n import Lang, translator
 
-__all__ = ["day", "plan_summary", "reason", "validate_summary"]
+__all__ = ["day", "plan_summary", "reason", "validate_summary", "week"]
 
 SHOWN_DEADLINES = 10
 _ISO = r"(\d{4}-\d{2}-\d{2})"
@@ -61,6 +61,12 @@ def day(value: dt.date | str, lang: Lang) -> str:
     """A date as the language writes it: ``07.12.2026`` (de) or ``2026-12-07`` (en)."""
     d = dt.date.fromisoformat(value) if isinstance(value, str) else value
     return d.strftime("%d.%m.%Y") if lang == "de" else d.isoformat()
+
+
+def week(label: str, lang: Lang) -> str:
+    """An ISO week ``2026-W50`` as the language writes it: ``KW 50/2026`` (de)."""
+    m = re.fullmatch(r"(\d{4})-W(\d{2})", label)
+    return f"KW {int(m[2])}/{m[1]}" if m and lang == "de" else label
 
 
 def reason(text: str, lang: Lang) -> str:
@@ -175,7 +181,7 @@ def validate_summary(report: Any, lang: Lang) -> str:
                 t(
                     "validate.team_week",
                     team=w["team"],
-                    week=w["week"],
+                    week=week(w["week"], lang),
                     booked=w["booked"],
                     target=w["target"],
                     specialists=w["specialists"],
