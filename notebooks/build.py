@@ -36,7 +36,7 @@ Two cases:
 
 - **known in advance**: the absences are entered before the fortnight is planned;
 - **hits a planned fortnight**: the plan is made, then the absences come in. The disruption
-  handling (RULES.md) never cancels: each appointment keeps its date and time and moves to the
+  handling (docs/rules.md) never cancels: each appointment keeps its date and time and moves to the
   named substitute or a free colleague of the team, or it is escalated to the team lead. If the
   team lead finds nobody either, the appointment is lost (*worst case*).
 """
@@ -294,7 +294,7 @@ RULE_SETS = [
         """
 # heilbronn-2025 against ba-2010: contacts needed per specialist and week
 
-The same office under the two rule sets of RULES.md: the 2025 concept (U25 monthly, K1 every 4
+The same office under the two rule sets of docs/rules.md: the 2025 concept (U25 monthly, K1 every 4
 months, K3 every 6 months) and the federal agency's 2010 recommendation (a number of contacts
 per 6-month agreement period by profile, under-25s every 4 weeks). Customers without a 2010
 profile get one consistent with their 2025 category (see `kontaktplan.whatif`). Two measures per
@@ -391,7 +391,7 @@ NO_SHOW = [
 # No-shows: standby calls needed and deadlines kept
 
 The first plannable week is planned once and then played out with no-show rates of 5, 15 and 30
-%. Every no-show is handled as RULES.md says: another unemployed customer from the standby list
+%. Every no-show is handled as docs/rules.md says: another unemployed customer from the standby list
 gets a phone consultation in the missed time, and the no-show customer is re-invited in person,
 with the legal notice, at the earliest slot the lead time allows. A phone consultation is no
 qualified contact, so a no-show customer due that week misses the deadline. The same seed draws

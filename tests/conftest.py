@@ -31,6 +31,15 @@ def _holiday_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _english_locale(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commands print in the locale's language (``--lang`` default); the tests read the
+    English text unless they pass ``--lang``, whatever the machine's locale is."""
+    for name in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+
+
+@pytest.fixture(autouse=True)
 def _unfrozen() -> Iterator[None]:
     """A command run in-process (CliRunner) freezes what it read out of the garbage
     collector's sight, as a one-shot process may (read_scenario(one_shot=True)); the

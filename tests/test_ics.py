@@ -1,4 +1,4 @@
-"""iCalendar export: one .ics per specialist, planned appointments only, Europe/Berlin."""
+"""iCalendar export: one .ics per specialist, Europe/Berlin, stable UIDs that carry changes."""
 
 from __future__ import annotations
 
@@ -10,12 +10,14 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from kontaktplan.cli import app
 from kontaktplan.domain import Appointment, Scenario
 from kontaktplan.io import read_scenario, write_scenario
-from kontaktplan.io.ics import file_names, specialist_calendar, write_ics
+from kontaktplan.io.ics import event_uid, file_names, office_key, specialist_calendar, write_ics
 
 TINY = Path(__file__).parent / "data" / "tiny"
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -55,34 +57,46 @@ def read_events(path: Path) -> dict[str, icalendar.Event]:
     return {str(e["UID"]): e for e in cal.walk("VEVENT")}
 
 
-def test_each_planned_appointment_is_an_event_of_its_specialist(booked, tmp_path):
-    counts = write_ics(booked, tmp_path / "ics")
-    assert counts == {"S1.ics": 3, "S2.ics": 1}
+def uid(aid: str) -> str:
+    return f"{aid}.tiny@kontaktplan"
+
+
+def test_each_planned_appointment_is_a_confirmed_event_of_its_specialist(booked, tmp_path):
+    counts = write_ics(booked, tmp_path / "ics", "de")
+    assert counts == {
+        "S1.ics": {"confirmed": 3, "cancelled": 1},
+        "S2.ics": {"confirmed": 1, "cancelled": 0},
+    }
     for sid in ("S1", "S2"):
         events = read_events(tmp_path / "ics" / f"{sid}.ics")
         planned = [
             a for a in booked.appointments if a.specialist_id == sid and a.status == "planned"
         ]
-        assert set(events) == {f"{a.appointment_id}@kontaktplan" for a in planned}
+        assert {uid(a.appointment_id) for a in planned} <= set(events)
         for a in planned:
-            e = events[f"{a.appointment_id}@kontaktplan"]
+            e = events[uid(a.appointment_id)]
             assert e.start == a.start.replace(tzinfo=BERLIN)
             assert e.end == a.end.replace(tzinfo=BERLIN)
             assert e["DTSTART"].params["TZID"] == "Europe/Berlin"
             assert e["DTEND"].params["TZID"] == "Europe/Berlin"
-            assert str(e["DESCRIPTION"]) == f"Kunde (customer_id): {a.customer_id}"
+            assert (str(e["STATUS"]), int(e["SEQUENCE"])) == ("CONFIRMED", 0)
+            assert str(e["DESCRIPTION"]) == f"Kunde {a.customer_id}"
 
 
-def test_summary_names_kind_and_mode(booked):
-    events = {str(e["UID"]): e for e in specialist_calendar(booked, "S1").walk("VEVENT")}
-    assert str(events["P1@kontaktplan"]["SUMMARY"]) == "Erstgespräch (first_interview), in_person"
-    assert str(events["P2@kontaktplan"]["SUMMARY"]) == "Folgegespräch (follow_up), video"
+def test_summary_names_customer_kind_and_mode_in_the_chosen_language(booked):
+    de = {str(e["UID"]): e for e in specialist_calendar(booked, "S1", "de").walk("VEVENT")}
+    assert str(de[uid("P1")]["SUMMARY"]) == "C3: Erstgespräch, vor Ort"
+    assert str(de[uid("P2")]["SUMMARY"]) == "C2: Folgegespräch, per Video"
+    assert str(de[uid("X1")]["SUMMARY"]) == "[abgesagt] C1: Folgegespräch, vor Ort"
+    en = {str(e["UID"]): e for e in specialist_calendar(booked, "S1", "en").walk("VEVENT")}
+    assert str(en[uid("P2")]["SUMMARY"]) == "C2: Follow-up, by video"
+    assert str(en[uid("X1")]["DESCRIPTION"]) == "Customer C1\nStatus: cancelled"
 
 
 def test_times_are_berlin_wall_clock_in_winter_and_summer(booked, tmp_path):
     write_ics(booked, tmp_path)
     events = read_events(tmp_path / "S1.ics")
-    winter, summer = events["P1@kontaktplan"].start, events["P4@kontaktplan"].start
+    winter, summer = events[uid("P1")].start, events[uid("P4")].start
     assert (winter.hour, winter.utcoffset()) == (8, dt.timedelta(hours=1))
     assert (summer.hour, summer.minute, summer.utcoffset()) == (14, 30, dt.timedelta(hours=2))
 
@@ -98,10 +112,54 @@ def test_vtimezone_europe_berlin_is_in_every_file_even_without_events(booked, tm
     assert read_events(tmp_path / "empty" / "S1.ics") == {}
 
 
-def test_held_and_cancelled_appointments_are_not_exported(booked, tmp_path):
+def test_cancelled_rows_stay_as_cancelled_events_and_past_history_is_left_out(booked, tmp_path):
     write_ics(booked, tmp_path)
-    uids = set(read_events(tmp_path / "S1.ics")) | set(read_events(tmp_path / "S2.ics"))
-    assert not uids & {"X1@kontaktplan", "H1@kontaktplan", "A1@kontaktplan", "A2@kontaktplan"}
+    events = read_events(tmp_path / "S1.ics") | read_events(tmp_path / "S2.ics")
+    cancelled = events[uid("X1")]
+    assert (str(cancelled["STATUS"]), int(cancelled["SEQUENCE"])) == ("CANCELLED", 1)
+    assert str(cancelled["TRANSP"]) == "TRANSPARENT"
+    # held rows before the planning date's week are history, not calendar entries
+    assert not set(events) & {uid("H1"), uid("A1"), uid("A2")}
+
+
+def test_a_voided_row_is_cancelled_and_its_replacement_is_a_new_event(booked):
+    rows = {a.appointment_id: a for a in booked.appointments}
+    voided = rows["P2"].model_copy(update={"status": "voided"})
+    new = appointment("N1", "C2", "S1", "2026-12-09T08:00", 45)
+    changed = booked.model_copy(
+        update={
+            "appointments": (*[a for a in booked.appointments if a is not rows["P2"]], voided, new)
+        }
+    )
+    before = {str(e["UID"]): e for e in specialist_calendar(booked, "S1").walk("VEVENT")}
+    after = {str(e["UID"]): e for e in specialist_calendar(changed, "S1").walk("VEVENT")}
+    assert set(after) == set(before) | {uid("N1")}
+    assert str(after[uid("P2")]["STATUS"]) == "CANCELLED"
+    assert int(after[uid("P2")]["SEQUENCE"]) > int(before[uid("P2")]["SEQUENCE"])
+    assert str(after[uid("N1")]["STATUS"]) == "CONFIRMED"
+
+
+def test_a_hand_over_is_cancelled_in_the_old_calendar_and_confirmed_in_the_new(booked):
+    rows = {a.appointment_id: a for a in booked.appointments}
+    moved = rows["P1"].model_copy(update={"specialist_id": "S2", "reassigned_from": "S1"})
+    changed = booked.model_copy(
+        update={"appointments": (*[a for a in booked.appointments if a is not rows["P1"]], moved)}
+    )
+    old = {str(e["UID"]): e for e in specialist_calendar(changed, "S1").walk("VEVENT")}
+    new = {str(e["UID"]): e for e in specialist_calendar(changed, "S2", "de").walk("VEVENT")}
+    for cal, status, seq in ((old, "CANCELLED", 2), (new, "CONFIRMED", 1)):
+        assert (str(cal[uid("P1")]["STATUS"]), int(cal[uid("P1")]["SEQUENCE"])) == (status, seq)
+        assert cal[uid("P1")].start == moved.start.replace(tzinfo=BERLIN)
+    assert "S2" in str(old[uid("P1")]["SUMMARY"])
+    assert str(new[uid("P1")]["DESCRIPTION"]) == "Kunde C3\nübernommen von S1"
+
+
+def test_uids_are_the_row_and_the_office_so_two_offices_never_collide(booked):
+    other = booked.model_copy(update={"meta": booked.meta.model_copy(update={"name": "Süd 2"})})
+    assert office_key(booked) == "tiny"
+    assert office_key(other) == "sud-2"
+    p1 = next(a for a in booked.appointments if a.appointment_id == "P1")
+    assert event_uid(p1, office_key(booked)) != event_uid(p1, office_key(other))
 
 
 def test_output_is_reproducible_with_dtstamp_of_the_planning_date(booked, tmp_path):
@@ -139,9 +197,9 @@ def test_cli_export_ics_writes_files_and_counts_events(booked, tmp_path):
     folder = write_scenario(booked, tmp_path / "scenario")
     result = CliRunner().invoke(app, ["export", "ics", str(folder), "--out", str(tmp_path / "o")])
     assert result.exit_code == 0, result.output
-    assert "S1.ics: 3 appointment(s)" in result.output
-    assert "S2.ics: 1 appointment(s)" in result.output
-    assert len(read_events(tmp_path / "o" / "S1.ics")) == 3
+    assert "S1.ics: 3 appointment(s), 1 cancelled" in result.output
+    assert "S2.ics: 1 appointment(s), 0 cancelled" in result.output
+    assert len(read_events(tmp_path / "o" / "S1.ics")) == 4
 
 
 def test_cli_export_ics_bad_input_exits_2_and_writes_nothing(tmp_path):
@@ -170,3 +228,72 @@ def test_export_folder_gets_the_usual_permissions(booked, tmp_path):
     os.umask(mask)
     write_ics(booked, tmp_path / "ics")
     assert stat.S_IMODE((tmp_path / "ics").stat().st_mode) == 0o777 & ~mask
+
+
+CHANGES = st.lists(
+    st.tuples(
+        st.sampled_from(["P1", "P2", "P3", "P4"]),
+        st.sampled_from(["cancelled", "voided", "held", "no_show", "hand_over"]),
+    ),
+    max_size=6,
+)
+
+
+SPECIALISTS = ("S1", "S2", "S3")
+
+
+def _apply(scenario: Scenario, aid: str, change: str, been: dict[str, set[str]]) -> Scenario:
+    """One change as the commands make it: an outcome on a planned row, or a hand-over to a
+    specialist the row has not been with (an absence never hands a row back)."""
+    rows = list(scenario.appointments)
+    i = next(k for k, a in enumerate(rows) if a.appointment_id == aid)
+    a = rows[i]
+    if a.status != "planned":
+        return scenario
+    if change == "hand_over":
+        been.setdefault(aid, {a.specialist_id})
+        free = [s for s in SPECIALISTS if s not in been[aid]]
+        if not free:
+            return scenario
+        been[aid].add(free[0])
+        rows[i] = a.model_copy(
+            update={"specialist_id": free[0], "reassigned_from": a.specialist_id}
+        )
+    else:
+        rows[i] = a.model_copy(update={"status": change})
+    return scenario.model_copy(update={"appointments": tuple(rows)})
+
+
+def _events(scenario: Scenario) -> dict[tuple[str, str], icalendar.Event]:
+    return {
+        (sid, str(e["UID"])): e
+        for sid in SPECIALISTS
+        for e in specialist_calendar(scenario, sid).walk("VEVENT")
+    }
+
+
+# the scenario is frozen (pydantic), so one fixture value serves every example
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(changes=CHANGES)
+def test_changes_never_lower_a_sequence_and_a_changed_event_gets_a_higher_one(booked, changes):
+    s3 = booked.specialists[0].model_copy(update={"specialist_id": "S3", "substitute_id": None})
+    scenario = booked.model_copy(update={"specialists": (*booked.specialists, s3)})
+    before = _events(scenario)
+    been: dict[str, set[str]] = {}
+    for aid, change in changes:
+        scenario = _apply(scenario, aid, change, been)
+        after = _events(scenario)
+        for key, e in after.items():
+            if key in before:
+                assert int(e["SEQUENCE"]) >= int(before[key]["SEQUENCE"])
+                if int(e["SEQUENCE"]) == int(before[key]["SEQUENCE"]):
+                    assert e.to_ical() == before[key].to_ical()
+        rows = {a.appointment_id: a for a in scenario.appointments}
+        for (sid, u), e in after.items():
+            a = rows[u.split(".")[0]]
+            gone = a.status in ("cancelled", "voided") or a.specialist_id != sid
+            assert (str(e["STATUS"]) == "CANCELLED") == gone
+            assert e.start == a.start.replace(tzinfo=BERLIN)
+        before = after

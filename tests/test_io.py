@@ -810,9 +810,9 @@ def test_cli_validate_on_bad_folder_exits_2_and_names_file_row_column(
 def test_cli_generate_with_bad_today_exits_2_and_writes_nothing(tmp_path):
     out = tmp_path / "gen"
     result = CliRunner().invoke(
-        app, ["scenario", "generate", "--out", str(out), "--today", "23.11.2026"]
+        app, ["scenario", "generate", "--out", str(out), "--today", "31.11.2026"]
     )
-    assert result.exit_code == 2
+    assert result.exit_code == 2  # 23.11.2026 is a date (TT.MM.JJJJ); 31 November is none
     assert "--today" in result.output
     assert not out.exists()
     assert list(tmp_path.iterdir()) == []

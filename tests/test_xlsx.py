@@ -220,14 +220,17 @@ def overloaded() -> Scenario:
 
 
 def test_team_sheet_counts_target_booked_and_marks(tmp_path):
-    write_xlsx(overloaded(), POLICY, tmp_path / "o.xlsx")
+    write_xlsx(overloaded(), POLICY, tmp_path / "o.xlsx", lang="de")
     wb = openpyxl.load_workbook(tmp_path / "o.xlsx")
     ws = wb["Team T1"]
     assert ws["C1"].value == "KW 50: 07.12.–11.12.2026"
     assert [c.value for c in ws[2]][2:9] == [
-        "Mo 07.12.", "Di 08.12.", "Mi 09.12.", "Do 10.12.", "Fr 11.12.",
-        "target (Soll)", "booked (Ist)",
+        "Mo 07.12.", "Di 08.12.", "Mi 09.12.", "Do 10.12.", "Fr 11.12.", "Soll", "Ist",
     ]  # fmt: skip
+    write_xlsx(overloaded(), POLICY, tmp_path / "en.xlsx", lang="en")
+    en = openpyxl.load_workbook(tmp_path / "en.xlsx")["Team T1"]
+    assert en["C1"].value == "week 50: 2026-12-07 to 2026-12-11"
+    assert [c.value for c in en[2]][7:9] == ["target", "booked"]
     rows = team_rows(wb, "Team T1")
     # S1: 9 new + A2 (phone) on Monday = 10 that day; booked counts 9 (phone not counted)
     assert rows["S1"][2:9] == [10, 0, 0, 0, 0, 25, 9]
@@ -244,7 +247,7 @@ def test_free_slots_grid_counts_unbooked_slots(tmp_path):
     write_xlsx(rich(), POLICY, tmp_path / "r.xlsx")
     ws = openpyxl.load_workbook(tmp_path / "r.xlsx")["Team T1"]
     rows = list(ws.iter_rows(values_only=True))
-    start = next(i for i, r in enumerate(rows) if r[0] == "free slots (freie Slots)")
+    start = next(i for i, r in enumerate(rows) if r[0] == "free slots")
     # S1: the 08:00 slot holds A2 (08:15-09:00), the 09:00 slot is free; S2's slot is in its absence
     assert rows[start + 1][:7] == ("S1", None, 1, 0, 0, 0, 0)
     assert rows[start + 2][:7] == ("S2", None, 0, 0, 0, 0, 0)

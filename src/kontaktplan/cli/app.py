@@ -13,8 +13,10 @@ import typer
 
 from kontaktplan import __version__
 from kontaktplan.cli import desk, disruption, exchange, plan, report, scenario, validate
+from kontaktplan.cli.common import OfficeGroup
 
 app = typer.Typer(
+    cls=OfficeGroup,
     help=(
         "Kontaktplan: plans Jobcenter appointments so that every customer (eLb) gets the "
         "qualified contacts the contact-density concept (Kundenkontaktdichtekonzept) asks "
@@ -23,7 +25,9 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-scenario_app = typer.Typer(help="Make scenario folders (synthetic offices).", no_args_is_help=True)
+scenario_app = typer.Typer(
+    cls=OfficeGroup, help="Make scenario folders (synthetic offices).", no_args_is_help=True
+)
 app.add_typer(scenario_app, name="scenario")
 
 
@@ -51,11 +55,14 @@ app.command()(validate.validate)
 scenario_app.command("generate")(scenario.generate)
 app.command("plan")(plan.plan)
 export_app = typer.Typer(
+    cls=OfficeGroup,
     help="Write a scenario for other programs: calendar files (.ics), an Excel workbook.",
     no_args_is_help=True,
 )
 import_app = typer.Typer(
-    help="Read a scenario (an Excel workbook) or outcomes (a CSV file).", no_args_is_help=True
+    cls=OfficeGroup,
+    help="Read a scenario (an Excel workbook) or outcomes (a CSV file).",
+    no_args_is_help=True,
 )
 app.add_typer(export_app, name="export")
 app.add_typer(import_app, name="import")

@@ -1,35 +1,167 @@
-"""What every command shares: the scenario-folder argument, --quiet and --json, reading a
-folder (bad input ends the command with exit 2), and the error exit.
+"""What every command shares: the scenario folder argument, --quiet, --json, --verbose,
+--lang, the solver options, dates as typed in a German office, the help that shows flags
+as flags, reading a folder (bad input ends the command with exit 2), and the error exit.
+Imported by the command modules of :mod:`kontaktplan.cli`.
 
 Exit codes: 0 ok; 1 the plan/schedule breaks a hard rule; 2 bad input (nothing written).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+import typer.core
 
+from kontaktplan.i18n import Lang, default_lang
 from kontaktplan.io import InputError, Loaded, read_scenario
+
+__all__ = [
+    "AsJson",
+    "LangOption",
+    "Language",
+    "OfficeGroup",
+    "Quiet",
+    "ScenarioDir",
+    "Seed",
+    "Solver",
+    "SolverChoice",
+    "TimeLimit",
+    "Verbose",
+    "Workers",
+    "counts",
+    "fail",
+    "language",
+    "load",
+    "parse_day",
+]
+
+
+class OfficeGroup(typer.core.TyperGroup):
+    """A command group whose help shows flags as flags.
+
+    typer (0.29) prints ``<bool>`` beside every flag, ``--help`` included, as if it took a
+    value; a flag's type column stays empty here. Every ``typer.Typer`` of the command line
+    is made with ``cls=OfficeGroup``.
+    """
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _bare_flags(super().get_params(ctx))
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:
+            _bare_flags(command.get_params(ctx))
+        return command
+
+
+def _bare_flags(params: list[Any]) -> list[Any]:
+    for p in params:
+        if getattr(p, "is_flag", False) and p.metavar is None:
+            p.metavar = ""
+    return params
+
 
 ScenarioDir = Annotated[
     Path,
     typer.Argument(
+        metavar="DIR",
         help="A scenario folder (scenario.toml, specialists.csv, customers.csv, slots.csv, "
-        "optional absences.csv and appointments.csv; see FORMAT.md).",
+        "optional absences.csv and appointments.csv; see docs/format.md).",
         show_default=False,
     ),
 ]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")]
 AsJson = Annotated[bool, typer.Option("--json", help="Print a machine-readable summary.")]
+Verbose = Annotated[
+    bool,
+    typer.Option(
+        "--verbose", "-v", help="Also print the solver's figures (status, objective, bound, gap)."
+    ),
+]
 
-MAX_WARNINGS = 5
+
+class Language(StrEnum):
+    """The language of the printed text, the report and the workbook."""
+
+    de = "de"
+    en = "en"
+
+
+LangOption = Annotated[
+    Language | None,
+    typer.Option(
+        "--lang",
+        help="Language of the printed text (and of the report or workbook written): "
+        "de or en. Default: de when the locale (LC_ALL, LANG) is German, else en.",
+        show_default=False,
+    ),
+]
+
+
+def language(value: Language | None) -> Lang:
+    """The ``--lang`` given, else the locale's language."""
+    return default_lang() if value is None else value.value  # type: ignore[return-value]
+
+
+class SolverChoice(StrEnum):
+    """``--solver``: cpsat optimises; greedy plans as by hand (earliest deadline first)."""
+
+    cpsat = "cpsat"
+    greedy = "greedy"
+
+
+Solver = Annotated[
+    SolverChoice,
+    typer.Option(
+        "--solver", help="cpsat (optimising) or greedy (by hand: earliest deadline first)."
+    ),
+]
+TimeLimit = Annotated[
+    float, typer.Option("--time-limit", min=0.1, help="Seconds per specialist model (CP-SAT).")
+]
+Seed = Annotated[int, typer.Option("--seed", help="Random seed: same seed, same plan.")]
+Workers = Annotated[
+    int | None,
+    typer.Option(
+        "--workers", min=1, help="Processes solving specialists side by side (default: cores)."
+    ),
+]
+
+_GERMAN_DAY = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+
+
+def parse_day(text: str | None, option: str) -> dt.date | None:
+    """A day typed on the command line: ``TT.MM.JJJJ`` (German) or ``JJJJ-MM-TT`` (ISO).
+
+    Anything else ends the command with exit 2 and a message naming ``option``.
+    """
+    if text is None:
+        return None
+    value = text.strip()
+    try:
+        german = _GERMAN_DAY.fullmatch(value)
+        if german:
+            day, month, year = (int(g) for g in german.groups())
+            return dt.date(year, month, day)
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            return dt.date.fromisoformat(value)
+    except ValueError:
+        pass
+    raise fail(f"{option}: {text!r} is not a date (TT.MM.JJJJ or JJJJ-MM-TT, e.g. 07.12.2026)")
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
+    """Print ``error: message`` on stderr; ``raise fail(...)`` ends the command (exit 2)."""
     typer.echo(f"error: {message}", err=True)
     return typer.Exit(code)
+
+
+MAX_WARNINGS = 5
 
 
 def load(folder: Path, quiet: bool = False) -> Loaded:

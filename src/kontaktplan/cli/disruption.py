@@ -20,7 +20,19 @@ from zoneinfo import ZoneInfo
 import typer
 from typer.core import TyperCommand
 
-from kontaktplan.cli.common import AsJson, Quiet, ScenarioDir, fail, load
+from kontaktplan.cli.common import (
+    AsJson,
+    Quiet,
+    ScenarioDir,
+    Seed,
+    Solver,
+    SolverChoice,
+    TimeLimit,
+    Workers,
+    fail,
+    load,
+)
+from kontaktplan.cli.common import parse_day as _date
 from kontaktplan.io import Loaded, write_scenario
 
 Out = Annotated[
@@ -32,15 +44,6 @@ Out = Annotated[
 AppointmentId = Annotated[
     str, typer.Argument(help="appointment_id in appointments.csv.", show_default=False)
 ]
-
-
-def _date(text: str | None, option: str) -> dt.date | None:
-    if text is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise fail(f"{option}: {text!r} is not a date YYYY-MM-DD") from None
 
 
 def _now(on: str | None) -> dt.datetime:
@@ -109,7 +112,9 @@ def cancel(
     out: Out,
     on: Annotated[
         str | None,
-        typer.Option("--on", help="Day the cancellation came in, YYYY-MM-DD (default: today)."),
+        typer.Option(
+            "--on", help="Day the cancellation came in, TT.MM.JJJJ or JJJJ-MM-TT (default: today)."
+        ),
     ] = None,
     fill: Annotated[
         int | None,
@@ -151,8 +156,12 @@ def absence(
     folder: ScenarioDir,
     specialist: Annotated[str, typer.Argument(help="specialist_id of the absent specialist.")],
     out: Out,
-    first: Annotated[str, typer.Option("--from", help="First day of the absence, YYYY-MM-DD.")],
-    last: Annotated[str, typer.Option("--to", help="Last day of the absence, YYYY-MM-DD.")],
+    first: Annotated[
+        str, typer.Option("--from", help="First day of the absence, TT.MM.JJJJ or JJJJ-MM-TT.")
+    ],
+    last: Annotated[
+        str, typer.Option("--to", help="Last day of the absence, TT.MM.JJJJ or JJJJ-MM-TT.")
+    ],
     reason: Annotated[
         str | None, typer.Option("--reason", help="e.g. leave, illness (absences.csv).")
     ] = None,
@@ -220,7 +229,7 @@ def noshow(
 
 def standby(
     folder: ScenarioDir,
-    day: Annotated[str, typer.Option("--day", help="The day, YYYY-MM-DD.")],
+    day: Annotated[str, typer.Option("--day", help="The day, TT.MM.JJJJ or JJJJ-MM-TT.")],
     quiet: Quiet = False,
     as_json: AsJson = False,
 ) -> None:
@@ -257,13 +266,10 @@ def replan(
         int,
         typer.Option("--weeks", min=1, max=12, help="Weeks to plan from the first plannable week."),
     ] = 1,
-    time_limit: Annotated[
-        float, typer.Option("--time-limit", min=0.1, help="Seconds per CP-SAT model.")
-    ] = 10.0,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed: same seed, same plan.")] = 0,
-    workers: Annotated[
-        int | None, typer.Option("--workers", min=1, help="Processes (default: cores).")
-    ] = None,
+    solver: Solver = SolverChoice.cpsat,
+    time_limit: TimeLimit = 10.0,
+    seed: Seed = 0,
+    workers: Workers = None,
     keep_unslotted: Annotated[
         bool,
         typer.Option(
@@ -292,6 +298,7 @@ def replan(
         loaded.scenario,
         loaded.policy,
         weeks=weeks,
+        solver=solver.value,
         time_limit=time_limit,
         seed=seed,
         workers=workers,

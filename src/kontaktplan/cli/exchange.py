@@ -9,7 +9,17 @@ from typing import Annotated
 
 import typer
 
-from kontaktplan.cli.common import AsJson, Quiet, ScenarioDir, counts, fail, load
+from kontaktplan.cli.common import (
+    AsJson,
+    LangOption,
+    Quiet,
+    ScenarioDir,
+    counts,
+    fail,
+    language,
+    load,
+)
+from kontaktplan.i18n import translator
 from kontaktplan.io import InputError, write_scenario
 
 
@@ -25,26 +35,32 @@ def export_ics(
     ],
     quiet: Quiet = False,
     as_json: AsJson = False,
+    lang: LangOption = None,
 ) -> None:
-    """Calendar files (iCalendar, .ics) of the planned appointments, one per specialist (IFK).
+    """Calendar files (iCalendar, .ics) of the appointments, one per specialist (IFK).
 
-    Every appointment with status planned becomes an event in German time
-    (Europe/Berlin) with its kind and mode, e.g. "Folgegespräch (follow_up), in_person";
-    the description holds the pseudonymous customer id and nothing else. Held or
-    cancelled appointments are not exported. Exit 0; 2 on bad input (nothing written).
+    Every appointment is an event in German time (Europe/Berlin) with a stable UID, so
+    importing a newer export updates the events a calendar already holds. Planned ones
+    are confirmed, e.g. "C12: Folgegespräch, vor Ort" (the pseudonymous customer id, kind,
+    mode); cancelled and voided ones, and ones handed over to a colleague, stay in the
+    file as cancelled events (SEQUENCE counts the changes); a backfill or a re-booking is
+    a new event. Outcomes before the current week are left out.
+    Exit 0; 2 on bad input (nothing written).
     """
     from kontaktplan.io.ics import write_ics
 
+    words = language(lang)
     loaded = load(folder, quiet or as_json)
     try:
-        counts = write_ics(loaded.scenario, out)
+        counts = write_ics(loaded.scenario, out, words)
     except FileExistsError as e:
         raise fail(f"--out: {e}") from None
     if as_json:
         typer.echo(json.dumps({"out": str(out), "appointments": counts}, indent=2))
     elif not quiet:
+        t = translator(words)
         for name, n in counts.items():
-            typer.echo(f"{out / name}: {n} appointment(s)")
+            typer.echo(t("cli.ics_file", path=out / name, **n))
 
 
 def export_xlsx(
@@ -52,6 +68,7 @@ def export_xlsx(
     out: Annotated[Path, typer.Option("--out", help="The workbook to write (FILE.xlsx).")],
     quiet: Quiet = False,
     as_json: AsJson = False,
+    lang: LangOption = None,
 ) -> None:
     """Excel workbook for team leads and planners.
 
@@ -65,14 +82,16 @@ def export_xlsx(
 
     if out.suffix.lower() != ".xlsx" or out.is_dir():
         raise fail(f"--out: {out} must be a file name ending in .xlsx")
+    words = language(lang)
     loaded = load(folder, quiet or as_json)
-    rows = write_xlsx(loaded.scenario, loaded.policy, out)
+    rows = write_xlsx(loaded.scenario, loaded.policy, out, lang=words)
     if as_json:
         typer.echo(json.dumps({"out": str(out), "rows": rows}, indent=2))
     elif not quiet:
-        typer.echo(f"wrote {out}")
+        t = translator(words)
+        typer.echo(t("cli.wrote", path=out))
         for sheet, n in rows.items():
-            typer.echo(f"  {sheet}: {n} row(s)")
+            typer.echo(t("cli.xlsx_sheet", sheet=sheet, n=n))
 
 
 def import_xlsx(
@@ -90,7 +109,7 @@ def import_xlsx(
 ) -> None:
     """Read a scenario from an Excel workbook and write it as a scenario folder.
 
-    The sheets hold the columns of the CSV files (FORMAT.md); the scenario sheet holds
+    The sheets hold the columns of the CSV files (docs/format.md); the scenario sheet holds
     the rows name, today, policy, region. Cells may be text or Excel dates, times,
     numbers and booleans. Bad input names sheet, row and column; exit 2, nothing written.
     """

@@ -8,50 +8,25 @@ from typing import Annotated
 
 import typer
 
-from kontaktplan.cli.common import AsJson, Quiet, ScenarioDir, fail, load
+from kontaktplan.cli.common import (
+    AsJson,
+    LangOption,
+    Quiet,
+    ScenarioDir,
+    Seed,
+    Solver,
+    SolverChoice,
+    TimeLimit,
+    Verbose,
+    Workers,
+    fail,
+    language,
+    load,
+)
 from kontaktplan.cli.progress import solve_progress
+from kontaktplan.i18n import translator
 from kontaktplan.io import InputError, Loaded, write_scenario
 from kontaktplan.io.plan_log import read_log, with_plan_run
-
-
-def _plan_summary(result) -> str:
-    """Plan's printed summary; every deadline figure is the validator's (one definition)."""
-    from collections import defaultdict
-
-    from kontaktplan.validation import deadline_lines
-
-    teams: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for sp in result.specialists:
-        for w in sp["weeks"]:
-            t = teams[sp["team"]]
-            t[0] += w["target"]
-            t[1] += w["booked"]
-            t[2] += w["booked"] < w["target"]
-    lines = [
-        f"horizon {result.horizon.first_day} .. {result.horizon.last_day} "
-        f"({result.horizon.weeks} week(s)), {len(result.bookings)} new bookings"
-    ]
-    for team, (target, booked, short) in sorted(teams.items()):
-        note = f", {short} specialist-week(s) below target" if short else ""
-        lines.append(f"  team {team}: booked {booked} of target {target}{note}")
-    if result.covers:
-        lines.append(
-            f"  {len(result.covers)} customers booked with a substitute or team colleague "
-            "(own specialist absent or full before the deadline; see plan.json 'covers')"
-        )
-    reasons = {d["customer_id"]: d["reason"] for d in result.deadlines if d.get("reason")}
-    lines += deadline_lines(result.figures, reasons, until=result.horizon.last_day)
-    lines.append(
-        f"overdue (nothing planned, due on or before {result.scenario.today}): "
-        f"{len(result.figures['overdue'])}"
-    )
-    gap = f"{result.gap:.4%}" if result.gap is not None else "n/a"
-    bound = result.bound if result.bound is not None else "n/a"
-    lines.append(
-        f"solver {result.solver}: {result.status}, objective {result.objective}, "
-        f"bound {bound}, gap {gap}, {result.seconds:.1f} s"
-    )
-    return "\n".join(lines)
 
 
 def _plan_log(loaded: Loaded) -> str | None:
@@ -81,24 +56,14 @@ def plan(
         int,
         typer.Option("--weeks", min=1, max=12, help="Weeks to plan from the first plannable week."),
     ] = 1,
-    solver: Annotated[
-        str,
-        typer.Option(
-            "--solver", help="cpsat (optimising) or greedy (by hand: earliest deadline first)."
-        ),
-    ] = "cpsat",
-    time_limit: Annotated[
-        float, typer.Option("--time-limit", min=0.1, help="Seconds per specialist model (CP-SAT).")
-    ] = 10.0,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed: same seed, same plan.")] = 0,
-    workers: Annotated[
-        int | None,
-        typer.Option(
-            "--workers", min=1, help="Processes solving specialists side by side (default: cores)."
-        ),
-    ] = None,
+    solver: Solver = SolverChoice.cpsat,
+    time_limit: TimeLimit = 10.0,
+    seed: Seed = 0,
+    workers: Workers = None,
     quiet: Quiet = False,
     as_json: AsJson = False,
+    verbose: Verbose = False,
+    lang: LangOption = None,
 ) -> None:
     """Plan the week: book due contacts (Kontaktdichte) into the specialists' free slots.
 
@@ -108,18 +73,18 @@ def plan(
     Writes a scenario folder with the new bookings (status planned, booked today) and
     plan.json with the figures. Exit 0; 2 on bad input.
     """
+    from kontaktplan.cli.text import plan_summary
     from kontaktplan.planning import plan as run
 
-    if solver not in ("cpsat", "greedy"):
-        raise fail(f"--solver must be cpsat or greedy, not {solver!r}")
+    words = language(lang)
     loaded = load(folder, quiet or as_json)
     log = _plan_log(loaded)
-    with solve_progress(quiet or as_json) as progress:
+    with solve_progress(quiet or as_json, verbose=verbose, lang=words) as progress:
         result = run(
             loaded.scenario,
             loaded.policy,
             weeks=weeks,
-            solver=solver,  # type: ignore[arg-type]
+            solver=solver.value,  # type: ignore[arg-type]
             time_limit=time_limit,
             seed=seed,
             workers=workers,
@@ -141,5 +106,5 @@ def plan(
         }
         typer.echo(json.dumps(summary, indent=2, default=str))
     elif not quiet:
-        typer.echo(_plan_summary(result))
-        typer.echo(f"wrote {out}")
+        typer.echo(plan_summary(result, words, verbose))
+        typer.echo(translator(words)("cli.wrote", path=out))

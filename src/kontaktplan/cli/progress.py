@@ -13,6 +13,8 @@ from typing import Any
 
 import typer
 
+from kontaktplan.i18n import Lang, translator
+
 __all__ = ["solve_progress", "working"]
 
 Progress = Callable[[int, int, Any], None]
@@ -22,23 +24,36 @@ def _terminal() -> bool:
     return sys.stderr.isatty()
 
 
-def _line(done: int, total: int, r: Any) -> str:
-    bound = "n/a" if r.bound is None else r.bound
-    return (
-        f"[{done}/{total}] {r.specialist_id}: {r.status} objective {r.objective} "
-        f"bound {bound} ({r.seconds:.2f} s)"
+def _line(done: int, total: int, r: Any, lang: Lang = "en", verbose: bool = False) -> str:
+    if verbose:
+        bound = "n/a" if r.bound is None else r.bound
+        return (
+            f"[{done}/{total}] {r.specialist_id}: {r.status} objective {r.objective} "
+            f"bound {bound} ({r.seconds:.2f} s)"
+        )
+    seconds = f"{r.seconds:.2f}"
+    return translator(lang)(
+        "progress.line",
+        done=done,
+        total=total,
+        specialist=r.specialist_id,
+        seconds=seconds.replace(".", ",") if lang == "de" else seconds,
     )
 
 
 @contextmanager
-def solve_progress(quiet: bool, what: str = "planning") -> Iterator[Progress | None]:
+def solve_progress(
+    quiet: bool, what: str | None = None, verbose: bool = False, lang: Lang = "en"
+) -> Iterator[Progress | None]:
     """A ``progress(done, total, result)`` callback for :func:`kontaktplan.planning.plan`:
-    a progress bar per specialist model on a terminal, else one line each; None if quiet."""
+    a progress bar per specialist model on a terminal, else one line each (the solver's
+    status and objective only when ``verbose``); None if quiet."""
     if quiet:
         yield None
         return
+    t = translator(lang)
     if not _terminal():
-        yield lambda done, total, r: typer.echo(_line(done, total, r), err=True)
+        yield lambda done, total, r: typer.echo(_line(done, total, r, lang, verbose), err=True)
         return
     from rich.console import Console
     from rich.progress import (
@@ -59,10 +74,12 @@ def solve_progress(quiet: bool, what: str = "planning") -> Iterator[Progress | N
         TextColumn("{task.fields[last]}"),
     )
     with Progress(*columns, console=Console(stderr=True)) as bar:
-        task = bar.add_task(what, total=None, last="building the models")
+        task = bar.add_task(what or t("progress.planning"), total=None, last=t("progress.building"))
 
         def update(done: int, total: int, r: Any) -> None:
-            last = f"{r.specialist_id}: {r.status} ({r.seconds:.1f} s)"
+            last = (
+                f"{r.specialist_id}: {r.status} ({r.seconds:.1f} s)" if verbose else r.specialist_id
+            )
             bar.update(task, total=total, completed=done, last=last)
 
         yield update

@@ -10,7 +10,8 @@ from typing import Annotated, Any
 
 import typer
 
-from kontaktplan.cli.common import AsJson, Quiet, ScenarioDir, fail, load
+from kontaktplan.cli.common import AsJson, LangOption, Quiet, ScenarioDir, fail, language, load
+from kontaktplan.i18n import translator
 
 __all__ = ["report"]
 
@@ -38,7 +39,6 @@ def summary(out: Path, report: Any, disruptions: list | None) -> dict[str, Any]:
         "violations": report.counts(),
         "deadline_counts": f["deadline_counts"],
         "overdue": len(f["overdue"]),
-        "escalations": len(f["escalations"]),
         "category_review": len(f["category_review"]),
         "disruptions": len(disruptions or []),
         "teams": f["teams"],
@@ -50,6 +50,7 @@ def report(
     out: Annotated[Path, typer.Option("--out", help="The HTML file to write (e.g. report.html).")],
     quiet: Quiet = False,
     as_json: AsJson = False,
+    lang: LangOption = None,
 ) -> None:
     """An HTML report for team leads: one self-contained file to open in a browser.
 
@@ -70,18 +71,24 @@ def report(
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
         raise fail(f"{loaded.folder / 'plan.json'}: not JSON ({e})") from None
     checked = validate(loaded.scenario, loaded.policy)
-    page = render_report(loaded.scenario, loaded.policy, checked, disruptions)
+    words = language(lang)
+    page = render_report(loaded.scenario, loaded.policy, checked, disruptions, words)
     write_text_atomic(out, page)
     if as_json:
         typer.echo(json.dumps(summary(out, checked, disruptions), indent=2))
     elif not quiet:
+        t = translator(words)
         d = checked.figures["deadline_counts"]
-        verdict = "hard rules ok" if checked.ok else f"{len(checked.violations)} violation(s)"
+        verdict = t("validate.ok") if checked.ok else t("cli.violations", n=len(checked.violations))
         typer.echo(
-            f"wrote {out}: {verdict}; deadlines {d['met']} met, {d['late']} late, "
-            f"{d['missed']} missed, "
-            f"{d['open_due_in_horizon']} due in the horizon with nothing planned; "
-            f"{len(checked.figures['overdue'])} overdue; "
-            f"{len(checked.figures['escalations'])} open task(s) for the team lead; "
-            f"{len(disruptions or [])} disruption(s) logged"
+            t(
+                "cli.report",
+                path=out,
+                verdict=verdict,
+                met=d["met"],
+                late=d["late"],
+                open=d["open_due_in_horizon"],
+                overdue=len(checked.figures["overdue"]),
+                disruptions=len(disruptions or []),
+            )
         )

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from kontaktplan.cli.common import AsJson, Quiet, counts, fail
+from kontaktplan.cli.common import AsJson, Quiet, counts, fail, parse_day
 from kontaktplan.cli.progress import working
 from kontaktplan.io import InputError, write_scenario
 
@@ -31,7 +30,10 @@ def generate(
         typer.Option("--weeks", min=1, help="Weeks of free slots from the first plannable week."),
     ] = 4,
     today: Annotated[
-        str, typer.Option("--today", help="Planning date YYYY-MM-DD (bookings are made on it).")
+        str,
+        typer.Option(
+            "--today", help="Planning date TT.MM.JJJJ or JJJJ-MM-TT (bookings are made on it)."
+        ),
     ] = "2026-11-23",
     policy: Annotated[
         str, typer.Option("--policy", help="Rule set: a name in models/ or a policy file.")
@@ -46,10 +48,7 @@ def generate(
     from kontaktplan.generate import generate
     from kontaktplan.rules.policy import load_policy
 
-    try:
-        day = dt.date.fromisoformat(today)
-    except ValueError:
-        raise fail(f"--today: {today!r} is not a date YYYY-MM-DD") from None
+    day = parse_day(today, "--today")
     try:
         rules = load_policy(policy)
     except FileNotFoundError as e:

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from kontaktplan.cli.common import AsJson, Quiet, ScenarioDir, load
+from kontaktplan.cli.common import AsJson, LangOption, Quiet, ScenarioDir, language, load
 
 
 def validate(
@@ -27,8 +27,9 @@ def validate(
             "nothing and history is unchanged.",
         ),
     ] = None,
+    lang: LangOption = None,
 ) -> None:
-    """Check a schedule against every rule (RULES.md) that a schedule can break.
+    """Check a schedule against every rule (docs/rules.md) that a schedule can break.
 
     Independent of the optimizer. Lists each violation with its rule name and
     reports the figures: per specialist and week the target (Soll), bookings
@@ -36,6 +37,7 @@ def validate(
     (Kontaktdichte). Exit 0 when no hard rule is broken, 1 otherwise, 2 on bad input.
     Warnings (e.g. past appointments without status) go to stderr and never fail.
     """
+    from kontaktplan.cli.text import validate_summary
     from kontaktplan.validation import validate as run
 
     loaded = load(folder, quiet or as_json)
@@ -52,5 +54,5 @@ def validate(
     if not quiet:
         for w in report.warnings if show_all else report.warnings[:10]:
             typer.echo(f"warning: {w}", err=True)
-        typer.echo(report.summary())
+        typer.echo(validate_summary(report, language(lang)))
     raise typer.Exit(0 if report.ok else 1)

@@ -37,12 +37,12 @@ from kontaktplan.io.csvtable import InputError, Table, read_table
 from kontaktplan.rules.policy import CategoryReview, Policy, category_review
 
 __all__ = [
-    "set_status",
     "OUTCOMES",
     "import_outcomes",
     "read_outcomes",
     "record_day",
     "record_outcomes",
+    "set_status",
 ]
 
 OUTCOMES = (Status.held, Status.not_held, Status.no_show, Status.voided)
@@ -102,8 +102,8 @@ def record_outcomes(
         if status is Status.voided and calendar.is_absent(a.specialist_id, a.day):
             raise DisruptionError(
                 f"{a.appointment_id}: {a.specialist_id} is absent on {a.day}, and an absence "
-                "never cancels an appointment (RULES.md): hand it over (`kontaktplan absence`, "
-                "`kontaktplan replan`) or move it with `kontaktplan resolve`"
+                "never cancels an appointment (docs/rules.md): hand it over (`kontaktplan "
+                "absence`, `kontaktplan replan`) or move it with `kontaktplan resolve`"
             )
     before = _Dues(scenario, policy)  # only the customers concerned are computed
     days = [a.day for a, s in rows if s is not Status.voided]

@@ -2,7 +2,7 @@
 
 Export (:func:`write_xlsx`): a sheet per team (appointments per specialist and day,
 weekly target and bookings), ``overdue``, ``category_review``, and the six tables of
-FORMAT.md as sheets ``scenario``, ``specialists``, ``customers``, ``slots``, ``absences``,
+docs/format.md as sheets ``scenario``, ``specialists``, ``customers``, ``slots``, ``absences``,
 ``appointments``, so the workbook is also a complete scenario.
 
 Import (:func:`read_xlsx`): those six sheets, read cell by cell into the same rows the
@@ -32,6 +32,7 @@ from openpyxl.writer.excel import ExcelWriter
 from pydantic import ValidationError
 
 from kontaktplan.domain import Scenario, ScenarioMeta
+from kontaktplan.i18n import Lang
 from kontaktplan.io.folder import FILES, InputError, Loaded
 from kontaktplan.io.tables import (
     Rows,
@@ -135,16 +136,26 @@ def _write_tables(wb: Workbook, scenario: Scenario) -> None:
         style_header(ws)
 
 
-def scenario_workbook(scenario: Scenario, policy: Policy) -> Workbook:
-    """The workbook: team sheets, ``overdue``, ``category_review``, then the six tables."""
-    from kontaktplan.io.xlsx_report import team_sheets, write_category_review, write_overdue
+def scenario_workbook(scenario: Scenario, policy: Policy, lang: Lang = "en") -> Workbook:
+    """The workbook: team sheets, ``overdue``, ``category_review``, then the six tables.
+
+    The report sheets (names, headers, legend) are in ``lang``; the six tables keep the
+    column names of the scenario folder (docs/format.md), so the workbook reads back.
+    """
+    from kontaktplan.io.xlsx_report import (
+        report_sheet_names,
+        team_sheets,
+        write_category_review,
+        write_overdue,
+    )
 
     wb = Workbook()
     wb.remove(wb.active)
-    team_sheets(wb, scenario, policy)
-    write_overdue(wb.create_sheet("overdue"), scenario, policy)
-    write_category_review(wb.create_sheet("category_review"), scenario, policy)
-    for ws in (wb["overdue"], wb["category_review"]):
+    team_sheets(wb, scenario, policy, lang)
+    overdue, review = report_sheet_names(lang)
+    write_overdue(wb.create_sheet(overdue), scenario, policy, lang)
+    write_category_review(wb.create_sheet(review), scenario, policy, lang)
+    for ws in (wb[overdue], wb[review]):
         style_header(ws)
     _write_tables(wb, scenario)
     stamp = dt.datetime.combine(scenario.today, dt.time(0))
@@ -184,13 +195,15 @@ def workbook_bytes(wb: Workbook) -> bytes:
     return buf.getvalue()
 
 
-def write_xlsx(scenario: Scenario, policy: Policy, path: str | Path) -> dict[str, int]:
+def write_xlsx(
+    scenario: Scenario, policy: Policy, path: str | Path, lang: Lang = "en"
+) -> dict[str, int]:
     """Write the workbook to ``path``, all or nothing (a temporary file, then renamed).
 
     Returns the data rows per sheet (for a team sheet: its specialists).
     """
     path = Path(path)
-    wb = scenario_workbook(scenario, policy)
+    wb = scenario_workbook(scenario, policy, lang)
     data = workbook_bytes(wb)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)

@@ -1,7 +1,8 @@
 """The report sheets of the Excel export: a sheet per team, ``overdue``, ``category_review``.
 
-RULES.md, "Monitoring (Nachhaltung)": bookings per specialist and day against the daily
-cap, the weekly volume against its target, overdue customers, the category review list.
+docs/rules.md, "Monitoring": bookings per specialist and day against the daily cap, the
+weekly volume against its target, overdue customers, the category review list. Sheet
+names, headers and the legend are in one language (``lang``, from :mod:`kontaktplan.i18n`).
 """
 
 from __future__ import annotations
@@ -17,15 +18,22 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from kontaktplan.domain import Mode, Scenario, Specialist
+from kontaktplan.domain import Customer, Mode, Scenario, Specialist
+from kontaktplan.i18n import Lang, translator
 from kontaktplan.io.xlsx_cells import FONT, HEADER_FILL, HEADER_FONT, append_row
 from kontaktplan.rules.calendar import OfficeCalendar, week_days
 from kontaktplan.rules.policy import Policy, category_review, due_dates
 from kontaktplan.validation.figures import deadline_figures, figures_from, overdue_figures
 
-__all__ = ["horizon", "team_sheet_names", "team_sheets", "write_category_review", "write_overdue"]
+__all__ = [
+    "horizon",
+    "report_sheet_names",
+    "team_sheet_names",
+    "team_sheets",
+    "write_category_review",
+    "write_overdue",
+]
 
-WEEKDAYS_DE = ("Mo", "Di", "Mi", "Do", "Fr", "Sa", "So")
 OVER_CAP = PatternFill("solid", fgColor="FFC7CE")
 OVER_CAP_FONT = Font(**FONT, color="9C0006", bold=True)
 BELOW_TARGET = PatternFill("solid", fgColor="FFEB9C")
@@ -102,7 +110,13 @@ def team_sheet_names(teams: Sequence[str]) -> dict[str, str]:
     return out
 
 
-def team_sheets(wb: Workbook, scenario: Scenario, policy: Policy) -> None:
+def report_sheet_names(lang: Lang) -> tuple[str, str]:
+    """The names of the overdue and the category review sheets in ``lang``."""
+    t = translator(lang)
+    return t("xlsx.sheet_overdue"), t("xlsx.sheet_review")
+
+
+def team_sheets(wb: Workbook, scenario: Scenario, policy: Policy, lang: Lang = "en") -> None:
     """A sheet per team: specialists x days of the planning horizon, weekly target and bookings."""
     cal = OfficeCalendar(scenario, policy)
     days = horizon(scenario, policy)
@@ -110,7 +124,7 @@ def team_sheets(wb: Workbook, scenario: Scenario, policy: Policy) -> None:
     teams = list(dict.fromkeys(s.team for s in scenario.specialists))
     for team, name in team_sheet_names(teams).items():
         members = [s for s in scenario.specialists if s.team == team]
-        _team_sheet(wb.create_sheet(name), members, days, counts, cal, policy)
+        _team_sheet(wb.create_sheet(name), members, days, counts, cal, policy, lang)
 
 
 def _day_column(index: int) -> int:
@@ -125,10 +139,12 @@ def _team_sheet(
     counts: _Counts,
     cal: OfficeCalendar,
     policy: Policy,
+    lang: Lang,
 ) -> None:
+    t = translator(lang)
     cap = policy.booking.daily_cap
     mondays = days[::5]
-    _team_header(ws, mondays)
+    _team_header(ws, mondays, lang)
     totals: Counter[int] = Counter()
     for row, sp in enumerate(members, start=3):
         sid = sp.specialist_id
@@ -153,12 +169,12 @@ def _team_sheet(
             if booked < target:
                 cell.fill, cell.font = BELOW_TARGET, BELOW_TARGET_FONT
     row = 3 + len(members)
-    ws.cell(row, 1, "team total").font = BOLD
+    ws.cell(row, 1, t("xlsx.team_total")).font = BOLD
     ws.cell(row, 2, round(sum(s.fte for s in members), 3)).font = BOLD
     for col in range(FIRST_DAY_COLUMN, FIRST_DAY_COLUMN + len(mondays) * WEEK_WIDTH):
         ws.cell(row, col, totals[col]).font = BOLD
-    row = _free_grid(ws, row + 2, members, days, counts)
-    _legend(ws, row + 1, cap)
+    row = _free_grid(ws, row + 2, members, days, counts, t("xlsx.free_slots"))
+    _legend(ws, row + 1, cap, lang)
     for r in ws.iter_rows(min_row=3, min_col=FIRST_DAY_COLUMN):
         for cell in r:
             cell.alignment = CENTER
@@ -177,20 +193,22 @@ def _landscape(ws: Worksheet) -> None:
     ws.print_title_rows = "1:2"
 
 
-def _team_header(ws: Worksheet, mondays: list[dt.date]) -> None:
-    for col, label in ((1, "specialist_id"), (2, "fte")):
+def _team_header(ws: Worksheet, mondays: list[dt.date], lang: Lang) -> None:
+    t = translator(lang)
+    weekdays = t("xlsx.weekdays").split()
+    for col, label in ((1, t("xlsx.specialist")), (2, t("xlsx.fte"))):
         ws.cell(1, col, label)
         ws.merge_cells(start_row=1, end_row=2, start_column=col, end_column=col)
     for w, monday in enumerate(mondays):
         first = FIRST_DAY_COLUMN + w * WEEK_WIDTH
         friday = monday + dt.timedelta(days=4)
         week = monday.isocalendar().week
-        ws.cell(1, first, f"KW {week}: {monday:%d.%m.}–{friday:%d.%m.%Y}")
+        ws.cell(1, first, t("xlsx.week", week=week, monday=monday, friday=friday))
         ws.merge_cells(start_row=1, end_row=1, start_column=first, end_column=first + 6)
         for d, day in enumerate(week_days(monday, 5)):
-            ws.cell(2, first + d, f"{WEEKDAYS_DE[d]} {day:%d.%m.}")
-        ws.cell(2, first + 5, "target (Soll)")
-        ws.cell(2, first + 6, "booked (Ist)")
+            ws.cell(2, first + d, f"{weekdays[d]} {day:%d.%m.}")
+        ws.cell(2, first + 5, t("xlsx.target"))
+        ws.cell(2, first + 6, t("xlsx.booked"))
     for row in ws.iter_rows(min_row=1, max_row=2):
         for cell in row:
             cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, CENTER
@@ -198,10 +216,15 @@ def _team_header(ws: Worksheet, mondays: list[dt.date]) -> None:
 
 
 def _free_grid(
-    ws: Worksheet, row: int, members: list[Specialist], days: list[dt.date], counts: _Counts
+    ws: Worksheet,
+    row: int,
+    members: list[Specialist],
+    days: list[dt.date],
+    counts: _Counts,
+    title: str,
 ) -> int:
     """Free slots per specialist and day, below the bookings; returns the next free row."""
-    ws.cell(row, 1, "free slots (freie Slots)").font = BOLD
+    ws.cell(row, 1, title).font = BOLD
     for r, sp in enumerate(members, start=row + 1):
         ws.cell(r, 1, sp.specialist_id)
         for i, day in enumerate(days):
@@ -209,22 +232,20 @@ def _free_grid(
     return row + len(members) + 1
 
 
-def _legend(ws: Worksheet, row: int, cap: int) -> None:
+def _legend(ws: Worksheet, row: int, cap: int, lang: Lang) -> None:
+    t = translator(lang)
     items = (
-        (OVER_CAP, OVER_CAP_FONT, f"more than {cap} appointments on the day (daily cap)"),
-        (BELOW_TARGET, BELOW_TARGET_FONT, "bookings of the week below the weekly target"),
-        (UNAVAILABLE, Font(**FONT), "not bookable: absence, public holiday or not a regular day"),
+        (OVER_CAP, OVER_CAP_FONT, t("xlsx.legend_cap", cap=cap)),
+        (BELOW_TARGET, BELOW_TARGET_FONT, t("xlsx.legend_target")),
+        (UNAVAILABLE, Font(**FONT), t("xlsx.legend_unavailable")),
     )
-    ws.cell(row, 1, "legend").font = BOLD
+    ws.cell(row, 1, t("xlsx.legend")).font = BOLD
     for r, (fill, font, text) in enumerate(items, start=row + 1):
         ws.cell(r, 1).fill = fill
         ws.cell(r, 1).font = font
         ws.cell(r, 2, text)
-    ws.cell(
-        row + len(items) + 1, 2, "day cells: planned + held appointments; booked: per ISO week,"
-    )
-    ws.cell(row + len(items) + 2, 2, "without phone consultations; target: weekly volume x fte x")
-    ws.cell(row + len(items) + 3, 2, "available days / regular days (RULES.md).")
+    for i, key in enumerate(("xlsx.note_cells", "xlsx.note_booked", "xlsx.note_docs"), 1):
+        ws.cell(row + len(items) + i, 2, t(key))
 
 
 def _team_widths(ws: Worksheet, members: list[Specialist], weeks: int) -> None:
@@ -239,10 +260,20 @@ def _team_widths(ws: Worksheet, members: list[Specialist], weeks: int) -> None:
             ws.column_dimensions[get_column_letter(first + d)].width = 12
 
 
-def write_overdue(ws: Worksheet, scenario: Scenario, policy: Policy) -> None:
+def write_overdue(ws: Worksheet, scenario: Scenario, policy: Policy, lang: Lang = "en") -> None:
     """The overdue customers as the validator counts them (``overdue_figures``: nothing
     planned, due on or before the planning date), longest overdue first."""
-    ws.append(["customer_id", "specialist_id", "category", "last_contact", "due", "days_overdue"])
+    t = translator(lang)
+    ws.append(
+        [
+            t("xlsx.customer"),
+            t("xlsx.specialist"),
+            t("xlsx.category"),
+            t("xlsx.last_contact"),
+            t("xlsx.due"),
+            t("xlsx.days_overdue"),
+        ]
+    )
     today = scenario.today
     customers = scenario.customers_by_id
     dues = due_dates(scenario, policy)
@@ -253,8 +284,32 @@ def write_overdue(ws: Worksheet, scenario: Scenario, policy: Policy) -> None:
         append_row(ws, [d.customer_id, d.specialist_id, category, d.last_contact, d.due, days])
 
 
-def write_category_review(ws: Worksheet, scenario: Scenario, policy: Policy) -> None:
-    """The category review list (RULES.md, category consistency)."""
-    ws.append(["customer_id", "specialist_id", "stored", "expected", "reason"])
+def write_category_review(
+    ws: Worksheet, scenario: Scenario, policy: Policy, lang: Lang = "en"
+) -> None:
+    """The category review list (docs/rules.md, category review)."""
+    t = translator(lang)
+    ws.append(
+        [
+            t("xlsx.customer"),
+            t("xlsx.specialist"),
+            t("xlsx.stored"),
+            t("xlsx.expected"),
+            t("xlsx.reason"),
+        ]
+    )
+    customers = scenario.customers_by_id
     for r in category_review(scenario, policy):
-        ws.append([r.customer_id, r.specialist_id, r.stored, r.expected, r.reason])
+        why = _review_reason(customers[r.customer_id], policy, lang)
+        ws.append([r.customer_id, r.specialist_id, r.stored, r.expected, why])
+
+
+def _review_reason(c: Customer, policy: Policy, lang: Lang) -> str:
+    """Why the stored category contradicts the data, in ``lang``."""
+    t = translator(lang)
+    profiles = policy.category_review.profiles
+    if c.profile and c.profile in profiles:
+        return t("review.profile", profile=c.profile, category=profiles[c.profile])
+    status = t("review.unemployed" if c.unemployed else "review.not_unemployed")
+    age = t("review.under_25" if c.under_25 else "review.over_25")
+    return f"{status}, {age}"

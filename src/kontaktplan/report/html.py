@@ -19,16 +19,20 @@ from typing import Any
 
 from kontaktplan import __version__
 from kontaktplan.domain import Scenario
+from kontaktplan.i18n import Lang
 from kontaktplan.report import plots
 from kontaktplan.report.data import bookings_grid, days_off, due_by_week, teams
 from kontaktplan.report.tables import (
+    Words,
     card,
     disruption_log,
     format_value,
     indexed_table,
     overdue_table,
+    review_reason,
     table,
     violations,
+    words,
 )
 from kontaktplan.rules.policy import Policy
 from kontaktplan.validation import Report
@@ -36,7 +40,6 @@ from kontaktplan.validation import Report
 __all__ = ["derived_figures", "format_value", "read_disruptions", "render_report"]
 
 Figures = dict[str, Any]
-NO_WEEKS = '<p class="note">No free slots or bookings from {} on: nothing to show.</p>'
 
 CSS = """
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 0;
@@ -103,194 +106,221 @@ def _image(ax: Any, alt: str) -> str:
 # -- sections ------------------------------------------------------------------------------
 
 
-def _header(scenario: Scenario, policy: Policy, report: Report, disruptions: list | None) -> str:
+def _header(
+    scenario: Scenario, policy: Policy, report: Report, disruptions: list | None, t: Words
+) -> str:
     f = figures = report.figures
     meta = scenario.meta
     if report.ok:
-        verdict = '<span class="verdict ok">hard rules: ok</span>'
+        verdict = f'<span class="verdict ok">{t("report.ok")}</span>'
     else:
         counts = ", ".join(f"{rule} {n}" for rule, n in report.counts().items())
-        verdict = (
-            f'<span class="verdict bad">hard rules: {len(report.violations)} violation(s) '
-            f"({html.escape(counts)})</span>"
-        )
+        text = t("report.broken", n=len(report.violations), rules=counts)
+        verdict = f'<span class="verdict bad">{html.escape(text)}</span>'
     d = f["deadline_counts"]
+    end = t.day(f["horizon_end"])
     cards = [
+        card(t("report.card_met"), d["met"], ' data-figure="deadline_counts.met"', t),
         card(
-            "deadlines met (contact planned in time)",
-            d["met"],
-            ' data-figure="deadline_counts.met"',
-        ),
-        card(
-            "planned after the deadline",
+            t("report.card_late"),
             d["late"],
             ' data-figure="deadline_counts.late"',
+            t,
             warn=d["late"] > 0,
         ),
         card(
-            "missed: nothing planned, can no longer be met",
+            t("report.card_missed"),
             d["missed"],
             ' data-figure="deadline_counts.missed"',
+            t,
             warn=d["missed"] > 0,
         ),
         card(
-            f"due by {f['horizon_end']}, nothing planned yet",
+            t("report.card_open", end=end),
             d["open_due_in_horizon"],
             ' data-figure="deadline_counts.open_due_in_horizon"',
+            t,
             warn=d["open_due_in_horizon"] > 0,
         ),
         card(
-            "overdue: nothing planned, due by the planning date",
+            t("report.card_overdue"),
             len(f["overdue"]),
             ' data-count="overdue"',
+            t,
             warn=bool(f["overdue"]),
         ),
         card(
-            "open tasks for the team lead (absence escalations)",
+            t("report.card_tasks"),
             len(f["escalations"]),
             ' data-count="escalations"',
+            t,
             warn=bool(f["escalations"]),
         ),
-        card("category review", len(f["category_review"]), ' data-count="category_review"'),
-        card("disruptions logged", len(disruptions or []), ' data-count="disruptions"'),
+        card(
+            t("report.card_review"), len(f["category_review"]), ' data-count="category_review"', t
+        ),
+        card(t("report.card_disruptions"), len(disruptions or []), ' data-count="disruptions"', t),
     ]
+    meta_line = t(
+        "report.meta",
+        today=t.day(figures["today"]),
+        policy=policy.name,
+        region=meta.region,
+        first=t.day(figures["figures_from"]),
+        end=end,
+        specialists=len(scenario.specialists),
+        customers=len(scenario.customers),
+    )
     return (
-        f"<h1>Kontaktplan report — {html.escape(meta.name)}</h1>"
-        f'<p class="meta">planning date {figures["today"]} · rule set {html.escape(policy.name)}'
-        f" · region {html.escape(meta.region)} · weeks from {figures['figures_from']}"
-        f" to {figures['horizon_end']} · {len(scenario.specialists)} specialists,"
-        f" {len(scenario.customers)} customers</p>"
+        f"<h1>{html.escape(t('report.title', name=meta.name))}</h1>"
+        f'<p class="meta">{html.escape(meta_line)}</p>'
         f'{verdict}<div class="cards">{"".join(cards)}</div>'
     )
 
 
-def _bookings(scenario: Scenario, policy: Policy, figures: Figures) -> str:
+def _no_weeks(figures: Figures, t: Words) -> str:
+    monday = t.day(figures["figures_from"])
+    return f'<p class="note">{html.escape(t("report.no_weeks", monday=monday))}</p>'
+
+
+def _bookings(scenario: Scenario, policy: Policy, figures: Figures, t: Words) -> str:
     cap = policy.booking.daily_cap
     out = [
-        "<h2>Bookings per specialist and day</h2>",
-        f'<p class="note">Appointments per working day (standby phone calls not counted). '
-        f"The colour scale ends at the daily cap of {cap}; a red day is over it. "
-        "Grey hatched days are days off (absence, public holiday, part-time day).</p>",
+        f"<h2>{t('report.h_bookings')}</h2>",
+        f'<p class="note">{html.escape(t("report.note_bookings", cap=cap))}</p>',
     ]
     if not teams(figures):
-        out.append(NO_WEEKS.format(figures["figures_from"]))
+        out.append(_no_weeks(figures, t))
     for team in teams(figures):
         grid = bookings_grid(figures, team)
         closed = days_off(scenario, policy, grid.days)
         ax = plots.new_axes(plots.heatmap_size(figures, team))
-        plots.bookings_heatmap(figures, cap, team=team, closed=closed, ax=ax)
-        out.append(_image(ax, f"bookings per day, team {team}"))
+        plots.bookings_heatmap(figures, cap, team=team, closed=closed, ax=ax, lang=t.lang)
+        out.append(_image(ax, t("report.alt_bookings", team=team)))
     return "".join(out)
 
 
-def _volume(figures: Figures) -> str:
+def _volume(figures: Figures, policy: Policy, t: Words) -> str:
+    volume = policy.booking.weekly_volume_per_fte
     out = [
-        "<h2>Weekly volume against target</h2>",
-        '<p class="note">Bookings per specialist and week (Ist) against the weekly target '
-        "(Soll: 25 per full-time post, scaled by FTE and available days). "
-        "Hatched red: below target.</p>",
+        f"<h2>{t('report.h_volume')}</h2>",
+        f'<p class="note">{html.escape(t("report.note_volume", volume=volume))}</p>',
     ]
     if not teams(figures):
-        out.append(NO_WEEKS.format(figures["figures_from"]))
+        out.append(_no_weeks(figures, t))
     for team in teams(figures):
         ax = plots.new_axes(plots.volume_size(figures, team))
-        plots.weekly_volume(figures, team=team, ax=ax)
-        out.append(_image(ax, f"weekly volume against target, team {team}"))
+        plots.weekly_volume(figures, team=team, ax=ax, lang=t.lang)
+        out.append(_image(ax, t("report.alt_volume", team=team)))
     columns = [
-        ("specialist", "specialist", False),
-        ("team", "team", False),
-        ("week", "week", False),
-        ("target", "target", True),
-        ("booked", "booked", True),
-        ("per day Mon–Fri", "per_day", False),
-        ("available days", "available_days", True),
-        ("spread", "spread", True),
+        (t("col.specialist"), "specialist", False),
+        (t("col.team"), "team", False),
+        (t("col.week"), "week", False),
+        (t("col.target"), "target", True),
+        (t("col.booked"), "booked", True),
+        (t("col.per_day"), "per_day", False),
+        (t("col.available_days"), "available_days", True),
+        (t("col.spread"), "spread", True),
     ]
-    out.append("<h3>Per specialist and week</h3>")
+    out.append(f"<h3>{t('report.h_per_specialist')}</h3>")
     out.append(
         table(
             figures["weeks"],
             columns,
             "figure",
             "weeks",
+            t,
             lambda w: "short" if w["booked"] < w["target"] else "",
         )
     )
-    out.append("<h3>Per team and week</h3>")
+    out.append(f"<h3>{t('report.h_per_team')}</h3>")
     team_cols = [
-        ("team", "team", False),
-        ("week", "week", False),
-        ("specialists", "specialists", True),
-        ("target", "target", True),
-        ("booked", "booked", True),
+        (t("col.team"), "team", False),
+        (t("col.week"), "week", False),
+        (t("col.specialists"), "specialists", True),
+        (t("col.target"), "target", True),
+        (t("col.booked"), "booked", True),
     ]
-    out.append(table(figures["teams"], team_cols, "figure", "teams"))
+    out.append(table(figures["teams"], team_cols, "figure", "teams", t))
     return "".join(out)
 
 
-def _due(figures: Figures, derived: dict[str, Any], daily_cap: int) -> str:
+def _due(figures: Figures, derived: dict[str, Any], daily_cap: int, t: Words) -> str:
     rows = derived["due_by_week"]
     out = [
-        "<h2>Due contacts per week against capacity</h2>",
-        '<p class="note">Customers whose deadline falls in each week of the horizon, against '
-        "the sum of the weekly targets (capacity) and the most the daily cap of "
-        f"{daily_cap} allows on the available days (ceiling). The first week also carries the "
-        "backlog of deadlines before it. Where the deadlines due so far outnumber the "
-        "capacity so far, the volume must exceed the target; where they outnumber the "
-        "ceiling, deadlines break.</p>",
+        f"<h2>{t('report.h_due')}</h2>",
+        f'<p class="note">{html.escape(t("report.note_due", cap=daily_cap))}</p>',
     ]
     if rows:
         ax = plots.new_axes((10.0, 4.0))
-        plots.due_per_week(figures, daily_cap, ax=ax)
-        out.append(_image(ax, "due contacts per week against capacity"))
+        plots.due_per_week(figures, daily_cap, ax=ax, lang=t.lang)
+        out.append(_image(ax, t("report.alt_due")))
     columns = [
-        ("week", "week", False),
-        ("Monday", "monday", False),
-        ("due earlier (backlog)", "backlog", True),
-        ("due in the week", "due", True),
-        ("of them planned", "planned", True),
-        ("capacity (targets)", "capacity", True),
-        ("ceiling (daily cap)", "ceiling", True),
-        ("due so far", "due_so_far", True),
-        ("over target so far", "over_target", True),
-        ("over the cap so far", "over_cap", True),
+        (t("col.week"), "week", False),
+        (t("col.monday"), "monday", False),
+        (t("col.backlog"), "backlog", True),
+        (t("col.due_week"), "due", True),
+        (t("col.planned_of"), "planned", True),
+        (t("col.capacity"), "capacity", True),
+        (t("col.ceiling"), "ceiling", True),
+        (t("col.due_so_far"), "due_so_far", True),
+        (t("col.over_target"), "over_target", True),
+        (t("col.over_cap"), "over_cap", True),
     ]
     out.append(
-        table(rows, columns, "derived", "due_by_week", lambda r: "short" if r["over_cap"] else "")
+        table(
+            rows, columns, "derived", "due_by_week", t, lambda r: "short" if r["over_cap"] else ""
+        )
     )
     return "".join(out)
 
 
-def _customers(figures: Figures, derived: dict[str, Any]) -> str:
+def _customers(figures: Figures, derived: dict[str, Any], t: Words) -> str:
     late = [(i, d) for i, d in enumerate(figures["deadlines"]) if d["status"] == "late"]
     late_columns = [
-        ("customer", "customer", False),
-        ("specialist", "specialist", False),
-        ("category", "category", False),
-        ("due", "due", False),
-        ("planned", "planned", False),
-        ("first interview", "first_interview", False),
+        (t("col.customer"), "customer", False),
+        (t("col.specialist"), "specialist", False),
+        (t("col.category"), "category", False),
+        (t("col.due"), "due", False),
+        (t("col.planned"), "planned", False),
+        (t("col.first_interview"), "first_interview", False),
     ]
     review_columns = [
-        ("customer", "customer", False),
-        ("specialist", "specialist", False),
-        ("stored", "stored", False),
-        ("expected", "expected", False),
-        ("why", "reason", False),
+        (t("col.customer"), "customer", False),
+        (t("col.specialist"), "specialist", False),
+        (t("col.stored"), "stored", False),
+        (t("col.expected"), "expected", False),
+        (t("col.why"), "reason", False),
     ]
+    missed = [(i, d) for i, d in enumerate(figures["deadlines"]) if d["status"] == "missed"]
+    missed_columns = [c for c in late_columns if c[1] != "planned"]
+    tasks = list(enumerate(figures["escalations"]))
+    task_columns = [
+        (t("col.appointment"), "appointment", False),
+        (t("col.customer"), "customer", False),
+        (t("col.absent_specialist"), "specialist", False),
+        (t("col.start"), "start", False),
+        (t("col.day_has_come"), "due_today", False),
+    ]
+    today = t.day(figures["today"])
+    reviews = [r | {"reason": review_reason(r["reason"], t)} for r in figures["category_review"]]
     return "".join(
         [
-            "<h2>Overdue customers</h2>",
-            f'<p class="note">Deadline before the planning date {figures["today"]} and no '
-            "qualified contact planned.</p>",
-            overdue_table(figures["overdue"], derived["days_overdue"]),
-            "<h3>Contact planned after the deadline</h3>",
-            '<p class="note">The first planned qualified contact lies after the deadline.</p>',
-            indexed_table(late, late_columns, "deadlines"),
-            "<h2>Category review</h2>",
-            '<p class="note">Customers whose stored category contradicts the rules; they are '
-            "scheduled by the stricter interval until a person decides.</p>",
-            table(figures["category_review"], review_columns, "figure", "category_review"),
+            f"<h2>{t('report.h_tasks')}</h2>",
+            f'<p class="note">{html.escape(t("report.note_tasks"))}</p>',
+            indexed_table(tasks, task_columns, "escalations", t),
+            f"<h2>{t('report.h_overdue')}</h2>",
+            f'<p class="note">{html.escape(t("report.note_overdue", today=today))}</p>',
+            overdue_table(figures["overdue"], derived["days_overdue"], t),
+            f"<h3>{t('report.h_missed')}</h3>",
+            f'<p class="note">{html.escape(t("report.note_missed"))}</p>',
+            indexed_table(missed, missed_columns, "deadlines", t),
+            f"<h3>{t('report.h_late')}</h3>",
+            f'<p class="note">{t("report.note_late")}</p>',
+            indexed_table(late, late_columns, "deadlines", t),
+            f"<h2>{t('report.h_review')}</h2>",
+            f'<p class="note">{t("report.note_review")}</p>',
+            table(reviews, review_columns, "figure", "category_review", t),
         ]
     )
 
@@ -307,19 +337,21 @@ def render_report(
     policy: Policy,
     report: Report,
     disruptions: list[dict[str, Any]] | None = None,
+    lang: Lang = "en",
 ) -> str:
-    """The report page for ``scenario`` checked by the validator (``report``)."""
+    """The report page for ``scenario`` checked by the validator (``report``), in ``lang``."""
+    t = words(lang)
     figures = report.figures
     derived = derived_figures(figures, policy.booking.daily_cap)
     body = "".join(
         [
-            _header(scenario, policy, report, disruptions),
-            _bookings(scenario, policy, figures),
-            _volume(figures),
-            _due(figures, derived, policy.booking.daily_cap),
-            _customers(figures, derived),
-            violations(report),
-            disruption_log(disruptions),
+            _header(scenario, policy, report, disruptions, t),
+            _bookings(scenario, policy, figures, t),
+            _volume(figures, policy, t),
+            _due(figures, derived, policy.booking.daily_cap, t),
+            _customers(figures, derived, t),
+            violations(report, t),
+            disruption_log(disruptions, t),
         ]
     )
     data = {
@@ -329,13 +361,12 @@ def render_report(
         "counts": report.counts(),
         "disruptions": disruptions,
     }
-    title = html.escape(f"Kontaktplan report — {scenario.meta.name}")
+    title = html.escape(t("report.title", name=scenario.meta.name))
     return (
         "<!DOCTYPE html>\n"
-        f'<html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
+        f'<html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<style>{CSS}</style></head><body><main>{body}"
-        f"<footer>kontaktplan {__version__} · every figure is the independent validator's "
-        "(<code>kontaktplan validate</code>); the disruption log is read from plan.json."
+        f"<footer>kontaktplan {__version__} · {t('report.footer')}"
         f"</footer>{_json_block(data)}</main></body></html>\n"
     )

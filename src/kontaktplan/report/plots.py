@@ -1,7 +1,8 @@
 """Plots of the validator's figures, for the HTML report and for notebooks.
 
 Each function draws on ``ax`` (a new figure when None) and returns the axes, so that
-notebooks can compose them. They read ``validate(scenario, policy).figures`` only.
+notebooks can compose them. They read ``validate(scenario, policy).figures`` only, and
+label in ``lang`` (``en`` by default; the words from :mod:`kontaktplan.i18n`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
+from kontaktplan.i18n import Lang, translator
 from kontaktplan.report.data import bookings_grid, due_by_week, horizon_mondays
 
 if TYPE_CHECKING:
@@ -41,7 +43,6 @@ OPEN = "#ff7f0e"
 WARN = "#c26a00"
 BACKLOG = "#8c564b"
 CLOSED = "#e0e0e0"
-DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri")
 
 
 def _axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
@@ -75,11 +76,14 @@ def bookings_heatmap(
     team: str | None = None,
     closed: Mapping[tuple[str, dt.date], str] | None = None,
     ax: Axes | None = None,
+    lang: Lang = "en",
 ) -> Axes:
     """Bookings per specialist and day; the colour scale ends at the daily cap, days over
     it are red. ``closed`` (specialist, day) -> reason greys out days off (absence, holiday;
     see :func:`kontaktplan.report.data.days_off`).
     """
+    t = translator(lang)
+    day_names = t("xlsx.weekdays").split()
     grid = bookings_grid(figures, team)
     ax = _axes(ax, heatmap_size(figures, team))
     counts = np.array(grid.counts, dtype=float).reshape(len(grid.specialists), len(grid.days))
@@ -112,20 +116,27 @@ def bookings_heatmap(
     ax.set_yticks(range(len(grid.specialists)), grid.specialists)
     ax.set_xticks(
         range(len(grid.days)),
-        [f"{DAY_NAMES[d.weekday()]}\n{d:%d.%m.}" for d in grid.days],
+        [f"{day_names[d.weekday()]}\n{d:%d.%m.}" for d in grid.days],
         fontsize=7,
     )
     ax.tick_params(length=0)
     bar = ax.figure.colorbar(image, ax=ax, extend="max", fraction=0.025, pad=0.01)
-    bar.set_label(f"appointments per day (cap {daily_cap})")
+    bar.set_label(t("plot.per_day_cap", cap=daily_cap))
     bar.ax.axhline(daily_cap, color=OVER, lw=2)
-    ax.set_title("Bookings per day" + (f" — team {team}" if team else ""), loc="left")
+    ax.set_title(t("plot.bookings") + _team(team, t), loc="left")
     return ax
 
 
-def weekly_volume(figures: Figures, *, team: str | None = None, ax: Axes | None = None) -> Axes:
+def _team(team: str | None, t: Any) -> str:
+    return t("plot.team", team=team) if team else ""
+
+
+def weekly_volume(
+    figures: Figures, *, team: str | None = None, ax: Axes | None = None, lang: Lang = "en"
+) -> Axes:
     """Bookings per specialist and week (bars, one shade per week) against the weekly
     target (black marks); a week below its target is hatched red."""
+    t = translator(lang)
     mondays = horizon_mondays(figures)
     rows = [w for w in figures["weeks"] if w["monday"] in mondays]
     if team is not None:
@@ -157,9 +168,9 @@ def weekly_volume(figures: Figures, *, team: str | None = None, ax: Axes | None 
         handles.append(Patch(facecolor=shades[k]))
         labels.append(week[0]["week"])
     handles += [Line2D([], [], color="black", lw=2), Patch(fc="white", ec=OVER, hatch="///")]
-    labels += ["weekly target", "below target"]
+    labels += [t("plot.weekly_target"), t("plot.below_target")]
     ax.set_xticks(range(len(specialists)), specialists)
-    ax.set_ylabel("bookings in the week")
+    ax.set_ylabel(t("plot.bookings_week"))
     ax.legend(
         handles,
         labels,
@@ -169,35 +180,36 @@ def weekly_volume(figures: Figures, *, team: str | None = None, ax: Axes | None 
         bbox_to_anchor=(0, -0.1),
         frameon=False,
     )
-    ax.set_title("Weekly volume against target" + (f" — team {team}" if team else ""), loc="left")
+    ax.set_title(t("plot.volume") + _team(team, t), loc="left")
     ax.grid(axis="y", alpha=0.3)
     ax.set_axisbelow(True)
     return ax
 
 
-def due_per_week(figures: Figures, daily_cap: int, *, ax: Axes | None = None) -> Axes:
+def due_per_week(
+    figures: Figures, daily_cap: int, *, ax: Axes | None = None, lang: Lang = "en"
+) -> Axes:
     """Deadlines falling in each week (stacked: overdue backlog, planned, nothing planned)
     against the sum of the weekly targets and the daily cap's ceiling. A week is marked
     orange where the deadlines so far need more than the targets, red where they need
     more than the daily cap allows: there, deadlines break."""
+    t = translator(lang)
     rows = due_by_week(figures, daily_cap)
     ax = _axes(ax, (10.0, 4.0))
     x = np.arange(len(rows))
     backlog = np.array([r["backlog"] for r in rows])
     planned = np.array([r["planned"] for r in rows])
     open_ = np.array([r["due"] - r["planned"] for r in rows])
-    ax.bar(x, backlog, 0.6, color=BACKLOG, label="due earlier (overdue backlog)")
-    ax.bar(x, planned, 0.6, bottom=backlog, color=PLANNED, label="due this week, contact planned")
-    ax.bar(
-        x, open_, 0.6, bottom=backlog + planned, color=OPEN, label="due this week, nothing planned"
-    )
+    ax.bar(x, backlog, 0.6, color=BACKLOG, label=t("plot.backlog"))
+    ax.bar(x, planned, 0.6, bottom=backlog, color=PLANNED, label=t("plot.due_planned"))
+    ax.bar(x, open_, 0.6, bottom=backlog + planned, color=OPEN, label=t("plot.due_open"))
     ax.hlines(
         [r["capacity"] for r in rows],
         x - 0.38,
         x + 0.38,
         "black",
         lw=2.5,
-        label="capacity: weekly targets",
+        label=t("plot.capacity"),
     )
     ax.hlines(
         [r["ceiling"] for r in rows],
@@ -206,14 +218,14 @@ def due_per_week(figures: Figures, daily_cap: int, *, ax: Axes | None = None) ->
         "black",
         lw=1.2,
         linestyles="dashed",
-        label=f"ceiling: {daily_cap} a day",
+        label=t("plot.ceiling", cap=daily_cap),
     )
     top = max([r["backlog"] + r["due"] for r in rows] + [r["ceiling"] for r in rows] + [1])
     for i, r in enumerate(rows):
         if r["over_cap"]:
-            text, colour = f"{r['over_cap']} over the daily cap\nso far: deadlines break", OVER
+            text, colour = t("plot.over_cap", n=r["over_cap"]), OVER
         elif r["over_target"]:
-            text, colour = f"{r['over_target']} over target so far", WARN
+            text, colour = t("plot.over_target", n=r["over_target"]), WARN
         else:
             continue
         ax.annotate(text, (i, top * 1.03), ha="center", va="bottom", color=colour, fontsize=8)
@@ -222,9 +234,9 @@ def due_per_week(figures: Figures, daily_cap: int, *, ax: Axes | None = None) ->
     for label, r in zip(ax.get_xticklabels(), rows, strict=True):
         if r["over_cap"]:
             label.set_color(OVER)
-    ax.set_ylabel("customers due")
+    ax.set_ylabel(t("plot.customers_due"))
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
-    ax.set_title("Due contacts per week against capacity", loc="left")
+    ax.set_title(t("plot.due"), loc="left")
     ax.grid(axis="y", alpha=0.3)
     ax.set_axisbelow(True)
     return ax

@@ -1,36 +1,81 @@
 """HTML building blocks of the report: tables whose cells name the figure they show,
-the overdue list, the violations, the disruption log."""
+the overdue list, the violations, the disruption log; their words in one language."""
 
 from __future__ import annotations
 
+import datetime as dt
 import html
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from kontaktplan.i18n import CATALOGUE, Lang, translator
 from kontaktplan.validation import Report
 
 __all__ = [
+    "Words",
     "card",
     "disruption_log",
     "fold",
     "format_value",
     "indexed_table",
     "overdue_table",
+    "review_reason",
     "table",
     "violations",
+    "words",
 ]
 
 LONG_TABLE = 15  # rows shown before a table folds into "show all"
 
 
-def format_value(value: Any) -> str:
+class Words:
+    """The report's words in one language: ``t(key, **fields)`` from the catalogue
+    (:mod:`kontaktplan.i18n`), and ``t.day(iso)`` for a date in running text."""
+
+    def __init__(self, lang: Lang) -> None:
+        self.lang = lang
+        self._t = translator(lang)
+
+    def __call__(self, key: str, *args: Any, **fields: Any) -> str:
+        return self._t(key, *args, **fields)
+
+    def day(self, iso: str) -> str:
+        d = dt.date.fromisoformat(iso)
+        return f"{d:%d.%m.%Y}" if self.lang == "de" else iso
+
+    def action(self, code: str) -> str:
+        """A disruption log's action (``backfilled``, ``reassigned`` ...) in the language."""
+        return self(f"action.{code}") if f"action.{code}" in CATALOGUE else code
+
+
+def words(lang: Lang) -> Words:
+    return Words(lang)
+
+
+def review_reason(text: str, t: Words) -> str:
+    """The category review's reason (as :func:`kontaktplan.rules.policy.category_review` words
+    it) in the report's language; one it does not know stays as it is."""
+    m = re.fullmatch(r"profile (\S+) always belongs in (\S+)", text)
+    if m:
+        return t("review.profile", profile=m[1], category=m[2])
+    m = re.fullmatch(r"(unemployed|not unemployed), (under 25|25 or older)", text)
+    if not m:
+        return text
+    status = t("review.unemployed" if m[1] == "unemployed" else "review.not_unemployed")
+    age = t("review.under_25" if m[2] == "under 25" else "review.over_25")
+    return f"{status}, {age}"
+
+
+def format_value(value: Any, t: Words | None = None) -> str:
     """How a figure is written in a table cell (the checks in the tests read it back)."""
     if value is None:
         return "—"
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        t = t or Words("en")
+        return t("report.yes") if value else t("report.no")
     if isinstance(value, list):
-        return " ".join(format_value(v) for v in value)
+        return " ".join(format_value(v, t) for v in value)
     return str(value)
 
 
@@ -47,37 +92,47 @@ def table(
     columns: Sequence[Column],
     source: str,
     path: str,
+    t: Words,
     row_class: Callable[[dict[str, Any]], str] | None = None,
 ) -> str:
     """A table of ``rows`` (figures at ``path`` in ``source``: figure or derived)."""
     if not rows:
-        return '<p class="note">none</p>'
+        return _none(t)
     head = "".join(f"<th>{html.escape(h)}</th>" for h, _, _ in columns)
     body = []
     for i, row in enumerate(rows):
         cells = "".join(
-            cell(format_value(row[key]), f' data-{source}="{path}.{i}.{key}"', numeric)
+            cell(format_value(row[key], t), f' data-{source}="{path}.{i}.{key}"', numeric)
             for _, key, numeric in columns
         )
         cls = row_class(row) if row_class else ""
         body.append(f"<tr{f' class={cls!r}' if cls else ''}>{cells}</tr>")
     return fold(
-        f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>", len(rows)
+        f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>",
+        len(rows),
+        t,
     )
 
 
-def card(label: str, value: Any, attr: str, warn: bool = False) -> str:
+def _none(t: Words) -> str:
+    return f'<p class="note">{t("report.none")}</p>'
+
+
+def card(label: str, value: Any, attr: str, t: Words, warn: bool = False) -> str:
     cls = "card warn" if warn else "card"
     return (
-        f'<div class="{cls}"><div class="n"{attr}>{html.escape(format_value(value))}</div>'
+        f'<div class="{cls}"><div class="n"{attr}>{html.escape(format_value(value, t))}</div>'
         f'<div class="l">{html.escape(label)}</div></div>'
     )
 
 
-def overdue_table(overdue: list[dict[str, Any]], days: list[int]) -> str:
+def overdue_table(overdue: list[dict[str, Any]], days: list[int], t: Words) -> str:
     if not overdue:
-        return '<p class="note">none</p>'
-    head = "<th>customer</th><th>specialist</th><th>due</th><th>days overdue</th>"
+        return _none(t)
+    head = "".join(
+        f"<th>{html.escape(t(k))}</th>"
+        for k in ("col.customer", "col.specialist", "col.due", "col.days_overdue")
+    )
     body = "".join(
         "<tr>"
         + cell(o["customer"], f' data-figure="overdue.{i}.customer"')
@@ -87,90 +142,94 @@ def overdue_table(overdue: list[dict[str, Any]], days: list[int]) -> str:
         + "</tr>"
         for i, (o, n) in enumerate(zip(overdue, days, strict=True))
     )
-    return fold(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>", len(overdue))
+    return fold(
+        f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>", len(overdue), t
+    )
 
 
 def indexed_table(
-    rows: list[tuple[int, dict[str, Any]]], columns: Sequence[Column], path: str
+    rows: list[tuple[int, dict[str, Any]]], columns: Sequence[Column], path: str, t: Words
 ) -> str:
     """A table of some rows of a figures list, each cell naming its row's own index."""
     if not rows:
-        return '<p class="note">none</p>'
+        return _none(t)
     head = "".join(f"<th>{html.escape(h)}</th>" for h, _, _ in columns)
     body = "".join(
         "<tr>"
         + "".join(
-            cell(format_value(row[key]), f' data-figure="{path}.{i}.{key}"', numeric)
+            cell(format_value(row[key], t), f' data-figure="{path}.{i}.{key}"', numeric)
             for _, key, numeric in columns
         )
         + "</tr>"
         for i, row in rows
     )
-    return fold(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>", len(rows))
+    return fold(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>", len(rows), t)
 
 
-def fold(table: str, n: int) -> str:
+def fold(table: str, n: int, t: Words) -> str:
     if n <= LONG_TABLE:
         return table
-    return f"<details><summary>show all {n} rows</summary>{table}</details>"
+    return f"<details><summary>{t('report.show_all', n=n)}</summary>{table}</details>"
 
 
-def violations(report: Report) -> str:
+def violations(report: Report, t: Words) -> str:
     if report.ok and not report.warnings:
         return ""
-    out = ["<h2>Rule violations and warnings</h2>"]
+    out = [f"<h2>{t('report.h_violations')}</h2>"]
     if report.violations:
         rows = "".join(
             f'<tr><td>{html.escape(v.rule)}</td><td class="wrap">{html.escape(v.message)}</td></tr>'
             for v in report.violations
         )
+        head = f"<th>{t('col.rule')}</th><th>{t('col.what')}</th>"
         out.append(
             fold(
-                f"<table><thead><tr><th>rule</th><th>what</th></tr></thead><tbody>{rows}"
-                "</tbody></table>",
+                f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>",
                 len(report.violations),
+                t,
             )
         )
     if report.warnings:
         items = "".join(f"<li>{html.escape(w)}</li>" for w in report.warnings)
-        out.append(
-            f"<details><summary>{len(report.warnings)} warning(s)</summary><ul>{items}</ul>"
-            "</details>"
-        )
+        summary = t("report.warnings", n=len(report.warnings))
+        out.append(f"<details><summary>{summary}</summary><ul>{items}</ul></details>")
     return "".join(out)
 
 
-def _change(c: dict[str, Any]) -> str:
+def _change(c: dict[str, Any], t: Words) -> str:
     """``action: P1 (C1 with S1, 2026-12-08 08:15): reason``, as the commands print it."""
     who = c.get("appointment_id") or ""
     if c.get("customer_id"):
         when = f", {str(c['start']).replace('T', ' ')}" if c.get("start") else ""
-        who += f" ({c['customer_id']} with {c.get('specialist_id', '?')}{when})"
-    text = (
-        f"{c.get('action', '')}: " + (f"{who.strip()}: " if who else "") + str(c.get("reason", ""))
-    )
+        who += " " + t(
+            "report.who",
+            customer=c["customer_id"],
+            specialist=c.get("specialist_id", "?"),
+            when=when,
+        )
+    action = t.action(str(c.get("action", "")))
+    text = f"{action}: " + (f"{who.strip()}: " if who else "") + str(c.get("reason", ""))
     return f"<li>{html.escape(text)}</li>"
 
 
-def _changes(items: list[dict[str, Any]], what: str) -> str:
+def _changes(items: list[dict[str, Any]], what: str, t: Words) -> str:
     if not items:
         return "—"
-    listed = f'<ul class="changes">{"".join(_change(c) for c in items)}</ul>'
+    listed = f'<ul class="changes">{"".join(_change(c, t) for c in items)}</ul>'
     if len(items) <= 5:
         return listed
     return f"<details><summary>{len(items)} {what}</summary>{listed}</details>"
 
 
-def disruption_log(log: list[dict[str, Any]] | None) -> str:
+def disruption_log(log: list[dict[str, Any]] | None, t: Words) -> str:
     """The ``disruptions`` of plan.json, oldest first: what changed and why, and what
     went to the team lead."""
     out = [
-        "<h2>Disruption log</h2>",
-        '<p class="note">Cancellations, absences, no-shows, status changes and re-plans '
-        "recorded in plan.json, oldest first.</p>",
+        f"<h2>{t('report.h_disruptions')}</h2>",
+        f'<p class="note">{t("report.note_disruptions")}</p>',
     ]
     if not log:
-        out.append('<p class="note">none</p>')
+        out.append(_none(t))
         return "".join(out)
     rows = []
     for entry in log:
@@ -181,14 +240,12 @@ def disruption_log(log: list[dict[str, Any]] | None) -> str:
             f"<tr><td>{html.escape(str(entry.get('date', '')))}</td>"
             f"<td>{html.escape(str(entry.get('command', '')))}</td>"
             f'<td class="num">{len(changes)}</td>'
-            f'<td class="wrap">{_changes(changes, "changes")}{notes}</td>'
+            f'<td class="wrap">{_changes(changes, t("col.changes"), t)}{notes}</td>'
             f'<td class="num">{len(escalations)}</td>'
-            f'<td class="wrap">{_changes(escalations, "escalations")}</td></tr>'
+            f'<td class="wrap">{_changes(escalations, t("col.escalated"), t)}</td></tr>'
         )
-    out.append(
-        "<table><thead><tr><th>date</th><th>command</th><th>changes</th><th>what changed, "
-        "and why</th><th>escalated</th><th>for the team lead</th></tr></thead><tbody>"
-        + "".join(rows)
-        + "</tbody></table>"
-    )
+    keys = ("col.date", "col.command", "col.changes", "col.why_changed", "col.escalated",
+            "col.team_lead")  # fmt: skip
+    head = "".join(f"<th>{html.escape(t(k))}</th>" for k in keys)
+    out.append(f"<table><thead><tr>{head}</tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
     return "".join(out)
