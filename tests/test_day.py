@@ -264,6 +264,11 @@ def test_absence_prints_the_proposals_and_resolve_applies_one(tmp_path):
     report = json.loads(checked.output)
     assert [e["appointment"] for e in report["figures"]["escalations"]] == ["PA"]
     assert any(w.startswith("absence_escalated: PA ") for w in report["warnings"])
+    page = tmp_path / "report.html"
+    assert runner.invoke(app, ["report", str(after), "--out", str(page)]).exit_code == 0
+    html = page.read_text(encoding="utf-8")
+    assert 'data-figure="escalations.0.appointment">PA<' in html
+    assert 'data-count="escalations">1<' in html
     args = ["resolve", str(after), "PA", "--choice", "3", "--out", str(resolved)]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output

@@ -278,12 +278,31 @@ def _customers(figures: Figures, derived: dict[str, Any]) -> str:
         ("expected", "expected", False),
         ("why", "reason", False),
     ]
+    missed = [(i, d) for i, d in enumerate(figures["deadlines"]) if d["status"] == "missed"]
+    missed_columns = [c for c in late_columns if c[1] != "planned"]
+    tasks = [(i, e) for i, e in enumerate(figures["escalations"])]
+    task_columns = [
+        ("appointment", "appointment", False),
+        ("customer", "customer", False),
+        ("absent specialist", "specialist", False),
+        ("start", "start", False),
+        ("its day has come", "due_today", False),
+    ]
     return "".join(
         [
+            "<h2>Open tasks for the team lead</h2>",
+            '<p class="note">Appointments of an absent specialist that nobody could take at '
+            "the same time (absence escalations). Apply one of their proposals with "
+            "<code>kontaktplan resolve</code>; on its day one still open breaks the rules.</p>",
+            indexed_table(tasks, task_columns, "escalations"),
             "<h2>Overdue customers</h2>",
-            f'<p class="note">Deadline before the planning date {figures["today"]} and no '
-            "qualified contact planned.</p>",
+            f'<p class="note">Deadline on or before the planning date {figures["today"]} '
+            "(a first interview is due on it) and no qualified contact planned.</p>",
             overdue_table(figures["overdue"], derived["days_overdue"]),
+            "<h3>Missed: nothing planned, can no longer be met</h3>",
+            '<p class="note">No qualified contact planned and the deadline lies before the '
+            "first day a new booking may take place (planning date + lead time).</p>",
+            indexed_table(missed, missed_columns, "deadlines"),
             "<h3>Contact planned after the deadline</h3>",
             '<p class="note">The first planned qualified contact lies after the deadline.</p>',
             indexed_table(late, late_columns, "deadlines"),
