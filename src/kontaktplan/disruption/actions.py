@@ -94,11 +94,12 @@ def cancel(
 
     At least ``backfill_notice_days`` ahead, the best candidate of the same specialist is
     booked into the freed slot at once (``backfill_for``, booked ``on``, lead at least
-    ``backfill_min_lead_days``); closer to the day the top 5 candidates are only proposed
-    (optional), and ``fill`` books one: ``True`` or 1 the first, N the N-th (also at
-    the duty's distance, instead of the first). Closer than ``backfill_min_lead_days`` a
-    letter arrives too late: the candidates are those who can be asked by phone at short
-    notice (``short_notice_days``). The cancelling customer keeps their deadline.
+    ``backfill_min_lead_days``); closer to the day the top ``proposals_listed``
+    candidates are only proposed (optional), and ``fill`` books one: ``True`` or 1 the
+    first, N the N-th (also at the duty's distance, instead of the first). Closer than
+    ``backfill_min_lead_days`` a letter arrives too late: the candidates are those who can
+    be asked by phone at short notice (``short_notice_days``). The cancelling customer
+    keeps their deadline.
     """
     old = find(scenario, appointment_id)
     require_planned(old, "can be cancelled")
@@ -122,9 +123,6 @@ def cancel(
     # One new scenario for both changes (a copy re-checks every appointment).
     out.scenario = replace_row(scenario, old, cancelled, *([new] if new else []))
     return out
-
-
-PROPOSED = 5  # candidates listed for a backfill (README: the top 5)
 
 
 def _backfill(
@@ -152,7 +150,7 @@ def _backfill(
         return None
     lead = d.short_notice_days if short else d.backfill_min_lead_days
     ranked = backfill_candidates(office, w, on, exclude=old.customer_id, lead=lead)
-    out.candidates = ranked[:PROPOSED]
+    out.candidates = ranked[: d.proposals_listed]
     out.figures = {
         "days_ahead": ahead,
         "backfill_duty": duty,

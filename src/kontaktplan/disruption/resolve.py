@@ -132,7 +132,7 @@ def proposals(
     scenario: Scenario, policy: Policy, appointment_id: str, office: Office | None = None
 ) -> list[Proposal]:
     """Ranked new times for the escalated appointment ``appointment_id`` (best first,
-    ``resolve_proposals`` of them); :class:`DisruptionError` if it is not escalated."""
+    ``proposals_listed`` of them); :class:`DisruptionError` if it is not escalated."""
     office = office or Office(scenario, policy)
     a = _escalated(scenario, office, appointment_id)
     c = scenario.customers_by_id[a.customer_id]
@@ -160,7 +160,7 @@ def proposals(
         if (p.specialist_id, p.start) not in seen:
             seen.add((p.specialist_id, p.start))
             out.append(p)
-    return out[: d.resolve_proposals]
+    return out[: d.proposals_listed]
 
 
 def _search(

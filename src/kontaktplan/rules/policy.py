@@ -102,7 +102,7 @@ class Disruption(_Section):
     standby_list_length: int = Field(gt=0)
     short_notice_days: int = Field(ge=0)
     resolve_days: int = Field(ge=0)
-    resolve_proposals: int = Field(gt=0)
+    proposals_listed: int = Field(gt=0)
 
 
 class Weights(_Section):
