@@ -1,0 +1,132 @@
+"""``kontaktplan serve`` (the web app) and ``kontaktplan user`` (its users and roles).
+
+Registered on the ``kontaktplan`` app by :mod:`kontaktplan.cli`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kontaktplan.cli import app, fail
+
+user_app = typer.Typer(help="Users of the web app and their roles.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+
+Db = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="Workspace database URL (sqlite:///office.db, postgresql+psycopg://...); "
+        "default: $KONTAKTPLAN_DB.",
+    ),
+]
+
+
+def _url(db: str | None) -> str:
+    url = db or os.environ.get("KONTAKTPLAN_DB")
+    if not url:
+        raise fail("name the workspace: --db URL or KONTAKTPLAN_DB")
+    return url
+
+
+def _workspace(db: str | None):
+    try:
+        from kontaktplan.web.workspace import SqlWorkspace
+    except ImportError as e:  # the optional extra is missing
+        raise fail(f"the web app needs the extra: pip install 'kontaktplan[web]' ({e})") from None
+    url = _url(db)
+    if url.startswith("sqlite:///"):
+        path = Path(url.removeprefix("sqlite:///"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        new = not path.exists()
+        ws = SqlWorkspace(url)
+        if new:
+            path.chmod(0o600)  # office data: readable by the owner only
+        return ws
+    try:
+        return SqlWorkspace(url)
+    except Exception as e:  # a server that does not answer, a bad URL
+        raise fail(f"--db {url}: {type(e).__name__}: {str(e).splitlines()[0]}") from None
+
+
+@user_app.command("add")
+def user_add(
+    name: Annotated[str, typer.Argument(help="Login name (pseudonymous staff id is fine).")],
+    role: Annotated[str, typer.Option("--role", help="planner, teamlead or viewer.")],
+    db: Db = None,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from stdin.")
+    ] = False,
+) -> None:
+    """Add a user of the web app (the password is asked for, or read from stdin)."""
+    from kontaktplan.web.auth import UserError, add_user
+
+    ws = _workspace(db)
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        add_user(ws, name, role, password)
+    except UserError as e:
+        raise fail(str(e)) from None
+    typer.echo(f"user {name} ({role}) added")
+
+
+@user_app.command("list")
+def user_list(db: Db = None) -> None:
+    """List the users and their roles."""
+    from kontaktplan.web.auth import list_users
+
+    for u in list_users(_workspace(db)):
+        typer.echo(f"{u.name}\t{u.role}")
+
+
+@app.command()
+def serve(
+    db: Db = None,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+    demo: Annotated[
+        Path | None,
+        typer.Option(
+            "--demo",
+            help="Import this scenario folder into an empty workspace first and add the "
+            "user 'demo' (team lead, password 'demo-demo').",
+        ),
+    ] = None,
+    plan_time_limit: Annotated[
+        float, typer.Option("--plan-time-limit", min=0.1, help="Seconds per specialist model.")
+    ] = 10.0,
+) -> None:
+    """The planners' web app: week board, daily actions, plan drafts, lists, log, API."""
+    from kontaktplan.io import InputError, read_scenario
+
+    ws = _workspace(db)
+    if demo is not None and ws.is_empty():
+        from kontaktplan.web.auth import UserError, add_user
+
+        try:
+            loaded = read_scenario(demo)
+        except InputError as e:
+            raise fail(str(e)) from None
+        ws.import_scenario(loaded.scenario, loaded.policy, actor="demo")
+        with contextlib.suppress(UserError):  # a demo user from an earlier start
+            add_user(ws, "demo", "teamlead", "demo-demo")
+        typer.echo(f"imported {demo}; log in as demo / demo-demo")
+    if ws.is_empty():
+        raise fail("the workspace holds no office: start with --demo DIR (or import one)")
+    import uvicorn
+
+    from kontaktplan.web import create_app
+
+    typer.echo(f"Kontaktplan at http://{host}:{port}/ (Ctrl+C ends)")
+    uvicorn.run(
+        create_app(ws, plan_time_limit=plan_time_limit), host=host, port=port, log_level="warning"
+    )

@@ -1,0 +1,375 @@
+"""The daily actions of the web app and the API: each calls the library function the
+CLI calls (:mod:`kontaktplan.disruption`, :mod:`kontaktplan.replan`) on the current
+snapshot and commits the result through the workspace as one event with the user.
+
+A change is made against the version the page showed (``version``): when someone else
+changed the office meanwhile, :class:`~kontaktplan.web.workspace.Conflict` is raised and
+nothing is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from kontaktplan.bookable import Office, Ranked, Window
+from kontaktplan.disruption import (
+    Change,
+    DisruptionError,
+    Outcome,
+    absence,
+    backfill_candidates,
+    cancel,
+    find,
+    noshow,
+    set_status,
+    standby,
+)
+from kontaktplan.domain import Status
+from kontaktplan.outcome import new_id, replace_row
+from kontaktplan.web.auth import User
+from kontaktplan.web.workspace import Conflict, Event, Snapshot, SqlWorkspace
+
+__all__ = ["ActionError", "Done", "Preview", "UnknownId"]
+
+DAY_OUTCOMES = ("held", "not_held", "no_show", "voided")
+
+
+class ActionError(ValueError):
+    """The action cannot apply (unknown id, wrong status, bad date): nothing written."""
+
+
+class UnknownId(ActionError):
+    """No appointment, customer or specialist with this id."""
+
+
+@dataclass
+class Done:
+    """A committed action: the outcome the library returned and the event."""
+
+    outcome: Outcome
+    event: Event
+
+
+@dataclass
+class Preview:
+    """What an action would do, before the planner decides (nothing written)."""
+
+    outcome: Outcome
+    version: int
+    duty: bool = False
+
+
+def _fresh(ws: SqlWorkspace, version: int) -> Snapshot:
+    snap = ws.snapshot()
+    if snap.version != version:
+        raise ws._conflict(version)
+    return snap
+
+
+def _commit(
+    ws: SqlWorkspace, snap: Snapshot, out: Outcome, user: User, args: dict[str, Any]
+) -> Done:
+    event = ws.commit(
+        snap.version,
+        out.scenario,
+        actor=user.name,
+        command=out.command,
+        args=args,
+        entry=out.entry(),
+    )
+    return Done(out, event)
+
+
+def _library(fn, *args: Any, **kwargs: Any) -> Outcome:
+    try:
+        return fn(*args, **kwargs)
+    except DisruptionError as e:
+        text = str(e)
+        if text.startswith(("no appointment", "unknown")):
+            raise UnknownId(text) from None
+        raise ActionError(text) from None
+
+
+# -- Absage ---------------------------------------------------------------------------
+def cancel_preview(ws: SqlWorkspace, appointment_id: str, on: dt.date | None) -> Preview:
+    """The cancellation as the CLI would record it, with the ranked candidates."""
+    snap = ws.snapshot()
+    on = on or snap.scenario.today
+    out = _library(cancel, snap.scenario, snap.policy, appointment_id, on)
+    return Preview(out, snap.version, bool(out.figures.get("backfill_duty")))
+
+
+def do_cancel(
+    ws: SqlWorkspace,
+    user: User,
+    version: int,
+    appointment_id: str,
+    on: dt.date | None,
+    candidate: str | None = None,
+) -> Done:
+    """Record the cancellation; at >= 7 days the best candidate is booked at once (the
+    library's rule); closer, ``candidate`` (one of the ranked) is booked if given."""
+    snap = _fresh(ws, version)
+    on = on or snap.scenario.today
+    args = {"appointment_id": appointment_id, "on": on.isoformat(), "candidate": candidate}
+    out = _library(cancel, snap.scenario, snap.policy, appointment_id, on)
+    duty = bool(out.figures.get("backfill_duty"))
+    if candidate and not duty:
+        ranked = [r.customer_id for r in out.candidates]
+        if candidate not in ranked:
+            raise ActionError(f"{candidate!r} is not a candidate for the freed slot")
+        if candidate == ranked[0]:
+            out = _library(cancel, snap.scenario, snap.policy, appointment_id, on, fill=True)
+        else:
+            _book_other_candidate(out, snap, appointment_id, on, candidate)
+    elif candidate and duty and out.candidates and candidate != out.candidates[0].customer_id:
+        raise ActionError("at 7 days or more the best candidate is invited at once (backfill duty)")
+    return _commit(ws, snap, out, user, args)
+
+
+def _book_other_candidate(
+    out: Outcome, snap: Snapshot, appointment_id: str, on: dt.date, candidate: str
+) -> None:
+    """Book ``candidate`` (not the first of the ranked list) into the freed window, as
+    :func:`kontaktplan.disruption.cancel` books the first with ``fill``."""
+    old = find(snap.scenario, appointment_id)
+    office = Office(out.scenario, snap.policy)
+    w = _window(office, old)
+    ranked = {r.customer_id: r for r in backfill_candidates(office, w, on, exclude=old.customer_id)}
+    r = ranked[candidate]
+    new = office.book(r, new_id(out.scenario, "B", on), w, on, backfill_for=appointment_id)
+    out.changes.append(
+        Change.of(
+            "backfilled",
+            new,
+            f"optional backfill chosen by the planner for {appointment_id}: "
+            + ", ".join(r.reasons),
+        )
+    )
+    rows = out.scenario.appointments
+    out.scenario = out.scenario.model_copy(update={"appointments": (*rows, new)})
+
+
+def _window(office: Office, old) -> Window:
+    """The freed free slot of the cancelled ``old`` (as the library finds it)."""
+    from kontaktplan.disruption import _freed_window
+
+    return _freed_window(office, old)
+
+
+# -- Nicht erschienen ------------------------------------------------------------------
+def standby_list(ws: SqlWorkspace, appointment_id: str) -> tuple[Snapshot, list[Ranked]]:
+    """The standby phone list of the appointment's specialist and day."""
+    snap = ws.snapshot()
+    a = _library(find, snap.scenario, appointment_id)
+    lists = standby(snap.scenario, snap.policy, a.day)
+    return snap, lists.get(a.specialist_id, [])
+
+
+def do_noshow(ws: SqlWorkspace, user: User, version: int, appointment_id: str) -> Done:
+    """No-show: the first standby customer gets the phone consultation, the customer is
+    re-invited in person (:func:`kontaktplan.disruption.noshow`)."""
+    snap = _fresh(ws, version)
+    out = _library(noshow, snap.scenario, snap.policy, appointment_id)
+    return _commit(ws, snap, out, user, {"appointment_id": appointment_id})
+
+
+# -- Ergebnisse des Tages ---------------------------------------------------------------
+def do_day_results(
+    ws: SqlWorkspace,
+    user: User,
+    version: int,
+    specialist_id: str,
+    day: dt.date,
+    exceptions: dict[str, str],
+) -> Done:
+    """Every planned appointment of the specialist that day held, except ``exceptions``
+    (id -> not_held, no_show or voided); one event (``set_status`` for each)."""
+    snap = _fresh(ws, version)
+    sc = snap.scenario
+    if specialist_id not in sc.specialists_by_id:
+        raise UnknownId(f"unknown specialist {specialist_id!r}")
+    planned = [
+        a
+        for a in sc.appointments
+        if a.specialist_id == specialist_id and a.day == day and a.status is Status.planned
+    ]
+    ids = {a.appointment_id for a in planned}
+    for aid, status in exceptions.items():
+        if aid not in ids:
+            raise ActionError(f"{aid!r} is no planned appointment of {specialist_id} on {day}")
+        if status not in DAY_OUTCOMES:
+            raise ActionError(f"status must be one of {', '.join(DAY_OUTCOMES)}")
+    if not planned:
+        raise ActionError(f"{specialist_id} has no planned appointment on {day}")
+    out = Outcome("day_results", day, sc)
+    for a in planned:
+        status = Status(exceptions.get(a.appointment_id, "held"))
+        step = _library(set_status, out.scenario, snap.policy, a.appointment_id, status)
+        out.scenario = step.scenario
+        out.changes += step.changes
+        out.notes += [n for n in step.notes if n not in out.notes]
+    args = {"specialist_id": specialist_id, "day": day.isoformat(), "exceptions": exceptions}
+    return _commit(ws, snap, out, user, args)
+
+
+def do_status(ws: SqlWorkspace, user: User, version: int, appointment_id: str, status: str) -> Done:
+    snap = _fresh(ws, version)
+    if status not in DAY_OUTCOMES:
+        raise ActionError(f"status must be one of {', '.join(DAY_OUTCOMES)}")
+    out = _library(set_status, snap.scenario, snap.policy, appointment_id, Status(status))
+    return _commit(ws, snap, out, user, {"appointment_id": appointment_id, "status": status})
+
+
+# -- Abwesenheit -------------------------------------------------------------------------
+def do_absence(
+    ws: SqlWorkspace,
+    user: User,
+    version: int,
+    specialist_id: str,
+    first: dt.date,
+    last: dt.date,
+    reason: str | None,
+) -> Done:
+    """The absence, its appointments handed over (:func:`kontaktplan.disruption.absence`)."""
+    snap = _fresh(ws, version)
+    out = _library(
+        absence, snap.scenario, snap.policy, specialist_id, first, last, reason=reason or None
+    )
+    args = {
+        "specialist_id": specialist_id,
+        "first": first.isoformat(),
+        "last": last.isoformat(),
+        "reason": reason,
+    }
+    return _commit(ws, snap, out, user, args)
+
+
+def escalated(snap: Snapshot) -> list[dict[str, Any]]:
+    """Planned appointments from today on in an absence of their specialist (left for the
+    team lead), each with the specialists of other teams who could take it at its time."""
+    from kontaktplan.reassign import _why_not
+
+    sc, policy = snap.scenario, snap.policy
+    office = Office(sc, policy)
+    cap = policy.booking.daily_cap
+    out = []
+    for a in sc.appointments:
+        if a.status is not Status.planned or a.day < sc.today:
+            continue
+        if not office.calendar.is_absent(a.specialist_id, a.day):
+            continue
+        team = sc.specialists_by_id[a.specialist_id].team
+        office.remove(a)
+        options = [
+            s.specialist_id
+            for s in sc.specialists
+            if s.specialist_id != a.specialist_id
+            and _why_not(office, a, s.specialist_id, cap) is None
+        ]
+        office.add(a)
+        out.append({"appointment": a, "team": team, "proposals": options[:5]})
+    return out
+
+
+def do_accept_proposal(
+    ws: SqlWorkspace, user: User, version: int, appointment_id: str, specialist_id: str
+) -> Done:
+    """The team lead hands an escalated appointment to ``specialist_id`` (same time)."""
+    snap = _fresh(ws, version)
+    options = {e["appointment"].appointment_id: e["proposals"] for e in escalated(snap)}
+    if appointment_id not in options:
+        raise ActionError(f"{appointment_id!r} is not waiting for the team lead")
+    if specialist_id not in options[appointment_id]:
+        raise ActionError(f"{specialist_id!r} cannot take {appointment_id} at its time")
+    old = find(snap.scenario, appointment_id)
+    new = old.model_copy(
+        update={"specialist_id": specialist_id, "reassigned_from": old.specialist_id}
+    )
+    out = Outcome("handover", snap.scenario.today, replace_row(snap.scenario, old, new))
+    out.changes.append(
+        Change.of(
+            "reassigned",
+            new,
+            f"{old.specialist_id} absent; handed to {specialist_id} by the team lead {user.name}",
+            reassigned_from=old.specialist_id,
+        )
+    )
+    args = {"appointment_id": appointment_id, "specialist_id": specialist_id}
+    return _commit(ws, snap, out, user, args)
+
+
+# -- Termin finden -----------------------------------------------------------------------
+def free_slots(snap: Snapshot, customer_id: str, limit: int = 10) -> list[dict[str, Any]]:
+    """The customer's own specialist's free slots that every booking rule allows, earliest
+    first, from today + lead time; each with the kind, mode and the customer's reasons."""
+    sc, policy = snap.scenario, snap.policy
+    c = sc.customers_by_id.get(customer_id)
+    if c is None:
+        raise UnknownId(f"unknown customer {customer_id!r}")
+    office = Office(sc, policy)
+    lead, today = policy.booking.lead_days, sc.today
+    first = today + dt.timedelta(days=lead)
+    out: list[dict[str, Any]] = []
+    why: str | None = None
+    for sid, day in sorted(office.slots):
+        if sid != c.specialist_id or day < first or not office.calendar.is_available(sid, day):
+            continue
+        for s in office.free_slots(sid, day):
+            w = Window(sid, s.start, s.end, s.mode)
+            got = office.booking(c, w, today, lead)
+            if isinstance(got, str):
+                why = why or got
+                continue
+            r = Ranked(c, office.dues[customer_id], got[0], got[1], 0, (), ())
+            out.append(
+                {
+                    "window": w,
+                    "kind": got[0],
+                    "mode": got[1],
+                    "reasons": office.reasons(r, today, day),
+                }
+            )
+            if len(out) >= limit:
+                return out
+    if not out and why:
+        raise ActionError(f"no free slot for {customer_id}: {why}")
+    return out
+
+
+def do_book(
+    ws: SqlWorkspace, user: User, version: int, customer_id: str, start: dt.datetime
+) -> Done:
+    """Book ``customer_id`` in the free slot of their specialist starting at ``start``."""
+    snap = _fresh(ws, version)
+    found = [f for f in free_slots(snap, customer_id, limit=1000) if f["window"].start == start]
+    if not found:
+        raise ActionError(f"no free slot at {start:%d.%m.%Y %H:%M} for {customer_id}")
+    f = found[0]
+    sc = snap.scenario
+    office = Office(sc, snap.policy)
+    r = Ranked(
+        sc.customers_by_id[customer_id], office.dues[customer_id], f["kind"], f["mode"], 0, (), ()
+    )
+    new = office.book(r, new_id(sc, "N", sc.today), f["window"], sc.today)
+    out = Outcome("book", sc.today, sc.model_copy(update={"appointments": (*sc.appointments, new)}))
+    out.changes.append(Change.of("booked", new, "booked by hand: " + ", ".join(f["reasons"])))
+    return _commit(ws, snap, out, user, {"customer_id": customer_id, "start": start.isoformat()})
+
+
+__all__ += [
+    "Conflict",
+    "cancel_preview",
+    "do_absence",
+    "do_accept_proposal",
+    "do_book",
+    "do_cancel",
+    "do_day_results",
+    "do_noshow",
+    "do_status",
+    "escalated",
+    "free_slots",
+    "standby_list",
+]
