@@ -449,5 +449,5 @@ def import_xlsx(
 
 
 from kontaktplan import cli_disruption as _cli_disruption  # noqa: E402, F401  (registers cancel, absence, noshow, standby, status, replan)
-from kontaktplan.report import command as _report_command  # noqa: E402, F401  (registers report)
 from kontaktplan import cli_web as _cli_web  # noqa: E402, F401  (registers serve, user)
+from kontaktplan.report import command as _report_command  # noqa: E402, F401  (registers report)

@@ -27,9 +27,17 @@ TOKEN_HOURS = 24 * 30
 MAX_FAILURES = 5  # failed logins per name and address ...
 FAILURE_WINDOW = 15 * 60  # ... within this many seconds lock the login for the rest of it
 
-_hasher = PasswordHasher()
-#: Verified against when the name is unknown, so that both cases take the same time.
-_DUMMY = _hasher.hash("not a password")
+#: Argon2id with argon2-cffi's defaults (RFC 9106 low-memory profile). Tests may set a
+#: cheaper real hasher here; every hash carries its own parameters.
+hasher = PasswordHasher()
+_dummy: dict[PasswordHasher, str] = {}
+
+
+def _dummy_hash() -> str:
+    """Verified against when the name is unknown, so that both cases take the same time."""
+    if hasher not in _dummy:
+        _dummy[hasher] = hasher.hash("not a password")
+    return _dummy[hasher]
 
 
 class UserError(ValueError):
@@ -76,7 +84,7 @@ def add_user(ws: SqlWorkspace, name: str, role: str, password: str) -> User:
             raise UserError(f"user {name!r} exists already")
         c.execute(
             users_table.insert().values(
-                name=name, role=role, password_hash=_hasher.hash(password), created=utcnow()
+                name=name, role=role, password_hash=hasher.hash(password), created=utcnow()
             )
         )
     return User(name, role)
@@ -125,7 +133,7 @@ def verify(ws: SqlWorkspace, name: str, password: str) -> User | None:
     with ws.engine.connect() as c:
         row = c.execute(sa.select(users_table).where(users_table.c.name == name)).first()
     try:
-        _hasher.verify(row.password_hash if row else _DUMMY, password)
+        hasher.verify(row.password_hash if row else _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         return None
     return User(row.name, row.role) if row else None
