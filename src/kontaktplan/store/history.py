@@ -125,28 +125,34 @@ class _Customer:
 
 
 def _refuse_if_changed_later(conn, changes: list[Change], event_id: int) -> None:
+    """Every row the event wrote must still be as it left it (a later event that was
+    undone again counts as no change)."""
     by_table: dict[str, list[Change]] = {}
     for c in changes:
         by_table.setdefault(c.table, []).append(c)
     for table, batch in by_table.items():
         t = schema.ROW_TABLES[table]
         for part in _chunks([c.key for c in batch]):
-            found = dict(
-                conn.execute(select(t.c.key, t.c.changed_in).where(t.c.key.in_(part))).all()
-            )
+            found = {r.key: r._asdict() for r in conn.execute(select(t).where(t.c.key.in_(part)))}
             for c in batch:
                 if c.key not in part:
                     continue
-                later = found.get(c.key)
-                if (later is None) != (c.after is None) or (
-                    later is not None and later != event_id
-                ):
-                    who = _event(conn, later) if later else None
-                    by = f" by event {who.id} ({who.command}, {who.actor})" if who else " later"
-                    raise StoreError(
-                        f"cannot undo event {event_id}: {table} row {c.key} was changed{by}; "
-                        "undo that first"
-                    )
+                now = found.get(c.key)
+                if now is None and c.after is None:
+                    continue
+                if now is not None and c.after is not None:
+                    later = now.pop("changed_in")
+                    now.pop("key")
+                    if now == c.after:
+                        continue
+                else:
+                    later = None if now is None else now["changed_in"]
+                who = _event(conn, later) if later else None
+                by = f" by event {who.id} ({who.command}, {who.actor})" if who else " later"
+                raise StoreError(
+                    f"cannot undo event {event_id}: {table} row {c.key} was changed{by}; "
+                    "undo that first"
+                )
 
 
 def purge(ws: Workspace | str, before: dt.date, actor: str = "?") -> int:
