@@ -95,7 +95,7 @@ def test_import_of_bad_folder_leaves_the_workspace_empty(db_url, write_folder, t
         tmp_path / "bad", slots="specialist_id,start,end\nS9,2026-12-07T08:00,2026-12-07T09:00\n"
     )
     ws = store.init(db_url)
-    with pytest.raises(InputError, match="slots.csv, row 2"):
+    with pytest.raises(InputError, match=r"slots\.csv, row 2"):
         store.import_folder(ws, bad)
     with pytest.raises(store.StoreError, match="empty"):
         store.load(ws)
@@ -141,7 +141,7 @@ def test_two_actions_on_the_same_specialist_second_gets_conflict_and_changes_not
         end=dt.datetime(2026, 12, 8, 8, 45),
     )
     _commit(workspace, snap.scenario, first, snap.version, actor="anna")
-    with pytest.raises(store.Conflict, match="changed by anna at .*run again") as e:
+    with pytest.raises(store.Conflict, match=r"changed by anna at .*run again") as e:
         _commit(workspace, snap.scenario, second, snap.version, actor="ben")
     assert e.value.event_id == 2
     scenario, _, version = store.load(workspace)
@@ -220,7 +220,7 @@ def test_log_filters_by_actor_and_day(workspace):
 
 def test_purge_keeps_the_retention_period_and_removes_older_closed_history(workspace):
     # today 2026-11-23, retention 730 days: the latest allowed --before is 2024-11-23
-    with pytest.raises(store.StoreError, match="retention period of 730 days.*2024-11-23"):
+    with pytest.raises(store.StoreError, match=r"retention period of 730 days.*2024-11-23"):
         store.purge(workspace, dt.date(2025, 1, 1), actor="lead")
     s, _, v = store.load(workspace)
     _commit(workspace, s, _with_status(s, "P1", Status.voided), v)
