@@ -37,8 +37,34 @@ ScenarioDir = Annotated[
         show_default=False,
     ),
 ]
+MaybeScenarioDir = Annotated[
+    Path | None,
+    typer.Argument(
+        help="A scenario folder (see FORMAT.md); left out when a workspace is chosen (--db).",
+        show_default=False,
+    ),
+]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")]
 AsJson = Annotated[bool, typer.Option("--json", help="Print a machine-readable summary.")]
+DbUrl = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        envvar="KONTAKTPLAN_DB",
+        help="The workspace: a file path or database URL (sqlite:///office.db, "
+        "postgresql+psycopg://user@host/db); also KONTAKTPLAN_DB.",
+        show_default=False,
+    ),
+]
+ActorName = Annotated[
+    str | None,
+    typer.Option(
+        "--actor",
+        envvar="KONTAKTPLAN_ACTOR",
+        help="Who acts, for the event log (default: the login name).",
+        show_default=False,
+    ),
+]
 
 
 def _version(value: bool) -> None:
@@ -85,9 +111,18 @@ def load(folder: Path, quiet: bool = False) -> Loaded:
     return loaded
 
 
+def source(db: str | None, folder: Path | None, quiet: bool = False) -> Loaded:
+    """The scenario of the folder, or of the workspace when one is chosen (``--db``)."""
+    from kontaktplan.cli_workspace import loaded, positional, resolve
+
+    url = resolve(db)
+    positional(url, folder)
+    return loaded(url) if url else load(folder, quiet)  # type: ignore[arg-type]
+
+
 @app.command()
 def validate(
-    folder: ScenarioDir,
+    folder: MaybeScenarioDir = None,
     quiet: Quiet = False,
     as_json: AsJson = False,
     show_all: Annotated[
@@ -102,6 +137,7 @@ def validate(
             "nothing and history is unchanged.",
         ),
     ] = None,
+    db: DbUrl = None,
 ) -> None:
     """Check a schedule against every rule (RULES.md) that a schedule can break.
 
@@ -113,7 +149,7 @@ def validate(
     """
     from kontaktplan.validate import validate as run
 
-    loaded = load(folder, quiet or as_json)
+    loaded = source(db, folder, quiet or as_json)
     previous = load(against, True).scenario if against is not None else None
     report = run(loaded.scenario, loaded.policy, previous)
     if as_json:
@@ -255,15 +291,15 @@ def _plan_summary(result) -> str:
 
 @app.command("plan")
 def plan_command(
-    folder: ScenarioDir,
+    folder: MaybeScenarioDir = None,
     out: Annotated[
-        Path,
+        Path | None,
         typer.Option(
             "--out",
             help="Folder to write the plan to (a scenario "
-            "folder with the new bookings and plan.json).",
+            "folder with the new bookings and plan.json); left out in a workspace.",
         ),
-    ],
+    ] = None,
     weeks: Annotated[
         int,
         typer.Option("--weeks", min=1, max=12, help="Weeks to plan from the first plannable week."),
@@ -286,6 +322,8 @@ def plan_command(
     ] = None,
     quiet: Quiet = False,
     as_json: AsJson = False,
+    db: DbUrl = None,
+    actor: ActorName = None,
 ) -> None:
     """Plan the week: book due contacts (Kontaktdichte) into the specialists' free slots.
 
@@ -295,22 +333,44 @@ def plan_command(
     Writes a scenario folder with the new bookings (status planned, booked today) and
     plan.json with the figures. Exit 0; 2 on bad input.
     """
+    from kontaktplan.cli_workspace import commit_outcome, positional, require_out, resolve
     from kontaktplan.planning import plan
 
     if solver not in ("cpsat", "greedy"):
         raise fail(f"--solver must be cpsat or greedy, not {solver!r}")
-    loaded = load(folder, quiet or as_json)
-    with solve_progress(quiet or as_json) as progress:
-        result = plan(
-            loaded.scenario,
-            loaded.policy,
-            weeks=weeks,
-            solver=solver,  # type: ignore[arg-type]
-            time_limit=time_limit,
-            seed=seed,
-            workers=workers,
-            progress=progress,
+    url = resolve(db)
+    positional(url, folder)
+    out = require_out(url, out)
+
+    def call(scenario, policy):
+        with solve_progress(quiet or as_json) as progress:
+            return plan(
+                scenario,
+                policy,
+                weeks=weeks,
+                solver=solver,  # type: ignore[arg-type]
+                time_limit=time_limit,
+                seed=seed,
+                workers=workers,
+                progress=progress,
+            )
+
+    if url:
+        args = {"weeks": weeks, "solver": solver, "time_limit": time_limit, "seed": seed}
+        return commit_outcome(
+            url,
+            "plan",
+            args,
+            call,
+            actor=actor,
+            quiet=quiet,
+            as_json=as_json,
+            lines=lambda r: _plan_summary(r).split("\n"),
+            plan_update=lambda r: {"plan": r.to_dict()},
+            after=lambda r: r.planned_scenario(),
         )
+    loaded = load(folder, quiet or as_json)  # type: ignore[arg-type]
+    result = call(loaded.scenario, loaded.policy)
     report = json.dumps(result.to_dict(), indent=1, default=str)
     try:
         write_scenario(
@@ -329,6 +389,7 @@ def plan_command(
     elif not quiet:
         typer.echo(_plan_summary(result))
         typer.echo(f"wrote {out}")
+    return None
 
 
 export_app = typer.Typer(
@@ -344,17 +405,18 @@ app.add_typer(import_app, name="import")
 
 @export_app.command("ics")
 def export_ics(
-    folder: ScenarioDir,
+    folder: MaybeScenarioDir = None,
     out: Annotated[
-        Path,
+        Path | None,
         typer.Option(
             "--out",
             help="Folder for the calendar files, one <specialist_id>.ics per specialist "
             "(replaced if it holds only .ics files; any other folder is left alone).",
         ),
-    ],
+    ] = None,
     quiet: Quiet = False,
     as_json: AsJson = False,
+    db: DbUrl = None,
 ) -> None:
     """Calendar files (iCalendar, .ics) of the planned appointments, one per specialist (IFK).
 
@@ -365,7 +427,9 @@ def export_ics(
     """
     from kontaktplan.io.ics import write_ics
 
-    loaded = load(folder, quiet or as_json)
+    if out is None:
+        raise fail("missing option --out (the folder for the calendar files)")
+    loaded = source(db, folder, quiet or as_json)
     try:
         counts = write_ics(loaded.scenario, out)
     except FileExistsError as e:
@@ -379,10 +443,13 @@ def export_ics(
 
 @export_app.command("xlsx")
 def export_xlsx(
-    folder: ScenarioDir,
-    out: Annotated[Path, typer.Option("--out", help="The workbook to write (FILE.xlsx).")],
+    folder: MaybeScenarioDir = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="The workbook to write (FILE.xlsx).")
+    ] = None,
     quiet: Quiet = False,
     as_json: AsJson = False,
+    db: DbUrl = None,
 ) -> None:
     """Excel workbook for team leads and planners.
 
@@ -394,9 +461,9 @@ def export_xlsx(
     """
     from kontaktplan.io.xlsx import write_xlsx
 
-    if out.suffix.lower() != ".xlsx" or out.is_dir():
+    if out is None or out.suffix.lower() != ".xlsx" or out.is_dir():
         raise fail(f"--out: {out} must be a file name ending in .xlsx")
-    loaded = load(folder, quiet or as_json)
+    loaded = source(db, folder, quiet or as_json)
     rows = write_xlsx(loaded.scenario, loaded.policy, out)
     if as_json:
         typer.echo(json.dumps({"out": str(out), "rows": rows}, indent=2))
@@ -449,5 +516,6 @@ def import_xlsx(
 
 
 from kontaktplan import cli_disruption as _cli_disruption  # noqa: E402, F401  (registers cancel, absence, noshow, standby, status, replan)
-from kontaktplan import cli_web as _cli_web  # noqa: E402, F401  (registers serve, user)
+from kontaktplan import cli_workspace as _cli_workspace  # noqa: E402, F401  (registers db, log, undo)
 from kontaktplan.report import command as _report_command  # noqa: E402, F401  (registers report)
+from kontaktplan import cli_web as _cli_web  # noqa: E402, F401  (registers serve, user)

@@ -17,17 +17,29 @@ from typing import Annotated, Any
 
 import typer
 
-from kontaktplan.cli import AsJson, Quiet, ScenarioDir, app, fail, load
+from kontaktplan.cli import (
+    ActorName,
+    AsJson,
+    DbUrl,
+    MaybeScenarioDir,
+    Quiet,
+    app,
+    fail,
+    load,
+    source,
+)
 from kontaktplan.io import Loaded, write_scenario
 
 Out = Annotated[
-    Path,
+    Path | None,
     typer.Option(
-        "--out", help="Folder to write (a scenario folder with plan.json); may be the input."
+        "--out",
+        help="Folder to write (a scenario folder with plan.json); may be the input. "
+        "Left out in a workspace (--db).",
     ),
 ]
 AppointmentId = Annotated[
-    str, typer.Argument(help="appointment_id in appointments.csv.", show_default=False)
+    str | None, typer.Argument(help="appointment_id in appointments.csv.", show_default=False)
 ]
 
 
@@ -77,9 +89,9 @@ def _write(
 
 @app.command()
 def cancel(
-    folder: ScenarioDir,
-    appointment_id: AppointmentId,
-    out: Out,
+    folder: MaybeScenarioDir = None,
+    appointment_id: AppointmentId = None,
+    out: Out = None,
     on: Annotated[
         str | None,
         typer.Option("--on", help="Day the cancellation came in, YYYY-MM-DD (default: today)."),
@@ -89,6 +101,8 @@ def cancel(
     ] = False,
     quiet: Quiet = False,
     as_json: AsJson = False,
+    db: DbUrl = None,
+    actor: ActorName = None,
 ) -> None:
     """A customer cancels (abgesagt): backfill the freed slot with another customer.
 
@@ -97,23 +111,34 @@ def cancel(
     to the day the candidates are only proposed, and booked with --fill. The top 5 are
     printed with their reasons. The cancelling customer keeps their deadline.
     """
+    from kontaktplan.cli_workspace import commit_outcome, positional, require_out, resolve
     from kontaktplan.disruption import cancel as run
 
+    url = resolve(db)
+    folder, appointment_id = positional(url, folder, appointment_id)
+    out = require_out(url, out)
     day = _date(on, "--on")
+
+    def call(scenario, policy):
+        return _run(run, scenario, policy, appointment_id, day or scenario.today, fill=fill)
+
+    if url:
+        args = {"appointment_id": appointment_id, "on": on, "fill": fill}
+        return commit_outcome(url, "cancel", args, call, actor=actor, quiet=quiet, as_json=as_json)
     loaded = load(folder, quiet or as_json)
-    outcome = _run(
-        run, loaded.scenario, loaded.policy, appointment_id, day or loaded.scenario.today, fill=fill
-    )
-    _write(loaded, outcome, out, quiet, as_json)
+    _write(loaded, call(loaded.scenario, loaded.policy), out, quiet, as_json)
+    return None
 
 
 @app.command()
 def absence(
-    folder: ScenarioDir,
-    specialist: Annotated[str, typer.Argument(help="specialist_id of the absent specialist.")],
-    out: Out,
     first: Annotated[str, typer.Option("--from", help="First day of the absence, YYYY-MM-DD.")],
     last: Annotated[str, typer.Option("--to", help="Last day of the absence, YYYY-MM-DD.")],
+    folder: MaybeScenarioDir = None,
+    specialist: Annotated[
+        str | None, typer.Argument(help="specialist_id of the absent specialist.")
+    ] = None,
+    out: Out = None,
     reason: Annotated[
         str | None, typer.Option("--reason", help="e.g. leave, illness (absences.csv).")
     ] = None,
@@ -122,6 +147,8 @@ def absence(
     ] = 10.0,
     quiet: Quiet = False,
     as_json: AsJson = False,
+    db: DbUrl = None,
+    actor: ActorName = None,
 ) -> None:
     """A specialist is absent: add it to absences.csv and hand the appointments over.
 
@@ -129,30 +156,34 @@ def absence(
     substitute (Vertretung) if free and under the daily cap, else to a free specialist of
     the team (balancing their load); what cannot move is listed for the team lead.
     """
+    from kontaktplan.cli_workspace import commit_outcome, positional, require_out, resolve
     from kontaktplan.disruption import absence as run
 
+    url = resolve(db)
+    folder, specialist = positional(url, folder, specialist)
+    out = require_out(url, out)
     d1, d2 = _date(first, "--from"), _date(last, "--to")
+
+    def call(scenario, policy):
+        return _run(run, scenario, policy, specialist, d1, d2, reason=reason, time_limit=time_limit)
+
+    if url:
+        args = {"specialist_id": specialist, "from": first, "to": last, "reason": reason}
+        return commit_outcome(url, "absence", args, call, actor=actor, quiet=quiet, as_json=as_json)
     loaded = load(folder, quiet or as_json)
-    outcome = _run(
-        run,
-        loaded.scenario,
-        loaded.policy,
-        specialist,
-        d1,
-        d2,
-        reason=reason,
-        time_limit=time_limit,
-    )
-    _write(loaded, outcome, out, quiet, as_json)
+    _write(loaded, call(loaded.scenario, loaded.policy), out, quiet, as_json)
+    return None
 
 
 @app.command()
 def noshow(
-    folder: ScenarioDir,
-    appointment_id: AppointmentId,
-    out: Out,
+    folder: MaybeScenarioDir = None,
+    appointment_id: AppointmentId = None,
+    out: Out = None,
     quiet: Quiet = False,
     as_json: AsJson = False,
+    db: DbUrl = None,
+    actor: ActorName = None,
 ) -> None:
     """A customer did not come (nicht erschienen): call a standby customer, re-invite.
 
@@ -164,19 +195,31 @@ def noshow(
     an in-person invitation (at its time if its slot admits in person and the lead time
     holds, else at the earliest slot).
     """
+    from kontaktplan.cli_workspace import commit_outcome, positional, require_out, resolve
     from kontaktplan.disruption import noshow as run
 
+    url = resolve(db)
+    folder, appointment_id = positional(url, folder, appointment_id)
+    out = require_out(url, out)
+
+    def call(scenario, policy):
+        return _run(run, scenario, policy, appointment_id)
+
+    if url:
+        args = {"appointment_id": appointment_id}
+        return commit_outcome(url, "noshow", args, call, actor=actor, quiet=quiet, as_json=as_json)
     loaded = load(folder, quiet or as_json)
-    outcome = _run(run, loaded.scenario, loaded.policy, appointment_id)
-    _write(loaded, outcome, out, quiet, as_json)
+    _write(loaded, call(loaded.scenario, loaded.policy), out, quiet, as_json)
+    return None
 
 
 @app.command()
 def standby(
-    folder: ScenarioDir,
     day: Annotated[str, typer.Option("--day", help="The day, YYYY-MM-DD.")],
+    folder: MaybeScenarioDir = None,
     quiet: Quiet = False,
     as_json: AsJson = False,
+    db: DbUrl = None,
 ) -> None:
     """The standby list per specialist and day: whom to call if someone does not come.
 
@@ -187,7 +230,7 @@ def standby(
     from kontaktplan.disruption import standby as run
 
     d = _date(day, "--day")
-    loaded = load(folder, quiet or as_json)
+    loaded = source(db, folder, quiet or as_json)
     lists = run(loaded.scenario, loaded.policy, d)
     if as_json:
         data = {sid: [r.to_dict() for r in items] for sid, items in lists.items()}
@@ -205,12 +248,16 @@ def standby(
 
 @app.command()
 def status(
-    folder: ScenarioDir,
-    appointment_id: AppointmentId,
-    outcome: Annotated[str, typer.Argument(help="held, not_held, no_show or voided.")],
-    out: Out,
+    folder: MaybeScenarioDir = None,
+    appointment_id: AppointmentId = None,
+    outcome: Annotated[
+        str | None, typer.Argument(help="held, not_held, no_show or voided.")
+    ] = None,
+    out: Out = None,
     quiet: Quiet = False,
     as_json: AsJson = False,
+    db: DbUrl = None,
+    actor: ActorName = None,
 ) -> None:
     """Set an appointment's outcome: held, not_held, no_show or voided.
 
@@ -221,22 +268,33 @@ def status(
     appointment, or voided during its specialist's absence) is refused, exit 2; correct a
     wrong outcome in the source system.
     """
+    from kontaktplan.cli_workspace import commit_outcome, positional, require_out, resolve
     from kontaktplan.disruption import set_status
     from kontaktplan.domain import Status
 
+    url = resolve(db)
+    folder, appointment_id, outcome = positional(url, folder, appointment_id, outcome)
+    out = require_out(url, out)
     try:
         value = Status(outcome)
     except ValueError:
         raise fail(f"status must be held, not_held, no_show or voided, not {outcome!r}") from None
+
+    def call(scenario, policy):
+        return _run(set_status, scenario, policy, appointment_id, value)
+
+    if url:
+        args = {"appointment_id": appointment_id, "outcome": outcome}
+        return commit_outcome(url, "status", args, call, actor=actor, quiet=quiet, as_json=as_json)
     loaded = load(folder, quiet or as_json)
-    result = _run(set_status, loaded.scenario, loaded.policy, appointment_id, value)
-    _write(loaded, result, out, quiet, as_json)
+    _write(loaded, call(loaded.scenario, loaded.policy), out, quiet, as_json)
+    return None
 
 
 @app.command()
 def replan(
-    folder: ScenarioDir,
-    out: Out,
+    folder: MaybeScenarioDir = None,
+    out: Out = None,
     weeks: Annotated[
         int,
         typer.Option("--weeks", min=1, max=12, help="Weeks to plan from the first plannable week."),
@@ -258,6 +316,8 @@ def replan(
     ] = False,
     quiet: Quiet = False,
     as_json: AsJson = False,
+    db: DbUrl = None,
+    actor: ActorName = None,
 ) -> None:
     """Re-plan after changes (absences, slots): keep valid bookings, move invalid ones.
 
@@ -268,17 +328,40 @@ def replan(
     planned as by `kontaktplan plan`. Prints each moved and escalated booking with its
     reason.
     """
+    from kontaktplan.cli_workspace import commit_outcome, positional, require_out, resolve
     from kontaktplan.replan import replan as run
 
+    url = resolve(db)
+    positional(url, folder)
+    out = require_out(url, out)
+
+    def call(scenario, policy):
+        return _run(
+            run,
+            scenario,
+            policy,
+            weeks=weeks,
+            time_limit=time_limit,
+            seed=seed,
+            workers=workers,
+            check_slots=not keep_unslotted,
+        )
+
+    if url:
+        args = {"weeks": weeks, "time_limit": time_limit, "seed": seed}
+        return commit_outcome(
+            url,
+            "replan",
+            args,
+            call,
+            actor=actor,
+            quiet=quiet,
+            as_json=as_json,
+            lines=lambda r: r[0].lines(),
+            plan_update=lambda r: {"plan": r[1].to_dict(), "disruption": r[0].entry()},
+            after=lambda r: r[0].scenario,
+        )
     loaded = load(folder, quiet or as_json)
-    outcome, result = _run(
-        run,
-        loaded.scenario,
-        loaded.policy,
-        weeks=weeks,
-        time_limit=time_limit,
-        seed=seed,
-        workers=workers,
-        check_slots=not keep_unslotted,
-    )
+    outcome, result = call(loaded.scenario, loaded.policy)
     _write(loaded, outcome, out, quiet, as_json, base=result.to_dict())
+    return None

@@ -102,6 +102,12 @@ class Disruption(_Section):
     standby_list_length: int = Field(gt=0)
 
 
+class Retention(_Section):
+    """How long closed history stays in a workspace (``kontaktplan db purge``)."""
+
+    closed_history_days: int = Field(gt=0)
+
+
 class Weights(_Section):
     """Objective weights; RULES.md "Who fills the weekly volume", in order of weight."""
 
@@ -130,6 +136,7 @@ class Policy(_Section):
     booking: Booking
     disruption: Disruption
     weights: Weights
+    retention: Retention | None = None
 
     @model_validator(mode="after")
     def _review_names_known_categories(self) -> Policy:

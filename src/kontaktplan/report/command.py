@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
-from kontaktplan.cli import AsJson, Quiet, ScenarioDir, app, fail, load
+from kontaktplan.cli import AsJson, DbUrl, MaybeScenarioDir, Quiet, app, fail, source
 
 __all__ = ["report"]
 
@@ -46,10 +46,11 @@ def summary(out: Path, report: Any, disruptions: list | None) -> dict[str, Any]:
 
 @app.command()
 def report(
-    folder: ScenarioDir,
     out: Annotated[Path, typer.Option("--out", help="The HTML file to write (e.g. report.html).")],
+    folder: MaybeScenarioDir = None,
     quiet: Quiet = False,
     as_json: AsJson = False,
+    db: DbUrl = None,
 ) -> None:
     """An HTML report for team leads: one self-contained file to open in a browser.
 
@@ -64,9 +65,13 @@ def report(
 
     if out.is_dir():
         raise fail(f"--out: {out} is a folder; name the HTML file to write")
-    loaded = load(folder, quiet or as_json)
+    loaded = source(db, folder, quiet or as_json)
     try:
-        disruptions = read_disruptions(loaded.folder)
+        disruptions = (
+            read_disruptions(loaded.folder)
+            if db is None
+            else json.loads(loaded.plan_json or "{}").get("disruptions")  # type: ignore[attr-defined]
+        )
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
         raise fail(f"{loaded.folder / 'plan.json'}: not JSON ({e})") from None
     checked = validate(loaded.scenario, loaded.policy)
