@@ -25,8 +25,9 @@ from fastapi.testclient import TestClient
 
 from builders import MONDAY, TODAY, appointment, customer, scenario, slot, specialist
 from kontaktplan.domain import Absence, Scenario
+from kontaktplan.io import write_scenario
 from kontaktplan.policy import load_policy
-from kontaktplan.web import SqlWorkspace, auth, create_app
+from kontaktplan.web import WebWorkspace, auth, create_app
 from kontaktplan.web.auth import add_user
 
 POLICY = load_policy("heilbronn-2025")
@@ -81,15 +82,18 @@ def office(*extra_customers, extra_appointments=()) -> Scenario:
     )
 
 
-def workspace(path: Path, sc: Scenario | None = None) -> SqlWorkspace:
-    ws = SqlWorkspace(f"sqlite:///{path}")
-    ws.import_scenario(sc or office(), POLICY, actor="test")
+def workspace(path: Path, sc: Scenario | None = None) -> WebWorkspace:
+    """A workspace at ``path`` holding ``sc`` (imported from a folder) and the users."""
+    folder = path.parent / f"{path.stem}-folder"
+    write_scenario(sc or office(), folder)
+    ws = WebWorkspace(f"sqlite:///{path}")
+    ws.import_folder(folder, actor="test")
     for name, role in USERS.items():
         add_user(ws, name, role, PASSWORD)
     return ws
 
 
-def client(ws: SqlWorkspace, **kwargs) -> TestClient:
+def client(ws: WebWorkspace, **kwargs) -> TestClient:
     return TestClient(create_app(ws, **kwargs))
 
 
@@ -107,5 +111,5 @@ def token(c: TestClient, name: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {r.json()['token']}"}
 
 
-def rows(ws: SqlWorkspace) -> dict:
+def rows(ws: WebWorkspace) -> dict:
     return {a.appointment_id: a for a in ws.snapshot().scenario.appointments}

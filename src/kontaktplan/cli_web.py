@@ -6,53 +6,36 @@ Registered on the ``kontaktplan`` app by :mod:`kontaktplan.cli`.
 from __future__ import annotations
 
 import contextlib
-import os
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from kontaktplan.cli import app, fail
+from kontaktplan.cli import DbUrl, app, fail
 
 user_app = typer.Typer(help="Users of the web app and their roles.", no_args_is_help=True)
 app.add_typer(user_app, name="user")
-
-Db = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        help="Workspace database URL (sqlite:///office.db, postgresql+psycopg://...); "
-        "default: $KONTAKTPLAN_DB.",
-    ),
-]
-
-
-def _url(db: str | None) -> str:
-    url = db or os.environ.get("KONTAKTPLAN_DB")
-    if not url:
-        raise fail("name the workspace: --db URL or KONTAKTPLAN_DB")
-    return url
+Db = DbUrl
 
 
 def _workspace(db: str | None):
+    """The workspace of ``--db`` / ``KONTAKTPLAN_DB``, its tables brought up to date."""
+    from kontaktplan.cli_workspace import resolve
+
+    url = resolve(db)
+    if url is None:
+        raise fail("no workspace: give --db URL or set KONTAKTPLAN_DB")
     try:
-        from kontaktplan.web.workspace import SqlWorkspace
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from kontaktplan.web.workspace import WebWorkspace
     except ImportError as e:  # the optional extra is missing
         raise fail(f"the web app needs the extra: pip install 'kontaktplan[web]' ({e})") from None
-    url = _url(db)
-    if url.startswith("sqlite:///"):
-        path = Path(url.removeprefix("sqlite:///"))
-        path.parent.mkdir(parents=True, exist_ok=True)
-        new = not path.exists()
-        ws = SqlWorkspace(url)
-        if new:
-            path.chmod(0o600)  # office data: readable by the owner only
-        return ws
     try:
-        return SqlWorkspace(url)
-    except Exception as e:  # a server that does not answer, a bad URL
-        raise fail(f"--db {url}: {type(e).__name__}: {str(e).splitlines()[0]}") from None
+        return WebWorkspace(url)
+    except (SQLAlchemyError, OSError) as e:
+        raise fail(f"--db: {str(e).splitlines()[0]}") from None
 
 
 @user_app.command("add")
@@ -106,17 +89,16 @@ def serve(
     ] = 10.0,
 ) -> None:
     """The planners' web app: week board, daily actions, plan drafts, lists, log, API."""
-    from kontaktplan.io import InputError, read_scenario
+    from kontaktplan.io import InputError
 
     ws = _workspace(db)
     if demo is not None and ws.is_empty():
         from kontaktplan.web.auth import UserError, add_user
 
         try:
-            loaded = read_scenario(demo)
+            ws.import_folder(demo, actor="demo")
         except InputError as e:
             raise fail(str(e)) from None
-        ws.import_scenario(loaded.scenario, loaded.policy, actor="demo")
         with contextlib.suppress(UserError):  # a demo user from an earlier start
             add_user(ws, "demo", "teamlead", "demo-demo")
         typer.echo(f"imported {demo}; log in as demo / demo-demo")

@@ -26,6 +26,8 @@ TABLES = {
     "events",
     "clocks",
     "alembic_version",
+    "users",  # 0002: the web app's users and sessions
+    "user_sessions",
 }
 
 
@@ -66,7 +68,7 @@ def test_migrations_make_every_table_from_an_empty_database(db_url):
     store.init(db_url).dispose()  # a second init finds the newest layout and does nothing
     assert set(inspect(ws.engine).get_table_names()) == TABLES
     with ws.engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
         columns = {c["name"] for c in inspect(conn).get_columns("appointments")}
     assert set(Appointment.model_fields) <= columns
     ws.dispose()

@@ -7,6 +7,6 @@ Routes call the same library functions as the CLI (:mod:`kontaktplan.web.actions
 """
 
 from kontaktplan.web.app import create_app
-from kontaktplan.web.workspace import SqlWorkspace
+from kontaktplan.web.workspace import WebWorkspace
 
-__all__ = ["SqlWorkspace", "create_app"]
+__all__ = ["WebWorkspace", "create_app"]

@@ -29,7 +29,7 @@ from kontaktplan.disruption import (
 from kontaktplan.domain import Status
 from kontaktplan.outcome import new_id, replace_row
 from kontaktplan.web.auth import User
-from kontaktplan.web.workspace import Conflict, Event, Snapshot, SqlWorkspace
+from kontaktplan.web.workspace import Conflict, Snapshot, WebWorkspace
 
 __all__ = ["ActionError", "Done", "Preview", "UnknownId"]
 
@@ -46,10 +46,11 @@ class UnknownId(ActionError):
 
 @dataclass
 class Done:
-    """A committed action: the outcome the library returned and the event."""
+    """A committed action: the outcome the library returned and the event's id."""
 
     outcome: Outcome
-    event: Event
+    event: int
+    command: str
 
 
 @dataclass
@@ -61,25 +62,34 @@ class Preview:
     duty: bool = False
 
 
-def _fresh(ws: SqlWorkspace, version: int) -> Snapshot:
+def _fresh(ws: WebWorkspace, version: int) -> tuple[Snapshot, int]:
+    """The current snapshot, and the version the page showed (what the store checks)."""
     snap = ws.snapshot()
-    if snap.version != version:
-        raise ws._conflict(version)
-    return snap
+    if not 1 <= version <= snap.version:
+        raise ActionError(f"version {version} is unknown (the office is at {snap.version})")
+    return snap, version
 
 
 def _commit(
-    ws: SqlWorkspace, snap: Snapshot, out: Outcome, user: User, args: dict[str, Any]
+    ws: WebWorkspace,
+    read: tuple[Snapshot, int],
+    out: Outcome,
+    user: User,
+    args: dict[str, Any],
 ) -> Done:
+    """Commit as the CLI does in a workspace: the rows, the lines, the plan.json entry."""
+    snap, version = read
     event = ws.commit(
-        snap.version,
+        snap,
         out.scenario,
+        expected=version,
         actor=user.name,
         command=out.command,
         args=args,
-        entry=out.entry(),
+        lines=out.lines(),
+        update={"disruption": out.entry()},
     )
-    return Done(out, event)
+    return Done(out, event, out.command)
 
 
 def _library(fn, *args: Any, **kwargs: Any) -> Outcome:
@@ -93,7 +103,7 @@ def _library(fn, *args: Any, **kwargs: Any) -> Outcome:
 
 
 # -- Absage ---------------------------------------------------------------------------
-def cancel_preview(ws: SqlWorkspace, appointment_id: str, on: dt.date | None) -> Preview:
+def cancel_preview(ws: WebWorkspace, appointment_id: str, on: dt.date | None) -> Preview:
     """The cancellation as the CLI would record it, with the ranked candidates."""
     snap = ws.snapshot()
     on = on or snap.scenario.today
@@ -102,7 +112,7 @@ def cancel_preview(ws: SqlWorkspace, appointment_id: str, on: dt.date | None) ->
 
 
 def do_cancel(
-    ws: SqlWorkspace,
+    ws: WebWorkspace,
     user: User,
     version: int,
     appointment_id: str,
@@ -111,7 +121,8 @@ def do_cancel(
 ) -> Done:
     """Record the cancellation; at >= 7 days the best candidate is booked at once (the
     library's rule); closer, ``candidate`` (one of the ranked) is booked if given."""
-    snap = _fresh(ws, version)
+    read = _fresh(ws, version)
+    snap = read[0]
     on = on or snap.scenario.today
     args = {"appointment_id": appointment_id, "on": on.isoformat(), "candidate": candidate}
     out = _library(cancel, snap.scenario, snap.policy, appointment_id, on)
@@ -126,7 +137,7 @@ def do_cancel(
             _book_other_candidate(out, snap, appointment_id, on, candidate)
     elif candidate and duty and out.candidates and candidate != out.candidates[0].customer_id:
         raise ActionError("at 7 days or more the best candidate is invited at once (backfill duty)")
-    return _commit(ws, snap, out, user, args)
+    return _commit(ws, read, out, user, args)
 
 
 def _book_other_candidate(
@@ -160,7 +171,7 @@ def _window(office: Office, old) -> Window:
 
 
 # -- Nicht erschienen ------------------------------------------------------------------
-def standby_list(ws: SqlWorkspace, appointment_id: str) -> tuple[Snapshot, list[Ranked]]:
+def standby_list(ws: WebWorkspace, appointment_id: str) -> tuple[Snapshot, list[Ranked]]:
     """The standby phone list of the appointment's specialist and day."""
     snap = ws.snapshot()
     a = _library(find, snap.scenario, appointment_id)
@@ -168,17 +179,18 @@ def standby_list(ws: SqlWorkspace, appointment_id: str) -> tuple[Snapshot, list[
     return snap, lists.get(a.specialist_id, [])
 
 
-def do_noshow(ws: SqlWorkspace, user: User, version: int, appointment_id: str) -> Done:
+def do_noshow(ws: WebWorkspace, user: User, version: int, appointment_id: str) -> Done:
     """No-show: the first standby customer gets the phone consultation, the customer is
     re-invited in person (:func:`kontaktplan.disruption.noshow`)."""
-    snap = _fresh(ws, version)
+    read = _fresh(ws, version)
+    snap = read[0]
     out = _library(noshow, snap.scenario, snap.policy, appointment_id)
-    return _commit(ws, snap, out, user, {"appointment_id": appointment_id})
+    return _commit(ws, read, out, user, {"appointment_id": appointment_id})
 
 
 # -- Ergebnisse des Tages ---------------------------------------------------------------
 def do_day_results(
-    ws: SqlWorkspace,
+    ws: WebWorkspace,
     user: User,
     version: int,
     specialist_id: str,
@@ -187,7 +199,8 @@ def do_day_results(
 ) -> Done:
     """Every planned appointment of the specialist that day held, except ``exceptions``
     (id -> not_held, no_show or voided); one event (``set_status`` for each)."""
-    snap = _fresh(ws, version)
+    read = _fresh(ws, version)
+    snap = read[0]
     sc = snap.scenario
     if specialist_id not in sc.specialists_by_id:
         raise UnknownId(f"unknown specialist {specialist_id!r}")
@@ -212,20 +225,21 @@ def do_day_results(
         out.changes += step.changes
         out.notes += [n for n in step.notes if n not in out.notes]
     args = {"specialist_id": specialist_id, "day": day.isoformat(), "exceptions": exceptions}
-    return _commit(ws, snap, out, user, args)
+    return _commit(ws, read, out, user, args)
 
 
-def do_status(ws: SqlWorkspace, user: User, version: int, appointment_id: str, status: str) -> Done:
-    snap = _fresh(ws, version)
+def do_status(ws: WebWorkspace, user: User, version: int, appointment_id: str, status: str) -> Done:
+    read = _fresh(ws, version)
+    snap = read[0]
     if status not in DAY_OUTCOMES:
         raise ActionError(f"status must be one of {', '.join(DAY_OUTCOMES)}")
     out = _library(set_status, snap.scenario, snap.policy, appointment_id, Status(status))
-    return _commit(ws, snap, out, user, {"appointment_id": appointment_id, "status": status})
+    return _commit(ws, read, out, user, {"appointment_id": appointment_id, "status": status})
 
 
 # -- Abwesenheit -------------------------------------------------------------------------
 def do_absence(
-    ws: SqlWorkspace,
+    ws: WebWorkspace,
     user: User,
     version: int,
     specialist_id: str,
@@ -234,7 +248,8 @@ def do_absence(
     reason: str | None,
 ) -> Done:
     """The absence, its appointments handed over (:func:`kontaktplan.disruption.absence`)."""
-    snap = _fresh(ws, version)
+    read = _fresh(ws, version)
+    snap = read[0]
     out = _library(
         absence, snap.scenario, snap.policy, specialist_id, first, last, reason=reason or None
     )
@@ -244,7 +259,7 @@ def do_absence(
         "last": last.isoformat(),
         "reason": reason,
     }
-    return _commit(ws, snap, out, user, args)
+    return _commit(ws, read, out, user, args)
 
 
 def escalated(snap: Snapshot) -> list[dict[str, Any]]:
@@ -275,10 +290,11 @@ def escalated(snap: Snapshot) -> list[dict[str, Any]]:
 
 
 def do_accept_proposal(
-    ws: SqlWorkspace, user: User, version: int, appointment_id: str, specialist_id: str
+    ws: WebWorkspace, user: User, version: int, appointment_id: str, specialist_id: str
 ) -> Done:
     """The team lead hands an escalated appointment to ``specialist_id`` (same time)."""
-    snap = _fresh(ws, version)
+    read = _fresh(ws, version)
+    snap = read[0]
     options = {e["appointment"].appointment_id: e["proposals"] for e in escalated(snap)}
     if appointment_id not in options:
         raise ActionError(f"{appointment_id!r} is not waiting for the team lead")
@@ -298,7 +314,7 @@ def do_accept_proposal(
         )
     )
     args = {"appointment_id": appointment_id, "specialist_id": specialist_id}
-    return _commit(ws, snap, out, user, args)
+    return _commit(ws, read, out, user, args)
 
 
 # -- Termin finden -----------------------------------------------------------------------
@@ -340,10 +356,11 @@ def free_slots(snap: Snapshot, customer_id: str, limit: int = 10) -> list[dict[s
 
 
 def do_book(
-    ws: SqlWorkspace, user: User, version: int, customer_id: str, start: dt.datetime
+    ws: WebWorkspace, user: User, version: int, customer_id: str, start: dt.datetime
 ) -> Done:
     """Book ``customer_id`` in the free slot of their specialist starting at ``start``."""
-    snap = _fresh(ws, version)
+    read = _fresh(ws, version)
+    snap = read[0]
     found = [f for f in free_slots(snap, customer_id, limit=1000) if f["window"].start == start]
     if not found:
         raise ActionError(f"no free slot at {start:%d.%m.%Y %H:%M} for {customer_id}")
@@ -356,7 +373,7 @@ def do_book(
     new = office.book(r, new_id(sc, "N", sc.today), f["window"], sc.today)
     out = Outcome("book", sc.today, sc.model_copy(update={"appointments": (*sc.appointments, new)}))
     out.changes.append(Change.of("booked", new, "booked by hand: " + ", ".join(f["reasons"])))
-    return _commit(ws, snap, out, user, {"customer_id": customer_id, "start": start.isoformat()})
+    return _commit(ws, read, out, user, {"customer_id": customer_id, "start": start.isoformat()})
 
 
 __all__ += [

@@ -81,7 +81,7 @@ def _run(fn, *args: Any) -> dict[str, Any]:
         raise HTTPException(404, str(e)) from None
     except actions.ActionError as e:
         raise HTTPException(400, str(e)) from None
-    return {"event": done.event.id, "version": done.event.version, **done.outcome.entry()}
+    return {"event": done.event, "version": done.event, **done.outcome.entry()}
 
 
 @router.post("/token", summary="Anmelden: Bearer-Token")
@@ -311,7 +311,7 @@ async def publish(request: Request, c: Caller, draft_id: str):
         raise HTTPException(404, f"no finished draft {draft_id!r}") from None
     except Conflict as e:
         raise HTTPException(409, str(e)) from None
-    return {"event": event.id, "version": event.version}
+    return {"event": event, "version": event}
 
 
 @router.post("/plan/{draft_id}/discard", summary="Entwurf verwerfen")
@@ -353,9 +353,9 @@ def events(
                 "at": e.at.replace(tzinfo=dt.UTC).isoformat(),
                 "actor": e.actor,
                 "command": e.command,
-                "args": e.args,
-                "entry": e.entry,
-                "version": e.version,
+                "arguments": e.arguments,
+                "lines": e.lines,
+                "changes": len(e.changes),
                 "undoes": e.undoes,
             }
             for e in rows
@@ -372,4 +372,4 @@ async def undo(request: Request, c: Caller, event_id: int):
         raise HTTPException(404, str(e)) from None
     except (UndoRefused, Conflict) as e:
         raise HTTPException(409, str(e)) from None
-    return {"event": event.id, "version": event.version, "undoes": event_id}
+    return {"event": event, "version": event, "undoes": event_id}

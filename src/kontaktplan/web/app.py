@@ -20,7 +20,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from kontaktplan.web import auth
 from kontaktplan.web.drafts import Drafts
-from kontaktplan.web.workspace import BERLIN, SqlWorkspace
+from kontaktplan.web.workspace import BERLIN, WebWorkspace
 
 HERE = Path(__file__).parent
 COOKIE = "kp_session"
@@ -110,7 +110,7 @@ class LoginRequired(Exception):
     """A page without a session: to the login page."""
 
 
-def create_app(ws: SqlWorkspace, *, plan_time_limit: float = 10.0) -> FastAPI:
+def create_app(ws: WebWorkspace, *, plan_time_limit: float = 10.0) -> FastAPI:
     """The web app on workspace ``ws``."""
     from kontaktplan.web import api, pages
 

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from kontaktplan.web.workspace import ROLES, SqlWorkspace, sessions_table, users_table, utcnow
+from kontaktplan.web.workspace import ROLES, WebWorkspace, sessions_table, users_table, utcnow
 
 SESSION_HOURS = 10  # a working day
 TOKEN_HOURS = 24 * 30
@@ -72,7 +72,7 @@ def check_name(name: str) -> str:
     return name
 
 
-def add_user(ws: SqlWorkspace, name: str, role: str, password: str) -> User:
+def add_user(ws: WebWorkspace, name: str, role: str, password: str) -> User:
     """A new user with an Argon2 hash of ``password``."""
     name = check_name(name)
     if role not in ROLES:
@@ -90,7 +90,7 @@ def add_user(ws: SqlWorkspace, name: str, role: str, password: str) -> User:
     return User(name, role)
 
 
-def list_users(ws: SqlWorkspace) -> list[User]:
+def list_users(ws: WebWorkspace) -> list[User]:
     with ws.engine.connect() as c:
         rows = c.execute(sa.select(users_table).order_by(users_table.c.name))
         return [User(r.name, r.role) for r in rows]
@@ -128,7 +128,7 @@ class LoginLimiter:
             self._failures.pop((name, address), None)
 
 
-def verify(ws: SqlWorkspace, name: str, password: str) -> User | None:
+def verify(ws: WebWorkspace, name: str, password: str) -> User | None:
     """The user if ``password`` is theirs."""
     with ws.engine.connect() as c:
         row = c.execute(sa.select(users_table).where(users_table.c.name == name)).first()
@@ -143,7 +143,7 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def open_session(ws: SqlWorkspace, user: User, kind: str = "cookie") -> tuple[str, Session]:
+def open_session(ws: WebWorkspace, user: User, kind: str = "cookie") -> tuple[str, Session]:
     """A new session; returns the secret token (shown once) and the session."""
     token = secrets.token_urlsafe(32)
     csrf = secrets.token_urlsafe(32)
@@ -162,7 +162,7 @@ def open_session(ws: SqlWorkspace, user: User, kind: str = "cookie") -> tuple[st
     return token, Session(user, csrf, kind)
 
 
-def session_of(ws: SqlWorkspace, token: str | None, kind: str) -> Session | None:
+def session_of(ws: WebWorkspace, token: str | None, kind: str) -> Session | None:
     """The live session of ``token``, if any."""
     if not token:
         return None
@@ -178,7 +178,7 @@ def session_of(ws: SqlWorkspace, token: str | None, kind: str) -> Session | None
     return Session(User(row.user_name, row.role), row.csrf, row.kind)
 
 
-def close_session(ws: SqlWorkspace, token: str | None) -> None:
+def close_session(ws: WebWorkspace, token: str | None) -> None:
     if token:
         with ws.engine.begin() as c:
             c.execute(sessions_table.delete().where(sessions_table.c.token_hash == _digest(token)))

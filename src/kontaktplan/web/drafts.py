@@ -17,7 +17,7 @@ from typing import Any
 
 from kontaktplan.domain import Scenario
 from kontaktplan.web.auth import User
-from kontaktplan.web.workspace import Event, SqlWorkspace
+from kontaktplan.web.workspace import Snapshot, WebWorkspace
 
 
 @dataclass
@@ -32,6 +32,9 @@ class Draft:
     state: str = "running"  # running, ready, failed, published, discarded
     error: str | None = None
     scenario: Scenario | None = None
+    base: Snapshot | None = None  # what the draft was solved on
+    figures: dict[str, Any] = field(default_factory=dict)  # plan.json's, for the store
+    lines: list[str] = field(default_factory=list)
     summary: dict[str, Any] = field(default_factory=dict)
     bookings: int = 0
 
@@ -43,7 +46,7 @@ class Draft:
 class Drafts:
     """The drafts of one server process (one at a time per workspace)."""
 
-    def __init__(self, ws: SqlWorkspace, time_limit: float = 10.0) -> None:
+    def __init__(self, ws: WebWorkspace, time_limit: float = 10.0) -> None:
         self.ws = ws
         self.time_limit = time_limit
         self._drafts: dict[str, Draft] = {}
@@ -62,7 +65,7 @@ class Drafts:
             if (d := self.current()) is not None and d.state == "running":
                 return d
             snap = self.ws.snapshot()
-            draft = Draft(secrets.token_hex(8), user.name, snap.version, weeks)
+            draft = Draft(secrets.token_hex(8), user.name, snap.version, weeks, base=snap)
             self._drafts[draft.id] = draft
         threading.Thread(target=self._solve, args=(draft, snap), daemon=True).start()
         return draft
@@ -85,6 +88,12 @@ class Drafts:
             draft.scenario = result.planned_scenario()
             draft.bookings = len(result.bookings)
             summary = result.to_dict()
+            draft.figures = summary
+            counts = ", ".join(f"{k} {v}" for k, v in result.counts().items())
+            draft.lines = [
+                f"plan: {draft.bookings} bookings, {result.status}, {result.seconds:.1f} s; "
+                f"deadlines: {counts}"
+            ]
             draft.summary = {
                 k: summary[k]
                 for k in ("solver", "status", "objective", "bound", "seconds", "horizon")
@@ -94,20 +103,25 @@ class Drafts:
             draft.error = f"{type(e).__name__}: {e}"
             draft.state = "failed"
 
-    def publish(self, draft_id: str, user: User) -> Event:
+    def publish(self, draft_id: str, user: User) -> int:
+        """Commit the draft as ``kontaktplan plan`` commits in a workspace; the event id.
+        :class:`~kontaktplan.store.Conflict` when a change since touched its specialists."""
         draft = self._drafts.get(draft_id)
         if draft is None or draft.state != "ready" or draft.scenario is None:
             raise KeyError(draft_id)
-        entry = {"command": "plan", "figures": draft.summary}
+        assert draft.base is not None
         event = self.ws.commit(
-            draft.version,
+            draft.base,
             draft.scenario,
+            expected=draft.version,
             actor=user.name,
             command="plan",
             args={"weeks": draft.weeks, "draft": draft.id, "solved_by": draft.user},
-            entry=entry,
+            lines=draft.lines,
+            update={"plan": draft.figures},
         )
         draft.state = "published"
+        draft.base = None
         return event
 
     def discard(self, draft_id: str) -> None:
@@ -115,4 +129,4 @@ class Drafts:
         if draft is None or draft.state not in ("running", "ready"):
             raise KeyError(draft_id)
         draft.state = "discarded"
-        draft.scenario = None
+        draft.scenario = draft.base = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import time
 import zipfile
 from typing import Annotated, Any
@@ -405,8 +406,8 @@ def report(request: Request, _s: User):
     from kontaktplan.validate import validate
 
     snap = request.app.state.ws.snapshot()
-    events = request.app.state.ws.events(limit=10_000)
-    log = [e.entry for e in reversed(events) if e.entry.get("changes")]
+    plan = json.loads(snap.plan_json) if snap.plan_json else {}
+    log = plan.get("disruptions")
     page = render_report(snap.scenario, snap.policy, validate(snap.scenario, snap.policy), log)
     return HTMLResponse(page)
 
@@ -476,5 +477,5 @@ async def undo(request: Request, s: User, event_id: int):
         "message.html",
         s,
         kind="ok",
-        text=f"Ereignis {event_id} rückgängig gemacht (neues Ereignis {event.id}).",
+        text=f"Ereignis {event_id} rückgängig gemacht (neues Ereignis {event}).",
     )
