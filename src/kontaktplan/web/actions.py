@@ -102,12 +102,28 @@ def _library(fn, *args: Any, **kwargs: Any) -> Outcome:
         raise ActionError(text) from None
 
 
+def _remembered(ws: WebWorkspace, snap: Snapshot, fn, *args: Any, **kwargs: Any) -> Outcome:
+    """``fn(snap.scenario, snap.policy, *args, **kwargs)``, computed once per office
+    version: the preview a planner looked at is what the click then commits (the same
+    library call on the same snapshot gives the same outcome)."""
+    key = (snap.version, fn.__name__, args, tuple(sorted(kwargs.items())))
+    with ws.lock:
+        out = ws.memo.get(key)
+    if out is None:
+        out = _library(fn, snap.scenario, snap.policy, *args, **kwargs)
+        with ws.lock:
+            ws.memo[key] = out
+            while len(ws.memo) > 32:
+                ws.memo.popitem(last=False)
+    return out
+
+
 # -- Absage ---------------------------------------------------------------------------
 def cancel_preview(ws: WebWorkspace, appointment_id: str, on: dt.date | None) -> Preview:
     """The cancellation as the CLI would record it, with the ranked candidates."""
     snap = ws.snapshot()
     on = on or snap.scenario.today
-    out = _library(cancel, snap.scenario, snap.policy, appointment_id, on)
+    out = _remembered(ws, snap, cancel, appointment_id, on)
     return Preview(out, snap.version, bool(out.figures.get("backfill_duty")))
 
 
@@ -125,15 +141,16 @@ def do_cancel(
     snap = read[0]
     on = on or snap.scenario.today
     args = {"appointment_id": appointment_id, "on": on.isoformat(), "candidate": candidate}
-    out = _library(cancel, snap.scenario, snap.policy, appointment_id, on)
+    out = _remembered(ws, snap, cancel, appointment_id, on)
     duty = bool(out.figures.get("backfill_duty"))
     if candidate and not duty:
         ranked = [r.customer_id for r in out.candidates]
         if candidate not in ranked:
             raise ActionError(f"{candidate!r} is not a candidate for the freed slot")
         if candidate == ranked[0]:
-            out = _library(cancel, snap.scenario, snap.policy, appointment_id, on, fill=True)
-        else:
+            out = _remembered(ws, snap, cancel, appointment_id, on, fill=True)
+        else:  # a new outcome: the remembered one is not changed
+            out = _library(cancel, snap.scenario, snap.policy, appointment_id, on)
             _book_other_candidate(out, snap, appointment_id, on, candidate)
     elif candidate and duty and out.candidates and candidate != out.candidates[0].customer_id:
         raise ActionError("at 7 days or more the best candidate is invited at once (backfill duty)")
@@ -184,7 +201,7 @@ def do_noshow(ws: WebWorkspace, user: User, version: int, appointment_id: str) -
     re-invited in person (:func:`kontaktplan.disruption.noshow`)."""
     read = _fresh(ws, version)
     snap = read[0]
-    out = _library(noshow, snap.scenario, snap.policy, appointment_id)
+    out = _remembered(ws, snap, noshow, appointment_id)
     return _commit(ws, read, out, user, {"appointment_id": appointment_id})
 
 

@@ -12,7 +12,9 @@ relies on since.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -77,6 +79,8 @@ class WebWorkspace:
         self.engine = self.store.engine
         self._cache: Snapshot | None = None
         self._lock = threading.Lock()
+        self.lock = threading.Lock()
+        self.memo: OrderedDict[tuple, Any] = OrderedDict()  # outcomes per office version
 
     def is_empty(self) -> bool:
         with self.engine.connect() as c:
@@ -119,9 +123,7 @@ class WebWorkspace:
     ) -> int:
         """Commit what ``after`` changed against ``snap`` (what the action read), if
         nothing it relies on changed since version ``expected`` (the page's). The event id."""
-        if expected > snap.version:
-            raise Conflict(snap.version, "?", utcnow(), f"version {expected} (unknown)")
-        return store.commit(
+        event = store.commit(
             self.store,
             snap.scenario,
             after,
@@ -132,6 +134,29 @@ class WebWorkspace:
             lines=lines,
             plan_json_update=update,
         )
+        self._remember(snap, after, event, update or {})
+        return event
+
+    def _remember(self, snap: Snapshot, after: Any, event: int, update: dict[str, Any]) -> None:
+        """When this commit came right after ``snap``, the office is now ``after``: keep
+        it as the snapshot instead of loading 37k rows again (the store wrote exactly
+        what changed, in the same order; the planning date never goes back)."""
+        if event != snap.version + 1:
+            return
+        plan = json.loads(snap.plan_json) if snap.plan_json else {}
+        if "plan" in update:
+            plan = {
+                **json.loads(json.dumps(update["plan"], default=str)),
+                **({"disruptions": plan["disruptions"]} if "disruptions" in plan else {}),
+            }
+        if "disruption" in update:
+            entry = json.loads(json.dumps(update["disruption"], default=str))
+            plan["disruptions"] = [*plan.get("disruptions", []), entry]
+        text = json.dumps(plan, indent=1, default=str) + "\n" if plan else None
+        new = Snapshot(after, snap.policy, event, snap.policy_file, snap.policy_text, text)
+        with self._lock:
+            if self._cache is None or self._cache.version < event:
+                self._cache = new
 
     def events(
         self,
