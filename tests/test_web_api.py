@@ -468,3 +468,17 @@ def test_any_id_in_an_action_answers_without_a_server_error_and_escaped(c, text)
     assert r.status_code in (200, 400, 404)
     if "<" in text:
         assert text not in r.text
+
+
+def test_the_snapshot_kept_after_a_commit_equals_the_store_loaded_afresh(ws, c):
+    from kontaktplan import store
+
+    h = token(c, "pia")
+    c.post("/api/cancel", json={"appointment_id": "A1", "version": 1}, headers=h)
+    c.post("/api/noshow", json={"appointment_id": "N1", "version": 2}, headers=h)
+    body = {"specialist_id": "S3", "first": "2026-12-07", "last": "2026-12-07", "version": 3}
+    assert c.post("/api/absence", json=body, headers=h).status_code == 200
+    kept, fresh = ws.snapshot(), store.load(ws.store)
+    assert kept.version == fresh.version == 4
+    assert kept.scenario.model_dump() == fresh.scenario.model_dump()
+    assert kept.plan_json == fresh.plan_json
