@@ -39,7 +39,7 @@ from kontaktplan.outcome import (
     replace_row,
     require_planned,
 )
-from kontaktplan.policy import Policy, due_dates
+from kontaktplan.policy import Policy, customer_due
 
 __all__ = [
     "Change",
@@ -375,6 +375,17 @@ def _same_time(
     return None
 
 
+def _due_of(scenario: Scenario, policy: Policy, customer_id: str):
+    """One customer's due date (not the whole office's: a status is set many times a day)."""
+    c = scenario.customers_by_id[customer_id]
+    if c.exempt is not None:
+        return None
+    history = sorted(
+        (a for a in scenario.appointments if a.customer_id == customer_id), key=lambda a: a.start
+    )
+    return customer_due(c, history, policy, scenario.today)
+
+
 def set_status(scenario: Scenario, policy: Policy, appointment_id: str, status: Status) -> Outcome:
     """Set an appointment's outcome (held, not_held, no_show, voided) on the day.
 
@@ -413,14 +424,14 @@ def set_status(scenario: Scenario, policy: Policy, appointment_id: str, status: 
             "never cancels an appointment (RULES.md): hand it over (`kontaktplan absence`, "
             "`kontaktplan replan`) or leave it to the team lead"
         )
-    before = due_dates(scenario, policy).get(old.customer_id)
+    before = _due_of(scenario, policy, old.customer_id)
     if status is not Status.voided:
         scenario = on_day(scenario, old.day)
     new = old.model_copy(update={"status": status})
     scenario = replace_row(scenario, old, new)
     out = Outcome("status", scenario.today, scenario)
     reason = f"{old.status.value} -> {status.value}"
-    after = due_dates(scenario, policy).get(old.customer_id)
+    after = _due_of(scenario, policy, old.customer_id)
     if before and after and before.due != after.due:
         reason += f"; next deadline {before.due} -> {after.due}"
         out.figures = {"due_before": before.due.isoformat(), "due_after": after.due.isoformat()}

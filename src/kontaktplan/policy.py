@@ -26,6 +26,7 @@ __all__ = [
     "Policy",
     "add_months",
     "category_review",
+    "customer_due",
     "due_dates",
     "load_policy",
     "models_dir",
@@ -380,24 +381,30 @@ class Due:
 
 def due_dates(scenario: Scenario, policy: Policy) -> dict[str, Due]:
     """The due date of every non-exempt customer's next qualified contact."""
-    out: dict[str, Due] = {}
-    today = scenario.today
-    for c in scenario.customers:
-        if c.exempt is not None:
-            continue
-        history = scenario.appointments_by_customer.get(c.customer_id, ())
-        contacts = qualified_contacts(c, history, policy)
-        planned = [a.day for a in history if a.status is Status.planned and a.day >= today]
-        out[c.customer_id] = Due(
-            customer_id=c.customer_id,
-            specialist_id=c.specialist_id,
-            due=policy.next_due(c, contacts, today),
-            first_interview=not contacts,
-            last_contact=contacts[-1] if contacts else None,
-            interval_days=policy.interval_days(c),
-            planned=min(planned) if planned else None,
+    return {
+        c.customer_id: customer_due(
+            c, scenario.appointments_by_customer.get(c.customer_id, ()), policy, scenario.today
         )
-    return out
+        for c in scenario.customers
+        if c.exempt is None
+    }
+
+
+def customer_due(
+    c: Customer, history: Sequence[Appointment], policy: Policy, today: dt.date
+) -> Due:
+    """The due date of one customer's next qualified contact, from their appointment rows."""
+    contacts = qualified_contacts(c, history, policy)
+    planned = [a.day for a in history if a.status is Status.planned and a.day >= today]
+    return Due(
+        customer_id=c.customer_id,
+        specialist_id=c.specialist_id,
+        due=policy.next_due(c, contacts, today),
+        first_interview=not contacts,
+        last_contact=contacts[-1] if contacts else None,
+        interval_days=policy.interval_days(c),
+        planned=min(planned) if planned else None,
+    )
 
 
 def models_dir() -> Path:

@@ -24,7 +24,6 @@ from kontaktplan.disruption import (
     find,
     noshow,
     set_status,
-    standby,
 )
 from kontaktplan.domain import Status
 from kontaktplan.outcome import new_id, replace_row
@@ -188,12 +187,11 @@ def _window(office: Office, old) -> Window:
 
 
 # -- Nicht erschienen ------------------------------------------------------------------
-def standby_list(ws: WebWorkspace, appointment_id: str) -> tuple[Snapshot, list[Ranked]]:
-    """The standby phone list of the appointment's specialist and day."""
+def noshow_preview(ws: WebWorkspace, appointment_id: str) -> Preview:
+    """The no-show as :func:`kontaktplan.disruption.noshow` records it: the standby list
+    (its candidates, the first gets the call) and the re-invitation; nothing written."""
     snap = ws.snapshot()
-    a = _library(find, snap.scenario, appointment_id)
-    lists = standby(snap.scenario, snap.policy, a.day)
-    return snap, lists.get(a.specialist_id, [])
+    return Preview(_remembered(ws, snap, noshow, appointment_id), snap.version)
 
 
 def do_noshow(ws: WebWorkspace, user: User, version: int, appointment_id: str) -> Done:
@@ -375,21 +373,29 @@ def free_slots(snap: Snapshot, customer_id: str, limit: int = 10) -> list[dict[s
 def do_book(
     ws: WebWorkspace, user: User, version: int, customer_id: str, start: dt.datetime
 ) -> Done:
-    """Book ``customer_id`` in the free slot of their specialist starting at ``start``."""
+    """Book ``customer_id`` in their specialist's free slot starting at ``start``, if every
+    booking rule allows it (the checks :func:`free_slots` lists the slots by)."""
     read = _fresh(ws, version)
-    snap = read[0]
-    found = [f for f in free_slots(snap, customer_id, limit=1000) if f["window"].start == start]
-    if not found:
-        raise ActionError(f"no free slot at {start:%d.%m.%Y %H:%M} for {customer_id}")
-    f = found[0]
-    sc = snap.scenario
-    office = Office(sc, snap.policy)
-    r = Ranked(
-        sc.customers_by_id[customer_id], office.dues[customer_id], f["kind"], f["mode"], 0, (), ()
+    sc, policy = read[0].scenario, read[0].policy
+    c = sc.customers_by_id.get(customer_id)
+    if c is None:
+        raise UnknownId(f"unknown customer {customer_id!r}")
+    office = Office(sc, policy)
+    lead, today = policy.booking.lead_days, sc.today
+    slot = next(
+        (s for s in office.free_slots(c.specialist_id, start.date()) if s.start == start), None
     )
-    new = office.book(r, new_id(sc, "N", sc.today), f["window"], sc.today)
-    out = Outcome("book", sc.today, sc.model_copy(update={"appointments": (*sc.appointments, new)}))
-    out.changes.append(Change.of("booked", new, "booked by hand: " + ", ".join(f["reasons"])))
+    if slot is None or not office.calendar.is_available(c.specialist_id, start.date()):
+        raise ActionError(f"no free slot of {c.specialist_id} at {start:%d.%m.%Y %H:%M}")
+    w = Window(c.specialist_id, slot.start, slot.end, slot.mode)
+    got = office.booking(c, w, today, lead)
+    if isinstance(got, str):
+        raise ActionError(f"{customer_id} cannot be booked at {start:%d.%m.%Y %H:%M}: {got}")
+    r = Ranked(c, office.dues[customer_id], got[0], got[1], 0, (), ())
+    new = office.book(r, new_id(sc, "N", today), w, today)
+    reasons = office.reasons(r, today, w.day)
+    out = Outcome("book", today, sc.model_copy(update={"appointments": (*sc.appointments, new)}))
+    out.changes.append(Change.of("booked", new, "booked by hand: " + ", ".join(reasons)))
     return _commit(ws, read, out, user, {"customer_id": customer_id, "start": start.isoformat()})
 
 
@@ -405,5 +411,5 @@ __all__ += [
     "do_status",
     "escalated",
     "free_slots",
-    "standby_list",
+    "noshow_preview",
 ]

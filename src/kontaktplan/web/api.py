@@ -163,13 +163,16 @@ async def cancel(request: Request, c: Caller, body: CancelIn):
     )
 
 
-@router.get("/standby", summary="Standby-Liste zu einem Termin")
+@router.get("/standby", summary="Nicht erschienen: Vorschau mit Standby-Liste")
 def standby(request: Request, _c: Caller, appointment_id: str):
     try:
-        snap, ranked = actions.standby_list(request.app.state.ws, appointment_id)
-    except actions.ActionError as e:
+        p = actions.noshow_preview(request.app.state.ws, appointment_id)
+    except actions.UnknownId as e:
         raise HTTPException(404, str(e)) from None
-    return {"version": snap.version, "standby": [r.to_dict() for r in ranked]}
+    except actions.ActionError as e:
+        raise HTTPException(400, str(e)) from None
+    entry = p.outcome.entry()
+    return {"version": p.version, "standby": entry.get("candidates", []), **entry}
 
 
 @router.post("/noshow", summary="Nicht erschienen")

@@ -122,7 +122,7 @@ def board(
     week_day = _date(week, "Woche")
     monday = monday_of(week_day) if week_day else default_monday(scenario, snap.policy)
     b = build_board(scenario, snap.policy, team, monday)
-    return _render(
+    response = _render(
         request,
         "board.html",
         s,
@@ -134,6 +134,8 @@ def board(
         next=monday + dt.timedelta(days=7),
         server_ms=round((time.perf_counter() - started) * 1000),
     )
+    response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
+    return response
 
 
 @router.get("/day", response_class=HTMLResponse)
@@ -199,12 +201,11 @@ async def cancel(
 @router.get("/noshow", response_class=HTMLResponse)
 def noshow_preview(request: Request, s: User, id: str):
     try:
-        snap, ranked = actions.standby_list(request.app.state.ws, id)
+        p = actions.noshow_preview(request.app.state.ws, id)
     except actions.ActionError as e:
-        return _render(request, "message.html", s, 404, kind="error", text=str(e))
-    return _render(
-        request, "noshow.html", s, ranked=ranked, appointment_id=id, version=snap.version
-    )
+        code = 404 if isinstance(e, actions.UnknownId) else 400
+        return _render(request, "message.html", s, code, kind="error", text=str(e))
+    return _render(request, "noshow.html", s, p=p, appointment_id=id, version=p.version)
 
 
 @router.post("/noshow", response_class=HTMLResponse)
