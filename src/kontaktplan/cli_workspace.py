@@ -86,7 +86,7 @@ def _open(url: str):
         raise fail(f"--db: {e}") from None
 
 
-def snapshot(url: str):
+def snapshot(url: str, plan_json: bool = False):
     """The office loaded from the workspace; exit 2 if there is none."""
     from sqlalchemy.exc import SQLAlchemyError
 
@@ -94,7 +94,7 @@ def snapshot(url: str):
 
     ws = _open(url)
     try:
-        return ws, load(ws)
+        return ws, load(ws, plan_json=plan_json)
     except (StoreError, SQLAlchemyError) as e:
         raise fail(f"--db: {_short(e)}") from None
 
@@ -108,7 +108,7 @@ def loaded(url: str):
     standby, report, export); ``folder`` is the current folder, ``plan_json`` attached."""
     from kontaktplan.io import Loaded
 
-    _, snap = snapshot(url)
+    _, snap = snapshot(url, plan_json=True)
     out = Loaded(snap.scenario, snap.policy, Path.cwd())
     out.plan_json = snap.plan_json  # type: ignore[attr-defined]
     return out
