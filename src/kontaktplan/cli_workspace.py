@@ -14,7 +14,8 @@ import datetime as dt
 import getpass
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -82,11 +83,14 @@ def _open(url: str):
 
     try:
         return open_workspace(url)
+    except ImportError as e:
+        driver = f"no database driver ({e.name}): pip install 'kontaktplan[postgres]'"
+        raise fail(f"--db: {driver}") from None
     except (FileNotFoundError, StoreError, SQLAlchemyError, ValueError) as e:
         raise fail(f"--db: {e}") from None
 
 
-def snapshot(url: str):
+def snapshot(url: str, plan_json: bool = False):
     """The office loaded from the workspace; exit 2 if there is none."""
     from sqlalchemy.exc import SQLAlchemyError
 
@@ -94,13 +98,28 @@ def snapshot(url: str):
 
     ws = _open(url)
     try:
-        return ws, load(ws)
+        return ws, load(ws, plan_json=plan_json)
     except (StoreError, SQLAlchemyError) as e:
         raise fail(f"--db: {_short(e)}") from None
 
 
+@contextmanager
+def _db_errors() -> Iterator[None]:
+    """A database that cannot be reached or has no tables: exit 2 with one line."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        yield
+    except SQLAlchemyError as e:
+        raise fail(f"--db: {_short(e)}") from None
+
+
 def _short(e: Exception) -> str:
-    return str(e).split("\n", 1)[0]
+    """A database error in one line; missing tables point to ``db init``."""
+    text = str(e).split("\n", 1)[0]
+    if "no such table" in text or ("relation" in text and "does not exist" in text):
+        return "the workspace has no tables yet (make them with: kontaktplan db init)"
+    return text
 
 
 def loaded(url: str):
@@ -108,7 +127,7 @@ def loaded(url: str):
     standby, report, export); ``folder`` is the current folder, ``plan_json`` attached."""
     from kontaktplan.io import Loaded
 
-    _, snap = snapshot(url)
+    _, snap = snapshot(url, plan_json=True)
     out = Loaded(snap.scenario, snap.policy, Path.cwd())
     out.plan_json = snap.plan_json  # type: ignore[attr-defined]
     return out
@@ -285,7 +304,8 @@ def db_purge(
     day = _day(before, "--before")
     ws = _open(_url(db))
     try:
-        event = purge(ws, day, actor_name(actor))
+        with _db_errors():
+            event = purge(ws, day, actor_name(actor))
     except StoreError as e:
         raise fail(str(e)) from None
     if not quiet:
@@ -309,7 +329,8 @@ def log_command(
 
     day = _day(since, "--since")
     ws = _open(_url(db))
-    events = log(ws, since=day, actor=actor)
+    with _db_errors():
+        events = log(ws, since=day, actor=actor)
     if as_json:
         data = [
             {k: v for k, v in e.__dict__.items() if k != "changes"} | {"rows": len(e.changes)}
@@ -342,7 +363,8 @@ def undo_command(
 
     ws = _open(_url(db))
     try:
-        new = undo(ws, event, actor_name(actor))
+        with _db_errors():
+            new = undo(ws, event, actor_name(actor))
     except StoreError as e:
         raise fail(str(e)) from None
     if not quiet:
