@@ -17,6 +17,7 @@ from web_office import (  # noqa: F401  (cheap_argon2: an autouse fixture)
     POLICY,
     cheap_argon2,
     client,
+    db_url,
     login,
     office,
     rows,
@@ -482,3 +483,20 @@ def test_the_snapshot_kept_after_a_commit_equals_the_store_loaded_afresh(ws, c):
     assert kept.version == fresh.version == 4
     assert kept.scenario.model_dump() == fresh.scenario.model_dump()
     assert kept.plan_json == fresh.plan_json
+
+
+def test_cancel_conflict_and_undo_on_sqlite_and_postgresql(db_url, tmp_path):  # noqa: F811
+    ws = workspace(tmp_path / "o.db", url=db_url)
+    before = ws.snapshot().scenario
+    c = client(ws)
+    h, t = token(c, "pia"), token(c, "tom")
+    r = c.post("/api/cancel", json={"appointment_id": "A1", "version": 1}, headers=h)
+    assert r.status_code == 200, r.text
+    [new] = [a for a in rows(ws).values() if a.backfill_for == "A1"]
+    assert new.customer_id == "C2"
+    stale = c.post("/api/noshow", json={"appointment_id": "N1", "version": 1}, headers=h)
+    assert stale.status_code == 409  # S1 changed in event 2
+    assert c.post(f"/api/undo/{r.json()['event']}", headers=t).status_code == 200
+    dump = [a.model_dump() for a in ws.snapshot().scenario.appointments]
+    assert dump == [a.model_dump() for a in before.appointments]
+    assert [e.actor for e in ws.events()][:2] == ["tom", "pia"]

@@ -16,6 +16,7 @@ Team T1: S1 (substitute S2) and S2; team T2: S3. Planning date Monday 2026-11-23
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import re
 from pathlib import Path
 
@@ -31,6 +32,19 @@ from kontaktplan.web import WebWorkspace, auth, create_app
 from kontaktplan.web.auth import add_user
 
 POLICY = load_policy("heilbronn-2025")
+
+
+def _store_conftest():
+    """The store tests' fixtures module: its ``db_url`` (a SQLite file, or a fresh schema on
+    the PostgreSQL test server, skipped with the reason when none answers) serves here too."""
+    path = Path(__file__).parent / "store" / "conftest.py"
+    spec = importlib.util.spec_from_file_location("kontaktplan_store_conftest", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+db_url = _store_conftest().db_url
 PASSWORD = "richtig-geheim"
 USERS = {"pia": "planner", "tom": "teamlead", "vera": "viewer"}
 
@@ -82,11 +96,12 @@ def office(*extra_customers, extra_appointments=()) -> Scenario:
     )
 
 
-def workspace(path: Path, sc: Scenario | None = None) -> WebWorkspace:
-    """A workspace at ``path`` holding ``sc`` (imported from a folder) and the users."""
+def workspace(path: Path, sc: Scenario | None = None, url: str | None = None) -> WebWorkspace:
+    """A workspace at ``path`` (or ``url``) holding ``sc`` (imported from a folder) and the
+    users."""
     folder = path.parent / f"{path.stem}-folder"
     write_scenario(sc or office(), folder)
-    ws = WebWorkspace(f"sqlite:///{path}")
+    ws = WebWorkspace(url or f"sqlite:///{path}")
     ws.import_folder(folder, actor="test")
     for name, role in USERS.items():
         add_user(ws, name, role, PASSWORD)
