@@ -4,6 +4,7 @@ SQLite workspace; results checked in the store and with the independent validato
 from __future__ import annotations
 
 import datetime as dt
+import json
 import time
 
 import pytest
@@ -479,10 +480,11 @@ def test_the_snapshot_kept_after_a_commit_equals_the_store_loaded_afresh(ws, c):
     c.post("/api/noshow", json={"appointment_id": "N1", "version": 2}, headers=h)
     body = {"specialist_id": "S3", "first": "2026-12-07", "last": "2026-12-07", "version": 3}
     assert c.post("/api/absence", json=body, headers=h).status_code == 200
-    kept, fresh = ws.snapshot(), store.load(ws.store)
+    kept, fresh = ws.snapshot(), store.load(ws.store, plan_json=True)
     assert kept.version == fresh.version == 4
     assert kept.scenario.model_dump() == fresh.scenario.model_dump()
-    assert kept.plan_json == fresh.plan_json
+    assert ws.plan_json() == json.loads(fresh.plan_json)
+    assert [d["command"] for d in ws.plan_json()["disruptions"]] == ["cancel", "noshow", "absence"]
 
 
 def test_cancel_conflict_and_undo_on_sqlite_and_postgresql(db_url, tmp_path):  # noqa: F811
@@ -500,3 +502,69 @@ def test_cancel_conflict_and_undo_on_sqlite_and_postgresql(db_url, tmp_path):  #
     dump = [a.model_dump() for a in ws.snapshot().scenario.appointments]
     assert dump == [a.model_dump() for a in before.appointments]
     assert [e.actor for e in ws.events()][:2] == ["tom", "pia"]
+
+
+def test_htmx_sends_the_csrf_token_as_header_and_that_is_enough(ws, c):
+    csrf = login(c, "pia")
+    r = c.post(
+        "/noshow",
+        data={"id": "N1", "version": "1"},
+        headers={"X-CSRF-Token": csrf, "HX-Request": "true"},
+    )
+    assert r.status_code == 200 and rows(ws)["N1"].status is Status.no_show
+
+
+def test_htmx_request_without_session_is_sent_to_the_login_page(c):
+    r = c.get(
+        "/day", params={"specialist": "S1", "day": "2026-11-23"}, headers={"HX-Request": "true"}
+    )
+    assert r.status_code == 401 and r.headers["HX-Redirect"] == "/login"
+
+
+def test_a_planner_may_not_hand_over_or_undo_on_the_pages(ws, c):
+    csrf = login(c, "pia")
+    r = c.post("/handover", data={"csrf": csrf, "id": "A1", "specialist": "S3", "version": "1"})
+    assert r.status_code == 403 and "Teamleitung" in r.text
+    assert c.post("/undo/1", data={"csrf": csrf}).status_code == 403
+
+
+def test_results_of_the_day_through_the_api(ws, c):
+    h = token(c, "pia")
+    body = {
+        "specialist_id": "S3",
+        "day": "2026-11-23",
+        "version": 1,
+        "exceptions": {"H1": "not_held"},
+    }
+    r = c.post("/api/day-results", json=body, headers=h)
+    assert r.status_code == 200, r.text
+    got = rows(ws)
+    assert (got["H1"].status, got["H2"].status) == (Status.not_held, Status.held)
+    bad = {**body, "version": 2, "exceptions": {"A1": "held"}}
+    assert c.post("/api/day-results", json=bad, headers=h).status_code == 400
+
+
+def test_a_draft_can_be_discarded_and_then_not_published(ws, c):
+    h = token(c, "pia")
+    d = c.post("/api/plan", json={"weeks": 1}, headers=h).json()
+    for _ in range(300):
+        if c.get(f"/api/plan/{d['id']}", headers=h).json()["state"] != "running":
+            break
+        time.sleep(0.1)
+    assert c.post(f"/api/plan/{d['id']}/discard", headers=h).json()["state"] == "discarded"
+    assert c.post(f"/api/plan/{d['id']}/publish", headers=h).status_code == 404
+    assert ws.version() == 1
+    login(c, "pia")
+    assert c.get("/board", params={"draft": d["id"]}).status_code == 404
+
+
+def test_the_team_lead_undoes_on_the_log_page(ws, c):
+    h = token(c, "pia")
+    r = c.post(
+        "/api/status", json={"appointment_id": "H1", "version": 1, "status": "held"}, headers=h
+    )
+    csrf = login(c, "tom")
+    page = c.post(f"/undo/{r.json()['event']}", data={"csrf": csrf})
+    assert page.status_code == 200 and "rückgängig gemacht" in page.text
+    assert rows(ws)["H1"].status is Status.planned
+    assert c.post("/undo/1", data={"csrf": csrf}).status_code == 409  # the import

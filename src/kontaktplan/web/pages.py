@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import json
 import time
 import zipfile
 from typing import Annotated, Any
@@ -407,8 +406,7 @@ def report(request: Request, _s: User):
     from kontaktplan.validate import validate
 
     snap = request.app.state.ws.snapshot()
-    plan = json.loads(snap.plan_json) if snap.plan_json else {}
-    log = plan.get("disruptions")
+    log = request.app.state.ws.plan_json().get("disruptions")
     page = render_report(snap.scenario, snap.policy, validate(snap.scenario, snap.policy), log)
     return HTMLResponse(page)
 

@@ -134,29 +134,30 @@ class WebWorkspace:
             lines=lines,
             plan_json_update=update,
         )
-        self._remember(snap, after, event, update or {})
+        self._remember(snap, after, event)
         return event
 
-    def _remember(self, snap: Snapshot, after: Any, event: int, update: dict[str, Any]) -> None:
+    def _remember(self, snap: Snapshot, after: Any, event: int) -> None:
         """When this commit came right after ``snap``, the office is now ``after``: keep
         it as the snapshot instead of loading 37k rows again (the store wrote exactly
         what changed, in the same order; the planning date never goes back)."""
         if event != snap.version + 1:
             return
-        plan = json.loads(snap.plan_json) if snap.plan_json else {}
-        if "plan" in update:
-            plan = {
-                **json.loads(json.dumps(update["plan"], default=str)),
-                **({"disruptions": plan["disruptions"]} if "disruptions" in plan else {}),
-            }
-        if "disruption" in update:
-            entry = json.loads(json.dumps(update["disruption"], default=str))
-            plan["disruptions"] = [*plan.get("disruptions", []), entry]
-        text = json.dumps(plan, indent=1, default=str) + "\n" if plan else None
-        new = Snapshot(after, snap.policy, event, snap.policy_file, snap.policy_text, text)
+        new = Snapshot(after, snap.policy, event, snap.policy_file, snap.policy_text)
         with self._lock:
             if self._cache is None or self._cache.version < event:
                 self._cache = new
+
+    def plan_json(self) -> dict[str, Any]:
+        """What ``plan.json`` holds in the workspace: the last plan's figures and the
+        ``disruptions`` entries (for the report)."""
+        from kontaktplan.store.workspace import _plan_json_text
+
+        t = store.schema.plan_runs
+        with self.store.reading() as conn:
+            rows = conn.execute(sa.select(t.c.kind, t.c.body).order_by(t.c.seq)).all()
+        text = _plan_json_text(rows)
+        return json.loads(text) if text else {}
 
     def events(
         self,
