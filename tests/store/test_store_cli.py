@@ -177,10 +177,10 @@ def test_undo_and_log_commands(workspace):
 # -- several processes -----------------------------------------------------------------
 
 
-def _start(db: str, *args: str, pause: float | None = None) -> subprocess.Popen:
+def _start(db: str, *args: str, pause: float | None = None, where: str = "in") -> subprocess.Popen:
     env = {**os.environ, "KONTAKTPLAN_DB": db, "PYTHONPATH": str(ROOT / "src")}
     if pause is not None:
-        env["KONTAKTPLAN_PAUSE_IN_COMMIT"] = str(pause)
+        env[f"KONTAKTPLAN_PAUSE_{where.upper()}_COMMIT"] = str(pause)
     return subprocess.Popen(
         [sys.executable, "-m", "kontaktplan", *args],
         env=env,
@@ -190,12 +190,12 @@ def _start(db: str, *args: str, pause: float | None = None) -> subprocess.Popen:
     )
 
 
-def _wait_for_pause(p: subprocess.Popen) -> None:
+def _wait_for_pause(p: subprocess.Popen, where: str = "in") -> None:
     deadline = time.monotonic() + 60
     assert p.stderr is not None
     while time.monotonic() < deadline:
         line = p.stderr.readline()
-        if "pausing in commit" in line:
+        if f"pausing {where} commit" in line:
             return
         if not line and p.poll() is not None:
             break
@@ -244,3 +244,29 @@ def test_a_process_killed_mid_commit_leaves_the_workspace_as_before(demo_workspa
     _, err = p.communicate(timeout=120)
     assert p.returncode == 0, err
     assert [e.command for e in store.log(demo_workspace)] == ["import", "cancel"]
+
+
+@pytest.mark.parametrize(
+    ("cancelled", "plan_exit"),
+    [
+        ("P2", 0),  # at S2, for whom the plan booked nothing: both commit
+        ("P1", 3),  # at S1, whose week the plan booked: the plan must run again
+    ],
+)
+def test_a_long_plan_does_not_block_a_cancellation(workspace, cancelled, plan_exit):
+    db = workspace.url
+    plan = _start(db, "plan", "--weeks", "1", *SOLVE, "-q", pause=8, where="before")
+    _wait_for_pause(plan, "before")  # solved on the snapshot, not yet committed
+    kp("cancel", cancelled, "-q", db=db)
+    assert plan.poll() is None  # the cancellation committed while the plan was running
+    _, err = plan.communicate(timeout=120)
+    assert plan.returncode == plan_exit, err
+    commands = [e.command for e in store.log(workspace)]
+    if plan_exit == 3:
+        assert "changed by" in err and "run again" in err
+        assert commands == ["import", "cancel"]
+        kp("plan", "--weeks", "1", *SOLVE, "-q", db=db)  # again, on the new state
+    else:
+        assert commands == ["import", "cancel", "plan"]
+    scenario, policy, _ = store.load(workspace)
+    assert validate(scenario, policy).ok

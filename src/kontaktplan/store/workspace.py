@@ -366,6 +366,7 @@ def commit(
     changes, appended = diff(before, after)
     plan_update = plan_json_update or {}
     scopes = _scopes(changes, appended, after)
+    pause_for_tests("before")
     with ws.writing() as conn:
         office = lock_office(ws, conn)
         event_id = office.version + 1
@@ -384,15 +385,16 @@ def commit(
     return event_id
 
 
-def pause_for_tests() -> None:
-    """Sleep inside the open transaction when ``KONTAKTPLAN_PAUSE_IN_COMMIT`` (seconds)
-    is set: the crash test kills the process here."""
-    seconds = os.environ.get("KONTAKTPLAN_PAUSE_IN_COMMIT")
+def pause_for_tests(where: str = "in") -> None:
+    """Sleep when ``KONTAKTPLAN_PAUSE_IN_COMMIT`` (inside the open transaction) or
+    ``KONTAKTPLAN_PAUSE_BEFORE_COMMIT`` (after the work, before the transaction) gives
+    seconds: the tests kill a process there, or act meanwhile."""
+    seconds = os.environ.get(f"KONTAKTPLAN_PAUSE_{where.upper()}_COMMIT")
     if seconds:
         import sys
         import time
 
-        print("pausing in commit", file=sys.stderr, flush=True)
+        print(f"pausing {where} commit", file=sys.stderr, flush=True)
         time.sleep(float(seconds))
 
 
