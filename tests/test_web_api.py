@@ -336,6 +336,9 @@ def test_find_lists_free_slots_earliest_first_and_books_one(ws, c):
     [new] = [a for a in rows(ws).values() if a.customer_id == "C3"]
     assert new.booked_on == TODAY and new.status is Status.planned
     _ok_against(ws, before)
+    taken = {"customer_id": "C2", "start": "2026-12-07T08:00", "version": 2}  # A1's slot
+    r = c.post("/api/book", json=taken, headers=h)
+    assert r.status_code == 400 and "no free slot" in r.json()["detail"]
 
 
 # --- plan draft -----------------------------------------------------------------------

@@ -25,7 +25,7 @@ from kontaktplan.disruption import (
     noshow,
     set_status,
 )
-from kontaktplan.domain import Status
+from kontaktplan.domain import Appointment, Status
 from kontaktplan.outcome import new_id, replace_row
 from kontaktplan.web.auth import User
 from kontaktplan.web.workspace import Conflict, Snapshot, WebWorkspace
@@ -101,20 +101,25 @@ def _library(fn, *args: Any, **kwargs: Any) -> Outcome:
         raise ActionError(text) from None
 
 
+def _memo(ws: WebWorkspace, key: tuple, compute):
+    """``compute()``, kept per key in the workspace's small memo (the newest 32)."""
+    with ws.lock:
+        got = ws.memo.get(key)
+    if got is None:
+        got = compute()
+        with ws.lock:
+            ws.memo[key] = got
+            while len(ws.memo) > 32:
+                ws.memo.popitem(last=False)
+    return got
+
+
 def _remembered(ws: WebWorkspace, snap: Snapshot, fn, *args: Any, **kwargs: Any) -> Outcome:
     """``fn(snap.scenario, snap.policy, *args, **kwargs)``, computed once per office
     version: the preview a planner looked at is what the click then commits (the same
     library call on the same snapshot gives the same outcome)."""
     key = (snap.version, fn.__name__, args, tuple(sorted(kwargs.items())))
-    with ws.lock:
-        out = ws.memo.get(key)
-    if out is None:
-        out = _library(fn, snap.scenario, snap.policy, *args, **kwargs)
-        with ws.lock:
-            ws.memo[key] = out
-            while len(ws.memo) > 32:
-                ws.memo.popitem(last=False)
-    return out
+    return _memo(ws, key, lambda: _library(fn, snap.scenario, snap.policy, *args, **kwargs))
 
 
 # -- Absage ---------------------------------------------------------------------------
@@ -370,6 +375,12 @@ def free_slots(snap: Snapshot, customer_id: str, limit: int = 10) -> list[dict[s
     return out
 
 
+def offered_slots(ws: WebWorkspace, snap: Snapshot, customer_id: str) -> list[dict[str, Any]]:
+    """:func:`free_slots`, computed once per office version (the list the planner sees)."""
+    key = (snap.version, "free_slots", customer_id)
+    return _memo(ws, key, lambda: free_slots(snap, customer_id))
+
+
 def do_book(
     ws: WebWorkspace, user: User, version: int, customer_id: str, start: dt.datetime
 ) -> Done:
@@ -380,6 +391,21 @@ def do_book(
     c = sc.customers_by_id.get(customer_id)
     if c is None:
         raise UnknownId(f"unknown customer {customer_id!r}")
+    offered = {f["window"].start: f for f in offered_slots(ws, read[0], customer_id)}
+    if start in offered:  # checked on this very office version when it was listed
+        f = offered[start]
+        new = Appointment(
+            appointment_id=new_id(sc, "N", sc.today),
+            customer_id=customer_id,
+            specialist_id=f["window"].specialist_id,
+            start=start,
+            end=start + dt.timedelta(minutes=policy.duration(f["kind"])),
+            kind=f["kind"],
+            mode=f["mode"],
+            status=Status.planned,
+            booked_on=sc.today,
+        )
+        return _book(ws, read, user, new, f["reasons"])
     office = Office(sc, policy)
     lead, today = policy.booking.lead_days, sc.today
     slot = next(
@@ -393,10 +419,15 @@ def do_book(
         raise ActionError(f"{customer_id} cannot be booked at {start:%d.%m.%Y %H:%M}: {got}")
     r = Ranked(c, office.dues[customer_id], got[0], got[1], 0, (), ())
     new = office.book(r, new_id(sc, "N", today), w, today)
-    reasons = office.reasons(r, today, w.day)
-    out = Outcome("book", today, sc.model_copy(update={"appointments": (*sc.appointments, new)}))
+    return _book(ws, read, user, new, office.reasons(r, today, w.day))
+
+
+def _book(ws: WebWorkspace, read, user: User, new: Appointment, reasons) -> Done:
+    sc = read[0].scenario
+    out = Outcome("book", sc.today, sc.model_copy(update={"appointments": (*sc.appointments, new)}))
     out.changes.append(Change.of("booked", new, "booked by hand: " + ", ".join(reasons)))
-    return _commit(ws, read, out, user, {"customer_id": customer_id, "start": start.isoformat()})
+    args = {"customer_id": new.customer_id, "start": new.start.isoformat()}
+    return _commit(ws, read, out, user, args)
 
 
 __all__ += [
@@ -412,4 +443,5 @@ __all__ += [
     "escalated",
     "free_slots",
     "noshow_preview",
+    "offered_slots",
 ]

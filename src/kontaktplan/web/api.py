@@ -252,7 +252,7 @@ async def handover(request: Request, c: Caller, body: HandoverIn):
 def find(request: Request, _c: Caller, customer_id: str):
     snap = request.app.state.ws.snapshot()
     try:
-        slots = actions.free_slots(snap, customer_id)
+        slots = actions.offered_slots(request.app.state.ws, snap, customer_id)
     except actions.UnknownId as e:
         raise HTTPException(404, str(e)) from None
     except actions.ActionError as e:

@@ -311,7 +311,7 @@ def find(request: Request, s: User, customer: str = ""):
     slots, error = [], None
     if customer:
         try:
-            slots = actions.free_slots(snap, customer)
+            slots = actions.offered_slots(request.app.state.ws, snap, customer)
         except actions.ActionError as e:
             error = str(e)
     return _render(
