@@ -58,7 +58,8 @@ def _reset(url: str) -> None:
     ws = store.open_workspace(url, create=True)
     schema.metadata.drop_all(ws.engine)
     with ws.engine.begin() as conn:
-        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        for table in ("user_sessions", "users", "alembic_version"):  # 0002: the web app's
+            conn.execute(text(f"DROP TABLE IF EXISTS {table}"))
     ws.dispose()
 
 
