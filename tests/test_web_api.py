@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from builders import TODAY, appointment, customer
 from kontaktplan.domain import Kind, Mode, Status
 from kontaktplan.validate import validate
+from kontaktplan.web.auth import LoginLimiter
 from web_office import (  # noqa: F401  (cheap_argon2: an autouse fixture)
     POLICY,
     cheap_argon2,
@@ -571,3 +572,27 @@ def test_the_team_lead_undoes_on_the_log_page(ws, c):
     assert page.status_code == 200 and "rückgängig gemacht" in page.text
     assert rows(ws)["H1"].status is Status.planned
     assert c.post("/undo/1", data={"csrf": csrf}).status_code == 409  # the import
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(name=st.text(max_size=30), password=st.text(max_size=30))
+def test_any_other_name_or_password_is_refused_without_a_server_error(c, name, password):
+    c.app.state.limiter = LoginLimiter()  # this property is not about the limit
+    r = c.post("/login", data={"name": name, "password": password}, follow_redirects=False)
+    if (name, password) == ("pia", "richtig-geheim"):
+        assert r.status_code == 303
+    else:
+        assert r.status_code in (401, 422) and "set-cookie" not in r.headers
+
+
+def test_the_login_limit_counts_per_name_and_address_and_forgets_after_a_success():
+    limit = LoginLimiter(max_failures=3, window=60)
+    for _ in range(3):
+        assert limit.blocked_for("pia", "10.0.0.1") == 0
+        limit.failed("pia", "10.0.0.1")
+    assert 0 < limit.blocked_for("pia", "10.0.0.1") <= 60
+    assert limit.blocked_for("pia", "10.0.0.2") == 0 and limit.blocked_for("tom", "10.0.0.1") == 0
+    limit.succeeded("pia", "10.0.0.1")
+    assert limit.blocked_for("pia", "10.0.0.1") == 0
