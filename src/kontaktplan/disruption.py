@@ -194,10 +194,12 @@ def _standby_list(
     that_day = {a.customer_id for a in scenario.appointments if a.day == day}
     groups: tuple[list, list] = ([], [])
     for c in scenario.customers:
-        if not c.unemployed or c.customer_id not in office.dues or c.customer_id == exclude:
+        if not c.unemployed or c.customer_id == exclude:
             continue
         own = c.specialist_id == sid
         if not own and scenario.specialists_by_id[c.specialist_id].team != team:
+            continue
+        if c.customer_id not in office.dues:  # exempt (a due date costs: the team's only)
             continue
         if c.customer_id in that_day or office.on_day(c.customer_id, day) is not None:
             continue
