@@ -596,3 +596,21 @@ def test_the_login_limit_counts_per_name_and_address_and_forgets_after_a_success
     assert limit.blocked_for("pia", "10.0.0.2") == 0 and limit.blocked_for("tom", "10.0.0.1") == 0
     limit.succeeded("pia", "10.0.0.1")
     assert limit.blocked_for("pia", "10.0.0.1") == 0
+
+
+def test_log_times_are_shown_in_berlin_time_and_dates_as_tt_mm_jjjj():
+    from kontaktplan.web.app import de_date, de_stamp
+
+    assert de_stamp(dt.datetime(2026, 12, 1, 8, 0)) == "01.12.2026 09:00"  # CET
+    assert de_stamp(dt.datetime(2026, 7, 1, 8, 0)) == "01.07.2026 10:00"  # CEST
+    assert de_date(dt.date(2026, 3, 9)) == de_date("2026-03-09") == "09.03.2026"
+
+
+def test_pages_load_nothing_from_the_internet(c):
+    login(c, "pia")
+    js = c.get("/static/htmx.min.js")
+    assert js.status_code == 200 and js.text.startswith("var htmx")
+    for path in ("/board", "/absence", "/find", "/plan", "/lists", "/log", "/api/docs"):
+        page = c.get(path).text
+        assert "http://" not in page and "https://" not in page, path
+    assert "script-src 'self'" in c.get("/board").headers["Content-Security-Policy"]
