@@ -176,7 +176,9 @@ def commit_outcome(
     except (StoreError, SQLAlchemyError) as e:
         raise fail(f"--db: {_short(e)}") from None
     if as_json:
-        entry = update.get("disruption") or {k: v for k, v in update.get("plan", {}).items()}
+        entry = update.get("disruption") or {  # a plan: its summary, as on folders
+            k: v for k, v in update["plan"].items() if k not in ("specialists", "deadlines")
+        }
         typer.echo(json.dumps({"event": event, **entry}, indent=2, default=str))
         return
     if quiet:
