@@ -23,7 +23,6 @@ from kontaktplan.web.drafts import Drafts
 from kontaktplan.web.workspace import BERLIN, WebWorkspace
 
 HERE = Path(__file__).parent
-COOKIE = "kp_session"
 
 STATUS_DE = {
     "planned": "geplant",

@@ -40,17 +40,24 @@ def api_user(request: Request) -> auth.Session:
     return s
 
 
+async def check_csrf(request: Request, s: auth.Session) -> None:
+    """403 for a cookie request without the session's CSRF token (header ``X-CSRF-Token``,
+    as htmx sends it, or form field ``csrf``); a bearer token needs none."""
+    if s.kind != "cookie":
+        return
+    sent = request.headers.get("X-CSRF-Token")
+    if sent is None and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        sent = (await request.form()).get("csrf")
+    if not auth.csrf_ok(s, sent if isinstance(sent, str) else None):
+        raise HTTPException(403, "CSRF-Token fehlt oder ist ungültig; Seite neu laden")
+
+
 async def check_write(request: Request, s: auth.Session, *, teamlead: bool = False) -> None:
     """403 for a viewer (or a planner where a team lead is needed) and for a cookie
     request without the session's CSRF token."""
-    if s.kind == "cookie":
-        sent = request.headers.get("X-CSRF-Token")
-        if sent is None and request.headers.get("content-type", "").startswith(
-            ("application/x-www-form-urlencoded", "multipart/form-data")
-        ):
-            sent = (await request.form()).get("csrf")
-        if not auth.csrf_ok(s, sent if isinstance(sent, str) else None):
-            raise HTTPException(403, "CSRF-Token fehlt oder ist ungültig; Seite neu laden")
+    await check_csrf(request, s)
     if not s.user.can_change:
         raise HTTPException(403, "Nur Lesezugriff: Ihre Rolle darf nichts ändern")
     if teamlead and not s.user.is_teamlead:

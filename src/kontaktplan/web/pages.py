@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from kontaktplan.web import actions, auth
 from kontaktplan.web.board import build_board, day_appointments, default_monday, monday_of, teams
-from kontaktplan.web.deps import COOKIE, check_write, page_user
+from kontaktplan.web.deps import COOKIE, check_csrf, check_write, page_user
 from kontaktplan.web.workspace import Conflict, NotFound, UndoRefused
 
 router = APIRouter()
@@ -85,17 +85,11 @@ def login(
 
 @router.post("/logout")
 async def logout(request: Request, s: User):
-    await check_write_csrf_only(request, s)
+    await check_csrf(request, s)  # a viewer may log out too
     auth.close_session(request.app.state.ws, request.cookies.get(COOKIE))
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(COOKIE)
     return response
-
-
-async def check_write_csrf_only(request: Request, s: auth.Session) -> None:
-    sent = (await request.form()).get("csrf") or request.headers.get("X-CSRF-Token")
-    if not auth.csrf_ok(s, sent if isinstance(sent, str) else None):
-        raise HTTPException(403, "CSRF-Token fehlt oder ist ungültig")
 
 
 # -- board ------------------------------------------------------------------------------
