@@ -516,6 +516,6 @@ def import_xlsx(
 
 
 from kontaktplan import cli_disruption as _cli_disruption  # noqa: E402, F401  (registers cancel, absence, noshow, standby, status, replan)
+from kontaktplan import cli_web as _cli_web  # noqa: E402, F401  (registers serve, user)
 from kontaktplan import cli_workspace as _cli_workspace  # noqa: E402, F401  (registers db, log, undo)
 from kontaktplan.report import command as _report_command  # noqa: E402, F401  (registers report)
-from kontaktplan import cli_web as _cli_web  # noqa: E402, F401  (registers serve, user)
