@@ -255,6 +255,50 @@ def replay_equals(ws, plan: Path, events) -> bool:
     return True
 
 
+def bench_phases(plan: Path, tmp: Path, repeat: int) -> dict:
+    """Where a command's time goes, in one process: reading the folder against loading
+    the workspace, the library's cancel, writing the folder against committing."""
+    import gc
+
+    from kontaktplan import store
+    from kontaktplan.disruption import cancel, plan_json
+    from kontaktplan.io import read_scenario, write_scenario
+
+    rows = planned(plan)
+    later = [r["appointment_id"] for r in rows if r["start"] >= "2026-12-14"]
+    result = {}
+    for name, url in workspaces(tmp, "phases").items():
+        fresh(url, plan)
+        ws = store.open_workspace(url)
+        t: dict[str, list[float]] = {k: [] for k in ("read", "load", "cancel", "write", "commit")}
+        for i in range(repeat):
+            gc.collect()
+            started = time.perf_counter()
+            loaded = read_scenario(plan)
+            t["read"].append(time.perf_counter() - started)
+            started = time.perf_counter()
+            snap = store.load(ws)
+            t["load"].append(time.perf_counter() - started)
+            started = time.perf_counter()
+            outcome = cancel(snap.scenario, snap.policy, later[i], snap.scenario.today)
+            t["cancel"].append(time.perf_counter() - started)
+            out = tmp / "phase-out"
+            started = time.perf_counter()
+            text = plan_json(None, outcome)
+            write_scenario(outcome.scenario, out, extra={"plan.json": text}, read=loaded)
+            t["write"].append(time.perf_counter() - started)
+            started = time.perf_counter()
+            store.commit(
+                ws, snap.scenario, outcome.scenario, expected_version=snap.version, actor="b",
+                command="cancel", args={}, lines=outcome.lines(),
+                plan_json_update={"disruption": outcome.entry()},
+            )  # fmt: skip
+            t["commit"].append(time.perf_counter() - started)
+        ws.dispose()
+        result[name] = {k: round(statistics.median(v), 3) for k, v in t.items()}
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeat", type=int, default=5)
@@ -262,8 +306,25 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--actions", type=int, default=200)
     parser.add_argument("--processes", type=int, default=8)
+    parser.add_argument(
+        "--phases-only",
+        type=Path,
+        metavar="PLANNED",
+        help="Only the in-process phases, on this planned folder; merged into the results.",
+    )
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="kp-store-bench-"))
+    out = ROOT / "benchmarks" / "results" / "store.json"
+    if args.phases_only:
+        try:
+            data = json.loads(out.read_text()) if out.is_file() else {}
+            data["phases_in_process"] = bench_phases(args.phases_only, tmp, args.repeat)
+            data["phases_load_average"] = os.getloadavg()[0]
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        out.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+        print(json.dumps(data["phases_in_process"], indent=1))
+        return
     try:
         plan = tmp / "jobcenter-planned"
         plan_s = must(
@@ -275,16 +336,16 @@ def main() -> None:
             "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
             "load_average_at_start": os.getloadavg()[0],
             "targets": TARGETS,
-            "setup": {"plan_2_weeks_s": round(plan_s, 3), "rows": len(planned(plan))},
+            "setup": {"plan_2_weeks_s": round(plan_s, 3), "planned_rows": len(planned(plan))},
             "startup": {"command": "kontaktplan --version", **startup},
             "single": bench_cancel_status(plan, tmp, args.repeat),
             "plan_1_week": bench_plan(tmp, args.time_limit, args.workers),
             "concurrent": bench_concurrent(plan, tmp, args.actions, args.processes),
+            "phases_in_process": bench_phases(plan, tmp, args.repeat),
             "load_average_at_end": os.getloadavg()[0],
         }
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    out = ROOT / "benchmarks" / "results" / "store.json"
     out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
     print(json.dumps(result, indent=1))
 
