@@ -12,7 +12,17 @@ from typing import Annotated
 import typer
 
 from kontaktplan import __version__
-from kontaktplan.cli import desk, disruption, exchange, plan, report, scenario, validate
+from kontaktplan.cli import (
+    desk,
+    disruption,
+    exchange,
+    plan,
+    report,
+    scenario,
+    validate,
+    web,
+    workspace,
+)
 from kontaktplan.cli.common import OfficeGroup
 
 app = typer.Typer(
@@ -83,3 +93,8 @@ for command in (
 ):
     app.command()(command)
 app.command()(report.report)
+app.add_typer(workspace.db_app, name="db")
+app.command("log")(workspace.log_command)
+app.command("undo")(workspace.undo_command)
+app.command()(web.serve)
+app.add_typer(web.user_app, name="user")

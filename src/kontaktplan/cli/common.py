@@ -21,9 +21,12 @@ from kontaktplan.i18n import Lang, default_lang
 from kontaktplan.io import InputError, Loaded, read_scenario
 
 __all__ = [
+    "ActorName",
     "AsJson",
+    "DbUrl",
     "LangOption",
     "Language",
+    "MaybeScenarioDir",
     "OfficeGroup",
     "Quiet",
     "ScenarioDir",
@@ -72,6 +75,33 @@ ScenarioDir = Annotated[
         metavar="DIR",
         help="A scenario folder (scenario.toml, specialists.csv, customers.csv, slots.csv, "
         "optional absences.csv and appointments.csv; see docs/format.md).",
+        show_default=False,
+    ),
+]
+MaybeScenarioDir = Annotated[
+    Path | None,
+    typer.Argument(
+        metavar="[DIR]",
+        help="A scenario folder (see docs/format.md); left out when a workspace is chosen (--db).",
+        show_default=False,
+    ),
+]
+DbUrl = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        envvar="KONTAKTPLAN_DB",
+        help="The workspace: a file path or database URL (sqlite:///office.db, "
+        "postgresql+psycopg://user@host/db); also KONTAKTPLAN_DB.",
+        show_default=False,
+    ),
+]
+ActorName = Annotated[
+    str | None,
+    typer.Option(
+        "--actor",
+        envvar="KONTAKTPLAN_ACTOR",
+        help="Who acts, for the event log (default: the login name).",
         show_default=False,
     ),
 ]

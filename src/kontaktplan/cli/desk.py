@@ -19,7 +19,16 @@ from typing import Annotated
 
 import typer
 
-from kontaktplan.cli.common import AsJson, Quiet, ScenarioDir, fail, load
+from kontaktplan.cli.common import (
+    ActorName,
+    AsJson,
+    DbUrl,
+    MaybeScenarioDir,
+    Quiet,
+    ScenarioDir,
+    fail,
+    load,
+)
 from kontaktplan.cli.disruption import Out, _date, _now, _run, _write
 from kontaktplan.io import InputError
 
@@ -49,8 +58,8 @@ def _ids(text: str | None, option: str) -> set[str]:
 
 
 def status(
-    folder: ScenarioDir,
-    out: Out,
+    folder: MaybeScenarioDir = None,
+    out: Out = None,
     appointment_id: Annotated[
         str | None,
         typer.Argument(
@@ -85,6 +94,8 @@ def status(
     no_next: NoNext = False,
     quiet: Quiet = False,
     as_json: AsJson = False,
+    db: DbUrl = None,
+    actor: ActorName = None,
 ) -> None:
     """Set outcomes: one appointment's (ID OUTCOME), or a whole day's (--day).
 
@@ -99,10 +110,17 @@ def status(
     on the spot with `kontaktplan noshow`); excepted ids with no other outcome stay
     planned.
     """
+    from kontaktplan.cli.workspace import commit_outcome, positional, require_out, resolve
     from kontaktplan.disruption import set_status
     from kontaktplan.disruption.desk import record_day
     from kontaktplan.domain import Status
 
+    url = resolve(db)
+    if url is not None and day is None:
+        _, appointment_id, outcome = positional(url, folder, appointment_id, outcome)
+    elif url is not None:
+        positional(url, folder)
+    out = require_out(url, out)
     now = _now(on)
     if day is None:
         if appointment_id is None or outcome is None:
@@ -115,16 +133,18 @@ def status(
             raise fail(
                 f"status must be held, not_held, no_show or voided, not {outcome!r}"
             ) from None
-        loaded = load(folder, quiet or as_json)
-        result = _run(
-            set_status,
-            loaded.scenario,
-            loaded.policy,
-            appointment_id,
-            value,
-            now=now,
-            next_contact=not no_next,
-        )
+        args = {"appointment_id": appointment_id, "outcome": outcome, "on": on}
+
+        def call(scenario, policy):
+            return _run(
+                set_status,
+                scenario,
+                policy,
+                appointment_id,
+                value,
+                now=now,
+                next_contact=not no_next,
+            )
     else:
         if appointment_id is not None or outcome is not None:
             raise fail("--day records a whole day: give no ID and OUTCOME with it")
@@ -134,19 +154,27 @@ def status(
             _ids(no_show, "--no-show"),
             _ids(not_held, "--not-held"),
         )
-        loaded = load(folder, quiet or as_json)
-        result = _run(
-            record_day,
-            loaded.scenario,
-            loaded.policy,
-            d,
-            held_except=sets[0],
-            no_show=sets[1],
-            not_held=sets[2],
-            now=now,
-            next_contact=not no_next,
-        )
-    _write(loaded, result, out, quiet, as_json)
+        args = {"day": day, "held_except": held_except, "no_show": no_show, "on": on}
+        args["not_held"] = not_held
+
+        def call(scenario, policy):
+            return _run(
+                record_day,
+                scenario,
+                policy,
+                d,
+                held_except=sets[0],
+                no_show=sets[1],
+                not_held=sets[2],
+                now=now,
+                next_contact=not no_next,
+            )
+
+    if url:
+        return commit_outcome(url, "status", args, call, actor=actor, quiet=quiet, as_json=as_json)
+    loaded = load(folder, quiet or as_json)
+    _write(loaded, call(loaded.scenario, loaded.policy), out, quiet, as_json)
+    return None
 
 
 def import_outcomes(

@@ -21,9 +21,11 @@ import typer
 from typer.core import TyperCommand
 
 from kontaktplan.cli.common import (
+    ActorName,
     AsJson,
+    DbUrl,
+    MaybeScenarioDir,
     Quiet,
-    ScenarioDir,
     Seed,
     Solver,
     SolverChoice,
@@ -33,16 +35,19 @@ from kontaktplan.cli.common import (
     load,
 )
 from kontaktplan.cli.common import parse_day as _date
+from kontaktplan.cli.workspace import source
 from kontaktplan.io import Loaded, write_scenario
 
 Out = Annotated[
-    Path,
+    Path | None,
     typer.Option(
-        "--out", help="Folder to write (a scenario folder with plan.json); may be the input."
+        "--out",
+        help="Folder to write (a scenario folder with plan.json); may be the input. "
+        "Left out in a workspace (--db).",
     ),
 ]
 AppointmentId = Annotated[
-    str, typer.Argument(help="appointment_id in appointments.csv.", show_default=False)
+    str | None, typer.Argument(help="appointment_id in appointments.csv.", show_default=False)
 ]
 
 
@@ -107,9 +112,9 @@ class OptionalFill(TyperCommand):
 
 
 def cancel(
-    folder: ScenarioDir,
-    appointment_id: AppointmentId,
-    out: Out,
+    folder: MaybeScenarioDir = None,
+    appointment_id: AppointmentId = None,
+    out: Out = None,
     on: Annotated[
         str | None,
         typer.Option(
@@ -128,6 +133,8 @@ def cancel(
     ] = None,
     quiet: Quiet = False,
     as_json: AsJson = False,
+    db: DbUrl = None,
+    actor: ActorName = None,
 ) -> None:
     """A customer cancels (abgesagt): backfill the freed slot with another customer.
 
@@ -137,31 +144,37 @@ def cancel(
     (--fill alone: the first). Closer than 4 days a letter comes too late: the candidates
     are asked by phone (short_notice_days). The cancelling customer keeps their deadline.
     """
+    from kontaktplan.cli.workspace import commit_outcome, positional, require_out, resolve
     from kontaktplan.disruption import cancel as run
 
+    url = resolve(db)
+    folder, appointment_id = positional(url, folder, appointment_id)
+    out = require_out(url, out)
     day = _date(on, "--on")
+
+    def call(scenario, policy):
+        return _run(run, scenario, policy, appointment_id, day or scenario.today, fill=fill or 0)
+
+    if url:
+        args = {"appointment_id": appointment_id, "on": on, "fill": fill}
+        return commit_outcome(url, "cancel", args, call, actor=actor, quiet=quiet, as_json=as_json)
     loaded = load(folder, quiet or as_json)
-    outcome = _run(
-        run,
-        loaded.scenario,
-        loaded.policy,
-        appointment_id,
-        day or loaded.scenario.today,
-        fill=fill or 0,
-    )
-    _write(loaded, outcome, out, quiet, as_json)
+    _write(loaded, call(loaded.scenario, loaded.policy), out, quiet, as_json)
+    return None
 
 
 def absence(
-    folder: ScenarioDir,
-    specialist: Annotated[str, typer.Argument(help="specialist_id of the absent specialist.")],
-    out: Out,
     first: Annotated[
         str, typer.Option("--from", help="First day of the absence, TT.MM.JJJJ or JJJJ-MM-TT.")
     ],
     last: Annotated[
         str, typer.Option("--to", help="Last day of the absence, TT.MM.JJJJ or JJJJ-MM-TT.")
     ],
+    folder: MaybeScenarioDir = None,
+    specialist: Annotated[
+        str | None, typer.Argument(help="specialist_id of the absent specialist.")
+    ] = None,
+    out: Out = None,
     reason: Annotated[
         str | None, typer.Option("--reason", help="e.g. leave, illness (absences.csv).")
     ] = None,
@@ -170,6 +183,8 @@ def absence(
     ] = 10.0,
     quiet: Quiet = False,
     as_json: AsJson = False,
+    db: DbUrl = None,
+    actor: ActorName = None,
 ) -> None:
     """A specialist is absent: add it to absences.csv and hand the appointments over.
 
@@ -177,27 +192,29 @@ def absence(
     substitute (Vertretung) if free and under the daily cap, else to a free specialist of
     the team (balancing their load); what cannot move is listed for the team lead.
     """
+    from kontaktplan.cli.workspace import commit_outcome, positional, require_out, resolve
     from kontaktplan.disruption import absence as run
 
+    url = resolve(db)
+    folder, specialist = positional(url, folder, specialist)
+    out = require_out(url, out)
     d1, d2 = _date(first, "--from"), _date(last, "--to")
+
+    def call(scenario, policy):
+        return _run(run, scenario, policy, specialist, d1, d2, reason=reason, time_limit=time_limit)
+
+    if url:
+        args = {"specialist_id": specialist, "from": first, "to": last, "reason": reason}
+        return commit_outcome(url, "absence", args, call, actor=actor, quiet=quiet, as_json=as_json)
     loaded = load(folder, quiet or as_json)
-    outcome = _run(
-        run,
-        loaded.scenario,
-        loaded.policy,
-        specialist,
-        d1,
-        d2,
-        reason=reason,
-        time_limit=time_limit,
-    )
-    _write(loaded, outcome, out, quiet, as_json)
+    _write(loaded, call(loaded.scenario, loaded.policy), out, quiet, as_json)
+    return None
 
 
 def noshow(
-    folder: ScenarioDir,
-    appointment_id: AppointmentId,
-    out: Out,
+    folder: MaybeScenarioDir = None,
+    appointment_id: AppointmentId = None,
+    out: Out = None,
     on: Annotated[
         str | None,
         typer.Option(
@@ -208,6 +225,8 @@ def noshow(
     ] = None,
     quiet: Quiet = False,
     as_json: AsJson = False,
+    db: DbUrl = None,
+    actor: ActorName = None,
 ) -> None:
     """A customer did not come (nicht erschienen): call a standby customer, re-invite.
 
@@ -219,19 +238,31 @@ def noshow(
     an in-person invitation (at its time if its slot admits in person and the lead time
     holds, else at the earliest slot).
     """
+    from kontaktplan.cli.workspace import commit_outcome, positional, require_out, resolve
     from kontaktplan.disruption import noshow as run
 
+    url = resolve(db)
+    folder, appointment_id = positional(url, folder, appointment_id)
+    out = require_out(url, out)
     now = _now(on)
+
+    def call(scenario, policy):
+        return _run(run, scenario, policy, appointment_id, now=now)
+
+    if url:
+        args = {"appointment_id": appointment_id, "on": on}
+        return commit_outcome(url, "noshow", args, call, actor=actor, quiet=quiet, as_json=as_json)
     loaded = load(folder, quiet or as_json)
-    outcome = _run(run, loaded.scenario, loaded.policy, appointment_id, now=now)
-    _write(loaded, outcome, out, quiet, as_json)
+    _write(loaded, call(loaded.scenario, loaded.policy), out, quiet, as_json)
+    return None
 
 
 def standby(
-    folder: ScenarioDir,
     day: Annotated[str, typer.Option("--day", help="The day, TT.MM.JJJJ or JJJJ-MM-TT.")],
+    folder: MaybeScenarioDir = None,
     quiet: Quiet = False,
     as_json: AsJson = False,
+    db: DbUrl = None,
 ) -> None:
     """The standby list per specialist and day: whom to call if someone does not come.
 
@@ -243,7 +274,7 @@ def standby(
     from kontaktplan.disruption import standby as run
 
     d = _date(day, "--day")
-    loaded = load(folder, quiet or as_json)
+    loaded = source(db, folder, quiet or as_json)
     lists = run(loaded.scenario, loaded.policy, d)
     if as_json:
         data = {sid: [r.to_dict() for r in items] for sid, items in lists.items()}
@@ -260,8 +291,8 @@ def standby(
 
 
 def replan(
-    folder: ScenarioDir,
-    out: Out,
+    folder: MaybeScenarioDir = None,
+    out: Out = None,
     weeks: Annotated[
         int,
         typer.Option("--weeks", min=1, max=12, help="Weeks to plan from the first plannable week."),
@@ -280,6 +311,8 @@ def replan(
     ] = False,
     quiet: Quiet = False,
     as_json: AsJson = False,
+    db: DbUrl = None,
+    actor: ActorName = None,
 ) -> None:
     """Re-plan after changes (absences, slots): keep valid bookings, move invalid ones.
 
@@ -290,33 +323,58 @@ def replan(
     planned as by `kontaktplan plan`. Prints each moved and escalated booking with its
     reason.
     """
+    from kontaktplan.cli.workspace import commit_outcome, positional, require_out, resolve
     from kontaktplan.disruption.replan import replan as run
 
+    url = resolve(db)
+    positional(url, folder)
+    out = require_out(url, out)
+
+    def call(scenario, policy):
+        return _run(
+            run,
+            scenario,
+            policy,
+            weeks=weeks,
+            solver=solver.value,
+            time_limit=time_limit,
+            seed=seed,
+            workers=workers,
+            check_slots=not keep_unslotted,
+        )
+
+    if url:
+        args = {"weeks": weeks, "solver": solver.value, "time_limit": time_limit, "seed": seed}
+        return commit_outcome(
+            url,
+            "replan",
+            args,
+            call,
+            actor=actor,
+            quiet=quiet,
+            as_json=as_json,
+            lines=lambda r: r[0].lines(),
+            plan_update=lambda r: {"plan": r[1].to_dict(), "disruption": r[0].entry()},
+            after=lambda r: r[0].scenario,
+        )
     loaded = load(folder, quiet or as_json)
-    outcome, result = _run(
-        run,
-        loaded.scenario,
-        loaded.policy,
-        weeks=weeks,
-        solver=solver.value,
-        time_limit=time_limit,
-        seed=seed,
-        workers=workers,
-        check_slots=not keep_unslotted,
-    )
+    outcome, result = call(loaded.scenario, loaded.policy)
     _write(loaded, outcome, out, quiet, as_json, base=result.to_dict())
+    return None
 
 
 def resolve(
-    folder: ScenarioDir,
-    appointment_id: AppointmentId,
-    out: Out,
+    folder: MaybeScenarioDir = None,
+    appointment_id: AppointmentId = None,
+    out: Out = None,
     choice: Annotated[
         int,
         typer.Option("--choice", min=1, help="Which proposal to apply (1 = the best)."),
     ] = 1,
     quiet: Quiet = False,
     as_json: AsJson = False,
+    db: DbUrl = None,
+    actor: ActorName = None,
 ) -> None:
     """Resolve an absence escalation: book one of its ranked proposals.
 
@@ -328,8 +386,19 @@ def resolve(
     is asked by phone: short_notice_days). Nothing is cancelled. `kontaktplan absence` and
     `kontaktplan replan` print the proposals; exit 2 when there is none to apply.
     """
+    from kontaktplan.cli.workspace import commit_outcome, positional, require_out, resolve
     from kontaktplan.disruption.resolve import resolve as run
 
+    url = resolve(db)
+    folder, appointment_id = positional(url, folder, appointment_id)
+    out = require_out(url, out)
+
+    def call(scenario, policy):
+        return _run(run, scenario, policy, appointment_id, choice)
+
+    if url:
+        args = {"appointment_id": appointment_id, "choice": choice}
+        return commit_outcome(url, "resolve", args, call, actor=actor, quiet=quiet, as_json=as_json)
     loaded = load(folder, quiet or as_json)
-    outcome = _run(run, loaded.scenario, loaded.policy, appointment_id, choice)
-    _write(loaded, outcome, out, quiet, as_json)
+    _write(loaded, call(loaded.scenario, loaded.policy), out, quiet, as_json)
+    return None

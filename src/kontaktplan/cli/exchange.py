@@ -11,20 +11,20 @@ import typer
 
 from kontaktplan.cli.common import (
     AsJson,
+    DbUrl,
     LangOption,
+    MaybeScenarioDir,
     Quiet,
-    ScenarioDir,
     counts,
     fail,
     language,
-    load,
 )
+from kontaktplan.cli.workspace import source
 from kontaktplan.i18n import translator
 from kontaktplan.io import InputError, write_scenario
 
 
 def export_ics(
-    folder: ScenarioDir,
     out: Annotated[
         Path,
         typer.Option(
@@ -33,9 +33,11 @@ def export_ics(
             "(replaced if it holds only .ics files; any other folder is left alone).",
         ),
     ],
+    folder: MaybeScenarioDir = None,
     quiet: Quiet = False,
     as_json: AsJson = False,
     lang: LangOption = None,
+    db: DbUrl = None,
 ) -> None:
     """Calendar files (iCalendar, .ics) of the appointments, one per specialist (IFK).
 
@@ -50,7 +52,7 @@ def export_ics(
     from kontaktplan.io.ics import write_ics
 
     words = language(lang)
-    loaded = load(folder, quiet or as_json)
+    loaded = source(db, folder, quiet or as_json)
     try:
         counts = write_ics(loaded.scenario, out, words)
     except FileExistsError as e:
@@ -64,11 +66,12 @@ def export_ics(
 
 
 def export_xlsx(
-    folder: ScenarioDir,
     out: Annotated[Path, typer.Option("--out", help="The workbook to write (FILE.xlsx).")],
+    folder: MaybeScenarioDir = None,
     quiet: Quiet = False,
     as_json: AsJson = False,
     lang: LangOption = None,
+    db: DbUrl = None,
 ) -> None:
     """Excel workbook for team leads and planners.
 
@@ -83,7 +86,7 @@ def export_xlsx(
     if out.suffix.lower() != ".xlsx" or out.is_dir():
         raise fail(f"--out: {out} must be a file name ending in .xlsx")
     words = language(lang)
-    loaded = load(folder, quiet or as_json)
+    loaded = source(db, folder, quiet or as_json)
     rows = write_xlsx(loaded.scenario, loaded.policy, out, lang=words)
     if as_json:
         typer.echo(json.dumps({"out": str(out), "rows": rows}, indent=2))

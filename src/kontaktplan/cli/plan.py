@@ -9,10 +9,12 @@ from typing import Annotated
 import typer
 
 from kontaktplan.cli.common import (
+    ActorName,
     AsJson,
+    DbUrl,
     LangOption,
+    MaybeScenarioDir,
     Quiet,
-    ScenarioDir,
     Seed,
     Solver,
     SolverChoice,
@@ -43,15 +45,15 @@ def _plan_log(loaded: Loaded) -> str | None:
 
 
 def plan(
-    folder: ScenarioDir,
+    folder: MaybeScenarioDir = None,
     out: Annotated[
-        Path,
+        Path | None,
         typer.Option(
             "--out",
             help="Folder to write the plan to (a scenario "
-            "folder with the new bookings and plan.json).",
+            "folder with the new bookings and plan.json); left out in a workspace.",
         ),
-    ],
+    ] = None,
     weeks: Annotated[
         int,
         typer.Option("--weeks", min=1, max=12, help="Weeks to plan from the first plannable week."),
@@ -64,6 +66,8 @@ def plan(
     as_json: AsJson = False,
     verbose: Verbose = False,
     lang: LangOption = None,
+    db: DbUrl = None,
+    actor: ActorName = None,
 ) -> None:
     """Plan the week: book due contacts (Kontaktdichte) into the specialists' free slots.
 
@@ -74,22 +78,44 @@ def plan(
     plan.json with the figures. Exit 0; 2 on bad input.
     """
     from kontaktplan.cli.text import plan_summary
+    from kontaktplan.cli.workspace import commit_outcome, positional, require_out, resolve
     from kontaktplan.planning import plan as run
 
     words = language(lang)
-    loaded = load(folder, quiet or as_json)
-    log = _plan_log(loaded)
-    with solve_progress(quiet or as_json, verbose=verbose, lang=words) as progress:
-        result = run(
-            loaded.scenario,
-            loaded.policy,
-            weeks=weeks,
-            solver=solver.value,  # type: ignore[arg-type]
-            time_limit=time_limit,
-            seed=seed,
-            workers=workers,
-            progress=progress,
+    url = resolve(db)
+    positional(url, folder)
+    out = require_out(url, out)
+
+    def call(scenario, policy):
+        with solve_progress(quiet or as_json, verbose=verbose, lang=words) as progress:
+            return run(
+                scenario,
+                policy,
+                weeks=weeks,
+                solver=solver.value,  # type: ignore[arg-type]
+                time_limit=time_limit,
+                seed=seed,
+                workers=workers,
+                progress=progress,
+            )
+
+    if url:
+        args = {"weeks": weeks, "solver": solver.value, "time_limit": time_limit, "seed": seed}
+        return commit_outcome(
+            url,
+            "plan",
+            args,
+            call,
+            actor=actor,
+            quiet=quiet,
+            as_json=as_json,
+            lines=lambda r: plan_summary(r, words, verbose).split("\n"),
+            plan_update=lambda r: {"plan": r.to_dict()},
+            after=lambda r: r.planned_scenario(),
         )
+    loaded = load(folder, quiet or as_json)  # type: ignore[arg-type]
+    log = _plan_log(loaded)
+    result = call(loaded.scenario, loaded.policy)
     report = with_plan_run(log, result.to_dict())
     try:
         write_scenario(
@@ -108,3 +134,4 @@ def plan(
     elif not quiet:
         typer.echo(plan_summary(result, words, verbose))
         typer.echo(translator(words)("cli.wrote", path=out))
+    return None

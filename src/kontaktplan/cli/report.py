@@ -10,7 +10,16 @@ from typing import Annotated, Any
 
 import typer
 
-from kontaktplan.cli.common import AsJson, LangOption, Quiet, ScenarioDir, fail, language, load
+from kontaktplan.cli.common import (
+    AsJson,
+    DbUrl,
+    LangOption,
+    MaybeScenarioDir,
+    Quiet,
+    fail,
+    language,
+)
+from kontaktplan.cli.workspace import source
 from kontaktplan.i18n import translator
 
 __all__ = ["report"]
@@ -46,11 +55,12 @@ def summary(out: Path, report: Any, disruptions: list | None) -> dict[str, Any]:
 
 
 def report(
-    folder: ScenarioDir,
     out: Annotated[Path, typer.Option("--out", help="The HTML file to write (e.g. report.html).")],
+    folder: MaybeScenarioDir = None,
     quiet: Quiet = False,
     as_json: AsJson = False,
     lang: LangOption = None,
+    db: DbUrl = None,
 ) -> None:
     """An HTML report for team leads: one self-contained file to open in a browser.
 
@@ -65,9 +75,13 @@ def report(
 
     if out.is_dir():
         raise fail(f"--out: {out} is a folder; name the HTML file to write")
-    loaded = load(folder, quiet or as_json)
+    loaded = source(db, folder, quiet or as_json)
     try:
-        disruptions = read_disruptions(loaded.folder)
+        disruptions = (
+            read_disruptions(loaded.folder)
+            if db is None
+            else json.loads(loaded.plan_json or "{}").get("disruptions")  # type: ignore[attr-defined]
+        )
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
         raise fail(f"{loaded.folder / 'plan.json'}: not JSON ({e})") from None
     checked = validate(loaded.scenario, loaded.policy)

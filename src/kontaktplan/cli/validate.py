@@ -8,11 +8,20 @@ from typing import Annotated
 
 import typer
 
-from kontaktplan.cli.common import AsJson, LangOption, Quiet, ScenarioDir, language, load
+from kontaktplan.cli.common import (
+    AsJson,
+    DbUrl,
+    LangOption,
+    MaybeScenarioDir,
+    Quiet,
+    language,
+    load,
+)
+from kontaktplan.cli.workspace import source
 
 
 def validate(
-    folder: ScenarioDir,
+    folder: MaybeScenarioDir = None,
     quiet: Quiet = False,
     as_json: AsJson = False,
     show_all: Annotated[
@@ -28,6 +37,7 @@ def validate(
         ),
     ] = None,
     lang: LangOption = None,
+    db: DbUrl = None,
 ) -> None:
     """Check a schedule against every rule (docs/rules.md) that a schedule can break.
 
@@ -40,7 +50,7 @@ def validate(
     from kontaktplan.cli.text import validate_summary
     from kontaktplan.validation import validate as run
 
-    loaded = load(folder, quiet or as_json)
+    loaded = source(db, folder, quiet or as_json)
     previous = load(against, True).scenario if against is not None else None
     report = run(loaded.scenario, loaded.policy, previous)
     if as_json:

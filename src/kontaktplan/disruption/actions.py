@@ -45,15 +45,17 @@ __all__ = [
     "DisruptionError",
     "Outcome",
     "absence",
+    "backfill_candidates",
     "cancel",
     "find",
+    "freed_window",
     "noshow",
     "plan_json",
     "standby",
 ]
 
 
-def _freed_window(office: Office, a: Appointment) -> Window:
+def freed_window(office: Office, a: Appointment) -> Window:
     """The free slot that held ``a`` (if no other appointment is in it), else ``a``'s time."""
     for s in office.slots.get((a.specialist_id, a.day), ()):
         if (
@@ -140,7 +142,7 @@ def _backfill(
         return None
     office = Office(scenario, policy)
     office.remove(old)  # cancelled: it no longer occupies its slot
-    w = _freed_window(office, old)
+    w = freed_window(office, old)
     short = ahead < d.backfill_min_lead_days
     if short and ahead < d.short_notice_days:
         out.notes.append(
@@ -220,10 +222,12 @@ def _standby_list(
     that_day = {a.customer_id for a in scenario.appointments if a.day == day}
     groups: tuple[list, list] = ([], [])
     for c in scenario.customers:
-        if not c.unemployed or c.customer_id not in office.dues or c.customer_id == exclude:
+        if not c.unemployed or c.customer_id == exclude:
             continue
         own = c.specialist_id == sid
         if not own and scenario.specialists_by_id[c.specialist_id].team != team:
+            continue
+        if c.customer_id not in office.dues:  # exempt (a due date costs: the team's only)
             continue
         if c.customer_id in that_day or office.on_day(c.customer_id, day) is not None:
             continue

@@ -33,7 +33,7 @@ from kontaktplan.domain import (
 from kontaktplan.planning.candidates import _requirement
 from kontaktplan.planning.candidates import priority as _priority
 from kontaktplan.rules.calendar import OfficeCalendar
-from kontaktplan.rules.policy import Due, Policy, qualified_contacts
+from kontaktplan.rules.policy import Due, Policy, customer_due
 
 __all__ = ["Office", "Ranked", "Window", "rank"]
 
@@ -95,19 +95,8 @@ class _Dues(Mapping[str, Due]):
         c = self.scenario.customers_by_id.get(cid)
         if c is None or c.exempt is not None:
             return None
-        today = self.scenario.today
         history = self.scenario.appointments_by_customer.get(cid, ())
-        contacts = qualified_contacts(c, history, self.policy)
-        planned = [a.day for a in history if a.status is Status.planned and a.day >= today]
-        return Due(
-            customer_id=cid,
-            specialist_id=c.specialist_id,
-            due=self.policy.next_due(c, contacts, today),
-            first_interview=not contacts,
-            last_contact=contacts[-1] if contacts else None,
-            interval_days=self.policy.interval_days(c),
-            planned=min(planned) if planned else None,
-        )
+        return customer_due(c, history, self.policy, self.scenario.today)
 
     def __getitem__(self, cid: str) -> Due:
         if cid not in self._done:

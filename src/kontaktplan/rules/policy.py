@@ -26,6 +26,7 @@ __all__ = [
     "Policy",
     "add_months",
     "category_review",
+    "customer_due",
     "due_dates",
     "load_policy",
     "models_dir",
@@ -105,6 +106,12 @@ class Disruption(_Section):
     proposals_listed: int = Field(gt=0)
 
 
+class Retention(_Section):
+    """How long closed history stays in a workspace (``kontaktplan db purge``)."""
+
+    closed_history_days: int = Field(gt=0)
+
+
 class Weights(_Section):
     """Objective weights; RULES.md "Who fills the weekly volume", in order of weight."""
 
@@ -133,6 +140,7 @@ class Policy(_Section):
     booking: Booking
     disruption: Disruption
     weights: Weights
+    retention: Retention | None = None
 
     @model_validator(mode="after")
     def _review_names_known_categories(self) -> Policy:
@@ -376,24 +384,30 @@ class Due:
 
 def due_dates(scenario: Scenario, policy: Policy) -> dict[str, Due]:
     """The due date of every non-exempt customer's next qualified contact."""
-    out: dict[str, Due] = {}
-    today = scenario.today
-    for c in scenario.customers:
-        if c.exempt is not None:
-            continue
-        history = scenario.appointments_by_customer.get(c.customer_id, ())
-        contacts = qualified_contacts(c, history, policy)
-        planned = [a.day for a in history if a.status is Status.planned and a.day >= today]
-        out[c.customer_id] = Due(
-            customer_id=c.customer_id,
-            specialist_id=c.specialist_id,
-            due=policy.next_due(c, contacts, today),
-            first_interview=not contacts,
-            last_contact=contacts[-1] if contacts else None,
-            interval_days=policy.interval_days(c),
-            planned=min(planned) if planned else None,
+    return {
+        c.customer_id: customer_due(
+            c, scenario.appointments_by_customer.get(c.customer_id, ()), policy, scenario.today
         )
-    return out
+        for c in scenario.customers
+        if c.exempt is None
+    }
+
+
+def customer_due(
+    c: Customer, history: Sequence[Appointment], policy: Policy, today: dt.date
+) -> Due:
+    """The due date of one customer's next qualified contact, from their appointment rows."""
+    contacts = qualified_contacts(c, history, policy)
+    planned = [a.day for a in history if a.status is Status.planned and a.day >= today]
+    return Due(
+        customer_id=c.customer_id,
+        specialist_id=c.specialist_id,
+        due=policy.next_due(c, contacts, today),
+        first_interview=not contacts,
+        last_contact=contacts[-1] if contacts else None,
+        interval_days=policy.interval_days(c),
+        planned=min(planned) if planned else None,
+    )
 
 
 def models_dir() -> Path:

@@ -1,0 +1,354 @@
+"""Benchmark of the office workspace (issue 13) on the bundled office, as users run it.
+
+``scenarios/jobcenter`` planned for two weeks (``kontaktplan plan --weeks 2``, ~18k
+appointment rows) is imported into a workspace on SQLite and on PostgreSQL (when a server
+answers at ``KONTAKTPLAN_TEST_PG``). Whole commands run as subprocesses:
+
+- ``cancel`` with backfill duty, in the workspace and on the folder, taking turns
+  (``--repeat`` times each, different bookings; median held to the targets: ≤ 0.25 s and
+  ≤ 0.35 × the folder-mode cancel of the same run);
+- ``status ... held`` in the workspace (target ≤ 0.2 s);
+- ``plan --weeks 1`` on the unplanned office, workspace against folder (≤ 1.1 ×);
+- 8 processes doing 200 random cancels, no-shows and statuses between them: each exits 0
+  (committed), 3 (conflict, nothing written) or 2 (refused: the booking was changed by an
+  earlier action, e.g. cancelled already); the final state must equal the import replayed
+  with every event's changes, and the validator must pass. Throughput is reported.
+
+Results go to ``benchmarks/results/store.json``.
+
+    python benchmarks/store_benchmark.py [--repeat 5] [--time-limit 5] [--actions 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import platform
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+TARGETS = {"cancel_s": 0.25, "cancel_ratio": 0.35, "status_s": 0.2, "plan_ratio": 1.1}
+PG = os.environ.get("KONTAKTPLAN_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+ON = "2026-12-04"  # every cancellation comes in on this day (10+ days before the bookings)
+
+
+def kp(*args: str, db: str | None = None, env: dict | None = None) -> tuple[float, int, str]:
+    """Run ``kontaktplan ARGS`` (in the workspace ``db`` if given): seconds, exit, stderr."""
+    environment = {**os.environ, "PYTHONPATH": str(ROOT / "src"), **(env or {})}
+    environment.pop("KONTAKTPLAN_DB", None)
+    if db:
+        environment["KONTAKTPLAN_DB"] = db
+    started = time.perf_counter()
+    p = subprocess.run(
+        [sys.executable, "-m", "kontaktplan", *args],
+        capture_output=True,
+        text=True,
+        env=environment,
+        check=False,
+    )
+    return time.perf_counter() - started, p.returncode, p.stderr
+
+
+def must(*args: str, db: str | None = None) -> float:
+    seconds, code, err = kp(*args, db=db)
+    if code != 0:
+        raise SystemExit(f"kontaktplan {' '.join(args)}: exit {code}\n{err}")
+    return seconds
+
+
+def stats(walls: list[float]) -> dict:
+    walls = sorted(walls)
+    return {
+        "wall_s": round(statistics.median(walls), 3),
+        "min_s": round(walls[0], 3),
+        "max_s": round(walls[-1], 3),
+        "samples": len(walls),
+    }
+
+
+def planned(folder: Path) -> list[dict[str, str]]:
+    with open(folder / "appointments.csv", newline="", encoding="utf-8") as f:
+        return [r for r in csv.DictReader(f) if r["status"] == "planned"]
+
+
+def pg_url(schema: str) -> str | None:
+    """A fresh schema on the PostgreSQL server, or None when none answers."""
+    try:
+        from sqlalchemy import create_engine, text
+
+        engine = create_engine(PG, connect_args={"connect_timeout": 3})
+        with engine.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+            conn.execute(text(f"CREATE SCHEMA {schema}"))
+        engine.dispose()
+    except Exception as e:
+        print(f"PostgreSQL skipped: {e}", file=sys.stderr)
+        return None
+    return f"{PG}{'&' if '?' in PG else '?'}options=-csearch_path%3D{schema}"
+
+
+def workspaces(tmp: Path, name: str) -> dict[str, str]:
+    out = {"sqlite": f"sqlite:///{tmp / f'{name}.db'}"}
+    pg = pg_url(f"kp_bench_{name}")
+    if pg:
+        out["postgresql"] = pg
+    return out
+
+
+def fresh(url: str, folder: Path) -> float:
+    """Init the workspace and import the folder; the import's seconds."""
+    must("db", "init", "--db", url, "-q")
+    return must("db", "import", str(folder), "--db", url, "-q")
+
+
+def bench_cancel_status(plan: Path, tmp: Path, repeat: int) -> dict:
+    rows = planned(plan)
+    later = [r["appointment_id"] for r in rows if r["start"] >= "2026-12-14"]
+    first_day = [r["appointment_id"] for r in rows if r["start"].startswith("2026-12-07")]
+    rng = random.Random(13)
+    result: dict = {}
+    dbs = workspaces(tmp, "single")
+    for name, url in dbs.items():
+        result[name] = {"import_s": round(fresh(url, plan), 3)}
+    folder_walls: list[float] = []
+    db_walls: dict[str, list[float]] = {name: [] for name in dbs}
+    for _ in range(repeat):
+        ident = rng.choice(later)
+        out = tmp / "cancelled"
+        shutil.rmtree(out, ignore_errors=True)
+        folder_walls.append(must("cancel", str(plan), ident, "--on", ON, "--out", str(out), "-q"))
+        for name, url in dbs.items():
+            db_walls[name].append(must("cancel", ident, "--on", ON, "-q", db=url))
+        later.remove(ident)
+    result["folder_cancel"] = stats(folder_walls)
+    folder = result["folder_cancel"]["wall_s"]
+    for name, url in dbs.items():
+        c = stats(db_walls[name])
+        c["ratio_to_folder"] = round(c["wall_s"] / folder, 3)
+        c["meets_target"] = (
+            c["wall_s"] <= TARGETS["cancel_s"] and c["ratio_to_folder"] <= TARGETS["cancel_ratio"]
+        )
+        walls = [
+            must("status", ident, "held", "-q", db=url)
+            for ident in first_day[len(first_day) // 2 : len(first_day) // 2 + repeat]
+        ]
+        s = stats(walls)
+        s["meets_target"] = s["wall_s"] <= TARGETS["status_s"]
+        result[name] |= {"cancel": c, "status": s, "validate_exit": kp("validate", "-q", db=url)[1]}
+    return result
+
+
+def bench_plan(tmp: Path, time_limit: float, workers: int) -> dict:
+    office = ROOT / "scenarios" / "jobcenter"
+    solve = ["--weeks", "1", "--time-limit", str(time_limit), "--workers", str(workers), "-q"]
+    dbs = workspaces(tmp, "plan")
+    for url in dbs.values():
+        fresh(url, office)
+    out = tmp / "planned1"
+    result = {"folder": round(must("plan", str(office), "--out", str(out), *solve), 3)}
+    for name, url in dbs.items():
+        seconds = must("plan", *solve, db=url)
+        result[name] = {
+            "wall_s": round(seconds, 3),
+            "ratio_to_folder": round(seconds / result["folder"], 3),
+            "meets_target": seconds / result["folder"] <= TARGETS["plan_ratio"],
+        }
+    return result
+
+
+def _action(url: str, rng: random.Random, later: list[str], first_day: list[str]) -> tuple:
+    kind = rng.choice(("cancel", "noshow", "status"))
+    if kind == "cancel":
+        args = ["cancel", rng.choice(later), "--on", ON]
+    elif kind == "noshow":
+        args = ["noshow", rng.choice(first_day)]
+    else:
+        args = ["status", rng.choice(first_day), rng.choice(("held", "not_held", "voided"))]
+    seconds, code, err = kp(*args, "-q", db=url)
+    return kind, code, seconds, err
+
+
+def bench_concurrent(plan: Path, tmp: Path, actions: int, processes: int) -> dict:
+    from kontaktplan import store
+
+    rows = planned(plan)
+    later = [r["appointment_id"] for r in rows if r["start"] >= "2026-12-14"]
+    first_day = [r["appointment_id"] for r in rows if r["start"].startswith("2026-12-07")]
+    result = {}
+    for name, url in workspaces(tmp, "busy").items():
+        fresh(url, plan)
+        rngs = [random.Random(100 + i) for i in range(actions)]
+        started = time.perf_counter()
+        with ThreadPoolExecutor(processes) as pool:
+            done = list(
+                pool.map(lambda r: _action(url, r, later, first_day), rngs)  # noqa: B023
+            )
+        wall = time.perf_counter() - started
+        codes = [c for _, c, _, _ in done]
+        tracebacks = sum("Traceback" in err for *_, err in done)
+        ws = store.open_workspace(url)
+        events = store.log(ws)
+        replayed = replay_equals(ws, plan, events)
+        ws.dispose()
+        committed = codes.count(0)
+        result[name] = {
+            "processes": processes,
+            "actions": actions,
+            "committed": committed,
+            "conflicts": codes.count(3),
+            "refused": codes.count(2),
+            "other_exits": len(codes) - committed - codes.count(3) - codes.count(2),
+            "tracebacks": tracebacks,
+            "events_after_import": len(events) - 1,
+            "every_commit_logged": len(events) - 1 == committed,
+            "replay_equals_final_state": replayed,
+            "validate_exit": kp("validate", "-q", db=url)[1],
+            "wall_s": round(wall, 3),
+            "committed_per_s": round(committed / wall, 2),
+            "median_action_s": round(statistics.median(s for _, _, s, _ in done), 3),
+        }
+    return result
+
+
+def replay_equals(ws, plan: Path, events) -> bool:
+    """The imported folder with every event's after-images applied, in order, equals the
+    workspace's rows (every table, every column, the row order)."""
+    from kontaktplan import store
+    from kontaktplan.io import read_scenario
+    from kontaktplan.store import rows, schema
+
+    start = read_scenario(plan).scenario
+    state: dict[str, dict[str, dict]] = {}
+    for table in schema.SCENARIO_TABLES:
+        objs = getattr(start, table)
+        state[table] = {
+            k: rows.image({**rows.to_row(table, o), "seq": i})
+            for i, (k, o) in enumerate(zip(rows.keys(table, objs), objs, strict=True))
+        }
+    for e in events[1:]:
+        for c in e.changes:
+            if c["table"] not in state:
+                continue
+            if c["after"] is None:
+                state[c["table"]].pop(c["key"], None)
+            else:
+                state[c["table"]][c["key"]] = c["after"]
+    final = store.load(ws).scenario
+    for table in schema.SCENARIO_TABLES:
+        objs = getattr(final, table)
+        images = [rows.image(rows.to_row(table, o)) for o in objs]
+        expected = sorted(state[table].values(), key=lambda r: r["seq"])
+        if [{k: v for k, v in r.items() if k != "seq"} for r in expected] != images:
+            return False
+    return True
+
+
+def bench_phases(plan: Path, tmp: Path, repeat: int) -> dict:
+    """Where a command's time goes, in one process: reading the folder against loading
+    the workspace, the library's cancel, writing the folder against committing."""
+    import gc
+
+    from kontaktplan import store
+    from kontaktplan.disruption import cancel, plan_json
+    from kontaktplan.io import read_scenario, write_scenario
+
+    rows = planned(plan)
+    later = [r["appointment_id"] for r in rows if r["start"] >= "2026-12-14"]
+    result = {}
+    for name, url in workspaces(tmp, "phases").items():
+        fresh(url, plan)
+        ws = store.open_workspace(url)
+        t: dict[str, list[float]] = {k: [] for k in ("read", "load", "cancel", "write", "commit")}
+        for i in range(repeat):
+            gc.collect()
+            started = time.perf_counter()
+            loaded = read_scenario(plan)
+            t["read"].append(time.perf_counter() - started)
+            started = time.perf_counter()
+            snap = store.load(ws)
+            t["load"].append(time.perf_counter() - started)
+            started = time.perf_counter()
+            outcome = cancel(snap.scenario, snap.policy, later[i], snap.scenario.today)
+            t["cancel"].append(time.perf_counter() - started)
+            out = tmp / "phase-out"
+            started = time.perf_counter()
+            text = plan_json(None, outcome)
+            write_scenario(outcome.scenario, out, extra={"plan.json": text}, read=loaded)
+            t["write"].append(time.perf_counter() - started)
+            started = time.perf_counter()
+            store.commit(
+                ws, snap.scenario, outcome.scenario, expected_version=snap.version, actor="b",
+                command="cancel", args={}, lines=outcome.lines(),
+                plan_json_update={"disruption": outcome.entry()},
+            )  # fmt: skip
+            t["commit"].append(time.perf_counter() - started)
+        ws.dispose()
+        result[name] = {k: round(statistics.median(v), 3) for k, v in t.items()}
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--time-limit", type=float, default=5.0)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--actions", type=int, default=200)
+    parser.add_argument("--processes", type=int, default=8)
+    parser.add_argument(
+        "--phases-only",
+        type=Path,
+        metavar="PLANNED",
+        help="Only the in-process phases, on this planned folder; merged into the results.",
+    )
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="kp-store-bench-"))
+    out = ROOT / "benchmarks" / "results" / "store.json"
+    if args.phases_only:
+        try:
+            data = json.loads(out.read_text()) if out.is_file() else {}
+            data["phases_in_process"] = bench_phases(args.phases_only, tmp, args.repeat)
+            data["phases_load_average"] = os.getloadavg()[0]
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        out.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+        print(json.dumps(data["phases_in_process"], indent=1))
+        return
+    try:
+        plan = tmp / "jobcenter-planned"
+        plan_s = must(
+            "plan", str(ROOT / "scenarios" / "jobcenter"), "--out", str(plan), "--weeks", "2",
+            "--time-limit", str(args.time_limit), "--workers", str(args.workers), "-q",
+        )  # fmt: skip
+        startup = stats([kp("--version")[0] for _ in range(args.repeat)])
+        result = {
+            "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+            "load_average_at_start": os.getloadavg()[0],
+            "targets": TARGETS,
+            "setup": {"plan_2_weeks_s": round(plan_s, 3), "planned_rows": len(planned(plan))},
+            "startup": {"command": "kontaktplan --version", **startup},
+            "single": bench_cancel_status(plan, tmp, args.repeat),
+            "plan_1_week": bench_plan(tmp, args.time_limit, args.workers),
+            "concurrent": bench_concurrent(plan, tmp, args.actions, args.processes),
+            "phases_in_process": bench_phases(plan, tmp, args.repeat),
+            "load_average_at_end": os.getloadavg()[0],
+        }
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+    print(json.dumps(result, indent=1))
+
+
+if __name__ == "__main__":
+    main()

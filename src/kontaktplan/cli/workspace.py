@@ -1,0 +1,385 @@
+"""The workspace commands (``db init|import|export|purge``, ``log``, ``undo``) and the
+helpers that let every other command work in a workspace in place. Registered on the
+``kontaktplan`` app by :mod:`kontaktplan.cli`.
+
+A workspace is chosen with ``--db URL`` or ``KONTAKTPLAN_DB``; then a command leaves out
+the folder argument and ``--out``: it loads the office from the store, runs the same
+library call as in folder mode, and commits what changed with an event, in one
+transaction. Exit 3 when another action changed what it relied on meanwhile.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import json
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from kontaktplan.cli.common import ActorName, AsJson, DbUrl, OfficeGroup, Quiet, fail, load
+
+if TYPE_CHECKING:
+    from kontaktplan.io import Loaded
+
+__all__ = ["commit_outcome", "db_app", "loaded", "positional", "resolve", "source"]
+
+CONFLICT = 3
+
+db_app = typer.Typer(
+    cls=OfficeGroup,
+    help="The office workspace: one database (SQLite file or PostgreSQL) everyone works in.",
+    no_args_is_help=True,
+)
+
+
+def resolve(db: str | None) -> str | None:
+    """The workspace URL of ``--db`` / ``KONTAKTPLAN_DB`` (a bare path is a SQLite file)."""
+    if not db:
+        return None
+    if "://" in db:
+        return db
+    return f"sqlite:///{Path(db).expanduser().resolve()}"
+
+
+def actor_name(actor: str | None) -> str:
+    if actor:
+        return actor
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return f"uid{os.getuid()}"
+
+
+def positional(db: str | None, folder: Path | None, *rest: str | None) -> tuple[Any, ...]:
+    """The positional arguments of a command whose first one is the folder: in a workspace
+    the folder is left out, so what typer took as the folder is the next argument."""
+    if db is None:
+        if folder is None or None in rest:
+            raise fail("missing argument: give the scenario folder first (or a workspace: --db)")
+        return (folder, *rest)
+    if (rest and rest[-1] is not None) or (not rest and folder is not None):
+        raise fail("with a workspace (--db or KONTAKTPLAN_DB), leave out the folder argument")
+    shifted = (None if folder is None else str(folder), *rest[:-1]) if rest else ()
+    if None in shifted:
+        raise fail("missing argument (see --help)")
+    return (None, *shifted)
+
+
+def require_out(db: str | None, out: Path | None) -> Path | None:
+    """``--out`` is needed on folders and not allowed in a workspace (changes stay in it)."""
+    if db is None and out is None:
+        raise fail("missing option --out (the folder to write), or choose a workspace: --db")
+    if db is not None and out is not None:
+        raise fail("with a workspace, leave out --out: the command changes the workspace")
+    return out
+
+
+def _open(url: str):
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from kontaktplan.store import StoreError, open_workspace
+
+    try:
+        return open_workspace(url)
+    except ImportError as e:
+        driver = f"no database driver ({e.name}): pip install 'kontaktplan[postgres]'"
+        raise fail(f"--db: {driver}") from None
+    except (FileNotFoundError, StoreError, SQLAlchemyError, ValueError) as e:
+        raise fail(f"--db: {e}") from None
+
+
+def snapshot(url: str, plan_json: bool = False):
+    """The office loaded from the workspace; exit 2 if there is none."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from kontaktplan.store import StoreError, load
+
+    ws = _open(url)
+    try:
+        return ws, load(ws, plan_json=plan_json)
+    except (StoreError, SQLAlchemyError) as e:
+        raise fail(f"--db: {_short(e)}") from None
+
+
+@contextmanager
+def _db_errors() -> Iterator[None]:
+    """A database that cannot be reached or has no tables: exit 2 with one line."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        yield
+    except SQLAlchemyError as e:
+        raise fail(f"--db: {_short(e)}") from None
+
+
+def _short(e: Exception) -> str:
+    """A database error in one line; missing tables point to ``db init``."""
+    text = str(e).split("\n", 1)[0]
+    if "no such table" in text or ("relation" in text and "does not exist" in text):
+        return "the workspace has no tables yet (make them with: kontaktplan db init)"
+    return text
+
+
+def loaded(url: str):
+    """The office as a :class:`kontaktplan.io.Loaded` for read-only commands (validate,
+    standby, report, export); ``folder`` is the current folder, ``plan_json`` attached."""
+    from kontaktplan.io import Loaded
+
+    _, snap = snapshot(url, plan_json=True)
+    out = Loaded(snap.scenario, snap.policy, Path.cwd())
+    out.plan_json = snap.plan_json  # type: ignore[attr-defined]
+    return out
+
+
+def source(db: str | None, folder: Path | None, quiet: bool = False) -> Loaded:
+    """The scenario of the folder, or of the workspace when one is chosen (``--db``)."""
+    url = resolve(db)
+    positional(url, folder)
+    return loaded(url) if url else load(folder, quiet)  # type: ignore[arg-type]
+
+
+def commit_outcome(
+    url: str,
+    command: str,
+    args: dict[str, Any],
+    call: Callable[[Any, Any], Any],
+    *,
+    actor: str | None,
+    quiet: bool,
+    as_json: bool,
+    lines: Callable[[Any], list[str]] | None = None,
+    plan_update: Callable[[Any], dict[str, Any]] | None = None,
+    after: Callable[[Any], Any] | None = None,
+    show: Callable[[Any], None] | None = None,
+) -> None:
+    """Run a command in the workspace: load, ``call(scenario, policy)`` as in folder mode,
+    commit the changed rows with the event. By default ``call`` returns an Outcome
+    (its scenario, lines and plan.json entry); the keyword functions adapt other results."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from kontaktplan.store import Conflict, StoreError, commit
+
+    ws, snap = snapshot(url)
+    result = call(snap.scenario, snap.policy)
+    new = after(result) if after else result.scenario
+    printed = lines(result) if lines else result.lines()
+    update = plan_update(result) if plan_update else {"disruption": result.entry()}
+    try:
+        event = commit(
+            ws,
+            snap.scenario,
+            new,
+            expected_version=snap.version,
+            actor=actor_name(actor),
+            command=command,
+            args=args,
+            lines=printed,
+            plan_json_update=update,
+        )
+    except Conflict as e:
+        raise fail(str(e), CONFLICT) from None
+    except (StoreError, SQLAlchemyError) as e:
+        raise fail(f"--db: {_short(e)}") from None
+    if as_json:
+        entry = update.get("disruption") or {  # a plan: its summary, as on folders
+            k: v for k, v in update["plan"].items() if k not in ("specialists", "deadlines")
+        }
+        typer.echo(json.dumps({"event": event, **entry}, indent=2, default=str))
+        return
+    if quiet:
+        return
+    if show is not None:
+        show(result)
+    else:
+        for line in printed:
+            typer.echo(line)
+    typer.echo(f"committed event {event} to the workspace")
+
+
+# -- db init | import | export | purge, log, undo --------------------------------------
+
+
+def _url(db: str | None) -> str:
+    url = resolve(db)
+    if url is None:
+        raise fail("no workspace: give --db URL or set KONTAKTPLAN_DB")
+    return url
+
+
+@db_app.command("init")
+def db_init(db: DbUrl = None, quiet: Quiet = False) -> None:
+    """Make a workspace (or bring an existing one to the newest table layout).
+
+    A SQLite file is created readable by its owner only. Exit 0; 2 if the database
+    cannot be reached.
+    """
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from kontaktplan.store import init
+
+    url = _url(db)
+    try:
+        init(url).dispose()
+    except (SQLAlchemyError, OSError) as e:
+        raise fail(f"--db: {_short(e)}") from None
+    if not quiet:
+        typer.echo(f"workspace ready: {_shown(url)}")
+
+
+def _shown(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+@db_app.command("import")
+def db_import(
+    folder: Annotated[Path, typer.Argument(help="The scenario folder to import.")],
+    db: DbUrl = None,
+    actor: ActorName = None,
+    quiet: Quiet = False,
+) -> None:
+    """Fill an empty workspace from a scenario folder (with its policy file and plan.json).
+
+    The folder is read and checked as every command reads one; bad input names file,
+    row and column, exit 2, and the workspace stays empty.
+    """
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from kontaktplan.store import StoreError, import_folder
+
+    url = _url(db)
+    ws = _open(url)
+    load(folder, True)  # bad input: exit 2 with file, row and column, before anything
+    try:
+        event = import_folder(ws, folder, actor_name(actor))
+    except (StoreError, SQLAlchemyError) as e:
+        raise fail(f"--db: {_short(e)}") from None
+    if not quiet:
+        typer.echo(f"imported {folder} into {_shown(url)} (event {event})")
+
+
+@db_app.command("export")
+def db_export(
+    out: Annotated[Path, typer.Option("--out", help="The scenario folder to write.")],
+    db: DbUrl = None,
+    quiet: Quiet = False,
+) -> None:
+    """Write the workspace as a scenario folder with plan.json, readable by the owner only.
+
+    The folder equals what the same commands give in folder mode. It is replaced only
+    if it is a scenario folder or empty.
+    """
+    from kontaktplan.io import InputError
+    from kontaktplan.store import export
+
+    ws = _open(_url(db))
+    snapshot(ws.url)
+    try:
+        export(ws, out)
+    except InputError as e:
+        raise fail(str(e)) from None
+    if not quiet:
+        typer.echo(f"wrote {out}")
+
+
+def _day(text: str | None, option: str) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise fail(f"{option}: {text!r} is not a date YYYY-MM-DD") from None
+
+
+@db_app.command("purge")
+def db_purge(
+    before: Annotated[str, typer.Option("--before", help="Remove closed history before this day.")],
+    db: DbUrl = None,
+    actor: ActorName = None,
+    quiet: Quiet = False,
+) -> None:
+    """Remove closed history older than the policy's retention period ([retention]).
+
+    Appointments held, not held, cancelled, missed or voided that ended before the day,
+    and absences that ended before it, leave the workspace and the old events' row images.
+    The purge itself is logged. Exit 2 if the day lies within the retention period.
+    """
+    from kontaktplan.store import StoreError, purge
+
+    day = _day(before, "--before")
+    ws = _open(_url(db))
+    try:
+        with _db_errors():
+            event = purge(ws, day, actor_name(actor))
+    except StoreError as e:
+        raise fail(str(e)) from None
+    if not quiet:
+        from kontaktplan.store import log
+
+        for line in log(ws)[-1].lines:
+            typer.echo(line)
+        typer.echo(f"committed event {event} to the workspace")
+
+
+def log_command(
+    since: Annotated[str | None, typer.Option("--since", help="From this day (UTC) on.")] = None,
+    actor: Annotated[str | None, typer.Option("--actor", help="Only this actor's.")] = None,
+    db: DbUrl = None,
+    show_lines: Annotated[bool, typer.Option("--lines", help="Also the reasons printed.")] = False,
+    as_json: AsJson = False,
+) -> None:
+    """The workspace's event log: who did what when, how many rows it changed."""
+    from kontaktplan.store import log
+
+    day = _day(since, "--since")
+    ws = _open(_url(db))
+    with _db_errors():
+        events = log(ws, since=day, actor=actor)
+    if as_json:
+        data = [
+            {k: v for k, v in e.__dict__.items() if k != "changes"} | {"rows": len(e.changes)}
+            for e in events
+        ]
+        typer.echo(json.dumps(data, indent=2, default=str))
+        return
+    for e in events:
+        typer.echo(e.summary())
+        if show_lines:
+            for line in e.lines:
+                typer.echo(f"         {line}")
+
+
+def undo_command(
+    event: Annotated[
+        int | None, typer.Argument(help="The event to undo (default: the last action).")
+    ] = None,
+    db: DbUrl = None,
+    actor: ActorName = None,
+    quiet: Quiet = False,
+) -> None:
+    """Reverse an action by a new, compensating event (history is never rewritten).
+
+    Refused (exit 2) if a later event changed any of the same rows: undo that one first.
+    The planning date does not move back.
+    """
+    from kontaktplan.store import StoreError, undo
+
+    ws = _open(_url(db))
+    try:
+        with _db_errors():
+            new = undo(ws, event, actor_name(actor))
+    except StoreError as e:
+        raise fail(str(e)) from None
+    if not quiet:
+        from kontaktplan.store import log
+
+        done = log(ws)[-1]
+        for line in done.lines:
+            typer.echo(line)
+        typer.echo(f"committed event {new} to the workspace ({len(done.changes)} row(s) restored)")

@@ -1,0 +1,37 @@
+"""The office workspace: one database (SQLite file or PostgreSQL) the whole office works
+in. Owns the tables (:mod:`.schema`) and their Alembic migrations (``migrations/``),
+import and export of scenario folders, loading a consistent snapshot, committing an
+action's changes with its event under optimistic concurrency, the event log, undo and
+purge. Folders stay the exchange format; the store reads and writes them with
+:mod:`kontaktplan.io`.
+"""
+
+from kontaktplan.store.engine import Workspace, open_workspace
+from kontaktplan.store.history import Event, log, purge, undo
+from kontaktplan.store.workspace import (
+    Conflict,
+    Snapshot,
+    StoreError,
+    commit,
+    export,
+    import_folder,
+    init,
+    load,
+)
+
+__all__ = [
+    "Conflict",
+    "Event",
+    "Snapshot",
+    "StoreError",
+    "Workspace",
+    "commit",
+    "export",
+    "import_folder",
+    "init",
+    "load",
+    "log",
+    "open_workspace",
+    "purge",
+    "undo",
+]

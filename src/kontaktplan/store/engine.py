@@ -1,0 +1,93 @@
+"""Opening a workspace database: the engine, SQLite's file and pragmas, and the
+transactions every action runs in (one writer at a time, readers on a snapshot)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import make_url
+
+__all__ = ["Workspace", "open_workspace"]
+
+
+@dataclass
+class Workspace:
+    """An open workspace: its URL and engine."""
+
+    url: str
+    engine: Engine
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @contextmanager
+    def writing(self) -> Iterator[Connection]:
+        """One write transaction; writers take turns (SQLite ``BEGIN IMMEDIATE``, waiting
+        up to 30 s; PostgreSQL locks the office row first, see ``lock_office``)."""
+        with (
+            self.engine.connect().execution_options(kontaktplan_write=True) as conn,
+            conn.begin(),
+        ):
+            yield conn
+
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        """One read transaction on a consistent snapshot of every table."""
+        options = {} if self.is_sqlite else {"isolation_level": "REPEATABLE READ"}
+        with self.engine.connect().execution_options(**options) as conn, conn.begin():
+            yield conn
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The database file of a SQLite URL (None for other databases or in memory)."""
+    u = make_url(url)
+    if not u.drivername.startswith("sqlite") or not u.database or u.database == ":memory:":
+        return None
+    return Path(u.database)
+
+
+def open_workspace(url: str, *, create: bool = False) -> Workspace:
+    """Open the workspace at ``url``; a SQLite file is created (readable by its owner
+    only) when ``create``, else it must exist."""
+    path = sqlite_path(url)
+    if path is not None:
+        if not path.exists():
+            if not create:
+                raise FileNotFoundError(
+                    f"no workspace at {path} (make one with: kontaktplan db init)"
+                )
+            path.parent.mkdir(parents=True, exist_ok=True)
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        engine = create_engine(url, connect_args={"timeout": 30})
+        _sqlite_transactions(engine)
+    else:
+        engine = create_engine(url, pool_pre_ping=False)
+    return Workspace(url, engine)
+
+
+def _sqlite_transactions(engine: Engine) -> None:
+    """WAL (readers never wait for the writer), and transactions SQLAlchemy begins itself:
+    ``BEGIN IMMEDIATE`` for a writer, so two writers never both read and then collide."""
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection, _record) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        write = conn.get_execution_options().get("kontaktplan_write")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")

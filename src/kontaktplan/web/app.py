@@ -1,0 +1,156 @@
+"""The FastAPI application: pages (Jinja2, autoescaped, htmx) and the JSON API under /api.
+
+``create_app(workspace)`` wires one workspace, its drafts and the login limiter into an
+app; :mod:`kontaktplan.web.pages` holds the pages, :mod:`kontaktplan.web.api` the API.
+Every change needs a planner or team lead (a viewer gets 403), and with the session
+cookie a CSRF token (form field ``csrf`` or header ``X-CSRF-Token``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from kontaktplan.web import auth
+from kontaktplan.web.deps import LoginRequired
+from kontaktplan.web.drafts import Drafts
+from kontaktplan.web.workspace import BERLIN, WebWorkspace
+
+HERE = Path(__file__).parent
+
+STATUS_DE = {
+    "planned": "geplant",
+    "held": "stattgefunden",
+    "not_held": "nicht stattgefunden",
+    "cancelled": "abgesagt",
+    "no_show": "nicht erschienen",
+    "voided": "storniert",
+}
+KIND_DE = {
+    "first_interview": "Erstgespräch",
+    "follow_up": "Folgegespräch",
+    "group_session": "Gruppenberatung",
+    "phone_consultation": "Telefonberatung",
+}
+MODE_DE = {"in_person": "persönlich", "video": "Video", "phone": "Telefon"}
+ACTION_DE = {
+    "cancelled": "abgesagt",
+    "backfilled": "nachbesetzt",
+    "no_show": "nicht erschienen",
+    "phone_consultation": "Telefonberatung (Standby)",
+    "reinvited": "neu eingeladen (persönlich)",
+    "voided": "storniert",
+    "status": "Status",
+    "absence": "Abwesenheit",
+    "reassigned": "übergeben",
+    "escalated": "an die Teamleitung",
+    "not_reinvited": "nicht neu eingeladen",
+    "booked": "gebucht",
+}
+COMMAND_DE = {
+    "import": "Import",
+    "cancel": "Absage",
+    "noshow": "Nicht erschienen",
+    "status": "Status",
+    "day_results": "Ergebnisse des Tages",
+    "absence": "Abwesenheit",
+    "handover": "Übergabe (Teamleitung)",
+    "book": "Termin gebucht",
+    "plan": "Wochenplan veröffentlicht",
+    "undo": "Rückgängig",
+}
+WEEKDAYS_DE = ("Mo", "Di", "Mi", "Do", "Fr", "Sa", "So")
+
+
+def de_date(value: dt.date | str | None) -> str:
+    """``TT.MM.JJJJ``."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value[:10])
+    return f"{value:%d.%m.%Y}"
+
+
+def de_time(value: dt.datetime) -> str:
+    return f"{value:%H:%M}"
+
+
+def de_stamp(value: dt.datetime) -> str:
+    """A UTC time of the log as Europe/Berlin ``TT.MM.JJJJ HH:MM``."""
+    return f"{value.replace(tzinfo=dt.UTC).astimezone(BERLIN):%d.%m.%Y %H:%M}"
+
+
+def templates() -> Jinja2Templates:
+    env = Environment(
+        loader=FileSystemLoader(HERE / "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+    )
+    env.filters.update(
+        de_date=de_date,
+        de_time=de_time,
+        de_stamp=de_stamp,
+        status_de=lambda s: STATUS_DE.get(str(s), str(s)),
+        kind_de=lambda s: KIND_DE.get(str(s), str(s)),
+        mode_de=lambda s: MODE_DE.get(str(s), str(s)),
+        action_de=lambda s: ACTION_DE.get(str(s), str(s)),
+        command_de=lambda s: COMMAND_DE.get(str(s), str(s)),
+        weekday_de=lambda d: WEEKDAYS_DE[d.weekday()],
+    )
+    return Jinja2Templates(env=env)
+
+
+def create_app(ws: WebWorkspace, *, plan_time_limit: float = 10.0) -> FastAPI:
+    """The web app on workspace ``ws``."""
+    from kontaktplan.web import api, pages
+
+    app = FastAPI(
+        title="Kontaktplan",
+        description="Terminplanung für Jobcenter: Wochenübersicht, Tagesaktionen, Wochenplan.",
+        docs_url=None,  # Swagger UI and ReDoc load files from the internet: our own page
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.state.ws = ws
+    app.state.drafts = Drafts(ws, time_limit=plan_time_limit)
+    app.state.limiter = auth.LoginLimiter()
+    app.state.templates = templates()
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.include_router(pages.router)
+    app.include_router(api.router, prefix="/api")
+
+    @app.exception_handler(LoginRequired)
+    async def _login(request: Request, _exc: LoginRequired) -> Any:
+        if request.headers.get("HX-Request"):
+            return HTMLResponse("", status_code=401, headers={"HX-Redirect": "/login"})
+        return RedirectResponse("/login", status_code=303)
+
+    @app.exception_handler(HTTPException)
+    async def _http(request: Request, exc: HTTPException) -> Any:
+        if request.url.path.startswith("/api"):
+            return JSONResponse({"detail": exc.detail}, exc.status_code, headers=exc.headers)
+        page = app.state.templates.get_template("error.html").render(
+            status=exc.status_code, detail=exc.detail
+        )
+        return HTMLResponse(page, status_code=exc.status_code)
+
+    @app.middleware("http")
+    async def _headers(request: Request, call_next):
+        response = await call_next(request)
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+            "script-src 'self'",
+        )
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        return response
+
+    return app

@@ -1,0 +1,272 @@
+"""The commands in a workspace: the same results as on folders, two processes at once,
+a process killed mid-commit (every test on SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from kontaktplan import store
+from kontaktplan.cli import app
+from kontaktplan.io import read_scenario, write_scenario
+from kontaktplan.io.csvtable import FILES, table_text
+from kontaktplan.validation import validate
+
+runner = CliRunner()
+ROOT = Path(__file__).resolve().parents[2]
+DEMO = ROOT / "scenarios" / "demo"
+SOLVE = ["--time-limit", "5", "--workers", "1"]
+
+
+def kp(*args: str, db: str | None = None) -> str:
+    """Run a command in-process; it must succeed. Its output."""
+    env = {"KONTAKTPLAN_DB": db} if db else {}
+    result = runner.invoke(app, [str(a) for a in args], env=env)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def chain(folder: Path | None, db: str | None, steps: list[list[str]]) -> None:
+    """The commands one after the other, on a folder (``--out`` the folder) or in place."""
+    for step in steps:
+        if db:
+            kp(*step, "-q", db=db)
+        else:
+            name, *rest = step
+            kp(name, folder, *rest, "--out", folder, "-q")
+
+
+def same_folders(a: Path, b: Path) -> None:
+    """Byte for byte, file by file; in plan.json every measured ``seconds`` aside (two
+    runs of the same command in folder mode differ there as well)."""
+    assert sorted(p.name for p in a.iterdir()) == sorted(p.name for p in b.iterdir())
+    for f in a.iterdir():
+        if f.name == "plan.json":
+            assert _timeless(json.loads(f.read_text())) == _timeless(
+                json.loads((b / f.name).read_text())
+            )
+        else:
+            assert f.read_bytes() == (b / f.name).read_bytes(), f.name
+
+
+def _timeless(data):
+    if isinstance(data, dict):
+        return {k: _timeless(v) for k, v in data.items() if k != "seconds"}
+    if isinstance(data, list):
+        return [_timeless(v) for v in data]
+    return data
+
+
+def run_both(db_url: str, source: Path, tmp_path: Path, steps: list[list[str]]) -> Path:
+    folder = tmp_path / "folder"
+    kp("plan", source, "--out", folder, "--weeks", "1", *SOLVE, "-q")
+    chain(folder, None, steps)
+    kp("db", "init", "--db", db_url, "-q")
+    kp("db", "import", source, "--db", db_url, "-q")
+    kp("plan", "--weeks", "1", *SOLVE, "-q", db=db_url)
+    chain(None, db_url, steps)
+    exported = tmp_path / "exported"
+    kp("db", "export", "--out", exported, "--db", db_url, "-q")
+    same_folders(folder, exported)
+    return exported
+
+
+TINY_STEPS = [
+    ["cancel", "P1"],
+    ["absence", "S1", "--from", "2026-12-08", "--to", "2026-12-08"],
+    ["noshow", "P2", "--on", "2027-01-31"],  # an outcome is known once it has started
+    ["status", "P20261123-00001", "held", "--on", "2027-01-31"],
+    ["replan", "--weeks", "1", *SOLVE],
+]
+
+
+def test_export_equals_folder_mode_for_the_disruption_chain(db_url, office, tmp_path):
+    # the export writes the canonical form (docs/format.md); folder mode copies an unchanged
+    # file as it was: start from a canonical folder, as `scenario generate` writes one
+    canonical = write_scenario(read_scenario(office).scenario, tmp_path / "canonical")
+    exported = run_both(db_url, canonical, tmp_path, TINY_STEPS)
+    ws = store.open_workspace(db_url)
+    assert [e.command for e in store.log(ws)] == [
+        "import",
+        "plan",
+        "cancel",
+        "absence",
+        "noshow",
+        "status",
+        "replan",
+    ]
+    ws.dispose()
+    assert (exported / "plan.json").is_file()
+
+
+@pytest.mark.slow
+def test_export_equals_folder_mode_on_the_demo_office(db_url, tmp_path):
+    run_both(
+        db_url,
+        DEMO,
+        tmp_path,
+        [
+            ["cancel", "P20261123-00001"],
+            ["absence", "S002", "--from", "2026-12-08", "--to", "2026-12-09"],
+            ["noshow", "P0001", "--on", "2027-01-31"],
+            ["status", "P0002", "held", "--on", "2027-01-31"],
+            ["replan", "--weeks", "1", *SOLVE],
+        ],
+    )
+
+
+def test_read_only_commands_work_in_place(workspace, tmp_path):
+    db = workspace.url
+    assert "hard rules: ok" in kp("validate", db=db)
+    result = runner.invoke(app, ["validate", "--json"], env={"KONTAKTPLAN_DB": db})
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["ok"] is True
+    kp("standby", "--day", "2026-12-07", db=db)
+    kp("report", "--out", tmp_path / "r.html", db=db)
+    assert (tmp_path / "r.html").read_text().startswith("<!")
+    kp("export", "ics", "--out", tmp_path / "ics", db=db)
+    assert sorted(p.name for p in (tmp_path / "ics").iterdir()) == ["S1.ics", "S2.ics"]
+    assert [e.command for e in store.log(workspace)] == ["import"]  # nothing committed
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["cancel", "P9"], "no appointment 'P9'"),
+        (["cancel", "FOLDER", "P1"], "leave out the folder"),
+        (["cancel", "P1", "--out", "x"], "leave out --out"),
+        (["status", "P1", "maybe"], "status must be held"),
+    ],
+)
+def test_bad_input_in_a_workspace_exits_2_and_commits_nothing(workspace, args, message):
+    result = runner.invoke(app, args, env={"KONTAKTPLAN_DB": workspace.url})
+    assert result.exit_code == 2
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert store.load(workspace).version == 1
+
+
+def test_folder_mode_still_needs_out(office):
+    result = runner.invoke(app, ["cancel", str(office), "P1"], env={"KONTAKTPLAN_DB": ""})
+    assert result.exit_code == 2
+    assert "missing option --out" in result.output
+
+
+def test_undo_and_log_commands(workspace):
+    db = workspace.url
+    kp("status", "P1", "voided", "--actor", "anna", db=db)
+    assert "anna  status" in kp("log", "--actor", "anna", db=db)
+    assert "undid event 2 (status by anna)" in kp("undo", "--actor", "ben", db=db)
+    result = runner.invoke(app, ["undo", "2"], env={"KONTAKTPLAN_DB": db})
+    assert result.exit_code == 2
+    assert "undone already" in result.output
+    statuses = {
+        a.appointment_id: a.status.value for a in store.load(workspace).scenario.appointments
+    }
+    assert statuses["P1"] == "planned"
+
+
+# -- several processes -----------------------------------------------------------------
+
+
+def _start(db: str, *args: str, pause: float | None = None, where: str = "in") -> subprocess.Popen:
+    env = {**os.environ, "KONTAKTPLAN_DB": db, "PYTHONPATH": str(ROOT / "src")}
+    if pause is not None:
+        env[f"KONTAKTPLAN_PAUSE_{where.upper()}_COMMIT"] = str(pause)
+    return subprocess.Popen(
+        [sys.executable, "-m", "kontaktplan", *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _wait_for_pause(p: subprocess.Popen, where: str = "in") -> None:
+    deadline = time.monotonic() + 60
+    assert p.stderr is not None
+    while time.monotonic() < deadline:
+        line = p.stderr.readline()
+        if f"pausing {where} commit" in line:
+            return
+        if not line and p.poll() is not None:
+            break
+    pytest.fail(f"the command did not reach its commit: {p.communicate()}")
+
+
+@pytest.fixture
+def demo_workspace(db_url):
+    ws = store.init(db_url)
+    store.import_folder(ws, DEMO, actor="importer")
+    yield ws
+    ws.dispose()
+
+
+def test_two_planners_backfilling_the_same_slot_one_booking_one_conflict(demo_workspace):
+    db = demo_workspace.url
+    first = _start(db, "cancel", "P0027", "--actor", "anna", pause=3)
+    _wait_for_pause(first)  # anna's transaction is open; ben reads the office before it
+    second = _start(db, "cancel", "P0027", "--actor", "ben")
+    out2, err2 = second.communicate(timeout=120)
+    out1, _ = first.communicate(timeout=120)
+    assert first.returncode == 0, out1
+    assert second.returncode == 3, (out2, err2)
+    assert "changed by anna at" in err2 and "run again" in err2
+    scenario = store.load(demo_workspace).scenario
+    backfills = [a for a in scenario.appointments if a.backfill_for == "P0027"]
+    assert len(backfills) == 1
+    assert [e.actor for e in store.log(demo_workspace)] == ["importer", "anna"]
+    report = validate(scenario, store.load(demo_workspace).policy)
+    assert report.ok, report.violations[:3]
+
+
+def test_a_process_killed_mid_commit_leaves_the_workspace_as_before(demo_workspace):
+    db = demo_workspace.url
+    before = store.load(demo_workspace)
+    texts = {k: table_text(t, getattr(before.scenario, k)) for k, t in FILES.items()}
+    p = _start(db, "cancel", "P0027", pause=60)
+    _wait_for_pause(p)  # every row is written, the event appended, nothing committed
+    os.kill(p.pid, signal.SIGKILL)
+    p.wait()
+    after = store.load(demo_workspace)
+    assert after.version == before.version
+    assert {k: table_text(t, getattr(after.scenario, k)) for k, t in FILES.items()} == texts
+    assert [e.command for e in store.log(demo_workspace)] == ["import"]
+    p = _start(db, "cancel", "P0027")  # the lock died with the process: the next one commits
+    _, err = p.communicate(timeout=120)
+    assert p.returncode == 0, err
+    assert [e.command for e in store.log(demo_workspace)] == ["import", "cancel"]
+
+
+@pytest.mark.parametrize(
+    ("cancelled", "plan_exit"),
+    [
+        ("P2", 0),  # at S2, for whom the plan booked nothing: both commit
+        ("P1", 3),  # at S1, whose week the plan booked: the plan must run again
+    ],
+)
+def test_a_long_plan_does_not_block_a_cancellation(workspace, cancelled, plan_exit):
+    db = workspace.url
+    plan = _start(db, "plan", "--weeks", "1", *SOLVE, "-q", pause=8, where="before")
+    _wait_for_pause(plan, "before")  # solved on the snapshot, not yet committed
+    kp("cancel", cancelled, "-q", db=db)
+    assert plan.poll() is None  # the cancellation committed while the plan was running
+    _, err = plan.communicate(timeout=120)
+    assert plan.returncode == plan_exit, err
+    commands = [e.command for e in store.log(workspace)]
+    if plan_exit == 3:
+        assert "changed by" in err and "run again" in err
+        assert commands == ["import", "cancel"]
+        kp("plan", "--weeks", "1", *SOLVE, "-q", db=db)  # again, on the new state
+    else:
+        assert commands == ["import", "cancel", "plan"]
+    scenario, policy, _ = store.load(workspace)
+    assert validate(scenario, policy).ok

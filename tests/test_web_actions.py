@@ -1,0 +1,433 @@
+"""The web app's actions with FastAPI's test client, on a real SQLite (and PostgreSQL)
+workspace: each result checked in the store and with the independent validator; bad ids,
+stale versions and refused changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+
+import pytest
+
+from builders import TODAY
+from kontaktplan.domain import Kind, Mode, Status
+from kontaktplan.validation import validate
+from web_office import (  # noqa: F401  (cheap_argon2: an autouse fixture)
+    POLICY,
+    cheap_argon2,
+    client,
+    db_url,
+    login,
+    office,
+    rows,
+    token,
+    workspace,
+)
+
+
+@pytest.fixture
+def ws(tmp_path):
+    return workspace(tmp_path / "office.db")
+
+
+@pytest.fixture
+def c(ws):
+    return client(ws)
+
+
+def _ok_against(ws, before):
+    """The stored office breaks no hard rule, also against the office before the action."""
+    report = validate(ws.snapshot().scenario, POLICY, previous=before)
+    assert report.ok, [str(v) for v in report.violations]
+
+
+# --- board ----------------------------------------------------------------------------
+def test_board_counts_bookings_per_day_against_target_and_shades_the_absence(c):
+    login(c, "pia")
+    page = c.get("/board", params={"team": "T1", "week": "2026-12-07"}).text
+    assert "KW 50" in page
+    h = token(c, "pia")
+    b = c.get("/api/board", params={"team": "T1", "week": "2026-12-07"}, headers=h).json()
+    s1, s2 = b["rows"]
+    assert s1["per_day"] == [1, 0, 0, 0, 0] and s1["booked"] == 1 and s1["target"] == 25
+    assert s2["closed"] == ["Abwesend"] * 5 and s2["target"] == 0
+    assert s1["spread"] == 1
+
+
+def test_day_lists_the_specialists_appointments_with_status(c):
+    login(c, "pia")
+    page = c.get("/day", params={"specialist": "S1", "day": "23.11.2026"}).text
+    assert "N1" in page and "C5" in page and "geplant" in page and "10:00–10:45" in page
+    assert c.get("/day", params={"specialist": "NOPE", "day": "23.11.2026"}).status_code == 404
+
+
+# --- Absage ---------------------------------------------------------------------------
+def test_cancel_14_days_ahead_books_the_overdue_customer_into_the_freed_slot(ws, c):
+    before = ws.snapshot().scenario
+    csrf = login(c, "pia")
+    preview = c.get("/cancel", params={"id": "A1"}).text
+    assert "Nachbesetzungspflicht" in preview and "overdue since 2026-11-01" in preview
+    r = c.post("/cancel", data={"csrf": csrf, "id": "A1", "version": "1", "candidate": "C2"})
+    assert r.status_code == 200 and "nachbesetzt" in r.text
+    got = rows(ws)
+    assert got["A1"].status is Status.cancelled and got["A1"].cancelled_on == TODAY
+    [new] = [a for a in got.values() if a.backfill_for == "A1"]
+    assert (new.customer_id, new.start) == ("C2", dt.datetime(2026, 12, 7, 8))
+    _ok_against(ws, before)
+    [event] = ws.events(command="cancel")
+    assert event.actor == "pia" and event.arguments["appointment_id"] == "A1"
+    assert any("backfilled" in line for line in event.lines)
+
+
+def test_cancel_under_7_days_books_the_candidate_the_planner_chose(tmp_path):
+    # today 12-01: A1 on 12-07 is 6 days ahead, no duty. Candidates: C2 (overdue), then
+    # C5 (due 01-01; N1 on 11-23 lies in the past) before C3 (due 02-01)
+    ws = workspace(
+        tmp_path / "o.db",
+        office().model_copy(
+            update={"meta": office().meta.model_copy(update={"today": dt.date(2026, 12, 1)})}
+        ),
+    )
+    c = client(ws)
+    h = token(c, "pia")
+    p = c.get("/api/cancel", params={"appointment_id": "A1"}, headers=h).json()
+    assert p["backfill_duty"] is False
+    assert [x["customer_id"] for x in p["candidates"]][:3] == ["C2", "C5", "C3"]
+    r = c.post(
+        "/api/cancel", json={"appointment_id": "A1", "version": 1, "candidate": "C5"}, headers=h
+    )
+    assert r.status_code == 200, r.text
+    [new] = [a for a in rows(ws).values() if a.backfill_for == "A1"]
+    assert new.customer_id == "C5" and new.start == dt.datetime(2026, 12, 7, 8)
+    bad = c.post(
+        "/api/cancel", json={"appointment_id": "A1", "version": 2, "candidate": "C9"}, headers=h
+    )
+    assert bad.status_code == 400
+
+
+def test_stale_version_is_a_conflict_and_writes_nothing(ws, c):
+    # N1 and A1 are both S1's: the store checks the specialists an action changes
+    h = token(c, "pia")
+    assert (
+        c.post(
+            "/api/status", json={"appointment_id": "N1", "version": 1, "status": "held"}, headers=h
+        ).status_code
+        == 200
+    )
+    r = c.post("/api/cancel", json={"appointment_id": "A1", "version": 1}, headers=h)
+    assert r.status_code == 409 and "changed by pia" in r.json()["detail"]
+    assert rows(ws)["A1"].status is Status.planned and ws.version() == 2
+    csrf = login(c, "tom")
+    page = c.post("/cancel", data={"csrf": csrf, "id": "A1", "version": "1"})
+    assert page.status_code == 409 and "Konflikt" in page.text
+
+
+def test_a_stale_version_at_another_specialist_still_commits(ws, c):
+    # H1 is S3's, A1 and its backfill S1's: nothing the cancel relies on changed
+    h = token(c, "pia")
+    body = {"appointment_id": "H1", "version": 1, "status": "held"}
+    assert c.post("/api/status", json=body, headers=h).status_code == 200
+    r = c.post("/api/cancel", json={"appointment_id": "A1", "version": 1}, headers=h)
+    assert r.status_code == 200 and ws.version() == 3
+    assert (
+        c.post("/api/cancel", json={"appointment_id": "N1", "version": 9}, headers=h).status_code
+        == 400
+    )
+
+
+def test_bad_ids_answer_404_and_change_nothing(ws, c):
+    h = token(c, "pia")
+    assert (
+        c.post("/api/cancel", json={"appointment_id": "NOPE", "version": 1}, headers=h).status_code
+        == 404
+    )
+    assert (
+        c.post("/api/noshow", json={"appointment_id": "NOPE", "version": 1}, headers=h).status_code
+        == 404
+    )
+    assert c.get("/api/find", params={"customer_id": "NOPE"}, headers=h).status_code == 404
+    assert c.post("/api/undo/999", headers=token(c, "tom")).status_code == 404
+    csrf = login(c, "pia")
+    assert c.post("/cancel", data={"csrf": csrf, "id": "NOPE", "version": "1"}).status_code == 404
+    assert ws.version() == 1
+
+
+def test_a_second_outcome_is_refused_with_400(ws, c):
+    h = token(c, "pia")
+    assert (
+        c.post(
+            "/api/status", json={"appointment_id": "H1", "version": 1, "status": "held"}, headers=h
+        ).status_code
+        == 200
+    )
+    r = c.post(
+        "/api/status", json={"appointment_id": "H1", "version": 2, "status": "no_show"}, headers=h
+    )
+    assert r.status_code == 400 and "already has the outcome held" in r.json()["detail"]
+
+
+# --- Nicht erschienen, Ergebnisse des Tages -------------------------------------------------
+def test_noshow_calls_the_first_standby_customer_and_reinvites_in_person(ws, c):
+    before = ws.snapshot().scenario
+    h = token(c, "pia")
+    standby = c.get("/api/standby", params={"appointment_id": "N1"}, headers=h).json()["standby"]
+    assert standby[0]["customer_id"] == "C2"
+    r = c.post("/api/noshow", json={"appointment_id": "N1", "version": 1}, headers=h)
+    assert r.status_code == 200, r.text
+    got = rows(ws)
+    assert got["N1"].status is Status.no_show
+    [call] = [a for a in got.values() if a.kind is Kind.phone_consultation]
+    assert (call.customer_id, call.start) == ("C2", dt.datetime(2026, 11, 23, 10))
+    [again] = [a for a in got.values() if a.appointment_id.startswith("R")]
+    assert (again.customer_id, again.mode, again.start) == (
+        "C5",
+        Mode.in_person,
+        dt.datetime(2026, 12, 7, 9),
+    )
+    _ok_against(ws, before)
+
+
+def test_results_of_the_day_hold_everything_but_the_exception(ws, c):
+    before = ws.snapshot().scenario
+    csrf = login(c, "pia")
+    r = c.post(
+        "/day-results",
+        data={
+            "csrf": csrf,
+            "version": "1",
+            "specialist": "S3",
+            "day": "2026-11-23",
+            "status_H2": "no_show",
+        },
+    )
+    assert r.status_code == 200, r.text
+    got = rows(ws)
+    assert (got["H1"].status, got["H2"].status) == (Status.held, Status.no_show)
+    assert rows(ws)["N1"].status is Status.planned  # another specialist's
+    _ok_against(ws, before)
+    bad = c.post(
+        "/day-results", data={"csrf": csrf, "version": "2", "specialist": "S3", "day": "2026-11-23"}
+    )
+    assert bad.status_code == 400  # nothing planned left that day
+
+
+# --- Abwesenheit ----------------------------------------------------------------------
+def test_absence_escalates_and_the_team_lead_accepts_the_proposal(ws, c):
+    before = ws.snapshot().scenario
+    h = token(c, "pia")
+    r = c.post(
+        "/api/absence",
+        json={"specialist_id": "S1", "first": "2026-12-07", "last": "2026-12-07", "version": 1},
+        headers=h,
+    )
+    assert r.status_code == 200, r.text
+    assert [e["appointment_id"] for e in r.json()["escalations"]] == ["A1"]
+    esc = c.get("/api/escalated", headers=h).json()["escalated"]
+    assert esc == [
+        {
+            "appointment_id": "A1",
+            "specialist_id": "S1",
+            "start": "2026-12-07T08:00:00",
+            "team": "T1",
+            "proposals": ["S3"],
+        }
+    ]
+    body = {"appointment_id": "A1", "specialist_id": "S3", "version": 2}
+    assert c.post("/api/handover", json=body, headers=h).status_code == 403  # a planner
+    r = c.post("/api/handover", json=body, headers=token(c, "tom"))
+    assert r.status_code == 200, r.text
+    a1 = rows(ws)["A1"]
+    assert (a1.specialist_id, a1.reassigned_from, a1.start) == (
+        "S3",
+        "S1",
+        dt.datetime(2026, 12, 7, 8),
+    )
+    _ok_against(ws, before)
+
+
+# --- Termin finden --------------------------------------------------------------------
+def test_find_lists_free_slots_earliest_first_and_books_one(ws, c):
+    before = ws.snapshot().scenario
+    h = token(c, "pia")
+    slots = c.get("/api/find", params={"customer_id": "C3"}, headers=h).json()["slots"]
+    assert [s["start"] for s in slots] == ["2026-12-07T09:00:00"]  # 08:00 holds A1
+    r = c.post(
+        "/api/book",
+        json={"customer_id": "C3", "start": "2026-12-07T09:00", "version": 1},
+        headers=h,
+    )
+    assert r.status_code == 200, r.text
+    [new] = [a for a in rows(ws).values() if a.customer_id == "C3"]
+    assert new.booked_on == TODAY and new.status is Status.planned
+    _ok_against(ws, before)
+    taken = {"customer_id": "C2", "start": "2026-12-07T08:00", "version": 2}  # A1's slot
+    r = c.post("/api/book", json=taken, headers=h)
+    assert r.status_code == 400 and "no free slot" in r.json()["detail"]
+
+
+# --- plan draft -----------------------------------------------------------------------
+def test_plan_draft_is_solved_shown_and_published(ws, c):
+    before = ws.snapshot().scenario
+    h = token(c, "pia")
+    d = c.post("/api/plan", json={"weeks": 1}, headers=h).json()
+    for _ in range(300):
+        d = c.get(f"/api/plan/{d['id']}", headers=h).json()
+        if d["state"] != "running":
+            break
+        time.sleep(0.1)
+    assert d["state"] == "ready", d
+    assert ws.version() == 1  # a draft writes nothing
+    login(c, "pia")
+    assert "Entwurf" in c.get("/board", params={"draft": d["id"], "week": "2026-12-07"}).text
+    r = c.post(f"/api/plan/{d['id']}/publish", headers=h)
+    assert r.status_code == 200 and ws.version() == 2
+    new = [
+        a
+        for a in rows(ws).values()
+        if a.booked_on == TODAY
+        and a.appointment_id not in {x.appointment_id for x in before.appointments}
+    ]
+    assert len(new) == d["summary"]["bookings"] > 0
+    _ok_against(ws, before)
+    assert c.post(f"/api/plan/{d['id']}/publish", headers=h).status_code == 404
+
+
+def test_publishing_a_draft_after_a_change_at_its_specialist_is_a_conflict(ws, c):
+    # the draft books S1's overdue C2 on 12-07; meanwhile N1 (S1) gets its outcome
+    h = token(c, "pia")
+    d = c.post("/api/plan", json={"weeks": 1}, headers=h).json()
+    c.post("/api/status", json={"appointment_id": "N1", "version": 1, "status": "held"}, headers=h)
+    for _ in range(300):
+        if c.get(f"/api/plan/{d['id']}", headers=h).json()["state"] != "running":
+            break
+        time.sleep(0.1)
+    assert c.post(f"/api/plan/{d['id']}/publish", headers=h).status_code == 409
+    assert ws.version() == 2
+
+
+# --- log and undo -----------------------------------------------------------------------
+def test_undo_by_the_team_lead_restores_the_rows_and_refuses_twice(ws, c):
+    before = ws.snapshot().scenario
+    h = token(c, "pia")
+    c.post("/api/cancel", json={"appointment_id": "A1", "version": 1}, headers=h)
+    [event] = c.get("/api/events", params={"command": "cancel"}, headers=h).json()["events"]
+    assert event["actor"] == "pia"
+    assert c.post(f"/api/undo/{event['id']}", headers=h).status_code == 403
+    t = token(c, "tom")
+    r = c.post(f"/api/undo/{event['id']}", headers=t)
+    assert r.status_code == 200, r.text
+    dump = [a.model_dump() for a in ws.snapshot().scenario.appointments]
+    assert dump == [a.model_dump() for a in before.appointments]
+    assert c.post(f"/api/undo/{event['id']}", headers=t).status_code == 409
+    assert [
+        e["actor"]
+        for e in c.get("/api/events", params={"actor": "tom"}, headers=t).json()["events"]
+    ] == ["tom"]
+
+
+def test_undo_is_refused_when_a_later_event_changed_the_same_rows(ws, c):
+    h, t = token(c, "pia"), token(c, "tom")
+    c.post("/api/cancel", json={"appointment_id": "A1", "version": 1}, headers=h)
+    backfill = next(a for a in rows(ws).values() if a.backfill_for == "A1")
+    c.post("/api/cancel", json={"appointment_id": backfill.appointment_id, "version": 2}, headers=h)
+    first = c.get("/api/events", params={"command": "cancel"}, headers=h).json()["events"][-1]
+    r = c.post(f"/api/undo/{first['id']}", headers=t)
+    assert r.status_code == 409 and "was changed by event" in r.json()["detail"]
+
+
+def test_log_page_filters_and_shows_berlin_time(ws, c):
+    h = token(c, "pia")
+    c.post("/api/status", json={"appointment_id": "H1", "version": 1, "status": "held"}, headers=h)
+    login(c, "tom")
+    page = c.get("/log", params={"actor": "pia"}).text
+    assert "Status" in page and "rückgängig" in page and "Import" not in page.split("<tbody>")[1]
+
+
+# --- lists, report, downloads, docs -----------------------------------------------------
+def test_lists_report_and_downloads(c):
+    login(c, "vera")
+    assert "Überfällige Kunden" in c.get("/lists").text
+    assert c.get("/report").status_code == 200
+    x = c.get("/download/xlsx")
+    assert x.status_code == 200 and x.content[:2] == b"PK"
+    ics = c.get("/download/ics", params={"specialist": "S1"})
+    assert ics.status_code == 200 and b"BEGIN:VCALENDAR" in ics.content and b"C1" in ics.content
+    assert c.get("/download/ics").content[:2] == b"PK"
+    docs = c.get("/api/docs").text
+    assert "/api/cancel" in docs and "cdn" not in docs.lower()
+    assert c.get("/api/openapi.json").json()["paths"]["/api/noshow"]
+
+
+def test_the_snapshot_kept_after_a_commit_equals_the_store_loaded_afresh(ws, c):
+    from kontaktplan import store
+
+    h = token(c, "pia")
+    c.post("/api/cancel", json={"appointment_id": "A1", "version": 1}, headers=h)
+    c.post("/api/noshow", json={"appointment_id": "N1", "version": 2}, headers=h)
+    body = {"specialist_id": "S3", "first": "2026-12-07", "last": "2026-12-07", "version": 3}
+    assert c.post("/api/absence", json=body, headers=h).status_code == 200
+    kept, fresh = ws.snapshot(), store.load(ws.store, plan_json=True)
+    assert kept.version == fresh.version == 4
+    assert kept.scenario.model_dump() == fresh.scenario.model_dump()
+    assert ws.plan_json() == json.loads(fresh.plan_json)
+    assert [d["command"] for d in ws.plan_json()["disruptions"]] == ["cancel", "noshow", "absence"]
+
+
+def test_cancel_conflict_and_undo_on_sqlite_and_postgresql(db_url, tmp_path):  # noqa: F811
+    ws = workspace(tmp_path / "o.db", url=db_url)
+    before = ws.snapshot().scenario
+    c = client(ws)
+    h, t = token(c, "pia"), token(c, "tom")
+    r = c.post("/api/cancel", json={"appointment_id": "A1", "version": 1}, headers=h)
+    assert r.status_code == 200, r.text
+    [new] = [a for a in rows(ws).values() if a.backfill_for == "A1"]
+    assert new.customer_id == "C2"
+    stale = c.post("/api/noshow", json={"appointment_id": "N1", "version": 1}, headers=h)
+    assert stale.status_code == 409  # S1 changed in event 2
+    assert c.post(f"/api/undo/{r.json()['event']}", headers=t).status_code == 200
+    dump = [a.model_dump() for a in ws.snapshot().scenario.appointments]
+    assert dump == [a.model_dump() for a in before.appointments]
+    assert [e.actor for e in ws.events()][:2] == ["tom", "pia"]
+
+
+def test_results_of_the_day_through_the_api(ws, c):
+    h = token(c, "pia")
+    body = {
+        "specialist_id": "S3",
+        "day": "2026-11-23",
+        "version": 1,
+        "exceptions": {"H1": "not_held"},
+    }
+    r = c.post("/api/day-results", json=body, headers=h)
+    assert r.status_code == 200, r.text
+    got = rows(ws)
+    assert (got["H1"].status, got["H2"].status) == (Status.not_held, Status.held)
+    bad = {**body, "version": 2, "exceptions": {"A1": "held"}}
+    assert c.post("/api/day-results", json=bad, headers=h).status_code == 400
+
+
+def test_a_draft_can_be_discarded_and_then_not_published(ws, c):
+    h = token(c, "pia")
+    d = c.post("/api/plan", json={"weeks": 1}, headers=h).json()
+    for _ in range(300):
+        if c.get(f"/api/plan/{d['id']}", headers=h).json()["state"] != "running":
+            break
+        time.sleep(0.1)
+    assert c.post(f"/api/plan/{d['id']}/discard", headers=h).json()["state"] == "discarded"
+    assert c.post(f"/api/plan/{d['id']}/publish", headers=h).status_code == 404
+    assert ws.version() == 1
+    login(c, "pia")
+    assert c.get("/board", params={"draft": d["id"]}).status_code == 404
+
+
+def test_the_team_lead_undoes_on_the_log_page(ws, c):
+    h = token(c, "pia")
+    r = c.post(
+        "/api/status", json={"appointment_id": "H1", "version": 1, "status": "held"}, headers=h
+    )
+    csrf = login(c, "tom")
+    page = c.post(f"/undo/{r.json()['event']}", data={"csrf": csrf})
+    assert page.status_code == 200 and "rückgängig gemacht" in page.text
+    assert rows(ws)["H1"].status is Status.planned
+    assert c.post("/undo/1", data={"csrf": csrf}).status_code == 409  # the import
