@@ -41,6 +41,7 @@ MaybeScenarioDir = Annotated[
     Path | None,
     typer.Argument(
         help="A scenario folder (see FORMAT.md); left out when a workspace is chosen (--db).",
+        metavar="FOLDER",
         show_default=False,
     ),
 ]

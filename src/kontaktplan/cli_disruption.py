@@ -39,7 +39,10 @@ Out = Annotated[
     ),
 ]
 AppointmentId = Annotated[
-    str | None, typer.Argument(help="appointment_id in appointments.csv.", show_default=False)
+    str | None,
+    typer.Argument(
+        help="appointment_id in appointments.csv.", metavar="APPOINTMENT_ID", show_default=False
+    ),
 ]
 
 
@@ -136,7 +139,8 @@ def absence(
     last: Annotated[str, typer.Option("--to", help="Last day of the absence, YYYY-MM-DD.")],
     folder: MaybeScenarioDir = None,
     specialist: Annotated[
-        str | None, typer.Argument(help="specialist_id of the absent specialist.")
+        str | None,
+        typer.Argument(help="specialist_id of the absent specialist.", metavar="SPECIALIST"),
     ] = None,
     out: Out = None,
     reason: Annotated[
@@ -251,7 +255,7 @@ def status(
     folder: MaybeScenarioDir = None,
     appointment_id: AppointmentId = None,
     outcome: Annotated[
-        str | None, typer.Argument(help="held, not_held, no_show or voided.")
+        str | None, typer.Argument(help="held, not_held, no_show or voided.", metavar="OUTCOME")
     ] = None,
     out: Out = None,
     quiet: Quiet = False,
