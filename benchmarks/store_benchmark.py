@@ -257,7 +257,8 @@ def replay_equals(ws, plan: Path, events) -> bool:
 
 def bench_phases(plan: Path, tmp: Path, repeat: int) -> dict:
     """Where a command's time goes, in one process: reading the folder against loading
-    the workspace, the library's cancel, writing the folder against committing."""
+    the workspace, the library's cancel, writing the folder against committing (garbage
+    collection tuned as the command line tunes it)."""
     import gc
 
     from kontaktplan import store
@@ -267,6 +268,7 @@ def bench_phases(plan: Path, tmp: Path, repeat: int) -> dict:
     rows = planned(plan)
     later = [r["appointment_id"] for r in rows if r["start"] >= "2026-12-14"]
     result = {}
+    gc.set_threshold(100_000, 50, 100)  # as the command line sets it (kontaktplan.cli.main)
     for name, url in workspaces(tmp, "phases").items():
         fresh(url, plan)
         ws = store.open_workspace(url)
@@ -274,8 +276,9 @@ def bench_phases(plan: Path, tmp: Path, repeat: int) -> dict:
         for i in range(repeat):
             gc.collect()
             started = time.perf_counter()
-            loaded = read_scenario(plan)
+            loaded = read_scenario(plan, one_shot=True)  # as a command reads it
             t["read"].append(time.perf_counter() - started)
+            gc.unfreeze()
             started = time.perf_counter()
             snap = store.load(ws)
             t["load"].append(time.perf_counter() - started)
