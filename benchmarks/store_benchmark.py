@@ -99,6 +99,20 @@ def pg_url(schema: str) -> str | None:
     return f"{PG}{'&' if '?' in PG else '?'}options=-csearch_path%3D{schema}"
 
 
+def drop_schemas() -> None:
+    """Leave the PostgreSQL server as found: drop the benchmark's schemas."""
+    try:
+        from sqlalchemy import create_engine, text
+
+        engine = create_engine(PG, connect_args={"connect_timeout": 3})
+        with engine.begin() as conn:
+            for name in ("single", "plan", "busy", "phases"):
+                conn.execute(text(f"DROP SCHEMA IF EXISTS kp_bench_{name} CASCADE"))
+        engine.dispose()
+    except Exception as e:
+        print(f"PostgreSQL schemas not dropped: {e}", file=sys.stderr)
+
+
 def workspaces(tmp: Path, name: str) -> dict[str, str]:
     out = {"sqlite": f"sqlite:///{tmp / f'{name}.db'}"}
     pg = pg_url(f"kp_bench_{name}")
@@ -325,6 +339,7 @@ def main() -> None:
             data["phases_load_average"] = os.getloadavg()[0]
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
+            drop_schemas()
         out.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
         print(json.dumps(data["phases_in_process"], indent=1))
         return
@@ -349,6 +364,7 @@ def main() -> None:
         }
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+        drop_schemas()
     out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
     print(json.dumps(result, indent=1))
 
