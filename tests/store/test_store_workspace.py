@@ -270,7 +270,7 @@ def test_a_failure_inside_the_transaction_leaves_nothing(workspace, monkeypatch)
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("kontaktplan.store.workspace._tick", broken)
+    monkeypatch.setattr("kontaktplan.store.changes._tick", broken)
     with pytest.raises(RuntimeError):
         _commit(workspace, s, _with_status(s, "P1", Status.voided), v)
     scenario, _, version = store.load(workspace)

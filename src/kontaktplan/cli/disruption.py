@@ -47,7 +47,10 @@ Out = Annotated[
     ),
 ]
 AppointmentId = Annotated[
-    str | None, typer.Argument(help="appointment_id in appointments.csv.", show_default=False)
+    str | None,
+    typer.Argument(
+        help="appointment_id in appointments.csv.", metavar="APPOINTMENT_ID", show_default=False
+    ),
 ]
 
 
@@ -172,7 +175,8 @@ def absence(
     ],
     folder: MaybeScenarioDir = None,
     specialist: Annotated[
-        str | None, typer.Argument(help="specialist_id of the absent specialist.")
+        str | None,
+        typer.Argument(help="specialist_id of the absent specialist.", metavar="SPECIALIST"),
     ] = None,
     out: Out = None,
     reason: Annotated[

@@ -6,13 +6,13 @@ purge. Folders stay the exchange format; the store reads and writes them with
 :mod:`kontaktplan.io`.
 """
 
+from kontaktplan.store.changes import commit
 from kontaktplan.store.engine import Workspace, open_workspace
 from kontaktplan.store.history import Event, log, purge, undo
 from kontaktplan.store.workspace import (
     Conflict,
     Snapshot,
     StoreError,
-    commit,
     export,
     import_folder,
     init,

@@ -12,18 +12,9 @@ from typing import Any
 from sqlalchemy import select, update
 
 from kontaktplan.store import schema
+from kontaktplan.store.changes import Change, _chunks, _record, _scopes, _tick, apply, lock_office
 from kontaktplan.store.engine import Workspace
-from kontaktplan.store.workspace import (
-    Change,
-    StoreError,
-    _chunks,
-    _record,
-    _scopes,
-    _tick,
-    _ws,
-    apply,
-    lock_office,
-)
+from kontaktplan.store.workspace import StoreError, _ws
 
 __all__ = ["Event", "log", "purge", "undo"]
 
