@@ -449,4 +449,5 @@ def import_xlsx(
 
 
 from kontaktplan import cli_disruption as _cli_disruption  # noqa: E402, F401  (registers cancel, absence, noshow, standby, status, replan)
+from kontaktplan import cli_simulate as _cli_simulate  # noqa: E402, F401  (registers simulate)
 from kontaktplan.report import command as _report_command  # noqa: E402, F401  (registers report)
