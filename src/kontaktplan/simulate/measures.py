@@ -187,7 +187,7 @@ def table_text(rows: Iterable[dict[str, Any]], columns: tuple[str, ...] = COLUMN
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
     w.writerow(columns)
-    for r in sorted(rows, key=_sort_key) if "replication" in columns else rows:
+    for r in sorted(rows, key=_sort_key) if columns == COLUMNS else rows:
         w.writerow(["" if r.get(c) is None else r.get(c) for c in columns])
     return out.getvalue()
 
