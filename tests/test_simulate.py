@@ -234,12 +234,21 @@ def folder(small, tmp_path_factory):
     return out
 
 
-def test_simulate_command_writes_table_summary_and_runs(folder, tmp_path):
+@pytest.fixture(scope="module")
+def result(folder, tmp_path_factory):
+    """``kontaktplan simulate``'s files for the small office: 3 weeks, 2 replications."""
+    tmp_path = tmp_path_factory.mktemp("result")
     out = tmp_path / "res" / "year.csv"
     r = CliRunner().invoke(
         app, ["simulate", str(folder), "--weeks", "3", "--replications", "2", "--seed", "5",
               "--workers", "1", "--out", str(out)],
     )  # fmt: skip
+    return r, out
+
+
+def test_simulate_command_writes_table_summary_and_runs(result):
+    r, out = result
+    tmp_path = out.parent.parent
     assert r.exit_code == 0, r.output
     rows = read_table(out)
     assert len(rows) == 2 * 3 * 4
@@ -280,6 +289,32 @@ def test_simulate_bad_folder_names_the_file(tmp_path):
     )
     assert r.exit_code == 2 and "scenario.toml" in r.output
     assert not (tmp_path / "r.csv").exists()
+
+
+def test_report_shows_the_simulation(folder, result, tmp_path):
+    _, out = result
+    page = tmp_path / "report.html"
+    r = CliRunner().invoke(
+        app, ["report", str(folder), "--out", str(page), "--simulation", str(out)]
+    )
+    assert r.exit_code == 0, r.output
+    text = page.read_text()
+    assert "<h2>Simulation</h2>" in text and text.count("simulation: ") == 6
+    (mean,) = [
+        s for s in summarise(read_table(out), skip_weeks=2, by_week=False) if s["group"] == "all"
+    ]
+    assert f'data-simulation="summary.0.density_mean">{mean["density_mean"]:.4g}' in text
+
+
+def test_report_refuses_a_file_that_is_no_simulation(folder, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("a,b\n1,2\n")
+    page = tmp_path / "report.html"
+    r = CliRunner().invoke(
+        app, ["report", str(folder), "--out", str(page), "--simulation", str(bad)]
+    )
+    assert r.exit_code == 2 and "bad.csv: not a simulation result" in r.output
+    assert not page.exists()
 
 
 # -- Ray ---------------------------------------------------------------------------------

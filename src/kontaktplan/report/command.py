@@ -48,6 +48,12 @@ def summary(out: Path, report: Any, disruptions: list | None) -> dict[str, Any]:
 def report(
     folder: ScenarioDir,
     out: Annotated[Path, typer.Option("--out", help="The HTML file to write (e.g. report.html).")],
+    simulation: Annotated[
+        Path | None,
+        typer.Option(
+            "--simulation", help="Also show a simulation's results (kontaktplan simulate --out)."
+        ),
+    ] = None,
     quiet: Quiet = False,
     as_json: AsJson = False,
 ) -> None:
@@ -56,7 +62,8 @@ def report(
     Bookings per specialist and day (daily cap marked), weekly volume against target
     (Soll/Ist), due contacts per week against capacity (where deadlines will break),
     overdue customers, the category review list, rule violations and the disruption log
-    of plan.json. Every figure is the validator's (as `kontaktplan validate` prints it).
+    of plan.json; with --simulation, a simulation's results (kontaktplan simulate).
+    Every figure of the schedule is the validator's (as `kontaktplan validate` prints it).
     Exit 0 (also when the schedule breaks a rule: the report shows it); 2 on bad input.
     """
     from kontaktplan.report.html import read_disruptions, render_report
@@ -69,8 +76,16 @@ def report(
         disruptions = read_disruptions(loaded.folder)
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
         raise fail(f"{loaded.folder / 'plan.json'}: not JSON ({e})") from None
+    extra = ""
+    if simulation is not None:
+        from kontaktplan.report.simulation import SimulationFileError, simulation_section
+
+        try:
+            extra = simulation_section(simulation)
+        except SimulationFileError as e:
+            raise fail(str(e)) from None
     checked = validate(loaded.scenario, loaded.policy)
-    page = render_report(loaded.scenario, loaded.policy, checked, disruptions)
+    page = render_report(loaded.scenario, loaded.policy, checked, disruptions, extra)
     write_text_atomic(out, page)
     if as_json:
         typer.echo(json.dumps(summary(out, checked, disruptions), indent=2))

@@ -295,8 +295,10 @@ def render_report(
     policy: Policy,
     report: Report,
     disruptions: list[dict[str, Any]] | None = None,
+    extra: str = "",
 ) -> str:
-    """The report page for ``scenario`` checked by the validator (``report``)."""
+    """The report page for ``scenario`` checked by the validator (``report``); ``extra``
+    is HTML of further sections (a simulation)."""
     figures = report.figures
     derived = derived_figures(figures, policy.booking.daily_cap)
     body = "".join(
@@ -308,6 +310,7 @@ def render_report(
             _customers(figures, derived),
             violations(report),
             disruption_log(disruptions),
+            extra,
         ]
     )
     data = {
