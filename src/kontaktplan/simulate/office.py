@@ -85,8 +85,8 @@ class OfficeRun:
         self.policy, self.settings = policy, settings
         self.office, self.replication, self.seed = office, replication, seed
         self.rng = generator_for(seed, office, replication)
-        self.scenario = scenario
         self.template = WeeklyTemplate.of(scenario)
+        self.scenario = compact(scenario, policy)
         self.start = scenario.today
         self.arrived = {c.customer_id: scenario.today for c in scenario.customers}
         self.fates: dict[str, Fate] = {}
