@@ -14,7 +14,7 @@ import pytest
 from nbclient import NotebookClient
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
-NAMES = ["absence_wave", "caseload_growth", "rule_sets", "no_shows"]
+NAMES = ["absence_wave", "caseload_growth", "rule_sets", "no_shows", "year"]
 CELL_TIMEOUT = 180  # seconds per cell; a cell plans at most four fortnights
 
 
