@@ -131,6 +131,21 @@ def test_everyone_ill_every_day_sends_every_appointment_to_the_team_lead(small, 
     assert _sum(rows, "escalations", ("all",)) == len(took_place)
 
 
+def test_the_days_outcomes_are_what_set_status_records_one_by_one(small, policy):
+    from kontaktplan.disruption import set_status
+    from kontaktplan.outcome import on_day
+    from kontaktplan.simulate.office import outcomes_of_the_day
+
+    planned = [a for a in small.appointments if a.status is Status.planned]
+    day = min(a.day for a in planned)
+    start = on_day(small, day)
+    batch, done = outcomes_of_the_day(start, policy, day)
+    one_by_one = start
+    for a in sorted((a for a in planned if a.day == day), key=lambda a: a.appointment_id):
+        one_by_one = set_status(one_by_one, policy, a.appointment_id, Status.held).scenario
+    assert done and batch == one_by_one
+
+
 # -- keeping the calendar going ----------------------------------------------------------
 
 

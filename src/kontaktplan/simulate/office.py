@@ -30,13 +30,13 @@ import numpy as np
 
 from kontaktplan.calendar import OfficeCalendar, first_plannable_monday
 from kontaktplan.disruption import Outcome, absence, cancel, noshow
-from kontaktplan.domain import Customer, Kind, Scenario, Status
+from kontaktplan.domain import Appointment, Customer, Kind, Scenario, Status
 from kontaktplan.policy import Policy
 from kontaktplan.simulate.measures import Tally, concept_group, measure_week
 from kontaktplan.simulate.settings import SimulationSettings
 from kontaktplan.simulate.upkeep import WeeklyTemplate, compact
 
-__all__ = ["OfficeRun", "RunTiming", "generator_for", "simulate_office"]
+__all__ = ["OfficeRun", "RunTiming", "generator_for", "outcomes_of_the_day", "simulate_office"]
 
 DAY = dt.timedelta(days=1)
 PROFILES = {  # (group) -> ba-2010 profiles and weights (the generator's office mix)
@@ -293,15 +293,10 @@ class OfficeRun:
                 continue
             self.tally.add(self._group_of(a.customer_id), "no_shows")
             self._record(noshow(self.scenario, self.policy, a.appointment_id))
-        rows = []
-        for a in self.scenario.appointments:
-            if a.day == day and a.status is Status.planned:
-                absent = cal.is_absent(a.specialist_id, day)
-                a = a.model_copy(update={"status": Status.not_held if absent else Status.held})
-                if a.kind is not Kind.phone_consultation:
-                    self.tally.add(self._group_of(a.customer_id), a.status.value)
-            rows.append(a)
-        self.scenario = self.scenario.model_copy(update={"appointments": tuple(rows)})
+        self.scenario, done = outcomes_of_the_day(self.scenario, self.policy, day)
+        for a in done:
+            if a.kind is not Kind.phone_consultation:
+                self.tally.add(self._group_of(a.customer_id), a.status.value)
 
     # -- bookkeeping ---------------------------------------------------------------------
 
@@ -329,6 +324,27 @@ class OfficeRun:
             counted[self._group_of(e.customer_id), "escalations"] += 1
         for (g, name), n in counted.items():
             self.tally.add(g, name, n)
+
+
+def outcomes_of_the_day(
+    scenario: Scenario, policy: Policy, day: dt.date
+) -> tuple[Scenario, list[Appointment]]:
+    """Every appointment of ``day`` still planned gets its outcome: ``not_held`` where its
+    specialist is absent (nobody took it over), else ``held``.
+
+    The same change as :func:`kontaktplan.disruption.set_status` for each (status only;
+    the planning date is ``day`` already), made in one copy of the scenario: ``set_status``
+    computes the office's due dates twice per appointment for its message.
+    """
+    cal = OfficeCalendar(scenario, policy)
+    rows, done = [], []
+    for a in scenario.appointments:
+        if a.day == day and a.status is Status.planned:
+            absent = cal.is_absent(a.specialist_id, day)
+            a = a.model_copy(update={"status": Status.not_held if absent else Status.held})
+            done.append(a)
+        rows.append(a)
+    return scenario.model_copy(update={"appointments": tuple(rows)}), done
 
 
 def simulate_office(
