@@ -306,6 +306,37 @@ def test_simulate_bad_folder_names_the_file(tmp_path):
     assert not (tmp_path / "r.csv").exists()
 
 
+def test_simulate_offices_file_runs_every_office(tmp_path):
+    (tmp_path / "OFFICES.toml").write_text(
+        '[[office]]\nname = "mini"\nspecialists = 2\ncustomers_per_specialist = 30\ncount = 2\n'
+    )
+    out = tmp_path / "r.csv"
+    argv = [
+        "simulate",
+        "--offices",
+        str(tmp_path / "OFFICES.toml"),
+        "--weeks",
+        "1",
+        "--out",
+        str(out),
+    ]
+    r = CliRunner().invoke(app, [*argv, "--workers", "1", "--quiet"])
+    assert r.exit_code == 0, r.output
+    assert r.output == ""
+    assert {(x["office"], x["group"]) for x in read_table(out)} == {
+        (o, g) for o in ("mini-1", "mini-2") for g in ("all", "U25", "K1", "K3")
+    }
+
+
+def test_parquet_table_reads_back_the_same_rows(result, tmp_path):
+    pytest.importorskip("pyarrow", reason="pyarrow is not installed (Parquet output)")
+    from kontaktplan.simulate import write_table
+
+    rows = read_table(result[1])
+    write_table(rows, tmp_path / "r.parquet")
+    assert read_table(tmp_path / "r.parquet") == rows
+
+
 def test_report_shows_the_simulation(folder, result, tmp_path):
     _, out = result
     page = tmp_path / "report.html"
