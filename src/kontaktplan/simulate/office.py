@@ -5,11 +5,11 @@ Each simulated week starts on the scenario's weekday of ``today``:
 
 1. customers leave and new ones arrive (weekly rates), free slots are added for the coming
    weeks from each specialist's weekly template, and ``plan`` books the first plannable week;
-2. every day ``today`` moves on; on a working day: specialists fall ill
-   (:func:`kontaktplan.disruption.absence`: handover, escalation), each appointment seen for
-   the first time draws its fate (cancelled >= 7 / < 7 days ahead, no-show, held),
-   cancellations come in (:func:`~kontaktplan.disruption.cancel`, backfill), and the day's
-   appointments take place: a no-show is handled by :func:`~kontaktplan.disruption.noshow`
+2. every day ``today`` moves on; on a working day specialists fall ill
+   (:func:`kontaktplan.disruption.absence`: handover, escalation); each appointment seen for
+   the first time draws its fate (cancelled >= 7 / < 7 days ahead, no-show, held);
+   cancellations come in, on any day (:func:`~kontaktplan.disruption.cancel`, backfill);
+   and on a working day the day's appointments take place: a no-show is handled by :func:`~kontaktplan.disruption.noshow`
    (standby call, re-invitation), the others are ``held`` (which moves the deadline) or,
    when their specialist is absent and nobody took them over, ``not_held``;
 3. the week's figures are measured (:mod:`kontaktplan.simulate.measures`).
@@ -195,12 +195,13 @@ class OfficeRun:
         from kontaktplan.outcome import on_day
 
         self.scenario = on_day(self.scenario, day)
-        if not OfficeCalendar(self.scenario, self.policy).is_working_day(day):
-            return
-        self._sickness(day)
+        working = OfficeCalendar(self.scenario, self.policy).is_working_day(day)
+        if working:
+            self._sickness(day)
         self._draw_fates(day)
-        self._cancellations(day)
-        self._appointments(day)
+        self._cancellations(day)  # a cancellation may come in on any day
+        if working:
+            self._appointments(day)
 
     def _sickness(self, day: dt.date) -> None:
         """A present specialist falls ill with the daily rate; spells as drawn."""
