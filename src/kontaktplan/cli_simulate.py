@@ -119,16 +119,20 @@ def _overall_line(x: dict) -> str:
 
 @app.command()
 def simulate(
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            help="Results table to write: .csv, or .parquet (needs pyarrow).",
+            show_default=False,
+        ),
+    ],
     folder: Annotated[
         Path | None,
         typer.Argument(
             help="A scenario folder: the office to simulate (or use --offices).", show_default=False
         ),
     ] = None,
-    out: Annotated[
-        Path,
-        typer.Option("--out", help="Results table to write: .csv, or .parquet (needs pyarrow)."),
-    ] = Path("simulation.csv"),
     weeks: Annotated[int, typer.Option("--weeks", min=1, max=520, help="Weeks to simulate.")] = 52,
     replications: Annotated[
         int,
@@ -156,7 +160,7 @@ def simulate(
     ] = None,
     backend: Annotated[
         Backend,
-        typer.Option("--backend", help="local processes, or ray (pip install 'kontaktplan[ray]')."),
+        typer.Option("--backend", help="local processes, or ray (the ray extra of kontaktplan)."),
     ] = "local",
     address: Annotated[
         str | None,
