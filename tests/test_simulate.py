@@ -395,3 +395,59 @@ def test_ray_reports_a_failing_task_after_its_retries(defaults, ray_cluster):
     run_ray([Task(broken, 0, 1, 1, defaults), Task(fine, 0, 1, 1, defaults)], got.append, retries=1)
     assert sorted((r.office, r.ok) for r in got) == [("gone", False), ("tiny", True)]
     assert "nonexistent" in next(r.error for r in got if not r.ok)
+
+
+# -- the office in parts -----------------------------------------------------------------
+
+
+def test_commands_on_the_parts_give_what_they_give_on_the_whole_office(policy):
+    """Cancellations and no-shows on two teams, one by one on the whole office and on each
+    team's part: the same office afterwards, ids included."""
+    from kontaktplan.disruption import cancel, noshow
+    from kontaktplan.outcome import on_day
+    from kontaktplan.simulate.teams import DayParts
+
+    office = generate(
+        specialists=16, customers_per_specialist=40, seed=3, weeks=3, today=TODAY,
+        policy=policy, name="two-teams",
+    )  # fmt: skip
+    assert len({s.team for s in office.specialists}) == 2
+    office = plan_first_week(office, policy)
+    planned = sorted(
+        (a for a in office.appointments if a.status is Status.planned),
+        key=lambda a: (a.start, a.appointment_id),
+    )
+    day = planned[0].day - dt.timedelta(days=8)
+    office = on_day(office, day)
+    cancels = [a for a in planned if a.day >= day + dt.timedelta(days=7)][::9][:6]
+    whole, parts = office, DayParts(office)
+    for a in cancels:
+        whole = cancel(whole, policy, a.appointment_id, day).scenario
+        out = cancel(parts.view(a.specialist_id), policy, a.appointment_id, day)
+        parts.put(a.specialist_id, out.scenario)
+    assert parts.merged() == whole
+    backfills = {a.appointment_id for a in whole.appointments if a.backfill_for}
+    assert len(backfills) >= 4  # ids B<day>-001 .. taken in both teams, renumbered alike
+    teams = {office.specialists_by_id[a.specialist_id].team for a in whole.appointments
+             if a.appointment_id in backfills}  # fmt: skip
+    assert len(teams) == 2
+    first = min(a.day for a in planned)
+    whole = on_day(parts.merged(), first)
+    parts = DayParts(whole)
+    today = sorted(
+        (a for a in whole.appointments if a.day == first and a.status is Status.planned),
+        key=lambda a: (a.start, a.appointment_id),
+    )
+    missed = today[::5][:6]
+    for a in missed:
+        whole = noshow(whole, policy, a.appointment_id).scenario
+        out = noshow(parts.view(a.specialist_id), policy, a.appointment_id)
+        parts.put(a.specialist_id, out.scenario)
+    assert parts.merged() == whole
+    assert sum(a.kind is Kind.phone_consultation for a in whole.appointments) >= 4
+
+
+def plan_first_week(office, policy):
+    from kontaktplan.planning import plan
+
+    return plan(office, policy, weeks=1, workers=1, time_limit=5).planned_scenario()

@@ -9,9 +9,12 @@ Each simulated week starts on the scenario's weekday of ``today``:
    (:func:`kontaktplan.disruption.absence`: handover, escalation); each appointment seen for
    the first time draws its fate (cancelled >= 7 / < 7 days ahead, no-show, held);
    cancellations come in, on any day (:func:`~kontaktplan.disruption.cancel`, backfill);
-   and on a working day the day's appointments take place: a no-show is handled by :func:`~kontaktplan.disruption.noshow`
-   (standby call, re-invitation), the others are ``held`` (which moves the deadline) or,
-   when their specialist is absent and nobody took them over, ``not_held``;
+   and on a working day the day's appointments take place: a no-show is handled by
+   :func:`~kontaktplan.disruption.noshow` (standby call, re-invitation), the others are
+   ``held`` (which moves the deadline) or, when their specialist is absent and nobody took
+   them over, ``not_held``. Cancellations and no-shows are handled on the specialist's part
+   of the office (:mod:`kontaktplan.simulate.teams`: the same result, at the cost of a
+   team rather than of the office);
 3. the week's figures are measured (:mod:`kontaktplan.simulate.measures`).
 
 Everything random comes from one ``numpy.random.Generator`` seeded with (seed, office,
@@ -34,6 +37,7 @@ from kontaktplan.domain import Appointment, Customer, Kind, Scenario, Status
 from kontaktplan.policy import Policy
 from kontaktplan.simulate.measures import Tally, concept_group, measure_week
 from kontaktplan.simulate.settings import SimulationSettings
+from kontaktplan.simulate.teams import DayParts
 from kontaktplan.simulate.upkeep import WeeklyTemplate, compact
 
 __all__ = ["OfficeRun", "RunTiming", "generator_for", "outcomes_of_the_day", "simulate_office"]
@@ -199,9 +203,16 @@ class OfficeRun:
         if working:
             self._sickness(day)
         self._draw_fates(day)
-        self._cancellations(day)  # a cancellation may come in on any day
+        parts = DayParts(self.scenario)
+        self._cancellations(day, parts)  # a cancellation may come in on any day
         if working:
-            self._appointments(day)
+            self._no_shows(day, parts)
+        self.scenario = parts.merged()
+        if working:
+            self.scenario, done = outcomes_of_the_day(self.scenario, self.policy, day)
+            for a in done:
+                if a.kind is not Kind.phone_consultation:
+                    self.tally.add(self._group_of(a.customer_id), a.status.value)
 
     def _sickness(self, day: dt.date) -> None:
         """A present specialist falls ill with the daily rate; spells as drawn."""
@@ -222,6 +233,7 @@ class OfficeRun:
                 self.scenario, self.policy, sp.specialist_id, day, last, reason="illness",
                 time_limit=self.settings.planning.time_limit,
             )  # fmt: skip
+            self.scenario = out.scenario
             self._record(out)
             self.tally.add("all", "sick_spells")
             cal = OfficeCalendar(self.scenario, self.policy)
@@ -255,7 +267,7 @@ class OfficeRun:
                 fate = Fate("held")
             self.fates[a.appointment_id] = fate
 
-    def _cancellations(self, day: dt.date) -> None:
+    def _cancellations(self, day: dt.date, parts: DayParts) -> None:
         fill = self.settings.appointments.fill_late_cancellations
         due = sorted(
             a.appointment_id
@@ -267,37 +279,34 @@ class OfficeRun:
             and f.day <= day < a.day
         )
         for aid in due:
-            a = next(x for x in self.scenario.appointments if x.appointment_id == aid)
+            a = parts.row(aid)
             if a.status is not Status.planned:
                 continue
-            out = cancel(self.scenario, self.policy, aid, day, fill=fill)
+            out = cancel(parts.view(a.specialist_id), self.policy, aid, day, fill=fill)
+            out.scenario = parts.put(a.specialist_id, out.scenario)
             self.tally.add(self._group_of(a.customer_id), self.fates[aid].what)
             self._record(out)
 
-    def _appointments(self, day: dt.date) -> None:
-        """The day's appointments: no-shows handled, the rest held (or not held when the
-        absent specialist's appointment was taken by nobody)."""
+    def _no_shows(self, day: dt.date, parts: DayParts) -> None:
+        """The day's no-shows, in order of start: standby call and re-invitation. An
+        appointment of an absent specialist nobody took over is left for the outcomes."""
+        cal = OfficeCalendar(self.scenario, self.policy)
         today = sorted(
             (a for a in self.scenario.appointments if a.day == day and a.status is Status.planned),
             key=lambda a: (a.start, a.appointment_id),
         )
-        cal = OfficeCalendar(self.scenario, self.policy)
         for a in today:
             if self.fates.get(a.appointment_id, Fate("held")).what != "no_show":
                 continue
             if cal.is_absent(a.specialist_id, day):
                 continue
-            current = next(
-                x for x in self.scenario.appointments if x.appointment_id == a.appointment_id
-            )
+            current = parts.row(a.appointment_id)
             if current.status is not Status.planned:
                 continue
             self.tally.add(self._group_of(a.customer_id), "no_shows")
-            self._record(noshow(self.scenario, self.policy, a.appointment_id))
-        self.scenario, done = outcomes_of_the_day(self.scenario, self.policy, day)
-        for a in done:
-            if a.kind is not Kind.phone_consultation:
-                self.tally.add(self._group_of(a.customer_id), a.status.value)
+            out = noshow(parts.view(current.specialist_id), self.policy, a.appointment_id)
+            out.scenario = parts.put(current.specialist_id, out.scenario)
+            self._record(out)
 
     # -- bookkeeping ---------------------------------------------------------------------
 
@@ -306,8 +315,7 @@ class OfficeRun:
         return concept_group(c) if c is not None else "all"
 
     def _record(self, out: Outcome) -> None:
-        """Take the outcome's scenario; count its changes and escalations by group."""
-        self.scenario = out.scenario
+        """Count the outcome's changes and escalations by group."""
         counted = Counter[tuple[str, str]]()
         for ch in out.changes:
             name = {
