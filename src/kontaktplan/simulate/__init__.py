@@ -3,7 +3,8 @@
 This stage owns the rolling simulation (:mod:`.office`: plan each week with the real
 ``plan``, play out the days with the real disruption handling), its settings file
 (:mod:`.settings`, bundled ``models/simulation-default.toml``), keeping the calendar going
-(:mod:`.upkeep`), the measures and the results table (:mod:`.measures`), the list of
+(:mod:`.upkeep`), the office in independent parts for the day's commands (:mod:`.teams`),
+the measures and the results table (:mod:`.measures`), the list of
 offices (:mod:`.offices`), the local and Ray backends (:mod:`.backends`) and the plots
 (:mod:`.plots`). It changes no data of a folder: it works on copies in memory.
 """
