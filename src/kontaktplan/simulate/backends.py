@@ -8,7 +8,6 @@ and then reported as failed, never dropped.
 
 from __future__ import annotations
 
-import resource
 import traceback
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -67,10 +66,18 @@ def run_task(task: Task) -> TaskResult:
         scenario, policy, task.settings, weeks=task.weeks, seed=task.seed,
         office=task.office.name, replication=task.replication,
     )  # fmt: skip
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
     return TaskResult(
-        task.office.name, task.replication, rows, timing.seconds, timing.plan_seconds, peak
+        task.office.name, task.replication, rows, timing.seconds, timing.plan_seconds, _peak_mib()
     )
+
+
+def _peak_mib() -> float:
+    """Peak resident memory of this process (the task's worker), 0 where unknown."""
+    try:
+        import resource
+    except ImportError:  # not on Windows
+        return 0.0
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
 def _failed(task: Task, error: BaseException, tries: int) -> TaskResult:
