@@ -99,6 +99,12 @@ def ray_speedup(n_offices: int, specialists: int, weeks: int, rounds: int) -> di
             started = time.perf_counter()
             run_ray(tasks, got.append)
             walls[workers].append(round(time.perf_counter() - started, 1))
+            cpu = sum(r.cpu_seconds for r in got)
+            out.setdefault(f"task_cpu_s_{workers}_workers", []).append(round(cpu, 1))
+            # busy share of the workers' cores: 1.0 = each worker computed all the time
+            out.setdefault(f"cpu_share_{workers}_workers", []).append(
+                round(cpu / (walls[workers][-1] * workers), 2)
+            )
             ray.shutdown()
             out[f"peak_mib_per_task_{workers}_workers"] = round(max(r.peak_mib for r in got), 1)
             rows_by_workers[workers] = sorted(

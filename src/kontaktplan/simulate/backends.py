@@ -8,6 +8,7 @@ and then reported as failed, never dropped.
 
 from __future__ import annotations
 
+import time
 import traceback
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -43,6 +44,7 @@ class TaskResult:
     peak_mib: float = 0.0
     tries: int = 1
     error: str | None = None
+    cpu_seconds: float = 0.0
 
     @property
     def ok(self) -> bool:
@@ -53,6 +55,7 @@ class TaskResult:
             "office": self.office, "replication": self.replication,
             "status": "ok" if self.ok else "failed", "tries": self.tries,
             "seconds": round(self.seconds, 3), "plan_seconds": round(self.plan_seconds, 3),
+            "cpu_seconds": round(self.cpu_seconds, 3),
             "peak_mib": round(self.peak_mib, 1), "error": self.error or "",
         }  # fmt: skip
 
@@ -61,14 +64,16 @@ def run_task(task: Task) -> TaskResult:
     """Simulate one office-replication (in whatever process runs it)."""
     from kontaktplan.simulate.office import simulate_office
 
+    cpu = time.process_time()
     scenario, policy = task.office.load()
     rows, timing, _ = simulate_office(
         scenario, policy, task.settings, weeks=task.weeks, seed=task.seed,
         office=task.office.name, replication=task.replication,
     )  # fmt: skip
     return TaskResult(
-        task.office.name, task.replication, rows, timing.seconds, timing.plan_seconds, _peak_mib()
-    )
+        task.office.name, task.replication, rows, timing.seconds, timing.plan_seconds,
+        _peak_mib(), cpu_seconds=time.process_time() - cpu,
+    )  # fmt: skip
 
 
 def _peak_mib() -> float:
