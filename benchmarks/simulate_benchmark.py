@@ -119,6 +119,33 @@ def ray_speedup(n_offices: int, specialists: int, weeks: int, rounds: int) -> di
     return out
 
 
+def local_speedup(n_offices: int, specialists: int, weeks: int, rounds: int) -> dict:
+    """The same tasks in local processes on 1 and 2 workers (the default backend), taking
+    turns: whether the machine gives a second core at all."""
+    from kontaktplan.simulate.backends import run_local
+
+    settings = load_settings()
+    offices = [
+        OfficeSpec(f"small-{i}", specialists=specialists, customers_per_specialist=200, seed=i)
+        for i in range(n_offices)
+    ]
+    tasks = [Task(o, 0, 1, weeks, settings) for o in offices]
+    out: dict = {}
+    for _ in range(rounds):
+        for workers in (1, 2):
+            got = []
+            started = time.perf_counter()
+            run_local(tasks, got.append, workers=workers)
+            wall = time.perf_counter() - started
+            cpu = sum(r.cpu_seconds for r in got)
+            out.setdefault(f"wall_s_{workers}_workers", []).append(round(wall, 1))
+            out.setdefault(f"cpu_share_{workers}_workers", []).append(
+                round(cpu / wall / workers, 2)
+            )
+    out["speedup"] = round(min(out["wall_s_1_workers"]) / min(out["wall_s_2_workers"]), 2)
+    return out
+
+
 def national(job: dict) -> dict:
     """A national run from the jobcenter's rate: seconds per specialist-week, times the
     national specialist-weeks, over N cores (one office-replication per core)."""
@@ -153,6 +180,7 @@ def main() -> None:
     }
     if not args.skip_ray:
         result["ray"] = ray_speedup(8, args.small_specialists, args.small_weeks, args.rounds)
+        result["local"] = local_speedup(8, args.small_specialists, args.small_weeks, args.rounds)
         print(json.dumps(result["ray"], indent=1), flush=True)
     if not args.skip_jobcenter:
         result["jobcenter"] = jobcenter(args.weeks, settings.planning.warmup_weeks)
