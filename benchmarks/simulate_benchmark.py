@@ -146,6 +146,31 @@ def local_speedup(n_offices: int, specialists: int, weeks: int, rounds: int) -> 
     return out
 
 
+def _burn(n: int) -> float:
+    started = time.process_time()
+    total = 0
+    for i in range(n):
+        total += i
+    return time.process_time() - started
+
+
+def machine_check(n: int = 15_000_000) -> dict:
+    """Pure Python busy loops, two of them, in 1 and in 2 processes: how much of its two
+    cores the machine gives this run (2 processes should take about half the wall time)."""
+    import multiprocessing as mp
+
+    out: dict = {}
+    for workers in (1, 2):
+        started = time.perf_counter()
+        with mp.Pool(workers) as pool:
+            cpu = sum(pool.map(_burn, [n, n]))
+        wall = time.perf_counter() - started
+        out[f"wall_s_{workers}_processes"] = round(wall, 2)
+        out[f"cores_used_{workers}_processes"] = round(cpu / wall, 2)
+    out["speedup"] = round(out["wall_s_1_processes"] / out["wall_s_2_processes"], 2)
+    return out
+
+
 def national(job: dict) -> dict:
     """A national run from the jobcenter's rate: seconds per specialist-week, times the
     national specialist-weeks, over N cores (one office-replication per core)."""
@@ -178,6 +203,7 @@ def main() -> None:
         },
         "command": "python benchmarks/simulate_benchmark.py " + " ".join(sys.argv[1:]),
     }
+    result["machine_check"] = machine_check()
     if not args.skip_ray:
         result["ray"] = ray_speedup(8, args.small_specialists, args.small_weeks, args.rounds)
         result["local"] = local_speedup(8, args.small_specialists, args.small_weeks, args.rounds)
