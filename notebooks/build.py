@@ -552,7 +552,7 @@ their profile). The shaded band is the 90 % interval across replications.
         """
 rows = {name: run(sc, rules, name) for name, (sc, rules) in RULES.items()}
 fig, axes = plt.subplots(1, 2, figsize=(12, 3.8), sharey=True, layout="constrained")
-for ax, (name, got) in zip(axes, rows.items()):
+for ax, (name, got) in zip(axes, rows.items(), strict=True):
     plots.density(summarise(got), ax=ax)
     ax.set_title(name, loc="left")
 plt.show()
@@ -592,11 +592,14 @@ for name, by_level in staffing.items():
     ),
     code(
         """
+from itertools import pairwise
+
+
 def needed(by_level, target=0.95):
     levels = sorted(by_level)
     if by_level[levels[0]] >= target:
         return levels[0]
-    for lo, hi in zip(levels, levels[1:]):
+    for lo, hi in pairwise(levels):
         if by_level[lo] < target <= by_level[hi]:  # linear between the two tested levels
             return lo + (hi - lo) * (target - by_level[lo]) / (by_level[hi] - by_level[lo])
     return None
