@@ -479,11 +479,168 @@ print(
     ),
 ]
 
+YEAR = [
+    md(
+        """
+# A year of the office: the 2025 concept against the 2010 rules, and the staffing each needs
+
+`kontaktplan simulate` plays an office out week by week: each week it plans the first plannable
+week with the real `plan`, then day by day draws no-shows, cancellations, sickness, new customers
+and customers leaving from the simulation settings (`models/simulation-default.toml`) and handles
+each with the real disruption code (backfill, standby call, re-invitation, handover). Here the
+demo office runs under both rule sets, and then with fewer customers per case worker (the same
+as more case workers) until 95 % of its K1 and U25 customers are within their interval.
+
+**Kept short for CI:** `WEEKS = 8`, one replication, and two staffing levels. The first weeks
+are not the office's steady state: the plan books two weeks ahead (warm-up), and the folder's
+backlog of overdue customers takes a few weeks to clear, so the staffing measure reads the last
+`MEASURED = 4` weeks. For the real answer set `WEEKS = 52`, `REPLICATIONS = 5` and more levels
+(about an hour on two cores), or run `kontaktplan simulate scenarios/demo --weeks 52
+--replications 5`.
+"""
+    ),
+    code(
+        """
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+
+from kontaktplan import whatif
+from kontaktplan.io import read_scenario
+from kontaktplan.rules.policy import load_policy
+from kontaktplan.simulate import load_settings, plots, simulate_office, summarise
+
+ROOT = next(p for p in (Path.cwd(), *Path.cwd().parents) if (p / "scenarios" / "demo").is_dir())
+office = read_scenario(ROOT / "scenarios" / "demo")
+scenario, policy = office.scenario, office.policy
+WEEKS, MEASURED, REPLICATIONS, SEED = 8, 4, 1, 1
+settings = load_settings().with_rates(planning__time_limit=5.0)
+WARMUP = settings.planning.warmup_weeks
+RULES = {
+    "heilbronn-2025": (scenario, policy),
+    "ba-2010": (whatif.with_policy(scenario, "ba-2010", seed=1), load_policy("ba-2010")),
+}
+
+
+def run(office_scenario, rules, name):
+    rows = []
+    for r in range(REPLICATIONS):
+        got, _, _ = simulate_office(
+            office_scenario, rules, settings, weeks=WEEKS, seed=SEED, office=name, replication=r
+        )
+        rows += got
+    return rows
+
+
+print(
+    f"{scenario.meta.name}: {len(scenario.specialists)} specialists "
+    f"({sum(s.fte for s in scenario.specialists):.1f} FTE), {len(scenario.customers)} customers; "
+    f"{WEEKS} weeks from {scenario.today}, {REPLICATIONS} replication(s)"
+)
+"""
+    ),
+    md(
+        """
+## The same office under both rule sets
+
+Realised contact density per week: the share of each group's customers whose next contact is
+not yet overdue (groups of the 2025 concept; under the 2010 rules a customer's deadline comes from
+their profile). The shaded band is the 90 % interval across replications.
+"""
+    ),
+    code(
+        """
+rows = {name: run(sc, rules, name) for name, (sc, rules) in RULES.items()}
+fig, axes = plt.subplots(1, 2, figsize=(12, 3.8), sharey=True, layout="constrained")
+for ax, (name, got) in zip(axes, rows.items(), strict=True):
+    plots.density(summarise(got), ax=ax)
+    ax.set_title(name, loc="left")
+plt.show()
+"""
+    ),
+    md(
+        """
+## The staffing each needs for 95 % of K1 and U25
+
+Fewer customers per case worker stand for more case workers: at half of today's caseload the
+office has 1 / 0.5 = 200 % of today's staffing per customer. The measure is the lower of the K1
+and U25 densities, averaged over the last `MEASURED` weeks; between two levels the staffing
+needed is read off a straight line.
+"""
+    ),
+    code(
+        """
+FACTORS = (1.0, 0.5)
+
+
+def worst_density(got):
+    means = {
+        s["group"]: s["density_mean"]
+        for s in summarise(got, skip_weeks=WEEKS - MEASURED, by_week=False)
+    }
+    return min(means["K1"], means["U25"])
+
+
+staffing = {name: {} for name in RULES}
+for name, (sc, rules) in RULES.items():
+    for f in FACTORS:
+        got = rows[name] if f == 1.0 else run(whatif.scale_caseload(sc, f, seed=1), rules, name)
+        staffing[name][round(100 / f)] = worst_density(got)
+for name, by_level in staffing.items():
+    print(name, {f"{k} %": f"{v:.1%}" for k, v in by_level.items()})
+"""
+    ),
+    code(
+        """
+from itertools import pairwise
+
+
+def needed(by_level, target=0.95):
+    levels = sorted(by_level)
+    if by_level[levels[0]] >= target:
+        return levels[0]
+    for lo, hi in pairwise(levels):
+        if by_level[lo] < target <= by_level[hi]:  # linear between the two tested levels
+            return lo + (hi - lo) * (target - by_level[lo]) / (by_level[hi] - by_level[lo])
+    return None
+
+
+fig, ax = plt.subplots(figsize=(7, 3.6), layout="constrained")
+for name, by_level in staffing.items():
+    ax.plot(list(by_level), [100 * v for v in by_level.values()], marker="o", label=name)
+ax.axhline(95, color="grey", linestyle=":")
+ax.set_xlabel("staffing per customer (% of today)")
+ax.set_ylabel("lower of K1 and U25 density (%)")
+ax.legend()
+plt.show()
+"""
+    ),
+    code(
+        """
+parts = []
+for name, by_level in staffing.items():
+    n = needed(by_level)
+    top = max(by_level)
+    parts.append(
+        f"{name} needs about {n:.0f} % of today's staffing per customer"
+        if n is not None
+        else f"{name} stays below 95 % even at {top} % of today's staffing"
+    )
+print(
+    f"Conclusion: over the last {MEASURED} of {WEEKS} simulated weeks, with "
+    f"{settings.appointments.no_show_rate:.0%} no-shows, for 95 % of K1 and U25 within their "
+    f"interval " + "; ".join(parts) + " (a short CI run: set WEEKS = 52 for the year)."
+)
+"""
+    ),
+]
+
 NOTEBOOKS = {
     "absence_wave.ipynb": ABSENCE,
     "caseload_growth.ipynb": CASELOAD,
     "rule_sets.ipynb": RULE_SETS,
     "no_shows.ipynb": NO_SHOW,
+    "year.ipynb": YEAR,
 }
 
 

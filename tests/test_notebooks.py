@@ -1,7 +1,8 @@
 """The what-if notebooks run from top to bottom and print a conclusion computed by the run.
 
-The four together take about 30 s on the demo office (plans of one or two weeks with a
-5 s limit per specialist model), so they run by default.
+The four what-ifs together take about 30 s on the demo office (plans of one or two weeks
+with a 5 s limit per specialist model); the simulated year (``year``) adds four 8-week
+simulations of it, shortened for CI. They run by default.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import pytest
 from nbclient import NotebookClient
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
-NAMES = ["absence_wave", "caseload_growth", "rule_sets", "no_shows"]
+NAMES = ["absence_wave", "caseload_growth", "rule_sets", "no_shows", "year"]
 CELL_TIMEOUT = 180  # seconds per cell; a cell plans at most four fortnights
 
 

@@ -19,6 +19,7 @@ from kontaktplan.cli import (
     plan,
     report,
     scenario,
+    simulate,
     validate,
     web,
     workspace,
@@ -93,6 +94,7 @@ for command in (
 ):
     app.command()(command)
 app.command()(report.report)
+app.command()(simulate.simulate)
 app.add_typer(workspace.db_app, name="db")
 app.command("log")(workspace.log_command)
 app.command("undo")(workspace.undo_command)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -21,22 +19,9 @@ from kontaktplan.cli.common import (
 )
 from kontaktplan.cli.workspace import source
 from kontaktplan.i18n import translator
+from kontaktplan.io.files import write_text_atomic
 
 __all__ = ["report"]
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` all or nothing (a temporary file, then a rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def summary(out: Path, report: Any, disruptions: list | None) -> dict[str, Any]:
@@ -57,6 +42,12 @@ def summary(out: Path, report: Any, disruptions: list | None) -> dict[str, Any]:
 def report(
     out: Annotated[Path, typer.Option("--out", help="The HTML file to write (e.g. report.html).")],
     folder: MaybeScenarioDir = None,
+    simulation: Annotated[
+        Path | None,
+        typer.Option(
+            "--simulation", help="Also show a simulation's results (kontaktplan simulate --out)."
+        ),
+    ] = None,
     quiet: Quiet = False,
     as_json: AsJson = False,
     lang: LangOption = None,
@@ -67,7 +58,8 @@ def report(
     Bookings per specialist and day (daily cap marked), weekly volume against target
     (Soll/Ist), due contacts per week against capacity (where deadlines will break),
     overdue customers, the category review list, rule violations and the disruption log
-    of plan.json. Every figure is the validator's (as `kontaktplan validate` prints it).
+    of plan.json; with --simulation, a simulation's results (kontaktplan simulate).
+    Every figure of the schedule is the validator's (as `kontaktplan validate` prints it).
     Exit 0 (also when the schedule breaks a rule: the report shows it); 2 on bad input.
     """
     from kontaktplan.report.html import read_disruptions, render_report
@@ -84,9 +76,17 @@ def report(
         )
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
         raise fail(f"{loaded.folder / 'plan.json'}: not JSON ({e})") from None
+    extra = ""
+    if simulation is not None:
+        from kontaktplan.report.simulation import SimulationFileError, simulation_section
+
+        try:
+            extra = simulation_section(simulation)
+        except SimulationFileError as e:
+            raise fail(str(e)) from None
     checked = validate(loaded.scenario, loaded.policy)
     words = language(lang)
-    page = render_report(loaded.scenario, loaded.policy, checked, disruptions, words)
+    page = render_report(loaded.scenario, loaded.policy, checked, disruptions, words, extra)
     write_text_atomic(out, page)
     if as_json:
         typer.echo(json.dumps(summary(out, checked, disruptions), indent=2))

@@ -106,6 +106,13 @@ class _Dues(Mapping[str, Due]):
             raise KeyError(cid)
         return due
 
+    def __contains__(self, cid: object) -> bool:
+        # Without computing the due date: the standby list after a no-show asks this of
+        # every customer of the office before it keeps the team's (issue 15: 5x faster on
+        # a 6-team office).
+        c = self.scenario.customers_by_id.get(cid) if isinstance(cid, str) else None
+        return c is not None and c.exempt is None
+
     def __iter__(self) -> Iterator[str]:
         return (c.customer_id for c in self.scenario.customers if c.customer_id in self)
 

@@ -338,8 +338,10 @@ def render_report(
     report: Report,
     disruptions: list[dict[str, Any]] | None = None,
     lang: Lang = "en",
+    extra: str = "",
 ) -> str:
-    """The report page for ``scenario`` checked by the validator (``report``), in ``lang``."""
+    """The report page for ``scenario`` checked by the validator (``report``), in ``lang``;
+    ``extra`` is HTML of further sections (a simulation)."""
     t = words(lang)
     figures = report.figures
     derived = derived_figures(figures, policy.booking.daily_cap)
@@ -352,6 +354,7 @@ def render_report(
             _customers(figures, derived, t),
             violations(report, t),
             disruption_log(disruptions, t),
+            extra,
         ]
     )
     data = {
