@@ -11,7 +11,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass, field
 
-from kontaktplan.calendar import OfficeCalendar, first_plannable_monday, week_days
+from kontaktplan.calendar import OfficeCalendar, first_bookable_day, week_days
 from kontaktplan.domain import (
     Appointment,
     Customer,
@@ -31,8 +31,10 @@ NOON = dt.time(12, 0)
 
 @dataclass(frozen=True)
 class Horizon:
-    """The planned weeks: from the first plannable Monday, ``weeks`` weeks long.
+    """The planned calendar weeks: from the first bookable day (today + lead) on.
 
+    ``first_monday`` is the Monday of the first bookable day's week; when that day is no
+    Monday, the first week is partial (RULES.md, Horizon) and ``weeks`` counts it.
     ``slots_until`` is the last day of the horizon on which the office has free slots:
     a chained deadline after it cannot be served in this plan, so it forces nothing.
     """
@@ -41,6 +43,7 @@ class Horizon:
     first_monday: dt.date
     weeks: int
     slots_until: dt.date | None = None
+    start: dt.date | None = None  # the first bookable day; None = first_monday
 
     @property
     def mondays(self) -> list[dt.date]:
@@ -48,7 +51,7 @@ class Horizon:
 
     @property
     def first_day(self) -> dt.date:
-        return self.first_monday
+        return self.start or self.first_monday
 
     @property
     def last_day(self) -> dt.date:
@@ -62,18 +65,31 @@ class Horizon:
     @property
     def days(self) -> int:
         """Calendar days in the horizon."""
-        return 7 * self.weeks
+        return (self.last_day - self.first_day).days + 1
 
     def week_of(self, day: dt.date) -> int:
         return (day - self.first_monday).days // 7
 
 
 def horizon(scenario: Scenario, policy: Policy, weeks: int) -> Horizon:
-    """The first plannable week (RULES.md lead time) and ``weeks - 1`` weeks after it."""
-    monday = first_plannable_monday(scenario.today, policy.booking.lead_days)
-    end = monday + dt.timedelta(days=7 * weeks - 1)
-    slot_days = [s.day for s in scenario.slots if monday <= s.day <= end]
-    return Horizon(scenario.today, monday, weeks, max(slot_days, default=None))
+    """From the first bookable day (RULES.md, Horizon) to the end of ``weeks`` full weeks.
+
+    When the first bookable day falls on Tuesday to Friday, the partial week it starts
+    is planned too, before the ``weeks`` full weeks (so no day is left between two
+    plans), with its prorated target; unless the office has no slot at all in it (then
+    there is nothing to plan there, and the horizon starts on the next Monday).
+    """
+    first = first_bookable_day(scenario.today, policy.booking.lead_days)
+    monday = first - dt.timedelta(days=first.weekday())
+    if first != monday:
+        sunday = monday + dt.timedelta(days=6)
+        if not any(first <= s.day <= sunday for s in scenario.slots):
+            monday += dt.timedelta(weeks=1)
+            first = monday
+    n = weeks + (first != monday)
+    end = monday + dt.timedelta(days=7 * n - 1)
+    slot_days = [s.day for s in scenario.slots if first <= s.day <= end]
+    return Horizon(scenario.today, monday, n, max(slot_days, default=None), first)
 
 
 @dataclass(frozen=True)
@@ -125,6 +141,12 @@ class Candidate:
     def customer_id(self) -> str:
         return self.customer.customer_id
 
+    @property
+    def urgent(self) -> bool:
+        """Booked as early as the horizon allows: overdue, a first interview, or under 25
+        (RULES.md objective 1 and 3); each week the first booking waits costs."""
+        return self.overdue or self.due.first_interview or self.customer.under_25
+
     def requirement(self, day: dt.date) -> Requirement:
         return self.requirement_by_weekday[day.weekday()]
 
@@ -140,6 +162,10 @@ class WeekFigure:
     def daily_target(self) -> int:
         """The even share per available day: ceil(target / available days)."""
         return math.ceil(self.target / len(self.available_days)) if self.available_days else 0
+
+    def even_share(self, days: int) -> tuple[int, int]:
+        """floor and ceil of the target over ``days`` days: an even week lies between."""
+        return self.target // days, math.ceil(self.target / days)
 
 
 @dataclass
@@ -159,6 +185,14 @@ class SubProblem:
 
     def day(self, day: dt.date) -> DaySlots:
         return self._by_day[day]
+
+    def households(self) -> list[tuple[str, str]]:
+        """Pairs of candidates of one household (``household_id``), by customer id."""
+        groups: dict[str, list[str]] = {}
+        for c in self.candidates:
+            if c.customer.household_id:
+                groups.setdefault(c.customer.household_id, []).append(c.customer_id)
+        return [(a, b) for ids in groups.values() for i, a in enumerate(ids) for b in ids[i + 1 :]]
 
     def __post_init__(self) -> None:
         self._by_day = {d.day: d for d in self.days}
@@ -191,7 +225,7 @@ def _free_days(
     out = []
     for monday in hz.mondays:
         for day in week_days(monday):
-            if not cal.is_available(sid, day):
+            if day < hz.first_day or not cal.is_available(sid, day):
                 continue
             booked = index.appointments.get((sid, day), [])
             free = [
@@ -294,7 +328,7 @@ def build_subproblems(
         days = _free_days(policy, cal, sid, hz, index)
         weeks = []
         for i, monday in enumerate(hz.mondays):
-            target = cal.week_target(sp, monday)
+            target = cal.week_target(sp, monday, hz.first_day)
             existing = sum(d.existing for d in days if d.week == i)
             weeks.append(WeekFigure(monday, target.target, existing, list(target.available_days)))
         candidates, skipped = [], {}

@@ -11,15 +11,19 @@ With ``B`` the booked (customer, day) pairs of one specialist, ``W`` the policy 
                       day on or before the deadline — counts as missed when not booked at all),
                       plus one per booked day whose chained next deadline (inside the horizon)
                       has no later booking on or before it
-    overdue_wait      W.overdue_day x sum over bookings of overdue customers of
-                      (day - the customer's first eligible day) in days, and the whole
-                      horizon's length for an overdue customer left unbooked (so overdue
-                      customers come first among equal misses)
+    overdue_wait      7 x W.overdue_day x the whole weeks the first booking of an urgent
+                      customer (overdue, first interview, under 25) lies after their first
+                      eligible week; unbooked: every week from that one to the horizon's end.
+                      Chained further contacts are never charged.
     target_shortfall  W.target_shortfall x sum over weeks of max(0, target - booked)
     over_target       W.over_target x sum over weeks of max(0, booked - target)
     priority          - sum over bookings of the customer's priority (first interview, U25,
                       unemployed, share of the interval elapsed)
-    spread            W.over_daily_target x sum over days of max(0, load - ceil(target / days))
+    spread            W.uneven_week x sum over weeks (of two or more available days) of
+                      max - min of the load per available day, plus per day the load above
+                      ceil(target / days) or below floor(target / days) (where the day's
+                      existing + capacity can go beyond, resp. its existing stays below)
+    household         - W.household_together x #pairs of one household booked on one day
 
 ``booked`` and ``load`` include the bookings that already existed.
 """
@@ -41,6 +45,7 @@ TERMS = (
     "over_target",
     "priority",
     "spread",
+    "household",
 )
 
 
@@ -51,27 +56,41 @@ def evaluate(sub: SubProblem, bookings: Iterable[tuple[str, dt.date]]) -> dict[s
     for cid, day in bookings:
         booked.setdefault(cid, []).append(day)
     terms = dict.fromkeys(TERMS, 0)
+    week_of = sub.horizon.week_of
     for cand in sub.candidates:
         days = sorted(booked.get(cand.customer_id, []))
         if cand.deadline_in_horizon:
             met = any(d <= cand.due.due for d in days) if not cand.overdue else bool(days)
             terms["missed_deadline"] += w["missed_deadline"] * (not met)
-            if cand.overdue and not met:
-                terms["overdue_wait"] += w["overdue_day"] * sub.horizon.days
+        if cand.urgent:
+            first = week_of(cand.days[0])
+            until = week_of(days[0]) if days else sub.horizon.weeks
+            terms["overdue_wait"] += 7 * w["overdue_day"] * max(0, until - first)
         for d in days:
             nxt = cand.chained.get(d)
             if nxt is not None and not any(d < e <= nxt for e in days):
                 terms["missed_deadline"] += w["missed_deadline"]
-            if cand.overdue:
-                terms["overdue_wait"] += w["overdue_day"] * (d - cand.days[0]).days
             terms["priority"] -= cand.priority
     load = Counter(d for days in booked.values() for d in days)
     for i, week in enumerate(sub.weeks):
         n = week.existing + sum(load[ds.day] for ds in sub.days if ds.week == i)
         terms["target_shortfall"] += w["target_shortfall"] * max(0, week.target - n)
         terms["over_target"] += w["over_target"] * max(0, n - week.target)
-    for ds in sub.days:
-        daily = sub.weeks[ds.week].daily_target
-        terms["spread"] += w["over_daily_target"] * max(0, ds.existing + load[ds.day] - daily)
+        days = [ds for ds in sub.days if ds.week == i]
+        if len(days) < 2:
+            continue
+        per_day = [ds.existing + load[ds.day] for ds in days]
+        low, high = week.even_share(len(days))
+        off = max(per_day) - min(per_day)
+        for ds, n in zip(days, per_day, strict=True):
+            top = ds.existing + ds.capacity
+            off += max(0, n - high) if top > high else 0
+            floor = min(low, top)
+            off += max(0, floor - n) if floor > ds.existing else 0
+        terms["spread"] += w["uneven_week"] * off
+    for a, b in sub.households():
+        terms["household"] -= w["household_together"] * len(
+            set(booked.get(a, [])) & set(booked.get(b, []))
+        )
     terms["total"] = sum(terms[t] for t in TERMS)
     return terms

@@ -35,7 +35,7 @@ def counted_contacts(
     for a in sorted(appointments, key=lambda a: a.start):
         if not (a.status is Status.held or (a.status is Status.planned and a.day >= today)):
             continue
-        if not policy.is_qualified(a):
+        if not policy.is_qualified(a, customer):
             continue
         if a.kind is Kind.group_session:
             if last_group is not None and a.day < add_months(last_group, every):
