@@ -43,7 +43,8 @@ class Horizon:
     first_monday: dt.date
     weeks: int
     slots_until: dt.date | None = None
-    start: dt.date | None = None  # the first bookable day; None = first_monday
+    start: dt.date | None = None  # the first planned day; None = first_monday
+    bookable: dt.date | None = None  # the first bookable day (today + lead)
 
     @property
     def mondays(self) -> list[dt.date]:
@@ -79,7 +80,7 @@ def horizon(scenario: Scenario, policy: Policy, weeks: int) -> Horizon:
     plans), with its prorated target; unless the office has no slot at all in it (then
     there is nothing to plan there, and the horizon starts on the next Monday).
     """
-    first = first_bookable_day(scenario.today, policy.booking.lead_days)
+    first = bookable = first_bookable_day(scenario.today, policy.booking.lead_days)
     monday = first - dt.timedelta(days=first.weekday())
     if first != monday:
         sunday = monday + dt.timedelta(days=6)
@@ -89,7 +90,7 @@ def horizon(scenario: Scenario, policy: Policy, weeks: int) -> Horizon:
     n = weeks + (first != monday)
     end = monday + dt.timedelta(days=7 * n - 1)
     slot_days = [s.day for s in scenario.slots if first <= s.day <= end]
-    return Horizon(scenario.today, monday, n, max(slot_days, default=None), first)
+    return Horizon(scenario.today, monday, n, max(slot_days, default=None), first, bookable)
 
 
 @dataclass(frozen=True)
@@ -272,7 +273,12 @@ def candidate(
     kind = Kind.first_interview if due.first_interview else Kind.follow_up
     minutes = policy.duration(kind)
     history = scenario.appointments_by_customer.get(c.customer_id, ())
-    video = c.mode is Mode.video and video_ok and not _after_no_show(history)
+    video = (
+        c.mode is Mode.video
+        and video_ok
+        and Mode.video in policy.qualified_contact.modes  # ba-2010: in person only
+        and not _after_no_show(history)
+    )
     mode = Mode.video if video else policy.qualified_contact.default_mode
     gap = policy.booking.min_days_between_contacts
     earliest = hz.first_day

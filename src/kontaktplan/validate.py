@@ -53,9 +53,9 @@ from kontaktplan.validate_rules import (
     CLOSED_DAY,
     CUSTOMER_UNAVAILABLE,
     DAILY_CAP,
-    EXEMPT_NOT_BOOKED,
     FIRST_INTERVIEW_KIND,
     GROUP_SESSION_LIMIT,
+    LATE_BOOKING,
     LEAD_TIME,
     MIN_GAP,
     MISSING_STATUS,
@@ -66,6 +66,8 @@ from kontaktplan.validate_rules import (
     SLOT_FITS,
     SLOT_OWNED,
     SLOT_SINGLE,
+    SPREAD,
+    STRICT_WARNINGS,
     Checker,
     Violation,
 )
@@ -78,11 +80,11 @@ __all__ = [
     "CLOSED_DAY",
     "CUSTOMER_UNAVAILABLE",
     "DAILY_CAP",
-    "EXEMPT_NOT_BOOKED",
     "FIRST_INTERVIEW_KIND",
     "GROUP_SESSION_LIMIT",
     "HARD_RULES",
     "HISTORY_UNCHANGED",
+    "LATE_BOOKING",
     "LEAD_TIME",
     "MIN_GAP",
     "MISSING_STATUS",
@@ -95,7 +97,9 @@ __all__ = [
     "SLOT_FITS",
     "SLOT_OWNED",
     "SLOT_SINGLE",
+    "SPREAD",
     "STANDBY_CALL",
+    "STRICT_WARNINGS",
     "Report",
     "Violation",
     "validate",
@@ -118,6 +122,14 @@ class Report:
     def ok(self) -> bool:
         """No hard rule is broken."""
         return not self.violations
+
+    def strict_failures(self) -> list[str]:
+        """The warnings of the classes ``--strict`` fails on (:data:`STRICT_WARNINGS`)."""
+        return [w for w in self.warnings if w.partition(":")[0] in STRICT_WARNINGS]
+
+    def ok_strict(self) -> bool:
+        """No hard rule broken and no warning of a strict class (uneven week, late booking)."""
+        return self.ok and not self.strict_failures()
 
     def counts(self) -> dict[str, int]:
         """Violations per rule, in the order of :data:`HARD_RULES`."""
@@ -142,8 +154,17 @@ class Report:
                 + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items()))
                 + ")"
             )
+        if f.get("weeks"):
+            spreads = [w["spread"] for w in f["weeks"] if w["new"]]
+            if spreads:
+                uneven = sum(1 for w in f["weeks"] if w["new"] and w["spread"] > w["forced_spread"])
+                lines.append(
+                    f"spread (max - min per day) of the weeks booked today: max {max(spreads)}, "
+                    f"{sum(1 for x in spreads if x > 1)} of {len(spreads)} above 1, "
+                    f"{uneven} more than the slots forced"
+                )
         if f.get("teams"):
-            lines.append(f"weekly volume booked/target from {f['first_plannable_monday']}:")
+            lines.append(f"weekly volume booked/target from {f['first_bookable_day']}:")
             for t in f["teams"]:
                 lines.append(
                     f"  team {t['team']} {t['week']}: {t['booked']}/{t['target']} "
@@ -166,6 +187,7 @@ class Report:
         """JSON-able: ok, counts per rule, violations, warnings, figures."""
         return {
             "ok": self.ok,
+            "ok_strict": self.ok_strict(),
             "counts": self.counts(),
             "violations": [v.to_dict() for v in self.violations],
             "warnings": list(self.warnings),

@@ -14,11 +14,18 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from kontaktplan.calendar import OfficeCalendar, first_plannable_monday, week_days
+from kontaktplan.calendar import OfficeCalendar, first_bookable_day, week_days
 from kontaktplan.domain import Appointment, Customer, Kind, Scenario, Status
 from kontaktplan.policy import Policy, add_months, category_review, due_dates
 
-__all__ = ["counted_contacts", "deadline_figures", "figures", "iso_week", "week_figures"]
+__all__ = [
+    "counted_contacts",
+    "deadline_figures",
+    "figures",
+    "iso_week",
+    "most_even_spread",
+    "week_figures",
+]
 
 
 def counted_contacts(
@@ -56,11 +63,47 @@ def _counted_in_volume(a: Appointment) -> bool:
     return a.is_active and a.kind is not Kind.phone_consultation
 
 
+def most_even_spread(loads: list[int], fixed: list[int], capacity: list[int]) -> int:
+    """The smallest spread (max − min per day) the week's bookings could have had.
+
+    ``loads`` are the appointments per available day, ``fixed`` how many of them a plan
+    could not move (booked before today), ``capacity`` how many the day can hold at most
+    (the daily cap, and no more than its slots). The bookings may be redistributed over
+    the days within ``fixed <= x <= capacity`` with the same total: the most even such
+    distribution has min ``L`` and max ``H`` with sum(max(fixed, L)) <= total <=
+    sum(min(capacity, H)). The customers' own availability is not taken into account.
+    """
+    total = sum(loads)
+    caps = [max(c, n) for c, n in zip(capacity, loads, strict=True)]
+    best = max(loads) - min(loads) if loads else 0
+    for low in range(max(caps, default=0) + 1):
+        lows = [max(f, low) for f in fixed]
+        if any(lo > c for lo, c in zip(lows, caps, strict=True)) or sum(lows) > total:
+            continue
+        for high in range(max(lows, default=0), max(caps, default=0) + 1):
+            if sum(min(c, high) for c in caps) >= total:
+                best = min(best, high - low)
+                break
+    return best
+
+
 def week_figures(
     scenario: Scenario, policy: Policy, calendar: OfficeCalendar
 ) -> list[dict[str, Any]]:
-    """Per specialist and week from the first plannable Monday: target, booked, per day, spread."""
-    first = first_plannable_monday(scenario.today, policy.booking.lead_days)
+    """Per specialist and week from the first bookable day (today + lead): target, booked,
+    per day, spread, and the spread the slots forced (a partial first week counts its days
+    from the first bookable day, with the prorated target)."""
+    first = first_bookable_day(scenario.today, policy.booking.lead_days)
+    cap = policy.booking.daily_cap
+    slots: Counter[tuple[str, dt.date]] = Counter(
+        (s.specialist_id, s.day) for s in scenario.slots if s.day >= first
+    )
+    fixed: Counter[tuple[str, dt.date]] = Counter()
+    outside: Counter[tuple[str, dt.date]] = Counter()
+    windows: dict[tuple[str, dt.date], list[tuple[dt.datetime, dt.datetime]]] = {}
+    for s in scenario.slots:
+        if s.day >= first:
+            windows.setdefault((s.specialist_id, s.day), []).append((s.start, s.end))
     per_day: Counter[tuple[str, dt.date]] = Counter()
     mondays: dict[str, set[dt.date]] = {}
     for s in scenario.slots:
@@ -68,15 +111,26 @@ def week_figures(
             mondays.setdefault(s.specialist_id, set()).add(_monday(s.day))
     for a in scenario.appointments:
         if a.day >= first and _counted_in_volume(a):
-            per_day[a.specialist_id, a.day] += 1
+            key = (a.specialist_id, a.day)
+            per_day[key] += 1
             mondays.setdefault(a.specialist_id, set()).add(_monday(a.day))
+            if a.booked_on != scenario.today:
+                fixed[key] += 1
+            if not any(s < a.end and a.start < e for s, e in windows.get(key, ())):
+                outside[key] += 1
     out = []
     for sp in scenario.specialists:
-        for monday in sorted(mondays.get(sp.specialist_id, ())):
-            target = calendar.week_target(sp, monday)
-            days = week_days(monday)
-            counts = [per_day[sp.specialist_id, d] for d in days]
-            available = [per_day[sp.specialist_id, d] for d in target.available_days]
+        sid = sp.specialist_id
+        for monday in sorted(mondays.get(sid, ())):
+            target = calendar.week_target(sp, monday, first)
+            days = [d for d in week_days(monday) if d >= first]
+            counts = [per_day[sid, d] for d in week_days(monday)]
+            available = [per_day[sid, d] for d in target.available_days]
+            forced = most_even_spread(
+                available,
+                [fixed[sid, d] for d in target.available_days],
+                [min(cap, slots[sid, d] + outside[sid, d]) for d in target.available_days],
+            )
             out.append(
                 {
                     "specialist": sp.specialist_id,
@@ -84,10 +138,12 @@ def week_figures(
                     "week": iso_week(monday),
                     "monday": monday.isoformat(),
                     "target": target.target,
-                    "booked": sum(counts),
+                    "booked": sum(per_day[sid, d] for d in days),
                     "per_day": counts[:5],
                     "available_days": len(target.available_days),
                     "spread": max(available) - min(available) if available else 0,
+                    "forced_spread": forced,
+                    "new": sum(per_day[sid, d] - fixed[sid, d] for d in days),
                 }
             )
     return out
@@ -156,9 +212,10 @@ def figures(scenario: Scenario, policy: Policy, calendar: OfficeCalendar) -> dic
     ]
     return {
         "today": today.isoformat(),
-        "first_plannable_monday": first_plannable_monday(
-            today, policy.booking.lead_days
+        "first_plannable_monday": _monday(
+            first_bookable_day(today, policy.booking.lead_days)
         ).isoformat(),
+        "first_bookable_day": first_bookable_day(today, policy.booking.lead_days).isoformat(),
         "horizon_end": horizon_end.isoformat(),
         "weeks": weeks,
         "teams": team_figures(weeks),

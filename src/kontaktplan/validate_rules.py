@@ -18,9 +18,18 @@ from typing import Any, NamedTuple
 from kontaktplan.calendar import OfficeCalendar
 from kontaktplan.domain import Appointment, Customer, Kind, Mode, Scenario, SlotMode, Status
 from kontaktplan.policy import Policy, add_months
-from kontaktplan.validate_figures import counted_contacts
+from kontaktplan.validate_figures import counted_contacts, deadline_figures, week_figures
 
-__all__ = ["HARD_RULES", "MISSING_STATUS", "RULE_CHECKS", "Checker", "Violation"]
+__all__ = [
+    "HARD_RULES",
+    "LATE_BOOKING",
+    "MISSING_STATUS",
+    "RULE_CHECKS",
+    "SPREAD",
+    "STRICT_WARNINGS",
+    "Checker",
+    "Violation",
+]
 
 SLOT_OWNED = "slot_owned"
 SLOT_SINGLE = "slot_single"
@@ -38,6 +47,11 @@ MODE = "mode"
 FIRST_INTERVIEW_KIND = "first_interview_kind"
 GROUP_SESSION_LIMIT = "group_session_limit"
 MISSING_STATUS = "missing_status"
+SPREAD = "spread"
+LATE_BOOKING = "late_booking"
+
+#: Warning classes that ``validate --strict`` turns into a failure.
+STRICT_WARNINGS = (SPREAD, LATE_BOOKING)
 
 HARD_RULES = (
     SLOT_OWNED,
@@ -51,7 +65,6 @@ HARD_RULES = (
     ONE_PER_DAY,
     MIN_GAP,
     ONE_FUTURE_BOOKING,
-    EXEMPT_NOT_BOOKED,
     MODE,
     FIRST_INTERVIEW_KIND,
     GROUP_SESSION_LIMIT,
@@ -422,17 +435,31 @@ def one_future_booking(c: Checker) -> None:
             )
 
 
-def exempt_not_booked(c: Checker) -> None:
-    """No new booking for a case-management or employer-service customer (RULES.md).
+def spread(c: Checker) -> None:
+    """Even weeks (RULES.md, Even spread; a warning class, ``--strict`` fails on it).
 
-    Standby phone consultations booked today count as new here.
+    Per specialist and week with bookings of today: the spread (max − min appointments
+    per available day) must not exceed the most even spread the slots allowed (each
+    day at most min(daily cap, its slots), the bookings made before today fixed).
     """
-    for a in c.planned:
-        if a.booked_on != c.today or a.reassigned_from is not None:
-            continue
-        exempt = c.customer(a).exempt
-        if exempt is not None:
-            c.hard(EXEMPT_NOT_BOOKED, a, f"{_show(a)}: {a.customer_id} is exempt ({exempt.value})")
+    for w in week_figures(c.scenario, c.policy, c.calendar):
+        if w["new"] and w["spread"] > w["forced_spread"]:
+            c.warnings.append(
+                f"{SPREAD}: {w['specialist']} {w['week']}: per day "
+                f"{'/'.join(str(n) for n in w['per_day'])} (spread {w['spread']}); "
+                f"the free slots allowed a spread of {w['forced_spread']}"
+            )
+
+
+def late_booking(c: Checker) -> None:
+    """A planned appointment after a deadline that a new booking could still meet does not
+    meet it (RULES.md): the customer is not 'met' and is named (warning class)."""
+    for d in deadline_figures(c.scenario, c.policy):
+        if d["status"] == "late" and d["reachable"]:
+            c.warnings.append(
+                f"{LATE_BOOKING}: {d['customer']} ({d['specialist']}) due {d['due']}, "
+                f"first planned contact {d['planned']}, after the deadline"
+            )
 
 
 def mode(c: Checker) -> None:
@@ -460,6 +487,8 @@ def mode(c: Checker) -> None:
 def _mode_problems(c: Checker, a: Appointment) -> list[str]:
     wanted = c.customer(a).mode or c.policy.qualified_contact.default_mode
     problems = []
+    if a.mode is not Mode.phone and a.mode not in c.policy.qualified_contact.modes:
+        problems.append(f"{a.mode.value} is no qualified contact under {c.policy.name}")
     if a.mode is Mode.phone:
         problems.append("phone only for a phone consultation")
     elif a.mode is Mode.video and wanted is not Mode.video:
@@ -534,9 +563,10 @@ RULE_CHECKS: tuple[Callable[[Checker], None], ...] = (
     one_per_day,
     min_gap,
     one_future_booking,
-    exempt_not_booked,
     mode,
     first_interview_kind,
     group_session_limit,
     missing_status,
+    spread,
+    late_booking,
 )
