@@ -142,12 +142,6 @@ class Candidate:
     def customer_id(self) -> str:
         return self.customer.customer_id
 
-    @property
-    def urgent(self) -> bool:
-        """Booked as early as the horizon allows: overdue, a first interview, or under 25
-        (RULES.md objective 1 and 3); each week the first booking waits costs."""
-        return self.overdue or self.due.first_interview or self.customer.under_25
-
     def requirement(self, day: dt.date) -> Requirement:
         return self.requirement_by_weekday[day.weekday()]
 

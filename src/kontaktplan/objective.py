@@ -11,10 +11,11 @@ With ``B`` the booked (customer, day) pairs of one specialist, ``W`` the policy 
                       day on or before the deadline — counts as missed when not booked at all),
                       plus one per booked day whose chained next deadline (inside the horizon)
                       has no later booking on or before it
-    overdue_wait      7 x W.overdue_day x the whole weeks the first booking of an urgent
-                      customer (overdue, first interview, under 25) lies after their first
-                      eligible week; unbooked: every week from that one to the horizon's end.
-                      Chained further contacts are never charged.
+    overdue_wait      per whole week the first booking of a customer lies after their first
+                      eligible week (unbooked: every week from it to the horizon's end):
+                      7 x W.overdue_day for an overdue customer (first interviews too),
+                      W.under_25 for an under-25 one not yet overdue. Chained further
+                      contacts are never charged.
     target_shortfall  W.target_shortfall x sum over weeks of max(0, target - booked)
     over_target       W.over_target x sum over weeks of max(0, booked - target)
     priority          - sum over bookings of the customer's priority (first interview, U25,
@@ -34,9 +35,9 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 
-from kontaktplan.candidates import SubProblem
+from kontaktplan.candidates import Candidate, SubProblem
 
-__all__ = ["TERMS", "evaluate"]
+__all__ = ["TERMS", "evaluate", "wait_per_week"]
 
 TERMS = (
     "missed_deadline",
@@ -47,6 +48,19 @@ TERMS = (
     "spread",
     "household",
 )
+
+
+def wait_per_week(w: dict[str, int], cand: Candidate) -> int:
+    """What each week costs that an urgent customer's first booking waits.
+
+    Overdue customers (first interviews are due at once, so overdue too): 7 x
+    ``overdue_day``; an under-25 customer not yet overdue: ``under_25``; others nothing.
+    """
+    if cand.overdue:
+        return 7 * w["overdue_day"]
+    if cand.customer.under_25:
+        return w["under_25"]
+    return 0
 
 
 def evaluate(sub: SubProblem, bookings: Iterable[tuple[str, dt.date]]) -> dict[str, int]:
@@ -62,10 +76,10 @@ def evaluate(sub: SubProblem, bookings: Iterable[tuple[str, dt.date]]) -> dict[s
         if cand.deadline_in_horizon:
             met = any(d <= cand.due.due for d in days) if not cand.overdue else bool(days)
             terms["missed_deadline"] += w["missed_deadline"] * (not met)
-        if cand.urgent:
+        if cost := wait_per_week(w, cand):
             first = week_of(cand.days[0])
             until = week_of(days[0]) if days else sub.horizon.weeks
-            terms["overdue_wait"] += 7 * w["overdue_day"] * max(0, until - first)
+            terms["overdue_wait"] += cost * max(0, until - first)
         for d in days:
             nxt = cand.chained.get(d)
             if nxt is not None and not any(d < e <= nxt for e in days):

@@ -426,6 +426,11 @@ def one_future_booking(c: Checker) -> None:
                 due = c.policy.next_due(customer, [d for d in days if d <= before.day], c.today)
                 if due <= c.horizon_end:
                     continue
+                # an older booking after the deadline does not meet it (RULES.md): the
+                # new one in time may stand beside it when the policy keeps late ones
+                deadline = c.policy.next_due(customer, [d for d in days if d < before.day], c.today)
+                if c.touched(before) and not c.touched(a) and a.day > deadline >= before.day:
+                    continue
             why = f"next due {due}, after" if due else "exempt, no deadline before"
             c.finding(
                 ONE_FUTURE_BOOKING,

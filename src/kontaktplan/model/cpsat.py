@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from kontaktplan.candidates import Candidate, Requirement, SubProblem
-from kontaktplan.objective import evaluate
+from kontaktplan.objective import evaluate, wait_per_week
 
 __all__ = ["SolveResult", "solve_subproblem"]
 
@@ -196,13 +196,13 @@ class Objective:
 
     def _urgent_wait(self) -> None:
         """(1) Overdue customers first, at any horizon: per whole week the *first* booking of
-        an overdue, first-interview or under-25 customer waits after their first eligible
-        week (unbooked: every week of the horizon). Days inside a week cost nothing, and a
-        chained further contact is never charged."""
-        week_cost = 7 * self.w["overdue_day"]
+        an urgent customer waits after their first eligible week (unbooked: every week of
+        the horizon). Days inside a week cost nothing, and a chained further contact is
+        never charged. See :func:`kontaktplan.objective.wait_per_week`."""
         week_of = self.sub.horizon.week_of
         for cand in self.sub.candidates:
-            if not cand.urgent:
+            week_cost = wait_per_week(self.w, cand)
+            if not week_cost:
                 continue
             items = self.v.by_customer[cand.customer_id]
             for k in range(week_of(cand.days[0]), self.sub.horizon.weeks):
