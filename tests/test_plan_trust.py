@@ -46,9 +46,9 @@ def loads(p, sid="S1"):
 
 
 def test_overdue_customers_are_spread_evenly_not_piled_on_monday():
-    # 27 customers all overdue (due 2026-10-01), 8 slots a day, target 25, cap 8. Each one
-    # left unbooked misses (1,000,000) more than going over target costs (20,000), so all
-    # 27 are booked. Waiting inside the week costs nothing, so the most even week, two
+    # 27 customers all overdue (due 2026-10-01), 8 slots a day, target 25, cap 8. Each week
+    # one waits costs like a missed deadline (1,000,000), more than going over target
+    # (20,000) and an uneven day (10,000), so all 27 are booked. Waiting inside the week costs nothing, so the most even week, two
     # days of 6 and three of 5, beats Monday at the cap (a per-day waiting cost made
     # 8/8/8/3/0).
     slots = [s for d in week() for s in day_slots(d, 8)]
@@ -130,11 +130,12 @@ def test_validate_strict_exits_1_on_an_uneven_week(tmp_path):
 
 def _one_slot_left(policy: Policy):
     # One slot (Mon 7 Dec). K: K1, last contact 1 Jun -> due 1 Oct, overdue. U: U25, last
-    # contact 8 Nov -> due 8 Dec, can be met on the 7th. Whoever is not booked misses
-    # (1,000,000 either way); then the overdue weight decides: leaving K costs 7 x 2,000 =
-    # 14,000 a week, leaving U 2,000 (its week of waiting); priorities K 2,549 < U 3,967.
-    # Book K: 1,000,000 + 2,000 - 2,549; book U: 1,000,000 + 14,000 - 3,967 -> K.
-    # Without the overdue weight: book K 1,000,000 + 2,000 - 2,549 > book U 1,000,000 - 3,967.
+    # contact 8 Nov -> due 8 Dec, can still be met on the 7th. Priorities: K 1,000 + 1,549
+    # (elapsed 189/122 days) = 2,549; U 2,000 + 1,000 + 967 (29/30 days) = 3,967.
+    # U left out misses its deadline: 1,000,000, and waits a week: 3,967.
+    # K left out waits a week: 1,000,000 + 7 x 2,000 + 2,549 = 1,016,549.
+    # Book K: 1,003,967 - 2,549 = 1,001,418; book U: 1,016,549 - 3,967 = 1,012,582 -> K.
+    # Without the overdue weight, book U: 1,002,549 - 3,967 = 998,582 -> U: priority alone.
     k = customer("K", last=D(2026, 6, 1))
     u = customer("U", category="U25", under_25=True, last=D(2026, 11, 8))
     sc = scenario([specialist()], [k, u], day_slots(MONDAY, 1))
@@ -249,7 +250,7 @@ def _far_future(policy: Policy):
 
 
 def test_a_late_planned_appointment_is_replaced_in_time_and_voided():
-    sc, p = _far_future(POLICY)
+    _, p = _far_future(POLICY)
     (new,) = p.bookings
     assert new.day <= D(2026, 12, 10)
     (row,) = p.late_appointments
@@ -261,7 +262,7 @@ def test_a_late_planned_appointment_is_replaced_in_time_and_voided():
 
 
 def test_keeping_late_appointments_lists_them_beside_the_new_one():
-    sc, p = _far_future(with_(POLICY, "booking", void_late_appointments=False))
+    _, p = _far_future(with_(POLICY, "booking", void_late_appointments=False))
     (new,) = p.bookings
     assert new.day <= D(2026, 12, 10)
     assert p.late_appointments[0]["voided"] is False

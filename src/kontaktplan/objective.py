@@ -6,16 +6,16 @@ reported objective equals :func:`evaluate` of its own bookings.
 
 With ``B`` the booked (customer, day) pairs of one specialist, ``W`` the policy weights:
 
-    missed_deadline   W.missed_deadline x #customers whose deadline in the horizon is not met
-                      (met: booked on or before the deadline; an overdue customer — no eligible
-                      day on or before the deadline — counts as missed when not booked at all),
-                      plus one per booked day whose chained next deadline (inside the horizon)
-                      has no later booking on or before it
+    missed_deadline   W.missed_deadline x #customers whose deadline in the horizon could be
+                      met but is not (met: booked on or before it; an overdue customer — no
+                      eligible day on or before the deadline — has none left to meet: see
+                      overdue_wait), plus one per booked day whose chained next deadline
+                      (inside the horizon) has no later booking on or before it
     overdue_wait      per whole week the first booking of a customer lies after their first
                       eligible week (unbooked: every week from it to the horizon's end):
-                      7 x W.overdue_day for an overdue customer (first interviews too),
-                      W.under_25 for an under-25 one not yet overdue. Chained further
-                      contacts are never charged.
+                      for an overdue customer (first interviews too) W.missed_deadline +
+                      7 x W.overdue_day + priority, for an under-25 one not yet overdue the
+                      priority; others nothing. Chained further contacts are never charged.
     target_shortfall  W.target_shortfall x sum over weeks of max(0, target - booked)
     over_target       W.over_target x sum over weeks of max(0, booked - target)
     priority          - sum over bookings of the customer's priority (first interview, U25,
@@ -53,13 +53,17 @@ TERMS = (
 def wait_per_week(w: dict[str, int], cand: Candidate) -> int:
     """What each week costs that an urgent customer's first booking waits.
 
-    Overdue customers (first interviews are due at once, so overdue too): 7 x
-    ``overdue_day``; an under-25 customer not yet overdue: ``under_25``; others nothing.
+    An overdue customer (first interviews are due at once, so overdue too) has no
+    deadline left to meet; each week they wait counts like a missed deadline, plus
+    7 x ``overdue_day`` and their priority: overdue customers come first at every
+    horizon (RULES.md objective 1), before a deadline that can still be met. An under-25
+    customer not yet overdue: their priority, so the one-week plan's order by priority
+    holds at longer horizons too. Others: nothing.
     """
     if cand.overdue:
-        return 7 * w["overdue_day"]
+        return w["missed_deadline"] + 7 * w["overdue_day"] + cand.priority
     if cand.customer.under_25:
-        return w["under_25"]
+        return cand.priority
     return 0
 
 
@@ -73,8 +77,8 @@ def evaluate(sub: SubProblem, bookings: Iterable[tuple[str, dt.date]]) -> dict[s
     week_of = sub.horizon.week_of
     for cand in sub.candidates:
         days = sorted(booked.get(cand.customer_id, []))
-        if cand.deadline_in_horizon:
-            met = any(d <= cand.due.due for d in days) if not cand.overdue else bool(days)
+        if cand.deadline_in_horizon and not cand.overdue:
+            met = any(d <= cand.due.due for d in days)
             terms["missed_deadline"] += w["missed_deadline"] * (not met)
         if cost := wait_per_week(w, cand):
             first = week_of(cand.days[0])

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from ortools.sat.python import cp_model
 
@@ -180,11 +181,12 @@ class Objective:
         self.m.minimize(sum(self.add_terms()))
 
     def _missed_deadline(self) -> None:
-        """(1) Every deadline that can be met is met; overdue customers are booked at all."""
+        """(1) Every deadline that can still be met is met (an overdue customer's cannot:
+        their urgency is the waiting cost of :meth:`_urgent_wait`)."""
         for cand in self.sub.candidates:
             items = self.v.by_customer[cand.customer_id]
-            if cand.deadline_in_horizon:
-                in_time = [v for d, v in items if cand.overdue or d <= cand.due.due]
+            if cand.deadline_in_horizon and not cand.overdue:
+                in_time = [v for d, v in items if d <= cand.due.due]
                 miss = self.m.new_bool_var(f"miss[{cand.customer_id}]")
                 self.m.add(sum(in_time) + miss >= 1)
                 self.terms.append(self.w["missed_deadline"] * miss)
@@ -198,17 +200,32 @@ class Objective:
         """(1) Overdue customers first, at any horizon: per whole week the *first* booking of
         an urgent customer waits after their first eligible week (unbooked: every week of
         the horizon). Days inside a week cost nothing, and a chained further contact is
-        never charged. See :func:`kontaktplan.objective.wait_per_week`."""
+        never charged. See :func:`kontaktplan.objective.wait_per_week`.
+
+        Customers who are alike in everything the plan weighs are interchangeable; among
+        them the one with the smaller id is booked no later (a symmetry break, the same
+        at every horizon, so a longer plan keeps the one-week plan's choice)."""
         week_of = self.sub.horizon.week_of
-        for cand in self.sub.candidates:
+        alike: dict[tuple, list[list[cp_model.IntVar]]] = {}
+        urgent = sorted(
+            (c for c in self.sub.candidates if wait_per_week(self.w, c)),
+            key=lambda c: c.customer_id,
+        )
+        for cand in urgent:
             week_cost = wait_per_week(self.w, cand)
-            if not week_cost:
-                continue
             items = self.v.by_customer[cand.customer_id]
+            flags = []
             for k in range(week_of(cand.days[0]), self.sub.horizon.weeks):
                 booked = self.m.new_bool_var(f"booked_by[{cand.customer_id},{k}]")
                 self.m.add(booked <= sum(v for d, v in items if week_of(d) <= k))
                 self.terms += [week_cost, -week_cost * booked]
+                flags.append(booked)
+            if not cand.customer.household_id:
+                alike.setdefault((week_cost, *_signature(cand)), []).append(flags)
+        for group in alike.values():
+            for earlier, later in pairwise(group):
+                for a, b in zip(earlier, later, strict=True):
+                    self.m.add(a >= b)
 
     def _weekly_volume(self) -> None:
         """(2) Each week reaches the target; above it only where a deadline needs it."""
@@ -268,6 +285,23 @@ class Objective:
                 self.m.add(both <= va)
                 self.m.add(both <= vb)
                 self.terms.append(-self.w["household_together"] * both)
+
+
+def _signature(cand: Candidate) -> tuple:
+    """Everything of a candidate the objective and the constraints look at, but the id."""
+    return (
+        tuple(cand.days),
+        cand.due.due,
+        cand.due.first_interview,
+        cand.due.last_contact,
+        cand.priority,
+        cand.overdue,
+        cand.deadline_in_horizon,
+        cand.kind,
+        cand.mode,
+        tuple(sorted(cand.chained.items())),
+        tuple(sorted(cand.requirement_by_weekday.items())),
+    )
 
 
 def solve_subproblem(
