@@ -48,9 +48,9 @@ def loads(p, sid="S1"):
 def test_overdue_customers_are_spread_evenly_not_piled_on_monday():
     # 27 customers all overdue (due 2026-10-01), 8 slots a day, target 25, cap 8. Each week
     # one waits costs like a missed deadline (1,000,000), more than going over target
-    # (20,000) and an uneven day (10,000), so all 27 are booked. Waiting inside the week costs nothing, so the most even week, two
-    # days of 6 and three of 5, beats Monday at the cap (a per-day waiting cost made
-    # 8/8/8/3/0).
+    # (20,000) and an uneven day (10,000), so all 27 are booked. Waiting inside the
+    # week costs nothing, so the most even week, two days of 6 and three of 5, beats
+    # Monday at the cap (a per-day waiting cost made 8/8/8/3/0).
     slots = [s for d in week() for s in day_slots(d, 8)]
     custs = [customer(f"C{i:02d}", last=D(2026, 6, 1)) for i in range(27)]
     p = run(scenario([specialist()], custs, slots))
