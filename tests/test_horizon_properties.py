@@ -1,8 +1,10 @@
 """Longer horizons never push urgent customers back (issue 10, point 2).
 
 For random small offices under both rule sets: the first week of a k-week plan
-(k = 2..6) books every overdue, first-interview and under-25 customer that the one-week
-plan books in that week, no later. Both plans pass the independent validator.
+(k = 2..6) books every overdue, first-interview and under-25 customer whose deadline
+falls in that week (or before) that the one-week plan books in that week, no later.
+Both plans pass the independent validator. (An under-25 customer not yet due may move
+to a later week where that evens the first one: README, decisions.)
 
 Customers the plan cannot tell apart (the same priority and the same overdue state, so
 the same cost per week of waiting) may trade places: the one-week plan's choice among
@@ -83,7 +85,7 @@ def _urgent_in_week_one(p, sc, policy) -> dict[str, tuple[int, int]]:
         if a.day > WEEK_END or due is None:
             continue
         overdue = due.due < MONDAY
-        if c.last_contact is None or c.under_25 or overdue:
+        if c.last_contact is None or overdue or (c.under_25 and due.due <= WEEK_END):
             out[a.customer_id] = (overdue or due.first_interview, priority(policy, c, due, MONDAY))
     return out
 

@@ -133,9 +133,10 @@ def _one_slot_left(policy: Policy):
     # contact 8 Nov -> due 8 Dec, can still be met on the 7th. Priorities: K 1,000 + 1,549
     # (elapsed 189/122 days) = 2,549; U 2,000 + 1,000 + 967 (29/30 days) = 3,967.
     # U left out misses its deadline: 1,000,000, and waits a week: 3,967.
-    # K left out waits a week: 1,000,000 + 7 x 2,000 + 2,549 = 1,016,549.
-    # Book K: 1,003,967 - 2,549 = 1,001,418; book U: 1,016,549 - 3,967 = 1,012,582 -> K.
-    # Without the overdue weight, book U: 1,002,549 - 3,967 = 998,582 -> U: priority alone.
+    # K left out waits a week: 1,000,000 + 7 x 2,000 + 100 x 2,549 = 1,268,900.
+    # Book K: 1,003,967 - 2,549 = 1,001,418; book U: 1,268,900 - 3,967 = 1,264,933 -> K.
+    # Without the overdue weights (overdue_day = overdue_order = 0), book U:
+    # 1,000,000 - 3,967 = 996,033 -> U: priority alone.
     k = customer("K", last=D(2026, 6, 1))
     u = customer("U", category="U25", under_25=True, last=D(2026, 11, 8))
     sc = scenario([specialist()], [k, u], day_slots(MONDAY, 1))
@@ -147,7 +148,7 @@ def test_overdue_k1_takes_the_last_slot_from_an_on_time_u25():
 
 
 def test_without_the_overdue_weight_priority_alone_gives_it_to_the_u25():
-    assert _one_slot_left(with_(POLICY, "weights", overdue_day=0)) == {"U"}
+    assert _one_slot_left(with_(POLICY, "weights", overdue_day=0, overdue_order=0)) == {"U"}
 
 
 def test_a_chained_second_contact_does_not_push_an_overdue_u25_back():

@@ -14,7 +14,8 @@ With ``B`` the booked (customer, day) pairs of one specialist, ``W`` the policy 
     overdue_wait      per whole week the first booking of a customer lies after their first
                       eligible week (unbooked: every week from it to the horizon's end):
                       for an overdue customer (first interviews too) W.missed_deadline +
-                      7 x W.overdue_day + priority, for an under-25 one not yet overdue the
+                      7 x W.overdue_day + W.overdue_order x priority, for an under-25 one
+                      not yet overdue the
                       priority; others nothing. Chained further contacts are never charged.
     target_shortfall  W.target_shortfall x sum over weeks of max(0, target - booked)
     over_target       W.over_target x sum over weeks of max(0, booked - target)
@@ -55,13 +56,15 @@ def wait_per_week(w: dict[str, int], cand: Candidate) -> int:
 
     An overdue customer (first interviews are due at once, so overdue too) has no
     deadline left to meet; each week they wait counts like a missed deadline, plus
-    7 x ``overdue_day`` and their priority: overdue customers come first at every
-    horizon (RULES.md objective 1), before a deadline that can still be met. An under-25
+    7 x ``overdue_day`` and ``overdue_order`` x their priority: overdue customers come
+    first at every horizon (RULES.md objective 1), before a deadline that can still be
+    met, and among them the order by priority outweighs the volume (a longer horizon
+    does not reorder them to gain chained contacts). An under-25
     customer not yet overdue: their priority, so the one-week plan's order by priority
     holds at longer horizons too. Others: nothing.
     """
     if cand.overdue:
-        return w["missed_deadline"] + 7 * w["overdue_day"] + cand.priority
+        return w["missed_deadline"] + 7 * w["overdue_day"] + w["overdue_order"] * cand.priority
     if cand.customer.under_25:
         return cand.priority
     return 0

@@ -125,6 +125,7 @@ class Weights(_Section):
     unemployed: int = Field(ge=0)
     elapsed_share: int = Field(ge=0)
     over_daily_target: int = Field(ge=0)
+    overdue_order: int = Field(default=100, ge=0)
     uneven_week: int = Field(default=10_000, ge=0)
     household_together: int = Field(default=500, ge=0)
     preference: int = Field(ge=0)
