@@ -8,8 +8,7 @@ to a later week where that evens the first one: README, decisions.)
 
 Customers the plan cannot tell apart (the same priority and the same overdue state, so
 the same cost per week of waiting) may trade places: the one-week plan's choice among
-exact ties is the solver's, so such a swap is no customer pushed back. Identical
-customers (same days, same deadline) are ordered by id in the model, so they do not.
+exact ties is the solver's, so such a swap is no customer pushed back.
 """
 
 from __future__ import annotations

@@ -21,10 +21,10 @@ With ``B`` the booked (customer, day) pairs of one specialist, ``W`` the policy 
     over_target       W.over_target x sum over weeks of max(0, booked - target)
     priority          - sum over bookings of the customer's priority (first interview, U25,
                       unemployed, share of the interval elapsed)
-    spread            W.uneven_week x sum over weeks (of two or more available days) of
-                      max - min of the load per available day, plus per day the load above
-                      ceil(target / days) or below floor(target / days) (where the day's
-                      existing + capacity can go beyond, resp. its existing stays below)
+    spread            W.uneven_week x sum over the bookable days of weeks with two or more
+                      available days of x (x + 1) / 2, x the load above ceil(target / days)
+                      or below floor(target / days) (as far as the day's existing bookings
+                      and capacity leave it open): convex, so the most even week costs least
     household         - W.household_together x #pairs of one household booked on one day
 
 ``booked`` and ``load`` include the bookings that already existed.
@@ -93,21 +93,22 @@ def evaluate(sub: SubProblem, bookings: Iterable[tuple[str, dt.date]]) -> dict[s
                 terms["missed_deadline"] += w["missed_deadline"]
             terms["priority"] -= cand.priority
     load = Counter(d for days in booked.values() for d in days)
+    bookable = {d for cand in sub.candidates for d in cand.days}
     for i, week in enumerate(sub.weeks):
         n = week.existing + sum(load[ds.day] for ds in sub.days if ds.week == i)
         terms["target_shortfall"] += w["target_shortfall"] * max(0, week.target - n)
         terms["over_target"] += w["over_target"] * max(0, n - week.target)
-        days = [ds for ds in sub.days if ds.week == i]
-        if len(days) < 2:
+        days = [ds for ds in sub.days if ds.week == i and ds.day in bookable]
+        if len([ds for ds in sub.days if ds.week == i]) < 2:
             continue
-        per_day = [ds.existing + load[ds.day] for ds in days]
-        low, high = week.even_share(len(days))
-        off = max(per_day) - min(per_day)
-        for ds, n in zip(days, per_day, strict=True):
+        low, high = week.even_share(len([ds for ds in sub.days if ds.week == i]))
+        off = 0
+        for ds in days:
+            n = ds.existing + load[ds.day]
             top = ds.existing + ds.capacity
-            off += max(0, n - high) if top > high else 0
+            off += sum(max(0, n - high - step) for step in range(top - high))
             floor = min(low, top)
-            off += max(0, floor - n) if floor > ds.existing else 0
+            off += sum(max(0, floor - step - n) for step in range(floor - ds.existing))
         terms["spread"] += w["uneven_week"] * off
     for a, b in sub.households():
         terms["household"] -= w["household_together"] * len(
