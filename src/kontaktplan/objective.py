@@ -22,9 +22,10 @@ With ``B`` the booked (customer, day) pairs of one specialist, ``W`` the policy 
     priority          - sum over bookings of the customer's priority (first interview, U25,
                       unemployed, share of the interval elapsed)
     spread            W.uneven_week x sum over the bookable days of weeks with two or more
-                      available days of x (x + 1) / 2, x the load above ceil(target / days)
-                      or below floor(target / days) (as far as the day's existing bookings
-                      and capacity leave it open): convex, so the most even week costs least
+                      available days of x + max(0, x - 1), x the load above ceil(target /
+                      days) or below floor(target / days) (as far as the day's existing
+                      bookings and capacity leave it open): convex, the most even week costs
+                      least
     household         - W.household_together x #pairs of one household booked on one day
 
 ``booked`` and ``load`` include the bookings that already existed.
@@ -106,9 +107,9 @@ def evaluate(sub: SubProblem, bookings: Iterable[tuple[str, dt.date]]) -> dict[s
         for ds in days:
             n = ds.existing + load[ds.day]
             top = ds.existing + ds.capacity
-            off += sum(max(0, n - high - step) for step in range(top - high))
+            off += sum(max(0, n - high - step) for step in range(min(2, top - high)))
             floor = min(low, top)
-            off += sum(max(0, floor - step - n) for step in range(floor - ds.existing))
+            off += sum(max(0, floor - step - n) for step in range(min(2, floor - ds.existing)))
         terms["spread"] += w["uneven_week"] * off
     for a, b in sub.households():
         terms["household"] -= w["household_together"] * len(
