@@ -207,10 +207,16 @@ class Objective:
             (c for c in self.sub.candidates if wait_per_week(self.w, c)),
             key=lambda c: c.customer_id,
         )
+        weeks = self.sub.horizon.weeks
         for cand in urgent:
             week_cost = wait_per_week(self.w, cand)
             items = self.v.by_customer[cand.customer_id]
-            for k in range(week_of(cand.days[0]), self.sub.horizon.weeks):
+            first = week_of(cand.days[0])
+            if not cand.chained:  # at most one booking: the wait is linear in y
+                self.terms.append(week_cost * (weeks - first))
+                self.terms += [-week_cost * (weeks - week_of(d)) * v for d, v in items]
+                continue
+            for k in range(first, weeks):
                 booked = self.m.new_bool_var(f"booked_by[{cand.customer_id},{k}]")
                 self.m.add(booked <= sum(v for d, v in items if week_of(d) <= k))
                 self.terms += [week_cost, -week_cost * booked]
