@@ -457,10 +457,20 @@ def spread(c: Checker) -> None:
 
 
 def late_booking(c: Checker) -> None:
-    """A planned appointment after a deadline that a new booking could still meet does not
-    meet it (RULES.md): the customer is not 'met' and is named (warning class)."""
+    """A planned appointment after a deadline that a new booking could still meet (today +
+    lead time, and the own specialist has a slot by then) does not meet it (RULES.md): the
+    customer is not 'met' and is named (warning class)."""
+    first = c.today + dt.timedelta(days=c.policy.booking.lead_days)
+    slot_days: dict[str, set[dt.date]] = defaultdict(set)
+    for sid, day in c.slots_by_day:
+        if day >= first:
+            slot_days[sid].add(day)
     for d in deadline_figures(c.scenario, c.policy):
-        if d["status"] == "late" and d["reachable"]:
+        if d["status"] != "late" or not d["reachable"]:
+            continue
+        due = dt.date.fromisoformat(d["due"])
+        # a deadline no slot of the own specialist could meet is not hidden by the booking
+        if any(day <= due for day in slot_days[d["specialist"]]):
             c.warnings.append(
                 f"{LATE_BOOKING}: {d['customer']} ({d['specialist']}) due {d['due']}, "
                 f"first planned contact {d['planned']}, after the deadline"
