@@ -92,6 +92,14 @@ def measure(scenario: str, weeks: int, solver: str, out: Path, time_limit: float
     loaded = read_scenario(out)
     report = validate(loaded.scenario, loaded.policy)
     row["violations"] = len(report.violations)
+    # the validator's own spread figures: weeks booked today, how many above 1, and how
+    # many more uneven than their free slots forced (rule `spread`, issue 10)
+    booked = [w for w in report.figures["weeks"] if w.get("new")]
+    row["validator_max_spread"] = max((w["spread"] for w in booked), default=0)
+    row["weeks_spread_above_1"] = sum(1 for w in booked if w["spread"] > 1)
+    row["weeks_uneven_not_forced"] = sum(
+        1 for w in booked if w["spread"] > w.get("forced_spread", w["spread"])
+    )
     return row
 
 

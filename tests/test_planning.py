@@ -278,18 +278,15 @@ def test_cover_goes_to_the_least_loaded_colleague_when_the_substitute_is_full():
     assert booking.specialist_id == "S3"
 
 
-def test_a_week_short_of_own_customers_is_filled_with_the_teams_most_urgent():
-    # S1 has one customer and 3 slots (target 25): the two free places go to S2's
-    # unbooked customers with the highest priority (the unemployed ones), S2 has no slot.
+def test_a_week_short_of_own_customers_is_not_filled_with_colleagues_customers():
+    # Issue 10, point 3: the customer stays with their own specialist. S1 has one
+    # customer and 3 slots (target 25); S2's unbooked customers are not moved to S1.
     slots = day_slots(MONDAY, 3, sid="S1")
     specs = [specialist("S1"), specialist("S2")]
     custs = [
         customer("A", last=dt.date(2026, 10, 1)),
-        customer("B1", sid="S2", category="K3", unemployed=False, last=dt.date(2026, 10, 1)),
         customer("B2", sid="S2", last=dt.date(2026, 10, 1)),
-        customer("B3", sid="S2", last=dt.date(2026, 10, 2)),
     ]
     p = run(scenario(specs, custs, slots))
-    assert {a.customer_id for a in p.bookings} == {"A", "B2", "B3"}
-    assert all(a.specialist_id == "S1" for a in p.bookings)
-    assert sum(c["reason"].startswith("fills the weekly target") for c in p.covers) == 2
+    assert {a.customer_id for a in p.bookings} == {"A"}
+    assert p.covers == []

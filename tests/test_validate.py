@@ -41,7 +41,6 @@ from kontaktplan.validation import (
     CLOSED_DAY,
     CUSTOMER_UNAVAILABLE,
     DAILY_CAP,
-    EXEMPT_NOT_BOOKED,
     FIRST_INTERVIEW_KIND,
     GROUP_SESSION_LIMIT,
     HARD_RULES,
@@ -174,7 +173,6 @@ def test_rule_names_are_the_documented_ones():
         "one_per_day",
         "min_gap",
         "one_future_booking",
-        "exempt_not_booked",
         "mode",
         "first_interview_kind",
         "group_session_limit",
@@ -565,15 +563,15 @@ def test_one_future_booking_after_a_cancelled_one():
     assert check(old, book("C1", MON, 8)).violations == []
 
 
-# --- exempt_not_booked ------------------------------------------------------------
+# --- exempt customers: no deadline, but they may be booked (RULES.md) -------------
 
 
-def test_exempt_not_booked_new_booking_for_case_management():
-    report = check(book("CX", MON, 8))
-    assert rules(report) == {EXEMPT_NOT_BOOKED}
+def test_exempt_customer_may_be_booked_today():
+    # CX is in case management: exempt from the density rules, not from counselling.
+    assert check(book("CX", MON, 8)).violations == []
 
 
-def test_exempt_not_booked_older_booking_is_theirs():
+def test_exempt_older_booking_is_theirs():
     assert check(book("CX", MON, 8, booked_on=D(2026, 11, 2))).violations == []
 
 
@@ -689,7 +687,12 @@ def _row(rows: list[dict], **match) -> dict:
 def test_figures_week_target_booked_per_day_and_spread():
     report = check(book("C1", MON, 8), book("C2", MON, 9), book("C3", D(2026, 12, 8), 8))
     f = report.figures
-    assert f["first_plannable_monday"] == "2026-12-07"
+    # S1 has slots on Thu 3 and Fri 4 Dec (today + lead = 3 Dec). The figures give every
+    # week its whole target (a moved planning date changes no week's target); the plan's
+    # own figures prorate the partial first week (tests/test_plan_trust.py)
+    assert (f["first_bookable_day"], f["figures_from"]) == ("2026-12-03", "2026-11-23")
+    s0 = _row(f["weeks"], specialist="S1", week="2026-W49")
+    assert (s0["target"], s0["available_days"], s0["booked"]) == (25, 5, 0)
     s1 = _row(f["weeks"], specialist="S1", week="2026-W50")
     assert (s1["target"], s1["booked"], s1["per_day"], s1["spread"]) == (25, 3, [2, 1, 0, 0, 0], 2)
     # S2 is absent Tue and Wed: 25 x 3/5 = 15

@@ -30,6 +30,7 @@ __all__ = [
     "Exempt",
     "Kind",
     "Mode",
+    "Role",
     "Scenario",
     "ScenarioMeta",
     "Slot",
@@ -124,6 +125,13 @@ ACTIVE = frozenset({Status.planned, Status.held})
 """The statuses of an appointment that occupies its slot and the specialist's day."""
 
 
+class Role(StrEnum):
+    """A specialist's role: Integrationsfachkraft (``ifk``) or Fallmanager (``fm``)."""
+
+    ifk = "ifk"
+    fm = "fm"
+
+
 class Exempt(StrEnum):
     """Customers outside the density rules: Fallmanagement (FM), Betriebsakquisiteure (BAK)."""
 
@@ -198,6 +206,7 @@ class Specialist(Frozen):
     fte: float = Field(gt=0, le=1)
     substitute_id: str | None = None
     video: bool = True
+    role: Role = Role.ifk  # fm: case manager, no weekly target, no density covers (RULES.md)
 
     _empty_is_none = field_validator("substitute_id")(_none_if_empty)
 

@@ -36,6 +36,15 @@ def validate(
             "nothing and history is unchanged.",
         ),
     ] = None,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict",
+            help="Also fail (exit 1) on the warnings a team lead would reject: a week more "
+            "uneven than its free slots forced (spread), an appointment after a deadline "
+            "that could still be met (late_booking).",
+        ),
+    ] = False,
     lang: LangOption = None,
     db: DbUrl = None,
 ) -> None:
@@ -45,7 +54,8 @@ def validate(
     reports the figures: per specialist and week the target (Soll), bookings
     (Ist) and per-day counts; deadlines met and missed; overdue customers
     (Kontaktdichte). Exit 0 when no hard rule is broken, 1 otherwise, 2 on bad input.
-    Warnings (e.g. past appointments without status) go to stderr and never fail.
+    Warnings (e.g. past appointments without status) go to stderr and never fail,
+    except with --strict those of the classes spread and late_booking.
     """
     from kontaktplan.cli.text import validate_summary
     from kontaktplan.validation import validate as run
@@ -53,9 +63,10 @@ def validate(
     loaded = source(db, folder, quiet or as_json)
     previous = load(against, True).scenario if against is not None else None
     report = run(loaded.scenario, loaded.policy, previous)
+    passed = report.ok_strict() if strict else report.ok
     if as_json:
         typer.echo(json.dumps(report.to_dict(), indent=2, default=str))
-        raise typer.Exit(0 if report.ok else 1)
+        raise typer.Exit(0 if passed else 1)
     shown = report.violations if quiet or show_all else report.violations[:20]
     for v in shown:
         typer.echo(f"{v.rule}: {v.message}")
@@ -65,4 +76,8 @@ def validate(
         for w in report.warnings if show_all else report.warnings[:10]:
             typer.echo(f"warning: {w}", err=True)
         typer.echo(validate_summary(report, language(lang)))
-    raise typer.Exit(0 if report.ok else 1)
+    if strict and report.ok and not passed:
+        for w in report.strict_failures()[: None if show_all else 20]:
+            typer.echo(f"strict: {w}")
+        typer.echo(f"strict: {len(report.strict_failures())} warnings of a strict class")
+    raise typer.Exit(0 if passed else 1)

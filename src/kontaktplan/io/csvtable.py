@@ -83,7 +83,7 @@ FILES: dict[str, Table] = {
         "specialists.csv",
         Specialist,
         ("specialist_id", "team", "fte", "substitute_id"),
-        ("video",),
+        ("video", "role"),
     ),
     "customers": Table(
         "customers.csv",

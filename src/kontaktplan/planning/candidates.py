@@ -21,7 +21,7 @@ from kontaktplan.domain import (
     SlotMode,
     Status,
 )
-from kontaktplan.rules.calendar import OfficeCalendar, first_plannable_monday, week_days
+from kontaktplan.rules.calendar import OfficeCalendar, first_bookable_day, week_days
 from kontaktplan.rules.policy import Due, Policy, due_dates, qualified_contacts
 
 __all__ = ["Candidate", "DaySlots", "Horizon", "SubProblem", "build_subproblems", "horizon"]
@@ -31,8 +31,10 @@ NOON = dt.time(12, 0)
 
 @dataclass(frozen=True)
 class Horizon:
-    """The planned weeks: from the first plannable Monday, ``weeks`` weeks long.
+    """The planned calendar weeks: from the first bookable day (today + lead) on.
 
+    ``first_monday`` is the Monday of the first bookable day's week; when that day is no
+    Monday, the first week is partial (RULES.md, Horizon) and ``weeks`` counts it.
     ``slots_until`` is the last day of the horizon on which the office has free slots:
     a chained deadline after it cannot be served in this plan, so it forces nothing.
     """
@@ -41,6 +43,8 @@ class Horizon:
     first_monday: dt.date
     weeks: int
     slots_until: dt.date | None = None
+    start: dt.date | None = None  # the first planned day; None = first_monday
+    bookable: dt.date | None = None  # the first bookable day (today + lead)
 
     @property
     def mondays(self) -> list[dt.date]:
@@ -48,7 +52,7 @@ class Horizon:
 
     @property
     def first_day(self) -> dt.date:
-        return self.first_monday
+        return self.start or self.first_monday
 
     @property
     def last_day(self) -> dt.date:
@@ -62,18 +66,31 @@ class Horizon:
     @property
     def days(self) -> int:
         """Calendar days in the horizon."""
-        return 7 * self.weeks
+        return (self.last_day - self.first_day).days + 1
 
     def week_of(self, day: dt.date) -> int:
         return (day - self.first_monday).days // 7
 
 
 def horizon(scenario: Scenario, policy: Policy, weeks: int) -> Horizon:
-    """The first plannable week (RULES.md lead time) and ``weeks - 1`` weeks after it."""
-    monday = first_plannable_monday(scenario.today, policy.booking.lead_days)
-    end = monday + dt.timedelta(days=7 * weeks - 1)
-    slot_days = [s.day for s in scenario.slots if monday <= s.day <= end]
-    return Horizon(scenario.today, monday, weeks, max(slot_days, default=None))
+    """From the first bookable day (RULES.md, Horizon) to the end of ``weeks`` full weeks.
+
+    When the first bookable day falls on Tuesday to Friday, the partial week it starts
+    is planned too, before the ``weeks`` full weeks (so no day is left between two
+    plans), with its prorated target; unless the office has no slot at all in it (then
+    there is nothing to plan there, and the horizon starts on the next Monday).
+    """
+    first = bookable = first_bookable_day(scenario.today, policy.booking.lead_days)
+    monday = first - dt.timedelta(days=first.weekday())
+    if first != monday:
+        sunday = monday + dt.timedelta(days=6)
+        if not any(first <= s.day <= sunday for s in scenario.slots):
+            monday += dt.timedelta(weeks=1)
+            first = monday
+    n = weeks + (first != monday)
+    end = monday + dt.timedelta(days=7 * n - 1)
+    slot_days = [s.day for s in scenario.slots if first <= s.day <= end]
+    return Horizon(scenario.today, monday, n, max(slot_days, default=None), first, bookable)
 
 
 @dataclass(frozen=True)
@@ -141,6 +158,10 @@ class WeekFigure:
         """The even share per available day: ceil(target / available days)."""
         return math.ceil(self.target / len(self.available_days)) if self.available_days else 0
 
+    def even_share(self, days: int) -> tuple[int, int]:
+        """floor and ceil of the target over ``days`` days: an even week lies between."""
+        return self.target // days, math.ceil(self.target / days)
+
 
 @dataclass
 class SubProblem:
@@ -159,6 +180,14 @@ class SubProblem:
 
     def day(self, day: dt.date) -> DaySlots:
         return self._by_day[day]
+
+    def households(self) -> list[tuple[str, str]]:
+        """Pairs of candidates of one household (``household_id``), by customer id."""
+        groups: dict[str, list[str]] = {}
+        for c in self.candidates:
+            if c.customer.household_id:
+                groups.setdefault(c.customer.household_id, []).append(c.customer_id)
+        return [(a, b) for ids in groups.values() for i, a in enumerate(ids) for b in ids[i + 1 :]]
 
     def __post_init__(self) -> None:
         self._by_day = {d.day: d for d in self.days}
@@ -191,7 +220,7 @@ def _free_days(
     out = []
     for monday in hz.mondays:
         for day in week_days(monday):
-            if not cal.is_available(sid, day):
+            if day < hz.first_day or not cal.is_available(sid, day):
                 continue
             booked = index.appointments.get((sid, day), [])
             free = [
@@ -238,7 +267,12 @@ def candidate(
     kind = Kind.first_interview if due.first_interview else Kind.follow_up
     minutes = policy.duration(kind)
     history = scenario.appointments_by_customer.get(c.customer_id, ())
-    video = c.mode is Mode.video and video_ok and not _after_no_show(history)
+    video = (
+        c.mode is Mode.video
+        and video_ok
+        and Mode.video in policy.qualified_contact.modes  # ba-2010: in person only
+        and not _after_no_show(history)
+    )
     mode = Mode.video if video else policy.qualified_contact.default_mode
     gap = policy.booking.min_days_between_contacts
     earliest = hz.first_day
@@ -294,7 +328,7 @@ def build_subproblems(
         days = _free_days(policy, cal, sid, hz, index)
         weeks = []
         for i, monday in enumerate(hz.mondays):
-            target = cal.week_target(sp, monday)
+            target = cal.week_target(sp, monday, hz.first_day)
             existing = sum(d.existing for d in days if d.week == i)
             weeks.append(WeekFigure(monday, target.target, existing, list(target.available_days)))
         candidates, skipped = [], {}

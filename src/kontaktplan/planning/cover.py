@@ -1,14 +1,16 @@
 """Cover (Vertretung) for deadlines the customer's own specialist cannot meet.
 
-The weekly plan books each customer with their own specialist (continuity, RULES.md
-objective 5). Where that leaves a deadline missed — the specialist is absent, or their
-days before the deadline are full — the customer is booked with the named substitute,
-else with the least-loaded free colleague of the team, before the deadline (overdue
-customers: at the earliest). Deadlines outrank continuity and the volume (objectives 1
-and 2 before 5), so a cover may take a colleague above the weekly target, never above
-the daily cap. Likewise a specialist whose own customers cannot fill a week's target
-takes the most urgent unbooked customers of the team (:func:`fill_volume`). Both run
-after the optimisation, on what it left free.
+The weekly plan books each customer with their own specialist (*Hauptbetreuer*,
+RULES.md). A deadline goes to the named substitute, else to the least-loaded free
+colleague of the team, only when the own specialist is absent until after it (no
+available day from the first bookable day to the deadline; an overdue customer: none
+in the horizon's first week). A specialist who is present but full keeps the deadline
+and goes over target up to the daily cap first (the optimisation does); only with the
+policy's ``cover_when_full`` does such a deadline go to the substitute too. A cover may
+take a colleague above the weekly target, never above the daily cap; case managers
+(role ``fm``) take no density covers. Colleagues' customers are never used to fill a
+week's target: a shortfall is reported with its reason. Runs after the optimisation,
+on what it left free.
 """
 
 from __future__ import annotations
@@ -17,12 +19,13 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from kontaktplan.domain import Kind, Mode, Scenario, Slot
-from kontaktplan.planning.candidates import Candidate, DaySlots, SubProblem, candidate, priority
+from kontaktplan.domain import Kind, Mode, Role, Scenario, Slot
+from kontaktplan.planning.candidates import Candidate, DaySlots, SubProblem, candidate
 from kontaktplan.planning.matching import booking_mode
+from kontaktplan.rules.calendar import OfficeCalendar
 from kontaktplan.rules.policy import Due, Policy
 
-__all__ = ["Cover", "cover_missed", "fill_volume"]
+__all__ = ["Cover", "cover_missed"]
 
 
 @dataclass(frozen=True)
@@ -91,9 +94,13 @@ def cover_missed(
         return []
     by_sid = {s.specialist_id: s for s in subs}
     ledger = _Ledger(bookings, slots)
+    cal = OfficeCalendar(scenario, policy)
     out = []
     for due in _missed(subs, dues, ledger.booked):
         own = due.specialist_id
+        absent = _absent_until_deadline(cal, by_sid[own].horizon, own, due)
+        if not absent and not policy.booking.cover_when_full:
+            continue  # present: the own specialist keeps it (reported as missed or late)
         helpers = _helpers(scenario, own, ledger.load)
         # first in time for the deadline with anyone; failing that, at the earliest
         tries = [(h, role, in_time) for in_time in (True, False) for h, role in helpers]
@@ -102,7 +109,11 @@ def cover_missed(
             if got is None:
                 continue
             day, slot, cand = got
-            why = f"{role} for {own}: no free slot of the own specialist before the deadline "
+            why = f"{role} for {own}: " + (
+                "the own specialist is absent until after the deadline "
+                if absent
+                else "no free slot of the own specialist before the deadline "
+            )
             why += f"{due.due}" + (
                 "" if in_time else "; no one could meet it, booked at the earliest"
             )
@@ -124,94 +135,33 @@ def cover_missed(
     return out
 
 
-def fill_volume(
-    scenario: Scenario,
-    policy: Policy,
-    subs: list[SubProblem],
-    bookings: dict[str, list[tuple[str, dt.date]]],
-    slots: dict[tuple[str, dt.date], Slot],
-    dues: dict[str, Due],
-) -> list[Cover]:
-    """Fill weeks below target with unbooked customers of team colleagues, by priority.
-
-    The optimisation already booked every own customer it could; what is left short
-    (a small caseload, own customers not bookable that week) takes the team's customers
-    with the highest priority (RULES.md objective 2 before continuity, 5).
-    """
-    ledger = _Ledger(bookings, slots)
-    out = []
-    for sub in subs:
-        sid = sub.specialist_id
-        for i, week in enumerate(sub.weeks):
-            days = [ds for ds in sub.days if ds.week == i]
-            short = week.target - week.existing - sum(ledger.load[sid][d.day] for d in days)
-            if short <= 0:
-                continue
-            for due in _team_pool(scenario, policy, sub, dues, ledger.booked):
-                got = _book(scenario, policy, sub, due, ledger, False, days)
-                if got is None:
-                    continue
-                day, slot, cand = got
-                why = (
-                    f"fills the weekly target of {sid} (own customers exhausted); "
-                    f"customer of {due.specialist_id}"
-                )
-                out.append(
-                    ledger.add(
-                        Cover(
-                            due.customer_id,
-                            due.specialist_id,
-                            sid,
-                            day,
-                            slot,
-                            cand.kind,
-                            booking_mode(cand, slot),
-                            why,
-                        )
-                    )
-                )
-                short -= 1
-                if short <= 0:
-                    break
-    return out
-
-
-def _team_pool(
-    scenario: Scenario, policy: Policy, sub: SubProblem, dues: dict[str, Due], booked: set[str]
-) -> list[Due]:
-    """Unbooked, bookable customers of the specialist's team colleagues, by priority."""
-    team = {
-        s.specialist_id
-        for s in scenario.specialists
-        if s.team == sub.team and s.specialist_id != sub.specialist_id
-    }
-    pool = [
-        d
-        for d in dues.values()
-        if d.specialist_id in team and d.planned is None and d.customer_id not in booked
-    ]
-    first = sub.horizon.first_day
-    rank = {
-        d.customer_id: priority(policy, scenario.customers_by_id[d.customer_id], d, first)
-        for d in pool
-    }
-    pool.sort(key=lambda d: (-rank[d.customer_id], d.due, d.customer_id))
-    return pool
-
-
 def _helpers(scenario: Scenario, sid: str, load: dict[str, Counter]) -> list[tuple[str, str]]:
     """The substitute first, then the team by ascending load in the horizon."""
     own = scenario.specialists_by_id[sid]
     out = []
-    if own.substitute_id and own.substitute_id != sid:
-        out.append((own.substitute_id, "substitute"))
+    sub = scenario.specialists_by_id.get(own.substitute_id or "")
+    if sub is not None and sub.specialist_id != sid and sub.role is not Role.fm:
+        out.append((sub.specialist_id, "substitute"))
     team = [
         s.specialist_id
         for s in scenario.specialists
-        if s.team == own.team and s.specialist_id not in (sid, own.substitute_id)
+        if s.team == own.team
+        and s.specialist_id not in (sid, own.substitute_id)
+        and s.role is not Role.fm
     ]
     team.sort(key=lambda t: (sum(load[t].values()), t))
     return out + [(t, "team colleague") for t in team]
+
+
+def _absent_until_deadline(cal: OfficeCalendar, hz, sid: str, due: Due) -> bool:
+    """The own specialist has no available day from the first bookable day up to the
+    deadline (an overdue customer: in the horizon's first seven days) for an absence."""
+    first = hz.first_day
+    until = max(due.due, first + dt.timedelta(days=6))
+    days = [first + dt.timedelta(days=i) for i in range((until - first).days + 1)]
+    if any(cal.is_available(sid, d) for d in days):
+        return False
+    return any(cal.is_absent(sid, d) for d in days)
 
 
 def _book(

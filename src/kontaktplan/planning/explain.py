@@ -57,11 +57,15 @@ def _why_no_day(sub: SubProblem, due: dt.date, until: dt.date) -> str:
 
 
 def _why_late(sub: SubProblem, cand: Candidate | None, cid: str, due: Due) -> str:
-    first = sub.horizon.first_day
+    hz = sub.horizon
+    first = hz.bookable or hz.first_day
+    gap = ""
+    if hz.first_day > first:
+        gap = f" (no free slot in the office before {hz.first_day})"
     if due.first_interview:
-        return f"first interview: due at once, the lead time allows {first} at the earliest"
+        return f"first interview: due at once, the lead time allows {first} at the earliest{gap}"
     if due.due < first:
-        return f"overdue since {due.due}; the lead time allows {first} at the earliest"
+        return f"overdue since {due.due}; the lead time allows {first} at the earliest{gap}"
     return _why_not_booked(sub, cand, cid, due.due)
 
 

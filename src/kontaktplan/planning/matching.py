@@ -9,6 +9,7 @@ the earliest.
 from __future__ import annotations
 
 import datetime as dt
+from itertools import pairwise
 
 from kontaktplan.domain import Mode, Slot, SlotMode
 from kontaktplan.planning.candidates import Candidate, DaySlots
@@ -55,5 +56,40 @@ def match_day(ds: DaySlots, customers: list[Candidate]) -> tuple[dict[str, Slot]
     for c in sorted(customers, key=lambda c: (len(options[c.customer_id]), c.customer_id)):
         if not augment(c.customer_id, set()):
             unplaced.append(c.customer_id)
+    _households_back_to_back(ds, customers, options, owner)
     placed = {cid: ds.slots[i] for i, cid in owner.items()}
     return placed, unplaced
+
+
+def _households_back_to_back(
+    ds: DaySlots, customers: list[Candidate], options: dict[str, list[int]], owner: dict[int, str]
+) -> None:
+    """Members of one household on this day get adjacent slots where a move or a swap with
+    another customer (who fits the freed slot) allows it (RULES.md objective 5)."""
+    at = {cid: i for i, cid in owner.items()}
+    groups: dict[str, list[str]] = {}
+    for c in customers:
+        if c.customer.household_id and c.customer_id in at:
+            groups.setdefault(c.customer.household_id, []).append(c.customer_id)
+    slots = ds.slots
+    for ids in groups.values():
+        for a, b in pairwise(ids):
+            ia, ib = at[a], at[b]
+            if _adjacent(slots[ia], slots[ib]):
+                continue
+            for j in options[b]:
+                if j == ia or not _adjacent(slots[ia], slots[j]):
+                    continue
+                other = owner.get(j)
+                if other is None:
+                    del owner[ib]
+                elif ib in options[other] and other not in ids:
+                    owner[ib], at[other] = other, ib
+                else:
+                    continue
+                owner[j], at[b] = b, j
+                break
+
+
+def _adjacent(s: Slot, t: Slot) -> bool:
+    return s.end == t.start or t.end == s.start

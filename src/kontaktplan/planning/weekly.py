@@ -17,11 +17,12 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import pairwise
 from typing import Any, Literal
 
 from kontaktplan.domain import Appointment, Kind, Mode, Scenario, Slot, Status
 from kontaktplan.planning.candidates import Horizon, SubProblem, build_subproblems, horizon
-from kontaktplan.planning.cover import cover_missed, fill_volume
+from kontaktplan.planning.cover import cover_missed
 from kontaktplan.planning.explain import deadline_report, shortfall_reason
 from kontaktplan.planning.greedy import solve_greedy
 from kontaktplan.planning.matching import booking_mode, match_day
@@ -36,6 +37,7 @@ __all__ = ["Plan", "plan"]
 SolverName = Literal["cpsat", "greedy"]
 Progress = Callable[[int, int, SolveResult], None]
 MAX_REPAIRS = 3
+_BACK_TO_BACK = dt.timedelta(minutes=30)  # at most this pause between two household members
 
 
 @dataclass
@@ -55,6 +57,8 @@ class Plan:
     deadlines: list[dict[str, Any]]
     terms: dict[str, int] = field(default_factory=dict)
     covers: list[dict[str, Any]] = field(default_factory=list)
+    late_appointments: list[dict[str, Any]] = field(default_factory=list)
+    households: list[dict[str, Any]] = field(default_factory=list)
 
     @cached_property
     def figures(self) -> dict[str, Any]:
@@ -71,9 +75,12 @@ class Plan:
 
     def planned_scenario(self) -> Scenario:
         """The input scenario with the new bookings added (FORMAT.md, "What a plan writes")."""
-        return self.scenario.model_copy(
-            update={"appointments": (*self.scenario.appointments, *self.bookings)}
+        void = {r["appointment_id"] for r in self.late_appointments if r["voided"]}
+        kept = tuple(
+            a.model_copy(update={"status": Status.voided}) if a.appointment_id in void else a
+            for a in self.scenario.appointments
         )
+        return self.scenario.model_copy(update={"appointments": (*kept, *self.bookings)})
 
     def counts(self) -> dict[str, int]:
         """Deadlines met, late, missed, open (as the validator counts them) and overdue."""
@@ -108,6 +115,8 @@ class Plan:
             "bookings": len(self.bookings),
             "objective_terms": self.terms,
             "covers": self.covers,
+            "late_appointments": self.late_appointments,
+            "households": self.households,
             "deadlines_summary": self.counts(),
             "specialists": self.specialists,
             "deadlines": self.deadline_rows(),
@@ -318,13 +327,13 @@ def plan(
     results, slots = _solve_all(subs, solver, time_limit, seed, workers, progress)
     pairs = {s.specialist_id: list(r.bookings) for s, r in zip(subs, results, strict=True)}
     covers = cover_missed(scenario, policy, subs, pairs, slots, dues)
-    covers += fill_volume(scenario, policy, subs, pairs, slots, dues)
     covered = [(c.customer_id, c.specialist_id, c.slot, c.kind, c.mode) for c in covers]
     bookings = _appointments(scenario, policy, _plan_bookings(subs, results, slots) + covered)
     terms: dict[str, int] = {}
     for sub, r in zip(subs, results, strict=True):
         for k, v in evaluate(sub, r.bookings).items():
             terms[k] = terms.get(k, 0) + v
+    late = _late_appointments(policy, dues, bookings)
     statuses = {r.status for r in results}
     status = "OPTIMAL" if statuses <= {"OPTIMAL"} else "/".join(sorted(statuses))
     return Plan(
@@ -353,4 +362,69 @@ def plan(
             }
             for c in covers
         ],
+        late_appointments=late,
+        households=_households(scenario, bookings),
     )
+
+
+def _late_appointments(
+    policy: Policy, dues: dict[str, Any], bookings: list[Appointment]
+) -> list[dict[str, Any]]:
+    """Planned appointments after the customer's deadline (RULES.md: they do not count).
+
+    Each is listed; where the plan booked the customer earlier, it is voided when the
+    policy says ``void_late_appointments`` (the new booking replaces it).
+    """
+    first: dict[str, Appointment] = {}
+    for a in sorted(bookings, key=lambda a: a.start):
+        first.setdefault(a.customer_id, a)
+    out = []
+    for cid, due in sorted(dues.items()):
+        for aid, day in due.late_planned:
+            new = first.get(cid)
+            replaced = new is not None and new.day < day
+            voided = replaced and policy.booking.void_late_appointments
+            if voided:
+                why = f"after the deadline {due.due}; replaced by {new.appointment_id} on {new.day}"
+            elif replaced:
+                why = f"after the deadline {due.due}; kept beside {new.appointment_id} on {new.day}"
+            else:
+                why = f"after the deadline {due.due}; no earlier slot could be booked"
+            out.append(
+                {
+                    "appointment_id": aid,
+                    "customer_id": cid,
+                    "day": day.isoformat(),
+                    "due": due.due.isoformat(),
+                    "voided": voided,
+                    "reason": why,
+                }
+            )
+    return out
+
+
+def _households(scenario: Scenario, bookings: list[Appointment]) -> list[dict[str, Any]]:
+    """Households (Bedarfsgemeinschaft) with two or more members booked in this plan:
+    whether they got the same day with one specialist, back to back."""
+    members: dict[str, list[Appointment]] = {}
+    for a in sorted(bookings, key=lambda a: a.start):
+        hh = scenario.customers_by_id[a.customer_id].household_id
+        if hh:
+            members.setdefault(hh, []).append(a)
+    out = []
+    for hh, items in sorted(members.items()):
+        if len({a.customer_id for a in items}) < 2:
+            continue
+        same = len({(a.specialist_id, a.day) for a in items}) == 1
+        adjacent = same and all(b.start - a.end <= _BACK_TO_BACK for a, b in pairwise(items))
+        out.append(
+            {
+                "household_id": hh,
+                "customers": [a.customer_id for a in items],
+                "specialists": sorted({a.specialist_id for a in items}),
+                "days": sorted({a.day.isoformat() for a in items}),
+                "same_day": same,
+                "back_to_back": adjacent,
+            }
+        )
+    return out

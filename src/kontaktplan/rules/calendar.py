@@ -15,6 +15,7 @@ from kontaktplan.rules.policy import Policy
 __all__ = [
     "OfficeCalendar",
     "WeekTarget",
+    "first_bookable_day",
     "first_plannable_monday",
     "known_region",
     "round_half_up",
@@ -42,6 +43,11 @@ def first_plannable_monday(today: dt.date, lead_days: int) -> dt.date:
     """The first Monday whose every booking is at least ``lead_days`` after ``today``."""
     earliest = today + dt.timedelta(days=lead_days)
     return earliest + dt.timedelta(days=(7 - earliest.weekday()) % 7)
+
+
+def first_bookable_day(today: dt.date, lead_days: int) -> dt.date:
+    """The first day a new booking may take place: ``today + lead_days`` (RULES.md, Horizon)."""
+    return today + dt.timedelta(days=lead_days)
 
 
 @cache
@@ -104,10 +110,22 @@ class OfficeCalendar:
             and not self.is_absent(specialist_id, day)
         )
 
-    def week_target(self, specialist: Specialist, monday: dt.date) -> WeekTarget:
-        """``weekly_volume_per_fte x fte x available_days / regular_days``, rounded half up."""
+    def week_target(
+        self, specialist: Specialist, monday: dt.date, from_day: dt.date | None = None
+    ) -> WeekTarget:
+        """``weekly_volume_per_fte x fte x available_days / regular_days``, rounded half up.
+
+        Only days from ``from_day`` on count as available (a partial first week of the
+        horizon gets its prorated target). A case manager (role ``fm``) has no target.
+        """
         sid = specialist.specialist_id
-        available = tuple(d for d in week_days(monday) if self.is_available(sid, d))
+        available = tuple(
+            d
+            for d in week_days(monday)
+            if self.is_available(sid, d) and (from_day is None or d >= from_day)
+        )
+        if specialist.role == "fm":
+            return WeekTarget(sid, monday, available, len(self._regular[sid]), 0)
         regular = len(self._regular[sid])
         # Exact arithmetic: in floats 25 x 0.58 x 5 / 5 is 14.499999999999996, not 14.5.
         exact = (

@@ -77,9 +77,14 @@ class CategoryReviewRules(_Section):
 
 
 class QualifiedContact(_Section):
+    """Which contacts count as qualified (RULES.md): modes, kinds, group sessions by category."""
+
     modes: list[Mode]
+    kinds: list[Kind] = [Kind.first_interview, Kind.follow_up, Kind.group_session]
     phone_with_exception: bool = True
     group_session_every_months: int = Field(gt=0)
+    # the categories (or profiles) for which a group session counts; empty: for none
+    group_session_categories: list[str] = Field(default_factory=list)
     default_mode: Mode = Mode.in_person
 
 
@@ -95,6 +100,12 @@ class Booking(_Section):
     daily_cap: int = Field(gt=0)
     full_time_regular_days: int = Field(gt=0, le=7)
     min_days_between_contacts: int = Field(ge=0)
+    # May a deadline go to the substitute when the own specialist is present but full
+    # before it? False: only when the own specialist is absent until after the deadline.
+    cover_when_full: bool = False
+    # Void a planned appointment that lies after the customer's deadline once a new one
+    # meets the deadline (True), or keep it and only list it (False).
+    void_late_appointments: bool = True
 
 
 class Disruption(_Section):
@@ -124,6 +135,9 @@ class Weights(_Section):
     unemployed: int = Field(ge=0)
     elapsed_share: int = Field(ge=0)
     over_daily_target: int = Field(ge=0)
+    overdue_order: int = Field(default=100, ge=0)
+    uneven_week: int = Field(default=10_000, ge=0)
+    household_together: int = Field(default=500, ge=0)
     preference: int = Field(ge=0)
     moved_booking: int = Field(ge=0)
 
@@ -181,14 +195,25 @@ class Policy(_Section):
             Kind.phone_consultation: d.phone_consultation_minutes,
         }[kind]
 
-    def is_qualified(self, appointment: Appointment) -> bool:
-        """Qualified contact by mode (group-session limit is applied over a history)."""
-        if appointment.mode in self.qualified_contact.modes:
+    def is_qualified(self, appointment: Appointment, customer: Customer | None = None) -> bool:
+        """Qualified contact by mode and kind (group-session limit is applied over a history).
+
+        A group session counts only for the categories of ``group_session_categories``
+        (the customer's stored category; without ``customer``, for none).
+        """
+        q = self.qualified_contact
+        if appointment.kind is Kind.group_session and (
+            customer is None or customer.category not in q.group_session_categories
+        ):
+            return False
+        if appointment.kind not in q.kinds and appointment.kind is not Kind.phone_consultation:
+            return False
+        if appointment.mode in q.modes and appointment.kind is not Kind.phone_consultation:
             return True
         return (
             appointment.mode is Mode.phone
-            and self.qualified_contact.phone_with_exception
-            and appointment.qualified_exception
+            and q.phone_with_exception
+            and (appointment.qualified_exception)
         )
 
     def interval_days(self, customer: Customer) -> int:
@@ -349,7 +374,7 @@ def qualified_contacts(
     days = {customer.last_contact} if customer.last_contact else set()
     groups: set[dt.date] = set()
     for a in appointments:
-        if a.status is not Status.held or not policy.is_qualified(a):
+        if a.status is not Status.held or not policy.is_qualified(a, customer):
             continue
         (groups if a.kind is Kind.group_session else days).add(a.day)
     every = policy.qualified_contact.group_session_every_months
@@ -373,7 +398,9 @@ class Due:
     first_interview: bool
     last_contact: dt.date | None
     interval_days: int
-    planned: dt.date | None  # an already planned future appointment, if any
+    planned: dt.date | None  # an already planned future appointment that meets the deadline
+    # planned future appointments after the deadline (id, day): they do not count
+    late_planned: tuple[tuple[str, dt.date], ...] = ()
 
     def elapsed_share(self, day: dt.date) -> float:
         """Share of the interval elapsed since the last contact on ``day`` (1.0 = due)."""
@@ -396,17 +423,27 @@ def due_dates(scenario: Scenario, policy: Policy) -> dict[str, Due]:
 def customer_due(
     c: Customer, history: Sequence[Appointment], policy: Policy, today: dt.date
 ) -> Due:
-    """The due date of one customer's next qualified contact, from their appointment rows."""
+    """The due date of one customer's next qualified contact, from their appointment rows.
+
+    A planned appointment counts only if it meets the deadline; one that no new booking
+    could meet (due before today + lead) keeps its earliest planned appointment. The
+    planned ones after a deadline that can still be met are ``late_planned``."""
     contacts = qualified_contacts(c, history, policy)
-    planned = [a.day for a in history if a.status is Status.planned and a.day >= today]
+    due = policy.next_due(c, contacts, today)
+    planned = sorted(
+        (a.day, a.appointment_id) for a in history if a.status is Status.planned and a.day >= today
+    )
+    reachable = due >= today + dt.timedelta(days=policy.booking.lead_days)
+    in_time = [d for d, _ in planned if d <= due or not reachable]
     return Due(
         customer_id=c.customer_id,
         specialist_id=c.specialist_id,
-        due=policy.next_due(c, contacts, today),
+        due=due,
         first_interview=not contacts,
         last_contact=contacts[-1] if contacts else None,
         interval_days=policy.interval_days(c),
-        planned=min(planned) if planned else None,
+        planned=in_time[0] if in_time else None,
+        late_planned=() if in_time else tuple((i, d) for d, i in planned),
     )
 
 

@@ -44,6 +44,7 @@ specialists = _row_table(
     Column("team", String(100), nullable=False),
     Column("fte", Float, nullable=False),
     Column("substitute_id", String(100)),
+    Column("role", String(10), nullable=False, default="ifk"),
     Column("video", Boolean, nullable=False),
 )
 

@@ -56,9 +56,9 @@ from kontaktplan.validation.rules import (
     CLOSED_DAY,
     CUSTOMER_UNAVAILABLE,
     DAILY_CAP,
-    EXEMPT_NOT_BOOKED,
     FIRST_INTERVIEW_KIND,
     GROUP_SESSION_LIMIT,
+    LATE_BOOKING,
     LEAD_TIME,
     MIN_GAP,
     MISSING_STATUS,
@@ -69,6 +69,8 @@ from kontaktplan.validation.rules import (
     SLOT_FITS,
     SLOT_OWNED,
     SLOT_SINGLE,
+    SPREAD,
+    STRICT_WARNINGS,
     Checker,
     Violation,
 )
@@ -82,11 +84,11 @@ __all__ = [
     "CUSTOMER_UNAVAILABLE",
     "DAILY_CAP",
     "ESCALATION_REPLACED",
-    "EXEMPT_NOT_BOOKED",
     "FIRST_INTERVIEW_KIND",
     "GROUP_SESSION_LIMIT",
     "HARD_RULES",
     "HISTORY_UNCHANGED",
+    "LATE_BOOKING",
     "LEAD_TIME",
     "MIN_GAP",
     "MISSING_STATUS",
@@ -100,7 +102,9 @@ __all__ = [
     "SLOT_FITS",
     "SLOT_OWNED",
     "SLOT_SINGLE",
+    "SPREAD",
     "STANDBY_CALL",
+    "STRICT_WARNINGS",
     "Report",
     "Violation",
     "deadline_lines",
@@ -125,6 +129,14 @@ class Report:
         """No hard rule is broken."""
         return not self.violations
 
+    def strict_failures(self) -> list[str]:
+        """The warnings of the classes ``--strict`` fails on (:data:`STRICT_WARNINGS`)."""
+        return [w for w in self.warnings if w.partition(":")[0] in STRICT_WARNINGS]
+
+    def ok_strict(self) -> bool:
+        """No hard rule broken and no warning of a strict class (uneven week, late booking)."""
+        return self.ok and not self.strict_failures()
+
     def counts(self) -> dict[str, int]:
         """Violations per rule, in the order of :data:`HARD_RULES`."""
         n = Counter(v.rule for v in self.violations)
@@ -148,6 +160,15 @@ class Report:
                 + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items()))
                 + ")"
             )
+        if f.get("weeks"):
+            spreads = [w["spread"] for w in f["weeks"] if w["new"]]
+            if spreads:
+                uneven = sum(1 for w in f["weeks"] if w["new"] and w["spread"] > w["forced_spread"])
+                lines.append(
+                    f"spread (max - min per day) of the weeks booked today: max {max(spreads)}, "
+                    f"{sum(1 for x in spreads if x > 1)} of {len(spreads)} above 1, "
+                    f"{uneven} more than the slots forced"
+                )
         if f.get("teams"):
             lines.append(f"weekly volume booked/target from {f['figures_from']}:")
             for t in f["teams"]:
@@ -172,6 +193,7 @@ class Report:
         """JSON-able: ok, counts per rule, violations, warnings, figures."""
         return {
             "ok": self.ok,
+            "ok_strict": self.ok_strict(),
             "counts": self.counts(),
             "violations": [v.to_dict() for v in self.violations],
             "warnings": list(self.warnings),

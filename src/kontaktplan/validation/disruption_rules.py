@@ -162,8 +162,8 @@ def standby_call(c: Checker) -> None:
     """A standby phone consultation goes to an unemployed customer (RULES.md, No-show).
 
     "Another unemployed customer gets a phone consultation that day": checked for the
-    phone consultations booked today. That it is held by phone is the ``mode`` rule's,
-    that the customer is not exempt the ``exempt_not_booked`` rule's.
+    phone consultations booked today. That it is held by phone is the ``mode`` rule's.
+    Exempt customers (FM, BAK) have no deadline: a standby call is not for them.
     """
     for a in c.planned:
         if (
@@ -178,6 +178,13 @@ def standby_call(c: Checker) -> None:
                 a,
                 f"{_show(a)}: a standby call goes to an unemployed customer, "
                 f"{a.customer_id} is not unemployed",
+            )
+        elif c.customer(a).exempt is not None:
+            c.hard(
+                STANDBY_CALL,
+                a,
+                f"{_show(a)}: a standby call goes to a customer under the density rules, "
+                f"{a.customer_id} is exempt ({c.customer(a).exempt.value})",
             )
 
 

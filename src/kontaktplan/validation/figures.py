@@ -15,7 +15,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from kontaktplan.domain import Appointment, Customer, Kind, Scenario, Status
-from kontaktplan.rules.calendar import OfficeCalendar, first_plannable_monday, week_days
+from kontaktplan.rules.calendar import (
+    OfficeCalendar,
+    first_bookable_day,
+    first_plannable_monday,
+    week_days,
+)
 from kontaktplan.rules.policy import Policy, add_months, category_review, due_dates
 
 __all__ = [
@@ -26,6 +31,7 @@ __all__ = [
     "figures",
     "figures_from",
     "iso_week",
+    "most_even_spread",
     "not_met",
     "overdue_figures",
     "week_figures",
@@ -53,7 +59,7 @@ def counted_contacts(
     for a in sorted(appointments, key=lambda a: a.start):
         if not (a.status is Status.held or (a.status is Status.planned and a.day >= today)):
             continue
-        if not policy.is_qualified(a):
+        if not policy.is_qualified(a, customer):
             continue
         if a.kind is Kind.group_session:
             if last_group is not None and a.day < add_months(last_group, every):
@@ -83,12 +89,54 @@ def figures_from(scenario: Scenario) -> dt.date:
     return _monday(scenario.today)
 
 
+def most_even_spread(loads: list[int], fixed: list[int], capacity: list[int]) -> int:
+    """The smallest spread (max − min per day) the week's bookings could have had.
+
+    ``loads`` are the appointments per available day, ``fixed`` how many of them a plan
+    could not move (booked before today), ``capacity`` how many the day can hold at most
+    (the daily cap, and no more than its slots). The bookings may be redistributed over
+    the days within ``fixed <= x <= capacity`` with the same total: the most even such
+    distribution has min ``L`` and max ``H`` with sum(max(fixed, L)) <= total <=
+    sum(min(capacity, H)). The customers' own availability is not taken into account.
+    """
+    total = sum(loads)
+    caps = [max(c, n) for c, n in zip(capacity, loads, strict=True)]
+    best = max(loads) - min(loads) if loads else 0
+    for low in range(max(caps, default=0) + 1):
+        lows = [max(f, low) for f in fixed]
+        if any(lo > c for lo, c in zip(lows, caps, strict=True)) or sum(lows) > total:
+            continue
+        for high in range(max(lows, default=0), max(caps, default=0) + 1):
+            if sum(min(c, high) for c in caps) >= total:
+                best = min(best, high - low)
+                break
+    return best
+
+
 def week_figures(
     scenario: Scenario, policy: Policy, calendar: OfficeCalendar
 ) -> list[dict[str, Any]]:
     """Per specialist and week, from the current week (:func:`figures_from`) on, every week
-    holding a free slot or an active appointment: target, booked, per day, spread."""
+    holding a free slot or an active appointment: target, booked, per day, spread, and the
+    spread the slots forced.
+
+    The target is the whole week's (absences and holidays off), whatever the planning
+    date: a disruption that moves ``today`` changes no week's target. Days before the first
+    bookable day (today + lead) can take no new booking, so for the forced spread their
+    bookings are fixed. (The plan's own figures give a partial first week its prorated
+    target, since the plan books only its days from the first bookable day.)"""
     first = figures_from(scenario)
+    bookable = first_bookable_day(scenario.today, policy.booking.lead_days)
+    cap = policy.booking.daily_cap
+    slots: Counter[tuple[str, dt.date]] = Counter(
+        (s.specialist_id, s.day) for s in scenario.slots if s.day >= first
+    )
+    fixed: Counter[tuple[str, dt.date]] = Counter()
+    outside: Counter[tuple[str, dt.date]] = Counter()
+    windows: dict[tuple[str, dt.date], list[tuple[dt.datetime, dt.datetime]]] = {}
+    for s in scenario.slots:
+        if s.day >= first:
+            windows.setdefault((s.specialist_id, s.day), []).append((s.start, s.end))
     per_day: Counter[tuple[str, dt.date]] = Counter()
     mondays: dict[str, set[dt.date]] = {}
     for s in scenario.slots:
@@ -96,15 +144,29 @@ def week_figures(
             mondays.setdefault(s.specialist_id, set()).add(_monday(s.day))
     for a in scenario.appointments:
         if a.day >= first and _counted_in_volume(a):
-            per_day[a.specialist_id, a.day] += 1
+            key = (a.specialist_id, a.day)
+            per_day[key] += 1
             mondays.setdefault(a.specialist_id, set()).add(_monday(a.day))
+            if a.booked_on != scenario.today:
+                fixed[key] += 1
+            if not any(s < a.end and a.start < e for s, e in windows.get(key, ())):
+                outside[key] += 1
     out = []
     for sp in scenario.specialists:
-        for monday in sorted(mondays.get(sp.specialist_id, ())):
+        sid = sp.specialist_id
+        for monday in sorted(mondays.get(sid, ())):
             target = calendar.week_target(sp, monday)
             days = week_days(monday)
-            counts = [per_day[sp.specialist_id, d] for d in days]
-            available = [per_day[sp.specialist_id, d] for d in target.available_days]
+            counts = [per_day[sid, d] for d in week_days(monday)]
+            available = [per_day[sid, d] for d in target.available_days]
+            forced = most_even_spread(
+                available,
+                [per_day[sid, d] if d < bookable else fixed[sid, d] for d in target.available_days],
+                [
+                    per_day[sid, d] if d < bookable else min(cap, slots[sid, d] + outside[sid, d])
+                    for d in target.available_days
+                ],
+            )
             out.append(
                 {
                     "specialist": sp.specialist_id,
@@ -112,10 +174,12 @@ def week_figures(
                     "week": iso_week(monday),
                     "monday": monday.isoformat(),
                     "target": target.target,
-                    "booked": sum(counts),
+                    "booked": sum(per_day[sid, d] for d in days),
                     "per_day": counts[:5],
                     "available_days": len(target.available_days),
                     "spread": max(available) - min(available) if available else 0,
+                    "forced_spread": forced,
+                    "new": sum(per_day[sid, d] - fixed[sid, d] for d in days),
                 }
             )
     return out
@@ -197,6 +261,7 @@ def figures(scenario: Scenario, policy: Policy, calendar: OfficeCalendar) -> dic
     return {
         "today": today.isoformat(),
         "figures_from": figures_from(scenario).isoformat(),
+        "first_bookable_day": first_bookable_day(today, policy.booking.lead_days).isoformat(),
         "first_plannable_monday": first_plannable_monday(
             today, policy.booking.lead_days
         ).isoformat(),

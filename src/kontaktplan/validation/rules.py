@@ -18,13 +18,16 @@ from typing import Any, NamedTuple
 from kontaktplan.domain import Appointment, Customer, Kind, Mode, Scenario, SlotMode, Status
 from kontaktplan.rules.calendar import OfficeCalendar
 from kontaktplan.rules.policy import Policy, add_months
-from kontaktplan.validation.figures import counted_contacts
+from kontaktplan.validation.figures import counted_contacts, deadline_figures, week_figures
 
 __all__ = [
     "ABSENCE_ESCALATED",
     "HARD_RULES",
+    "LATE_BOOKING",
     "MISSING_STATUS",
     "RULE_CHECKS",
+    "SPREAD",
+    "STRICT_WARNINGS",
     "Checker",
     "Violation",
 ]
@@ -46,6 +49,11 @@ FIRST_INTERVIEW_KIND = "first_interview_kind"
 GROUP_SESSION_LIMIT = "group_session_limit"
 MISSING_STATUS = "missing_status"
 ABSENCE_ESCALATED = "absence_escalated"  # a warning: an open task for the team lead
+SPREAD = "spread"
+LATE_BOOKING = "late_booking"
+
+#: Warning classes that ``validate --strict`` turns into a failure.
+STRICT_WARNINGS = (SPREAD, LATE_BOOKING)
 
 HARD_RULES = (
     SLOT_OWNED,
@@ -59,7 +67,6 @@ HARD_RULES = (
     ONE_PER_DAY,
     MIN_GAP,
     ONE_FUTURE_BOOKING,
-    EXEMPT_NOT_BOOKED,
     MODE,
     FIRST_INTERVIEW_KIND,
     GROUP_SESSION_LIMIT,
@@ -483,6 +490,11 @@ def one_future_booking(c: Checker) -> None:
                 due = c.policy.next_due(customer, [d for d in days if d <= before.day], c.today)
                 if due <= c.horizon_end:
                     continue
+                # an older booking after the deadline does not meet it (RULES.md): the
+                # new one in time may stand beside it when the policy keeps late ones
+                deadline = c.policy.next_due(customer, [d for d in days if d < before.day], c.today)
+                if c.touched(before) and not c.touched(a) and a.day > deadline >= before.day:
+                    continue
             why = f"next due {due}, after" if due else "exempt, no deadline before"
             c.finding(
                 ONE_FUTURE_BOOKING,
@@ -492,17 +504,41 @@ def one_future_booking(c: Checker) -> None:
             )
 
 
-def exempt_not_booked(c: Checker) -> None:
-    """No new booking for a case-management or employer-service customer (RULES.md).
+def spread(c: Checker) -> None:
+    """Even weeks (RULES.md, Even spread; a warning class, ``--strict`` fails on it).
 
-    Standby phone consultations booked today count as new here.
+    Per specialist and week with bookings of today: the spread (max − min appointments
+    per available day) must not exceed the most even spread the slots allowed (each
+    day at most min(daily cap, its slots), the bookings made before today fixed).
     """
-    for a in c.planned:
-        if a.booked_on != c.today or a.reassigned_from is not None:
+    for w in week_figures(c.scenario, c.policy, c.calendar):
+        if w["new"] and w["spread"] > w["forced_spread"]:
+            c.warnings.append(
+                f"{SPREAD}: {w['specialist']} {w['week']}: per day "
+                f"{'/'.join(str(n) for n in w['per_day'])} (spread {w['spread']}); "
+                f"the free slots allowed a spread of {w['forced_spread']}"
+            )
+
+
+def late_booking(c: Checker) -> None:
+    """A planned appointment after a deadline that a new booking could still meet (today +
+    lead time, and the own specialist has a slot by then) does not meet it (RULES.md): the
+    customer is not 'met' and is named (warning class)."""
+    first = c.today + dt.timedelta(days=c.policy.booking.lead_days)
+    slot_days: dict[str, set[dt.date]] = defaultdict(set)
+    for sid, day in c.slots_by_day:
+        if day >= first:
+            slot_days[sid].add(day)
+    for d in deadline_figures(c.scenario, c.policy):
+        if d["status"] != "late" or not d["reachable"]:
             continue
-        exempt = c.customer(a).exempt
-        if exempt is not None:
-            c.hard(EXEMPT_NOT_BOOKED, a, f"{_show(a)}: {a.customer_id} is exempt ({exempt.value})")
+        due = dt.date.fromisoformat(d["due"])
+        # a deadline no slot of the own specialist could meet is not hidden by the booking
+        if any(day <= due for day in slot_days[d["specialist"]]):
+            c.warnings.append(
+                f"{LATE_BOOKING}: {d['customer']} ({d['specialist']}) due {d['due']}, "
+                f"first planned contact {d['planned']}, after the deadline"
+            )
 
 
 def mode(c: Checker) -> None:
@@ -531,6 +567,8 @@ def _mode_problems(c: Checker, a: Appointment) -> list[str]:
     wanted = c.customer(a).mode or c.policy.qualified_contact.default_mode
     qc = c.policy.qualified_contact
     problems = []
+    if a.mode is not Mode.phone and a.mode not in c.policy.qualified_contact.modes:
+        problems.append(f"{a.mode.value} is no qualified contact under {c.policy.name}")
     if c.replaced(a) is not None and a.mode is Mode.phone:
         # a resolved escalation may be a phone contact where the rule set counts it
         if not (qc.phone_with_exception and a.qualified_exception):
@@ -613,9 +651,10 @@ RULE_CHECKS: tuple[Callable[[Checker], None], ...] = (
     one_per_day,
     min_gap,
     one_future_booking,
-    exempt_not_booked,
     mode,
     first_interview_kind,
     group_session_limit,
     missing_status,
+    spread,
+    late_booking,
 )

@@ -152,6 +152,7 @@ def upgrade() -> None:
         sa.Column("team", sa.String(length=100), nullable=False),
         sa.Column("fte", sa.Float(), nullable=False),
         sa.Column("substitute_id", sa.String(length=100), nullable=True),
+        sa.Column("role", sa.String(length=10), nullable=False),
         sa.Column("video", sa.Boolean(), nullable=False),
         sa.Column("changed_in", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("key"),
