@@ -1,6 +1,7 @@
 """The ``kontaktplan`` command line: parse options, call the library, print, set the exit code.
 
-Exit codes: 0 ok; 1 the plan/schedule breaks a hard rule; 2 bad input (nothing written).
+Exit codes: 0 ok; 1 the plan/schedule breaks a hard rule; 2 bad input or a refused output
+path (nothing written); 3 the output folder changed while the command ran (nothing written).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import typer
 from kontaktplan import __version__
 from kontaktplan.cli_progress import solve_progress, working
 from kontaktplan.io import InputError, Loaded, read_scenario, write_scenario
+from kontaktplan.io.output import Conflict, Target, output_file, output_folder
 
 app = typer.Typer(
     help=(
@@ -39,6 +41,14 @@ ScenarioDir = Annotated[
 ]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")]
 AsJson = Annotated[bool, typer.Option("--json", help="Print a machine-readable summary.")]
+Force = Annotated[
+    bool,
+    typer.Option(
+        "--force",
+        help="Replace an existing --out that holds another result (written from another "
+        "input, by another command or with other options).",
+    ),
+]
 
 
 def _version(value: bool) -> None:
@@ -76,6 +86,8 @@ def load(folder: Path, quiet: bool = False) -> Loaded:
     except InputError as e:
         where = "" if Path(e.file).is_absolute() or e.file == str(folder) else f"{folder}/"
         raise fail(f"{where}{e}") from None
+    except OSError as e:
+        raise fail(f"{folder}: cannot be read ({e.strerror or e})") from None
     if not quiet:
         for w in loaded.warnings[:MAX_WARNINGS]:
             typer.echo(f"warning: {w}", err=True)
@@ -83,6 +95,50 @@ def load(folder: Path, quiet: bool = False) -> Loaded:
             more = len(loaded.warnings) - MAX_WARNINGS
             typer.echo(f"warning: ... and {more} more (kontaktplan validate --all)", err=True)
     return loaded
+
+
+def _signature() -> str:
+    """The command and its options as given (not the paths in and out): a result folder
+    may be replaced without --force only by the same command on the same input."""
+    try:  # typer >= 0.22 carries its own copy of click
+        from typer._click.globals import get_current_context
+    except ImportError:
+        from click import get_current_context
+
+    ctx = get_current_context()
+    skip = {"folder", "workbook", "out", "force", "quiet", "as_json"}
+    options = " ".join(
+        f"--{k.replace('_', '-')}={v}" for k, v in sorted(ctx.params.items()) if k not in skip
+    )
+    return f"kontaktplan {ctx.command_path.split(' ', 1)[-1]} {options}".strip()
+
+
+def check_out(out: Path, *inputs: Path, force: bool = False) -> Target:
+    """Check ``--out`` as a scenario folder to write, before any work (exit 2 if refused)."""
+    try:
+        return output_folder(out, inputs=inputs, force=force, command=_signature())
+    except InputError as e:
+        raise fail(str(e)) from None
+
+
+def check_out_file(out: Path, ours, force: bool, suffix: str | None = None) -> Path:
+    """Check ``--out`` as a file to write, before any work (exit 2 if refused)."""
+    try:
+        return output_file(out, ours=ours, force=force, suffix=suffix)
+    except InputError as e:
+        raise fail(str(e)) from None
+
+
+def save(scenario, target: Target, extra: dict[str, str] | None = None, read=None) -> None:
+    """Write the result folder; exit 3 if it changed meanwhile, 2 if it cannot be written."""
+    try:
+        write_scenario(scenario, target.path, extra=extra, read=read, target=target)
+    except Conflict as e:
+        raise fail(str(e), 3) from None
+    except InputError as e:
+        raise fail(str(e)) from None
+    except OSError as e:
+        raise fail(f"{target.path}: cannot write ({e.strerror or e}); nothing written") from None
 
 
 @app.command()
@@ -157,6 +213,7 @@ def scenario_generate(
     name: Annotated[str | None, typer.Option("--name", help="Scenario name.")] = None,
     quiet: Quiet = False,
     as_json: AsJson = False,
+    force: Force = False,
 ) -> None:
     """Generate a realistic synthetic office: teams, part-timers, substitutes (Vertretung),
     free slots, absences, holidays, customers with the category mix of a real Jobcenter,
@@ -164,6 +221,7 @@ def scenario_generate(
     from kontaktplan.generate import generate
     from kontaktplan.policy import load_policy
 
+    target = check_out(out, force=force)
     try:
         day = dt.date.fromisoformat(today)
     except ValueError:
@@ -187,10 +245,7 @@ def scenario_generate(
         meta = scenario.meta.model_copy(update={"policy": Path(policy).name})
         scenario = scenario.model_copy(update={"meta": meta})
         extra[Path(policy).name] = Path(policy).read_text(encoding="utf-8")
-    try:
-        write_scenario(scenario, out, extra=extra)
-    except InputError as e:
-        raise fail(str(e)) from None
+    save(scenario, target, extra=extra)
     if as_json:
         typer.echo(json.dumps({"out": str(out), **_counts(scenario)}, indent=2))
     elif not quiet:
@@ -286,6 +341,7 @@ def plan_command(
     ] = None,
     quiet: Quiet = False,
     as_json: AsJson = False,
+    force: Force = False,
 ) -> None:
     """Plan the week: book due contacts (Kontaktdichte) into the specialists' free slots.
 
@@ -299,6 +355,7 @@ def plan_command(
 
     if solver not in ("cpsat", "greedy"):
         raise fail(f"--solver must be cpsat or greedy, not {solver!r}")
+    target = check_out(out, folder, force=force)
     loaded = load(folder, quiet or as_json)
     with solve_progress(quiet or as_json) as progress:
         result = plan(
@@ -312,15 +369,7 @@ def plan_command(
             progress=progress,
         )
     report = json.dumps(result.to_dict(), indent=1, default=str)
-    try:
-        write_scenario(
-            result.planned_scenario(),
-            out,
-            extra={"plan.json": report + "\n"},
-            read=loaded,
-        )
-    except InputError as e:
-        raise fail(str(e)) from None
+    save(result.planned_scenario(), target, extra={"plan.json": report + "\n"}, read=loaded)
     if as_json:
         summary = {
             k: v for k, v in result.to_dict().items() if k not in ("specialists", "deadlines")
@@ -364,12 +413,19 @@ def export_ics(
     cancelled appointments are not exported. Exit 0; 2 on bad input (nothing written).
     """
     from kontaktplan.io.ics import write_ics
+    from kontaktplan.io.output import calendar_folder
 
+    try:
+        calendar_folder(out)
+    except InputError as e:
+        raise fail(str(e)) from None
     loaded = load(folder, quiet or as_json)
     try:
         counts = write_ics(loaded.scenario, out)
     except FileExistsError as e:
         raise fail(f"--out: {e}") from None
+    except OSError as e:
+        raise fail(f"{out}: cannot write ({e.strerror or e}); nothing written") from None
     if as_json:
         typer.echo(json.dumps({"out": str(out), "appointments": counts}, indent=2))
     elif not quiet:
@@ -383,6 +439,7 @@ def export_xlsx(
     out: Annotated[Path, typer.Option("--out", help="The workbook to write (FILE.xlsx).")],
     quiet: Quiet = False,
     as_json: AsJson = False,
+    force: Force = False,
 ) -> None:
     """Excel workbook for team leads and planners.
 
@@ -392,12 +449,14 @@ def export_xlsx(
     so the workbook can be edited and read back with `kontaktplan import xlsx`.
     Exit 0; 2 on bad input (nothing written).
     """
-    from kontaktplan.io.xlsx import write_xlsx
+    from kontaktplan.io.xlsx import is_our_workbook, write_xlsx
 
-    if out.suffix.lower() != ".xlsx" or out.is_dir():
-        raise fail(f"--out: {out} must be a file name ending in .xlsx")
+    path = check_out_file(out, is_our_workbook, force, suffix=".xlsx")
     loaded = load(folder, quiet or as_json)
-    rows = write_xlsx(loaded.scenario, loaded.policy, out)
+    try:
+        rows = write_xlsx(loaded.scenario, loaded.policy, path)
+    except OSError as e:
+        raise fail(f"{out}: cannot write ({e.strerror or e}); nothing written") from None
     if as_json:
         typer.echo(json.dumps({"out": str(out), "rows": rows}, indent=2))
     elif not quiet:
@@ -419,6 +478,7 @@ def import_xlsx(
     out: Annotated[Path, typer.Option("--out", help="Folder to write (replaced if it exists).")],
     quiet: Quiet = False,
     as_json: AsJson = False,
+    force: Force = False,
 ) -> None:
     """Read a scenario from an Excel workbook and write it as a scenario folder.
 
@@ -428,15 +488,18 @@ def import_xlsx(
     """
     from kontaktplan.io.xlsx import read_xlsx
 
+    target = check_out(out, workbook, force=force)
     try:
         loaded = read_xlsx(workbook)
     except InputError as e:
         raise fail(str(e)) from None
+    except OSError as e:
+        raise fail(f"{workbook}: cannot be read ({e.strerror or e})") from None
     if not (quiet or as_json):
         for w in loaded.warnings:
             typer.echo(f"warning: {w}", err=True)
     scenario = loaded.scenario
-    write_scenario(scenario, out)
+    save(scenario, target)
     if as_json:
         summary = {"out": str(out), **_counts(scenario), "warnings": loaded.warnings}
         typer.echo(json.dumps(summary, indent=2))

@@ -17,8 +17,9 @@ from typing import Annotated, Any
 
 import typer
 
-from kontaktplan.cli import AsJson, Quiet, ScenarioDir, app, fail, load
-from kontaktplan.io import Loaded, write_scenario
+from kontaktplan.cli import AsJson, Force, Quiet, ScenarioDir, app, check_out, fail, load, save
+from kontaktplan.io import InputError, Loaded
+from kontaktplan.io.output import Target
 
 Out = Annotated[
     Path,
@@ -47,7 +48,7 @@ def _run(fn, *args: Any, **kwargs: Any):
     started = time.perf_counter()
     try:
         result = fn(*args, **kwargs)
-    except DisruptionError as e:
+    except (DisruptionError, InputError) as e:
         raise fail(str(e)) from None
     outcome = result[0] if isinstance(result, tuple) else result
     if isinstance(outcome, Outcome):
@@ -56,17 +57,22 @@ def _run(fn, *args: Any, **kwargs: Any):
 
 
 def _write(
-    loaded: Loaded, outcome, out: Path, quiet: bool, as_json: bool, base: dict | None = None
+    loaded: Loaded, outcome, target: Target, quiet: bool, as_json: bool, base: dict | None = None
 ) -> None:
     from kontaktplan.disruption import plan_json
+    from kontaktplan.io.output import regular_file
 
     previous = loaded.folder / "plan.json"
-    text = previous.read_text(encoding="utf-8") if previous.is_file() else None
     try:
+        has_log = regular_file(previous, str(previous))
+        text = previous.read_text(encoding="utf-8") if has_log else None
         report = plan_json(text, outcome, base)
-    except json.JSONDecodeError as e:
-        raise fail(f"{previous}: not JSON ({e})") from None
-    write_scenario(outcome.scenario, out, extra={"plan.json": report}, read=loaded)
+    except InputError as e:
+        raise fail(str(e)) from None
+    except (json.JSONDecodeError, UnicodeDecodeError, ValueError, TypeError, AttributeError) as e:
+        raise fail(f"{previous}: not a plan.json this product can read ({e})") from None
+    save(outcome.scenario, target, extra={"plan.json": report}, read=loaded)
+    out = target.path
     if as_json:
         typer.echo(json.dumps(outcome.entry(), indent=2, default=str))
     elif not quiet:
@@ -89,6 +95,7 @@ def cancel(
     ] = False,
     quiet: Quiet = False,
     as_json: AsJson = False,
+    force: Force = False,
 ) -> None:
     """A customer cancels (abgesagt): backfill the freed slot with another customer.
 
@@ -100,11 +107,12 @@ def cancel(
     from kontaktplan.disruption import cancel as run
 
     day = _date(on, "--on")
+    target = check_out(out, folder, force=force)
     loaded = load(folder, quiet or as_json)
     outcome = _run(
         run, loaded.scenario, loaded.policy, appointment_id, day or loaded.scenario.today, fill=fill
     )
-    _write(loaded, outcome, out, quiet, as_json)
+    _write(loaded, outcome, target, quiet, as_json)
 
 
 @app.command()
@@ -122,6 +130,7 @@ def absence(
     ] = 10.0,
     quiet: Quiet = False,
     as_json: AsJson = False,
+    force: Force = False,
 ) -> None:
     """A specialist is absent: add it to absences.csv and hand the appointments over.
 
@@ -132,6 +141,7 @@ def absence(
     from kontaktplan.disruption import absence as run
 
     d1, d2 = _date(first, "--from"), _date(last, "--to")
+    target = check_out(out, folder, force=force)
     loaded = load(folder, quiet or as_json)
     outcome = _run(
         run,
@@ -143,7 +153,7 @@ def absence(
         reason=reason,
         time_limit=time_limit,
     )
-    _write(loaded, outcome, out, quiet, as_json)
+    _write(loaded, outcome, target, quiet, as_json)
 
 
 @app.command()
@@ -153,6 +163,7 @@ def noshow(
     out: Out,
     quiet: Quiet = False,
     as_json: AsJson = False,
+    force: Force = False,
 ) -> None:
     """A customer did not come (nicht erschienen): call a standby customer, re-invite.
 
@@ -166,9 +177,10 @@ def noshow(
     """
     from kontaktplan.disruption import noshow as run
 
+    target = check_out(out, folder, force=force)
     loaded = load(folder, quiet or as_json)
     outcome = _run(run, loaded.scenario, loaded.policy, appointment_id)
-    _write(loaded, outcome, out, quiet, as_json)
+    _write(loaded, outcome, target, quiet, as_json)
 
 
 @app.command()
@@ -211,6 +223,7 @@ def status(
     out: Out,
     quiet: Quiet = False,
     as_json: AsJson = False,
+    force: Force = False,
 ) -> None:
     """Set an appointment's outcome: held, not_held, no_show or voided.
 
@@ -228,9 +241,10 @@ def status(
         value = Status(outcome)
     except ValueError:
         raise fail(f"status must be held, not_held, no_show or voided, not {outcome!r}") from None
+    target = check_out(out, folder, force=force)
     loaded = load(folder, quiet or as_json)
     result = _run(set_status, loaded.scenario, loaded.policy, appointment_id, value)
-    _write(loaded, result, out, quiet, as_json)
+    _write(loaded, result, target, quiet, as_json)
 
 
 @app.command()
@@ -258,6 +272,7 @@ def replan(
     ] = False,
     quiet: Quiet = False,
     as_json: AsJson = False,
+    force: Force = False,
 ) -> None:
     """Re-plan after changes (absences, slots): keep valid bookings, move invalid ones.
 
@@ -270,6 +285,7 @@ def replan(
     """
     from kontaktplan.replan import replan as run
 
+    target = check_out(out, folder, force=force)
     loaded = load(folder, quiet or as_json)
     outcome, result = _run(
         run,
@@ -281,4 +297,4 @@ def replan(
         workers=workers,
         check_slots=not keep_unslotted,
     )
-    _write(loaded, outcome, out, quiet, as_json, base=result.to_dict())
+    _write(loaded, outcome, target, quiet, as_json, base=result.to_dict())

@@ -215,7 +215,11 @@ def _read_cells(path: Path, table: Table) -> tuple[list[str], list[int], list[li
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as e:
         raise InputError(table.file, f"not UTF-8 text ({e.reason} at byte {e.start})") from None
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=_sniff(text)))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff(text))
+    try:
+        rows = list(reader)
+    except csv.Error as e:
+        raise InputError(table.file, f"not readable as CSV ({e})", reader.line_num or 1) from None
     if not rows:
         raise InputError(table.file, "empty file: a header row is required", row=1)
     header = [h.strip() for h in rows[0]]
@@ -299,17 +303,28 @@ def _parse_fast(
         return None
 
 
-def read_table(path: Path, table: Table) -> tuple[list[BaseModel], list[int]]:
-    """The table's models and their file row numbers (fast path, else cell by cell)."""
+def read_table(path: Path, table: Table, extras: bool = False):
+    """The table's models and their file row numbers (fast path, else cell by cell);
+    with ``extras``, also the columns the product does not know: their names and each
+    row's cells (kept when the table is written again)."""
     header, numbers, columns = _read_cells(path, table)
     fast = _parse_fast(table, header, columns, len(numbers))
-    if fast is not None:
+    if fast is None:
+        raw = [
+            (n, {h: c for h, c in zip(header, cells, strict=True) if h and c})
+            for n, cells in zip(numbers, zip(*columns, strict=True), strict=True)
+        ]
+        fast = _parse_table(table, raw)
+    if not extras:
         return fast, numbers
-    raw = [
-        (n, {h: c for h, c in zip(header, cells, strict=True) if h and c})
-        for n, cells in zip(numbers, zip(*columns, strict=True), strict=True)
+    unknown = [
+        (h, col)
+        for h, col in zip(header, columns, strict=True)
+        if h not in table.column_set and (h or any(col))
     ]
-    return _parse_table(table, raw), numbers
+    names = [h for h, _ in unknown]
+    values = [list(cells) for cells in zip(*(c for _, c in unknown), strict=True)]
+    return fast, numbers, (names, values if names else [])
 
 
 def _row_data(table: Table, number: int, values: dict[str, str]) -> dict[str, Any]:
@@ -374,24 +389,34 @@ def _first_row_error(table: Table, data: dict[str, Any]) -> ValidationError:
     raise AssertionError("batch and row validation disagree")
 
 
-def table_text(table: Table, objects: Iterable[BaseModel]) -> str:
+def table_text(
+    table: Table,
+    objects: Iterable[BaseModel],
+    extra: tuple[list[str], list[list[str]]] | None = None,
+) -> str:
     """The CSV text of a table, built column by column (a tenth of a second for 18k rows).
 
     A column whose cells need no quoting is joined as it is; the others go through the
-    csv module, which quotes what has to be quoted.
+    csv module, which quotes what has to be quoted. ``extra``: further columns (names,
+    and per object its cells) written after the known ones, e.g. a user's notes.
     """
+    names = list(table.columns) + (extra[0] if extra else [])
     values = list(map(attrgetter(*table.columns), objects))
     if not values:
-        return ",".join(table.columns) + "\n"
+        return ",".join(names) + "\n"
     columns = [_column_text(col) for col in zip(*values, strict=True)]
-    if any(_NEEDS_QUOTES.search("".join(col)) for col in columns):
+    if extra and extra[0]:
+        columns += [list(col) for col in zip(*extra[1], strict=True)]
+    if any(_NEEDS_QUOTES.search("".join(col)) for col in columns) or any(
+        _NEEDS_QUOTES.search(n) for n in names
+    ):
         buf = io.StringIO(newline="")
         writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(table.columns)
+        writer.writerow(names)
         writer.writerows(zip(*columns, strict=True))
         return buf.getvalue()
     lines = map(",".join, zip(*columns, strict=True))
-    return ",".join(table.columns) + "\n" + "\n".join(lines) + "\n"
+    return ",".join(names) + "\n" + "\n".join(lines) + "\n"
 
 
 _NEEDS_QUOTES = re.compile(r'[",\r\n]')

@@ -13,7 +13,6 @@ import itertools
 import json
 import os
 import shutil
-import tempfile
 import tomllib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from pydantic import BaseModel, ValidationError
 from kontaktplan.calendar import known_region
 from kontaktplan.domain import Scenario, ScenarioMeta, Slot
 from kontaktplan.io.csvtable import FILES, InputError, read_table, table_text
+from kontaktplan.io.output import Target, commit, output_folder, reading, regular_file
 from kontaktplan.policy import Policy, load_policy
 
 __all__ = [
@@ -46,15 +46,20 @@ class Loaded:
     rows: dict[str, list[int]] = field(default_factory=dict)
     stamps: dict[str, tuple[int, int]] = field(default_factory=dict)
     """Size and modification time of each table file read, by table key."""
+    extras: dict[str, tuple[list[str], list[list[str]]]] = field(default_factory=dict)
+    """Columns the product does not know, by table key: their names and each row's cells."""
 
 
 def _read_meta(folder: Path) -> ScenarioMeta:
     path = folder / "scenario.toml"
-    if not path.is_file():
+    if not regular_file(path, "scenario.toml"):
         raise InputError("scenario.toml", f"not found in {folder}")
     try:
-        with open(path, "rb") as f:
-            data = tomllib.load(f)
+        data = tomllib.loads(path.read_bytes().decode("utf-8-sig"))
+    except UnicodeDecodeError as e:
+        raise InputError(
+            "scenario.toml", f"not UTF-8 text ({e.reason} at byte {e.start})"
+        ) from None
     except tomllib.TOMLDecodeError as e:
         raise InputError("scenario.toml", str(e)) from None
     try:
@@ -122,25 +127,42 @@ def scenario_policy(meta: ScenarioMeta, base: Path, source: str, row: int | None
 
 
 def _read_scenario(folder: Path) -> Loaded:
+    if folder.is_symlink() and not folder.exists():
+        raise InputError(str(folder), "is a symbolic link to nothing")
     if not folder.is_dir():
-        raise InputError(str(folder), "no such folder")
+        old = folder.with_name(f".{folder.name}.old") if folder.name else None
+        if old is not None and old.is_dir():
+            raise InputError(
+                str(folder),
+                f"no such folder; an interrupted write of an older kontaktplan left it as "
+                f"{old}: rename that back to {folder.name}",
+            )
+        raise InputError(str(folder), "no such folder" if not folder.exists() else "not a folder")
+    with reading(folder):
+        return _read_folder(folder)
+
+
+def _read_folder(folder: Path) -> Loaded:
     meta = _read_meta(folder)
     policy = scenario_policy(meta, folder, "scenario.toml")
     parsed: dict[str, list[BaseModel]] = {}
     rows: dict[str, list[int]] = {}
     stamps: dict[str, tuple[int, int]] = {}
+    extras: dict[str, tuple[list[str], list[list[str]]]] = {}
     for key, table in FILES.items():
         path = folder / table.file
-        if not path.is_file():
+        if not regular_file(path, table.file):
             if table.mandatory_file:
                 raise InputError(table.file, f"not found in {folder}")
             parsed[key], rows[key] = [], []
             continue
         stat = path.stat()
         stamps[key] = (stat.st_size, stat.st_mtime_ns)
-        parsed[key], rows[key] = read_table(path, table)
+        parsed[key], rows[key], found = read_table(path, table, extras=True)
+        if found[0]:
+            extras[key] = found
     scenario = _scenario_of(meta, policy, parsed, rows, str(folder))
-    loaded = Loaded(scenario, policy, folder, rows=rows, stamps=stamps)
+    loaded = Loaded(scenario, policy, folder, rows=rows, stamps=stamps, extras=extras)
     loaded.warnings = _warnings(scenario, rows)
     return loaded
 
@@ -273,13 +295,6 @@ def _warnings(scenario: Scenario, rows: dict[str, list[int]]) -> list[str]:
     return out
 
 
-def _check_replaceable(folder: Path) -> None:
-    if folder.is_file():
-        raise InputError(str(folder), "is a file; give a folder to write the scenario to")
-    if folder.is_dir() and any(folder.iterdir()) and not (folder / "scenario.toml").is_file():
-        raise InputError(str(folder), "exists and is not a scenario folder; refusing to replace it")
-
-
 def _policy_copy(scenario: Scenario, source: str | Path | None) -> dict[str, str]:
     """The policy file to carry along when ``scenario.toml`` names it by a relative path."""
     name = Path(scenario.meta.policy)
@@ -308,42 +323,52 @@ def write_scenario(
     folder: str | Path,
     extra: dict[str, str] | None = None,
     read: Loaded | None = None,
+    target: Target | None = None,
 ) -> Path:
     """Write the scenario (and ``extra`` files, name -> text) as a folder, all or nothing.
 
-    An existing folder is replaced only after every file has been written, and only if
-    it is a scenario folder (holds ``scenario.toml``) or empty: nothing else is ever
-    overwritten. ``read`` is what the scenario was made from: a policy file named by a
-    relative path in ``scenario.toml`` is copied along from its folder, so the written
-    folder reads back on its own; a table the scenario still holds as it was read is
-    copied byte for byte, and in a changed table every row still as read keeps its
-    line where the file has the canonical form (a command changes only what its
+    ``target`` is the output folder as checked before the work
+    (:func:`kontaktplan.io.output.output_folder`); without it, ``folder`` is checked now
+    (and an earlier result folder there is replaced, as with ``--force``).
+    Only an absent or empty folder, the folder read, or one this product wrote is
+    written; only the files it owns are replaced, and only if it did not change since
+    it was checked (:class:`~kontaktplan.io.output.Conflict`). ``read`` is what the
+    scenario was made from: a policy file named by a relative path in ``scenario.toml``
+    is copied along from its folder, so the written folder reads back on its own; a
+    table the scenario still holds as it was read is copied byte for byte, in a changed
+    table every row still as read keeps its line where the file has the canonical form,
+    and columns the product does not know are kept (a command changes only what its
     purpose needs).
     """
-    folder = Path(folder)
-    _check_replaceable(folder)
+    if target is None:  # a library call replaces its own results (the CLI asks for --force)
+        target = output_folder(Path(folder), inputs=[read.folder if read else None], force=True)
     extra = {**_policy_copy(scenario, read.folder if read else None), **(extra or {})}
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
-    try:
-        _usual_permissions(tmp)
-        (tmp / "scenario.toml").write_text(_meta_text(scenario.meta), encoding="utf-8")
-        for key, table in FILES.items():
-            rows = getattr(scenario, key)
-            as_read = _unchanged_source(key, read)  # the file, if unchanged since read
-            if as_read is not None and rows is getattr(read.scenario, key):
-                shutil.copyfile(as_read, tmp / table.file)
-                continue
-            text = _with_kept_lines(key, rows, read, as_read) if as_read else None
-            (tmp / table.file).write_text(text or table_text(table, rows), encoding="utf-8")
-        for name, text in extra.items():
-            (tmp / name).parent.mkdir(parents=True, exist_ok=True)
-            (tmp / name).write_text(text, encoding="utf-8")
-        _swap(tmp, folder)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return folder
+    files: dict[str, bytes | Path] = {"scenario.toml": _meta_text(scenario.meta).encode()}
+    for key, table in FILES.items():
+        rows = getattr(scenario, key)
+        as_read = _unchanged_source(key, read)  # the file, if unchanged since read
+        if as_read is not None and rows is getattr(read.scenario, key):
+            files[table.file] = as_read.read_bytes()
+            continue
+        text = _with_kept_lines(key, rows, read, as_read) if as_read else None
+        files[table.file] = (text or _table_text(key, rows, read)).encode("utf-8")
+    for name, text in extra.items():
+        files[name] = text.encode("utf-8")
+    commit(target, files)
+    return target.path
+
+
+def _table_text(key: str, rows: tuple[BaseModel, ...], read: Loaded | None) -> str:
+    """The canonical text of a table, with the columns the product does not know kept
+    for every row still as read (a new row leaves them empty)."""
+    extras = read.extras.get(key) if read is not None else None
+    if not extras:
+        return table_text(FILES[key], rows)
+    names, values = extras
+    as_read = getattr(read.scenario, key)
+    by_id = {id(r): v for r, v in zip(as_read, values, strict=True)}
+    blank = [""] * len(names)
+    return table_text(FILES[key], rows, (names, [by_id.get(id(r), blank) for r in rows]))
 
 
 def _unchanged_source(key: str, read: Loaded | None) -> Path | None:

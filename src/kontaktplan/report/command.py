@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
-from kontaktplan.cli import AsJson, Quiet, ScenarioDir, app, fail, load
+from kontaktplan.cli import AsJson, Force, Quiet, ScenarioDir, app, check_out_file, fail, load
 
 __all__ = ["report"]
 
@@ -27,6 +27,16 @@ def write_text_atomic(path: Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def is_our_report(path: Path) -> bool:
+    """True if ``path`` is a report this product wrote (its generator tag says so)."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(2048)
+    except OSError:
+        return False
+    return b'<meta name="generator" content="kontaktplan">' in head
 
 
 def summary(out: Path, report: Any, disruptions: list | None) -> dict[str, Any]:
@@ -50,6 +60,7 @@ def report(
     out: Annotated[Path, typer.Option("--out", help="The HTML file to write (e.g. report.html).")],
     quiet: Quiet = False,
     as_json: AsJson = False,
+    force: Force = False,
 ) -> None:
     """An HTML report for team leads: one self-contained file to open in a browser.
 
@@ -62,8 +73,7 @@ def report(
     from kontaktplan.report.html import read_disruptions, render_report
     from kontaktplan.validate import validate
 
-    if out.is_dir():
-        raise fail(f"--out: {out} is a folder; name the HTML file to write")
+    path = check_out_file(out, is_our_report, force)
     loaded = load(folder, quiet or as_json)
     try:
         disruptions = read_disruptions(loaded.folder)
@@ -71,7 +81,10 @@ def report(
         raise fail(f"{loaded.folder / 'plan.json'}: not JSON ({e})") from None
     checked = validate(loaded.scenario, loaded.policy)
     page = render_report(loaded.scenario, loaded.policy, checked, disruptions)
-    write_text_atomic(out, page)
+    try:
+        write_text_atomic(path, page)
+    except OSError as e:
+        raise fail(f"{out}: cannot write ({e.strerror or e}); nothing written") from None
     if as_json:
         typer.echo(json.dumps(summary(out, checked, disruptions), indent=2))
     elif not quiet:
