@@ -359,16 +359,36 @@ def write_scenario(
 
 
 def _table_text(key: str, rows: tuple[BaseModel, ...], read: Loaded | None) -> str:
-    """The canonical text of a table, with the columns the product does not know kept
-    for every row still as read (a new row leaves them empty)."""
+    """The canonical text of a table, with the columns the product does not know kept:
+    a row keeps its cells when it is still as read or, in a table with ids, when a row of
+    its id was read (a cancelled appointment keeps its note); a new row leaves them empty."""
     extras = read.extras.get(key) if read is not None else None
     if not extras:
         return table_text(FILES[key], rows)
     names, values = extras
     as_read = getattr(read.scenario, key)
-    by_id = {id(r): v for r, v in zip(as_read, values, strict=True)}
+    by_obj = {id(r): v for r, v in zip(as_read, values, strict=True)}
+    id_column = _ID_COLUMNS.get(key)
+    by_key = (
+        {getattr(r, id_column): v for r, v in zip(as_read, values, strict=True)}
+        if id_column
+        else {}
+    )
     blank = [""] * len(names)
-    return table_text(FILES[key], rows, (names, [by_id.get(id(r), blank) for r in rows]))
+
+    def cells(r: BaseModel) -> list[str]:
+        if id(r) in by_obj:
+            return by_obj[id(r)]
+        return by_key.get(getattr(r, id_column), blank) if id_column else blank
+
+    return table_text(FILES[key], rows, (names, [cells(r) for r in rows]))
+
+
+_ID_COLUMNS = {
+    "specialists": "specialist_id",
+    "customers": "customer_id",
+    "appointments": "appointment_id",
+}
 
 
 def _unchanged_source(key: str, read: Loaded | None) -> Path | None:
