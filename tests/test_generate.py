@@ -79,11 +79,12 @@ def figures(scenario: Scenario, policy: Policy, weeks: int = 4) -> dict[str, flo
 
 
 def _files(folder: Path) -> dict[str, bytes]:
-    """The scenario's files (not the writer's manifest and lock)."""
+    """The scenario's files (not the writer's manifest and lock, nor the copy of the
+    bundled rule set a written folder carries)."""
     return {
         p.name: p.read_bytes()
         for p in sorted(folder.iterdir())
-        if not p.name.startswith(".kontaktplan.")
+        if not p.name.startswith(".kontaktplan.") and p.name != "heilbronn-2025.toml"
     }
 
 

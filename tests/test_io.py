@@ -102,10 +102,12 @@ def test_write_scenario_writes_extra_files_beside_the_tables(tiny, tmp_path):
 # Ids may hold anything printable a case system exports, including the CSV separators
 # and quotes; they must survive quoting. (Leading/trailing blanks are stripped by design.)
 _ID_CHARS = string.ascii_letters + string.digits + ",;\"' -_/.\\"
-ids = st.text(_ID_CHARS, min_size=1, max_size=6).filter(lambda s: s == s.strip())
+texts = st.text(_ID_CHARS, min_size=1, max_size=6).filter(lambda s: s == s.strip())
+# ids match the policy's id pattern (issue 11.8); free text (team, reason) may hold anything
+ids = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._-]{0,5}", fullmatch=True)
 days = st.dates(dt.date(2024, 1, 1), dt.date(2028, 12, 31))
 optional_days = st.none() | days
-optional_text = st.none() | ids
+optional_text = st.none() | texts
 
 
 def _minute_times(day: dt.date, minute: int) -> dt.datetime:
@@ -119,7 +121,7 @@ def scenarios(draw: st.DrawFn) -> Scenario:
     specialists = tuple(
         Specialist(
             specialist_id=sid,
-            team=draw(ids),
+            team=draw(texts),
             fte=draw(st.floats(0, 1, exclude_min=True)),
             substitute_id=draw(st.none() | st.sampled_from(sp_ids)),
             video=draw(st.booleans()),
@@ -145,7 +147,7 @@ def scenarios(draw: st.DrawFn) -> Scenario:
             exempt=draw(st.none() | st.sampled_from(Exempt)),
             last_contact=draw(optional_days),
             profile=draw(optional_text),
-            household_id=draw(optional_text),
+            household_id=draw(st.none() | ids),
             agreement_start=draw(optional_days),
             mode=draw(st.sampled_from([None, Mode.in_person, Mode.video])),
             unavailable=draw(unavailable),

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kontaktplan.calendar import OfficeCalendar
-from kontaktplan.candidates import _requirement
+from kontaktplan.candidates import _requirement, owes_in_person
 from kontaktplan.candidates import priority as _priority
 from kontaktplan.domain import (
     ACTIVE,
@@ -238,6 +238,10 @@ class Office:
         specialist = self.scenario.specialists_by_id[w.specialist_id]
         if mode is None:
             video = c.mode is Mode.video and specialist.video and w.mode is not SlotMode.in_person
+            if video and owes_in_person(
+                self.scenario.appointments_by_customer.get(c.customer_id, ())
+            ):
+                video = False  # re-invited in person after a no-show (RULES.md)
             mode = Mode.video if video else self.policy.qualified_contact.default_mode
         if mode is not Mode.video and w.mode is SlotMode.video:
             return "the slot admits video only"

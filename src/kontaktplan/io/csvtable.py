@@ -237,13 +237,41 @@ def _read_cells(path: Path, table: Table) -> tuple[list[str], list[int], list[li
         raise InputError(table.file, f"{len(cells)} cells but {width} columns", number)
     if min(map(len, body)) < width:
         body = [r + [""] * (width - len(r)) for r in body]
-    columns = [list(map(str.strip, col)) for col in zip(*body, strict=True)]
+    columns = [_as_text(list(map(str.strip, col))) for col in zip(*body, strict=True)]
     filled = list(map(any, zip(*columns, strict=True)))
     numbers = [n for n, keep in enumerate(filled, start=2) if keep]
     if len(numbers) < len(body):
         columns = [list(itertools.compress(col, filled)) for col in columns]
     return header, numbers, columns
 
+
+FORMULA_START = frozenset("=+-@\t\r")
+"""First characters that make a spreadsheet evaluate a cell (OWASP CSV injection)."""
+
+
+def _as_text(cells: list[str]) -> list[str]:
+    """Cells as written by :func:`table_text`: a ``'`` before a formula character is the
+    quote that kept the cell text in a spreadsheet, not part of the value."""
+    if not any(c[:1] == "'" for c in cells):
+        return cells
+    return [c[1:] if c[:1] == "'" and c[1:2] in FORMULA_START else c for c in cells]
+
+
+def _quoted(cells: Sequence[str]) -> Sequence[str]:
+    """Text cells a spreadsheet would evaluate, written with a leading ``'`` (read back
+    without it by :func:`_as_text`)."""
+    if not any(c[:1] in FORMULA_START for c in cells):
+        return cells
+    return [f"'{c}" if c[:1] in FORMULA_START else c for c in cells]
+
+
+def has_formula_text(text: str) -> bool:
+    """True if a CSV text holds a cell a spreadsheet would evaluate (it is then written
+    again in the quoted form, not copied)."""
+    return _FORMULA_CELL.search(text) is not None
+
+
+_FORMULA_CELL = re.compile(r"(?:^|[,;])\s*[=+\-@]", re.MULTILINE)
 
 _DATE_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATETIME_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?")
@@ -406,7 +434,7 @@ def table_text(
         return ",".join(names) + "\n"
     columns = [_column_text(col) for col in zip(*values, strict=True)]
     if extra and extra[0]:
-        columns += [list(col) for col in zip(*extra[1], strict=True)]
+        columns += [_quoted(list(col)) for col in zip(*extra[1], strict=True)]
     if any(_NEEDS_QUOTES.search("".join(col)) for col in columns) or any(
         _NEEDS_QUOTES.search(n) for n in names
     ):
@@ -427,9 +455,9 @@ def _column_text(values: tuple[Any, ...]) -> Sequence[str]:
     is formatted once (a column of 18k start times has a few hundred)."""
     kinds = set(map(type, values))
     if kinds == {str}:
-        return values
+        return _quoted(values)
     if kinds <= {str, type(None)}:
-        return [v or "" for v in values]
+        return _quoted([v or "" for v in values])
     if len(kinds - {type(None)}) > 1:
         return list(map(_format, values))
     texts = {v: _format(v) for v in set(values)}

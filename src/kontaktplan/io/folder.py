@@ -8,23 +8,34 @@ all-or-nothing: files go to a temporary folder first, which then replaces the ta
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import itertools
 import json
 import os
+import re
 import shutil
 import tomllib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
 from kontaktplan.calendar import known_region
 from kontaktplan.domain import Scenario, ScenarioMeta, Slot
-from kontaktplan.io.csvtable import FILES, InputError, read_table, table_text
-from kontaktplan.io.output import Target, commit, output_folder, reading, regular_file
-from kontaktplan.policy import Policy, load_policy
+from kontaktplan.io.csvtable import FILES, InputError, has_formula_text, read_table, table_text
+from kontaktplan.io.output import (
+    Target,
+    commit,
+    output_folder,
+    read_manifest,
+    reading,
+    regular_file,
+    sha256_of,
+)
+from kontaktplan.policy import Policy, load_policy, models_dir
 
 __all__ = [
     "FILES",
@@ -48,6 +59,8 @@ class Loaded:
     """Size and modification time of each table file read, by table key."""
     extras: dict[str, tuple[list[str], list[list[str]]]] = field(default_factory=dict)
     """Columns the product does not know, by table key: their names and each row's cells."""
+    formula_text: set[str] = field(default_factory=set)
+    """Tables holding a cell a spreadsheet would evaluate: written again, quoted."""
 
 
 def _read_meta(folder: Path) -> ScenarioMeta:
@@ -120,6 +133,12 @@ def scenario_policy(meta: ScenarioMeta, base: Path, source: str, row: int | None
         raise InputError(source, str(e), row, "policy") from None
     except tomllib.TOMLDecodeError as e:
         raise InputError(meta.policy, f"invalid policy file: {e}") from None
+    except UnicodeDecodeError as e:
+        raise InputError(meta.policy, f"policy file is not UTF-8 text ({e.reason})") from None
+    except OSError as e:
+        raise InputError(
+            source, f"policy file cannot be read ({e.strerror})", row, "policy"
+        ) from None
     except ValidationError as e:
         err = e.errors()[0]
         setting = ".".join(str(part) for part in err["loc"])
@@ -142,13 +161,34 @@ def _read_scenario(folder: Path) -> Loaded:
         return _read_folder(folder)
 
 
+def carried_policy(meta: ScenarioMeta, folder: Path) -> Path | None:
+    """The copy of a bundled rule set that a written folder carries (``<name>.toml``, its
+    checksum in the folder's manifest), so the folder reads back with the rules it was
+    made with; None where there is none or it was changed by hand."""
+    if meta.policy.endswith(".toml"):
+        return None
+    name = f"{meta.policy}.toml"
+    manifest = read_manifest(folder)
+    recorded = manifest["files"].get(name) if manifest else None
+    path = folder / name
+    if recorded is None or not path.is_file() or sha256_of(path) != recorded:
+        return None
+    return path
+
+
 def _read_folder(folder: Path) -> Loaded:
     meta = _read_meta(folder)
-    policy = scenario_policy(meta, folder, "scenario.toml")
+    carried = carried_policy(meta, folder)
+    if carried is not None:
+        as_file = meta.model_copy(update={"policy": carried.name})
+        policy = scenario_policy(as_file, folder, "scenario.toml")
+    else:
+        policy = scenario_policy(meta, folder, "scenario.toml")
     parsed: dict[str, list[BaseModel]] = {}
     rows: dict[str, list[int]] = {}
     stamps: dict[str, tuple[int, int]] = {}
     extras: dict[str, tuple[list[str], list[list[str]]]] = {}
+    formula_text: set[str] = set()
     for key, table in FILES.items():
         path = folder / table.file
         if not regular_file(path, table.file):
@@ -161,8 +201,11 @@ def _read_folder(folder: Path) -> Loaded:
         parsed[key], rows[key], found = read_table(path, table, extras=True)
         if found[0]:
             extras[key] = found
+        if key in _TEXT_CELLS and has_formula_text(path.read_text(encoding="utf-8-sig")):
+            formula_text.add(key)
     scenario = _scenario_of(meta, policy, parsed, rows, str(folder))
     loaded = Loaded(scenario, policy, folder, rows=rows, stamps=stamps, extras=extras)
+    loaded.formula_text = formula_text
     loaded.warnings = _warnings(scenario, rows)
     return loaded
 
@@ -175,8 +218,10 @@ def _scenario_of(
     source: str,
 ) -> Scenario:
     """The scenario of the parsed tables; :class:`InputError` with file and row for an
-    unknown category, a duplicate id, an unknown reference or overlapping slots."""
+    unknown category, a duplicate id, an unknown reference or overlapping slots; ids,
+    free text and dates as :func:`check_inputs`."""
     _check_categories(parsed, rows, policy)
+    check_inputs(meta, parsed, rows, policy)
     try:
         return Scenario(meta=meta, **{k: tuple(v) for k, v in parsed.items()})
     except ValidationError as e:
@@ -184,6 +229,91 @@ def _scenario_of(
         _check_references(parsed, rows)
         msg = e.errors()[0]["msg"].removeprefix("Value error, ")
         raise InputError(source, msg) from None
+
+
+_ID_CELLS = {
+    "specialists": ("specialist_id", "substitute_id"),
+    "customers": ("customer_id", "specialist_id", "household_id"),
+    "slots": ("specialist_id",),
+    "absences": ("specialist_id",),
+    "appointments": (
+        "appointment_id",
+        "customer_id",
+        "specialist_id",
+        "reassigned_from",
+        "backfill_for",
+    ),
+}
+_TEXT_CELLS = {"specialists": ("team",), "customers": ("profile",), "absences": ("reason",)}
+_DATE_CELLS = {
+    "customers": ("last_contact", "agreement_start", "last_group_session"),
+    "slots": ("start", "end"),
+    "absences": ("first_day", "last_day"),
+    "appointments": ("start", "end", "booked_on", "cancelled_on"),
+}
+_SAME_DAY = ("slots", "appointments")
+
+
+def check_inputs(meta: ScenarioMeta, parsed, rows, policy: Policy) -> None:
+    """Issue 11.8 and 11.11: every id matches the policy's pattern (pseudonymous ids
+    only), free text is one short line, every date lies in the policy's range and a slot
+    or appointment ends on the day it starts; :class:`InputError` names file, row and
+    column of the first cell that does not."""
+    rules = policy.input
+    pattern = re.compile(rules.id_pattern)
+    first, last = rules.earliest_date, rules.latest_date
+    if not first <= meta.today <= last:
+        raise InputError("scenario.toml", f"date outside {first} .. {last}", column="today")
+    _check_text(meta.name, rules.max_text_length, "scenario.toml", None, "name")
+    for key, items in parsed.items():
+        table = FILES[key].file
+        for col in _ID_CELLS.get(key, ()):
+            bad = [v for v in {getattr(o, col) for o in items} if v and not pattern.fullmatch(v)]
+            if bad:
+                n = next(n for o, n in zip(items, rows[key], strict=True) if getattr(o, col) in bad)
+                raise InputError(
+                    table,
+                    f"id {_shown(bad[0])} does not match the id pattern {rules.id_pattern} "
+                    "(pseudonymous ids only: no names, addresses or birth dates)",
+                    n,
+                    col,
+                )
+        for col in _TEXT_CELLS.get(key, ()):
+            for o, n in zip(items, rows[key], strict=True):
+                _check_text(getattr(o, col), rules.max_text_length, table, n, col)
+        for col in _DATE_CELLS.get(key, ()):
+            values = [v for v in map(attrgetter(col), items) if v is not None]
+            if not values:
+                continue
+            low, high = first, last
+            if isinstance(values[0], dt.datetime):
+                low, high = (
+                    dt.datetime.combine(first, dt.time.min),
+                    dt.datetime.combine(last, dt.time.max),
+                )
+            if low <= min(values) and max(values) <= high:
+                continue
+            for o, n in zip(items, rows[key], strict=True):
+                value = getattr(o, col)
+                if value is not None and not low <= value <= high:
+                    raise InputError(table, f"date {value} outside {first} .. {last}", n, col)
+        if key in _SAME_DAY:
+            for o, n in zip(items, rows[key], strict=True):
+                if o.end.date() != o.start.date():
+                    raise InputError(table, f"ends on another day ({o.end})", n, "end")
+
+
+def _check_text(value: str | None, limit: int, table: str, row: int | None, col: str) -> None:
+    if value is None:
+        return
+    if len(value) > limit or "\n" in value or "\r" in value:
+        raise InputError(
+            table, f"free text must be one line of at most {limit} characters", row, col
+        )
+
+
+def _shown(value: str) -> str:
+    return repr(value if len(value) <= 40 else value[:40] + "...")
 
 
 def _check_unique(key: str, column: str, parsed, rows) -> set[str]:
@@ -296,9 +426,17 @@ def _warnings(scenario: Scenario, rows: dict[str, list[int]]) -> list[str]:
 
 
 def _policy_copy(scenario: Scenario, source: str | Path | None) -> dict[str, str]:
-    """The policy file to carry along when ``scenario.toml`` names it by a relative path."""
+    """The policy file a written folder carries: the file ``scenario.toml`` names by a
+    relative path, or a copy of the bundled rule set it names (``<name>.toml``, used
+    when the folder is read again; the copy it was read with, if it carried one)."""
     name = Path(scenario.meta.policy)
-    if source is None or name.suffix != ".toml" or name.is_absolute() or ".." in name.parts:
+    if name.suffix != ".toml":
+        carried = carried_policy(scenario.meta, Path(source)) if source else None
+        bundled = models_dir() / f"{scenario.meta.policy}.toml"
+        path = carried or bundled
+        key = f"{scenario.meta.policy}.toml"
+        return {key: path.read_text(encoding="utf-8")} if path.is_file() else {}
+    if source is None or name.is_absolute() or ".." in name.parts:
         return {}
     path = Path(source) / name
     return {name.as_posix(): path.read_text(encoding="utf-8")} if path.is_file() else {}
@@ -393,7 +531,7 @@ _ID_COLUMNS = {
 
 def _unchanged_source(key: str, read: Loaded | None) -> Path | None:
     """The file table ``key`` was read from, if it has not changed since."""
-    if read is None or key not in read.stamps:
+    if read is None or key not in read.stamps or key in read.formula_text:
         return None
     path = read.folder / FILES[key].file
     try:

@@ -33,6 +33,7 @@ from openpyxl.writer.excel import ExcelWriter
 from pydantic import ValidationError
 
 from kontaktplan.domain import Scenario, ScenarioMeta
+from kontaktplan.io.csvtable import FORMULA_START
 from kontaktplan.io.folder import FILES, InputError, Loaded
 from kontaktplan.io.tables import (
     Rows,
@@ -130,8 +131,20 @@ def append_row(ws: Worksheet, values: list[Any]) -> None:
             datetime = isinstance(value, dt.datetime)
             cell.number_format = DATETIME_FORMAT if datetime else DATE_FORMAT
             value = cell
+        elif isinstance(value, str) and value[:1] in FORMULA_START:
+            value = text_cell(ws, value)
         row.append(value)
     ws.append(row)
+
+
+def text_cell(ws: Worksheet, value: str) -> Cell:
+    """A cell that holds ``value`` as text, never as a formula (OWASP CSV injection:
+    ``=``, ``+``, ``-``, ``@``, tab, CR start one), marked with Excel's quote prefix so
+    that editing it keeps it text; it reads back as the same string."""
+    cell = Cell(ws, value=value)
+    cell.data_type = "s"
+    cell.quotePrefix = True
+    return cell
 
 
 def _write_tables(wb: Workbook, scenario: Scenario) -> None:
