@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, given, seed, settings
 
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parent / "src"), str(HERE.parent / "tests" / "fuzz")]
@@ -48,6 +48,7 @@ def main() -> None:
         phases=[Phase.generate],
         suppress_health_check=list(HealthCheck),
     )
+    @seed(args.seed)
     @given(case=cases())
     def run(case) -> None:
         root = Path(tempfile.mkdtemp(prefix="c-", dir=work))
@@ -71,9 +72,6 @@ def main() -> None:
         if sum(counts.values()) % 200 == 0:
             print(f"{sum(counts.values())} tried: {dict(counts)}", flush=True)
 
-    import random
-
-    random.seed(args.seed)
     run()
     shutil.rmtree(work, ignore_errors=True)
     tried = sum(counts.values())

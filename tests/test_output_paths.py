@@ -377,3 +377,38 @@ def test_a_reader_finishes_a_commit_left_half_done_by_a_killed_writer(tiny, tmp_
     assert (out / output_module.JOURNAL).exists()
     assert read_scenario(out).scenario == changed
     assert not [p for p in out.iterdir() if p.name.startswith(output_module.TMP_PREFIX)]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["cancel", "{p}", "NOPE", "--out", "{o}"],
+        ["cancel", "{p}", "A1", "--out", "{o}"],  # held: not planned
+        ["cancel", "{p}", "P20261123-00001", "--on", "2026-13-01", "--out", "{o}"],
+        ["cancel", "{p}", "P20261123-00001", "--on", "2026-12-31", "--out", "{o}"],
+        ["noshow", "{p}", "NOPE", "--out", "{o}"],
+        ["noshow", "{p}", "A2", "--out", "{o}"],
+        ["status", "{p}", "NOPE", "held", "--out", "{o}"],
+        ["status", "{p}", "A1", "held", "--out", "{o}"],
+        ["status", "{p}", "P20261123-00001", "maybe", "--out", "{o}"],
+        ["absence", "{p}", "S9", "--from", "2026-12-07", "--to", "2026-12-08", "--out", "{o}"],
+        ["absence", "{p}", "S1", "--from", "2026-12-09", "--to", "2026-12-08", "--out", "{o}"],
+        ["absence", "{p}", "S1", "--from", "x", "--to", "2026-12-08", "--out", "{o}"],
+        ["replan", "{p}/nothing", "--out", "{o}"],
+        ["import", "xlsx", "{p}/scenario.toml", "--out", "{o}"],
+        ["import", "xlsx", "{p}/missing.xlsx", "--out", "{o}"],
+        ["standby", "{p}", "--day", "07.13.2026"],
+    ],
+)
+def test_every_refusal_of_a_disruption_or_import_is_exit_2_and_writes_nothing(
+    args, planned, tmp_path
+):
+    folder = tmp_path / "p"
+    shutil.copytree(planned, folder)
+    before = _snapshot(tmp_path)
+    filled = [a.format(p=folder, o=tmp_path / "out") for a in args]
+    result = _run(*filled)
+    assert result.exit_code == 2, result.output
+    assert isinstance(result.exception, SystemExit)
+    assert result.output.count("error:") == 1
+    assert _snapshot(tmp_path) == before

@@ -237,7 +237,9 @@ def _read_cells(path: Path, table: Table) -> tuple[list[str], list[int], list[li
         raise InputError(table.file, f"{len(cells)} cells but {width} columns", number)
     if min(map(len, body)) < width:
         body = [r + [""] * (width - len(r)) for r in body]
-    columns = [_as_text(list(map(str.strip, col))) for col in zip(*body, strict=True)]
+    columns = [list(map(str.strip, col)) for col in zip(*body, strict=True)]
+    if "'" in text:
+        columns = [_as_text(col) for col in columns]
     filled = list(map(any, zip(*columns, strict=True)))
     numbers = [n for n, keep in enumerate(filled, start=2) if keep]
     if len(numbers) < len(body):
@@ -252,7 +254,7 @@ FORMULA_START = frozenset("=+-@\t\r")
 def _as_text(cells: list[str]) -> list[str]:
     """Cells as written by :func:`table_text`: a ``'`` before a formula character is the
     quote that kept the cell text in a spreadsheet, not part of the value."""
-    if not any(c[:1] == "'" for c in cells):
+    if not any(c.startswith("'") for c in cells):
         return cells
     return [c[1:] if c[:1] == "'" and c[1:2] in FORMULA_START else c for c in cells]
 

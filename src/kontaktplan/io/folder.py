@@ -232,17 +232,10 @@ def _scenario_of(
 
 
 _ID_CELLS = {
-    "specialists": ("specialist_id", "substitute_id"),
-    "customers": ("customer_id", "specialist_id", "household_id"),
-    "slots": ("specialist_id",),
-    "absences": ("specialist_id",),
-    "appointments": (
-        "appointment_id",
-        "customer_id",
-        "specialist_id",
-        "reassigned_from",
-        "backfill_for",
-    ),
+    # where an id is defined; a column referring to one must name an existing id
+    "specialists": ("specialist_id",),
+    "customers": ("customer_id", "household_id"),
+    "appointments": ("appointment_id",),
 }
 _TEXT_CELLS = {"specialists": ("team",), "customers": ("profile",), "absences": ("reason",)}
 _DATE_CELLS = {
@@ -268,7 +261,10 @@ def check_inputs(meta: ScenarioMeta, parsed, rows, policy: Policy) -> None:
     for key, items in parsed.items():
         table = FILES[key].file
         for col in _ID_CELLS.get(key, ()):
-            bad = [v for v in {getattr(o, col) for o in items} if v and not pattern.fullmatch(v)]
+            values = set(filter(None, map(attrgetter(col), items)))
+            if all(map(pattern.fullmatch, values)):
+                continue
+            bad = [v for v in values if not pattern.fullmatch(v)]
             if bad:
                 n = next(n for o, n in zip(items, rows[key], strict=True) if getattr(o, col) in bad)
                 raise InputError(
@@ -282,7 +278,7 @@ def check_inputs(meta: ScenarioMeta, parsed, rows, policy: Policy) -> None:
             for o, n in zip(items, rows[key], strict=True):
                 _check_text(getattr(o, col), rules.max_text_length, table, n, col)
         for col in _DATE_CELLS.get(key, ()):
-            values = [v for v in map(attrgetter(col), items) if v is not None]
+            values = list(filter(None, map(attrgetter(col), items)))  # a date is never false
             if not values:
                 continue
             low, high = first, last
@@ -297,10 +293,13 @@ def check_inputs(meta: ScenarioMeta, parsed, rows, policy: Policy) -> None:
                 value = getattr(o, col)
                 if value is not None and not low <= value <= high:
                     raise InputError(table, f"date {value} outside {first} .. {last}", n, col)
-        if key in _SAME_DAY:
-            for o, n in zip(items, rows[key], strict=True):
-                if o.end.date() != o.start.date():
-                    raise InputError(table, f"ends on another day ({o.end})", n, "end")
+        if key in _SAME_DAY and items:
+            starts = map(dt.datetime.toordinal, map(attrgetter("start"), items))
+            ends = map(dt.datetime.toordinal, map(attrgetter("end"), items))
+            if list(starts) != list(ends):
+                for o, n in zip(items, rows[key], strict=True):
+                    if o.end.date() != o.start.date():
+                        raise InputError(table, f"ends on another day ({o.end})", n, "end")
 
 
 def _check_text(value: str | None, limit: int, table: str, row: int | None, col: str) -> None:
