@@ -211,3 +211,28 @@ def test_report_json_block_escapes_markup_and_parses_back(tiny, tmp_path, write_
     block = page.split('<script type="application/json" id="figures">')[1].split("</script>")[0]
     assert "<" not in block and ">" not in block and "&" not in block
     assert "</script><!--<script>&amp;" in json.dumps(json.loads(block), ensure_ascii=False)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["scenario", "generate", "--today", "9999-12-20", "--specialists", "1"],
+        ["scenario", "generate", "--weeks", "100000", "--specialists", "1"],
+        ["scenario", "generate", "--policy", "/etc/hostname.toml", "--specialists", "1"],
+        ["scenario", "generate", "--seed", "-1", "--specialists", "1"],
+        ["plan", TINY, "--seed", "99999999999999999"],
+        ["replan", TINY, "--seed", "-5"],
+    ],
+)
+def test_commands_refuse_extreme_options(args, tmp_path):
+    result = _run(*args, "--out", tmp_path / "g")
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit)
+    assert not (tmp_path / "g").exists()
+
+
+def test_absence_dates_outside_the_range_are_refused(tmp_path, write_folder):
+    folder = write_folder(tmp_path / "in")
+    args = ["absence", folder, "S1", "--from", "0001-01-01", "--to", "9999-12-31"]
+    result = _run(*args, "--out", tmp_path / "out")
+    assert result.exit_code == 2 and "--from" in result.output
+    assert not (tmp_path / "out").exists()

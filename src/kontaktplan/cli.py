@@ -191,18 +191,25 @@ def validate(
 def scenario_generate(
     out: Annotated[Path, typer.Option("--out", help="Folder to write (replaced if it exists).")],
     specialists: Annotated[
-        int, typer.Option("--specialists", min=1, help="Number of case workers (IFK).")
+        int, typer.Option("--specialists", min=1, max=2000, help="Number of case workers (IFK).")
     ] = 8,
     customers_per_specialist: Annotated[
         int,
         typer.Option(
-            "--customers-per-specialist", min=1, help="Caseload per full-time specialist."
+            "--customers-per-specialist",
+            min=1,
+            max=5000,
+            help="Caseload per full-time specialist.",
         ),
     ] = 200,
-    seed: Annotated[int, typer.Option("--seed", help="Same seed, same folder.")] = 1,
+    seed: Annotated[
+        int, typer.Option("--seed", min=0, max=2**32 - 1, help="Same seed, same folder.")
+    ] = 1,
     weeks: Annotated[
         int,
-        typer.Option("--weeks", min=1, help="Weeks of free slots from the first plannable week."),
+        typer.Option(
+            "--weeks", min=1, max=104, help="Weeks of free slots from the first plannable week."
+        ),
     ] = 4,
     today: Annotated[
         str, typer.Option("--today", help="Planning date YYYY-MM-DD (bookings are made on it).")
@@ -230,6 +237,12 @@ def scenario_generate(
         rules = load_policy(policy)
     except FileNotFoundError as e:
         raise fail(f"--policy: {e}") from None
+    except (OSError, ValueError) as e:  # unreadable, not UTF-8, not TOML, out of bounds
+        raise fail(f"--policy: {policy}: not a valid policy file ({e})") from None
+    if not rules.input.earliest_date <= day <= rules.input.latest_date:
+        raise fail(
+            f"--today: {day} outside {rules.input.earliest_date} .. {rules.input.latest_date}"
+        )
     with working(f"generating {specialists} specialists' office", quiet or as_json):
         scenario = generate(
             specialists=specialists,
@@ -332,7 +345,10 @@ def plan_command(
     time_limit: Annotated[
         float, typer.Option("--time-limit", min=0.1, help="Seconds per specialist model (CP-SAT).")
     ] = 10.0,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed: same seed, same plan.")] = 0,
+    seed: Annotated[
+        int,
+        typer.Option("--seed", min=0, max=2**31 - 1, help="Random seed: same seed, same plan."),
+    ] = 0,
     workers: Annotated[
         int | None,
         typer.Option(

@@ -41,6 +41,15 @@ def _date(text: str | None, option: str) -> dt.date | None:
         raise fail(f"{option}: {text!r} is not a date YYYY-MM-DD") from None
 
 
+def _in_range(loaded: Loaded, **days: dt.date | None) -> None:
+    """Dates given on the command line lie in the policy's range, as every date read does
+    (issue 11.11): a folder written with one out of range could not be read again."""
+    rules = loaded.policy.input
+    for option, day in days.items():
+        if day is not None and not rules.earliest_date <= day <= rules.latest_date:
+            raise fail(f"--{option}: {day} outside {rules.earliest_date} .. {rules.latest_date}")
+
+
 def _run(fn, *args: Any, **kwargs: Any):
     """Call the library; a :class:`DisruptionError` is bad input (exit 2, nothing written)."""
     from kontaktplan.disruption import DisruptionError, Outcome
@@ -109,6 +118,7 @@ def cancel(
     day = _date(on, "--on")
     target = check_out(out, folder, force=force)
     loaded = load(folder, quiet or as_json)
+    _in_range(loaded, on=day)
     outcome = _run(
         run, loaded.scenario, loaded.policy, appointment_id, day or loaded.scenario.today, fill=fill
     )
@@ -143,6 +153,7 @@ def absence(
     d1, d2 = _date(first, "--from"), _date(last, "--to")
     target = check_out(out, folder, force=force)
     loaded = load(folder, quiet or as_json)
+    _in_range(loaded, **{"from": d1, "to": d2})
     outcome = _run(
         run,
         loaded.scenario,
@@ -258,7 +269,10 @@ def replan(
     time_limit: Annotated[
         float, typer.Option("--time-limit", min=0.1, help="Seconds per CP-SAT model.")
     ] = 10.0,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed: same seed, same plan.")] = 0,
+    seed: Annotated[
+        int,
+        typer.Option("--seed", min=0, max=2**31 - 1, help="Random seed: same seed, same plan."),
+    ] = 0,
     workers: Annotated[
         int | None, typer.Option("--workers", min=1, help="Processes (default: cores).")
     ] = None,
