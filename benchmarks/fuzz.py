@@ -4,7 +4,7 @@ command, counted by failure class; writes ``benchmarks/results/fuzz.json``.
     python3 benchmarks/fuzz.py --examples 10000 [--seed 1]
 
 The mutations and properties are those of ``tests/fuzz/fuzzing.py`` (the default test
-run tries a fixed 150 of them).
+run tries a fixed 200 of them).
 """
 
 from __future__ import annotations

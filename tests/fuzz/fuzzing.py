@@ -149,6 +149,25 @@ def _mutation() -> st.SearchStrategy[tuple]:
 _ENCODINGS = ["latin-1", "utf-16", "bom", "crlf"]
 _ODD_FILES = ["missing", "empty", "folder", "dangling", "fifo", "binary"]
 
+ARGS = [
+    "A1",
+    "A2",
+    "P20261123-00002",
+    "NOPE",
+    "",
+    "-x",
+    "2026-12-07",
+    "2026-11-01",
+    "2026-12-31",
+    "0001-01-01",
+    "9999-12-31",
+    "07.12.2026",
+    "2026-02-30",
+    "S2",
+    "S9",
+]
+"""A value put in place of the command's id or date argument."""
+
 COMMANDS = [
     "validate",
     "plan",
@@ -187,7 +206,8 @@ def cases(draw) -> Case:
     mutations = draw(st.lists(_mutation(), max_size=3))
     command = draw(st.sampled_from(COMMANDS))
     out_kind = draw(st.sampled_from(OUT_KINDS))
-    return Case(mutations, command, out_kind)
+    arg = draw(st.none() | st.none() | st.sampled_from(ARGS))
+    return Case(mutations, command, out_kind, (arg,) if arg is not None else ())
 
 
 # ---------------------------------------------------------------------------
@@ -396,6 +416,18 @@ def _args(command: str, src: Path, out: Path) -> list[str]:
     return table[command]
 
 
+def _with_arg(args: list[str], value: str) -> list[str]:
+    """``args`` with its id (third word) or its first date option replaced by ``value``."""
+    out = list(args)
+    for option in ("--on", "--day", "--from", "--to"):
+        if option in out:
+            out[out.index(option) + 1] = value
+            return out
+    if out[0] in ("cancel", "noshow", "status", "absence"):
+        out[2] = value
+    return out
+
+
 WRITES_FOLDER = {
     "plan",
     "cancel",
@@ -439,6 +471,8 @@ def run_case(case: Case, root: Path, base: Path) -> str | None:
         if snapshot(root) != before:
             return "validate changed the disk"
     args = _args(case.command, src, out)
+    if case.extra:
+        args = _with_arg(args, case.extra[0])
     result = runner.invoke(app, args)
     return check(result, args, root, before, input_ok, case, src)
 
