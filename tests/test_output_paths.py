@@ -412,3 +412,13 @@ def test_every_refusal_of_a_disruption_or_import_is_exit_2_and_writes_nothing(
     assert isinstance(result.exception, SystemExit)
     assert result.output.count("error:") == 1
     assert _snapshot(tmp_path) == before
+
+
+def test_a_users_file_named_like_the_carried_rule_set_is_left_alone(planned, tmp_path):
+    folder = tmp_path / "hand"
+    shutil.copytree(TINY, folder)
+    (folder / "heilbronn-2025.toml").write_text("# my notes on the rules\n")
+    result = _run("plan", folder, "--out", folder, "--solver", "greedy", "--quiet")
+    assert result.exit_code == 0, result.output
+    assert (folder / "heilbronn-2025.toml").read_text() == "# my notes on the rules\n"
+    assert read_scenario(folder).policy.name == "heilbronn-2025"

@@ -439,6 +439,13 @@ def commit(target: Target, files: Mapping[str, bytes | Path]) -> None:
 
 def _commit_locked(target: Target, folder: Path, files: Mapping[str, bytes | Path]) -> None:
     before = owned(folder)
+    # A file of the user's that happens to carry the name of one we add (the copy of the
+    # rule set) is left alone: that file is not written, nor listed as ours.
+    files = {
+        n: c
+        for n, c in files.items()
+        if n in before or n in SCENARIO_FILES or not _foreign(folder / n, c)
+    }
     tmp = Path(tempfile.mkdtemp(prefix=TMP_PREFIX, dir=folder))
     try:
         sums: dict[str, str] = {}
@@ -480,6 +487,16 @@ def _commit_locked(target: Target, folder: Path, files: Mapping[str, bytes | Pat
     _move_in(tmp, folder, names, remove)
     (folder / JOURNAL).unlink()
     shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _foreign(path: Path, content: bytes | Path) -> bool:
+    """``path`` exists and holds something else than ``content``."""
+    if not os.path.lexists(path):
+        return False
+    if not path.is_file() or path.is_symlink():
+        return True
+    data = content.read_bytes() if isinstance(content, Path) else content
+    return path.read_bytes() != data
 
 
 def _usual(path: Path, mode: int) -> None:
