@@ -510,6 +510,8 @@ def check(result, args, root, before, input_ok, case: Case, src: Path) -> str | 
 
 def _names_where(output: str, args: list[str]) -> bool:
     """The error names a file of the folder, an option, or a path given."""
+    if "Usage: kontaktplan" in output and "Error" in output:
+        return True  # typer's own usage error: it names the argument or option
     error = [line for line in output.splitlines() if line.startswith("error:")]
     if not error:
         return False
