@@ -111,7 +111,7 @@ class Case:
     extra: tuple = ()
 
     def describe(self) -> str:
-        return f"{self.command} --out {self.out_kind} after {self.mutations}"
+        return f"{self.command} {self.extra} --out {self.out_kind} after {self.mutations}"
 
 
 # ---------------------------------------------------------------------------
