@@ -18,7 +18,6 @@ import os
 import shutil
 import socket
 import stat
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -522,6 +521,3 @@ def _names_where(output: str, args: list[str]) -> bool:
             return "row 1" in text or "CSV" in text  # a row without its column
         return True
     return False
-
-
-FAILURE_CLASSES: dict[str, Callable[[str], str]] = {}

@@ -2,8 +2,9 @@
 
 Reading checks every table (:mod:`kontaktplan.io.csvtable`), then what the tables say of
 each other (unique ids, references, categories of the policy, overlapping slots); every
-problem is an :class:`InputError` naming file, row and column. Writing is
-all-or-nothing: files go to a temporary folder first, which then replaces the target.
+problem is an :class:`InputError` naming file, row and column. Writing goes through
+:mod:`kontaktplan.io.output`: only into a folder the product may write, replacing only the
+files it owns, under a lock, finished by the next command if it is cut off.
 """
 
 from __future__ import annotations
