@@ -236,3 +236,25 @@ def test_absence_dates_outside_the_range_are_refused(tmp_path, write_folder):
     result = _run(*args, "--out", tmp_path / "out")
     assert result.exit_code == 2 and "--from" in result.output
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "setting"),
+    [
+        ("lead_days = 10", "lead_days = 1000000000", "booking.lead_days"),
+        ("U25 = 1 ", "U25 = 100000000 ", "density"),
+        ("daily_cap = 8", "daily_cap = 0", "booking.daily_cap"),
+    ],
+)
+def test_a_policy_out_of_bounds_is_bad_input_naming_file_and_setting(
+    old, new, setting, tmp_path, write_folder
+):
+    folder = write_folder(tmp_path / "in")
+    rules = (models_dir() / "heilbronn-2025.toml").read_text()
+    (folder / "rules.toml").write_text(rules.replace(old, new))
+    meta = (folder / "scenario.toml").read_text().replace('"heilbronn-2025"', '"rules.toml"')
+    (folder / "scenario.toml").write_text(meta)
+    result = _run("plan", folder, "--out", tmp_path / "out", "--solver", "greedy")
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit)
+    assert "rules.toml" in result.output and setting in result.output
+    assert not (tmp_path / "out").exists()
