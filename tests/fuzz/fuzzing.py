@@ -509,12 +509,14 @@ def check(result, args, root, before, input_ok, case: Case, src: Path) -> str | 
 
 def _names_where(output: str, args: list[str]) -> bool:
     """The error names a file of the folder, an option, or a path given."""
-    if "Usage: kontaktplan" in output and "Error" in output:
+    if "Usage:" in output and "Error" in output:
         return True  # typer's own usage error: it names the argument or option
     error = [line for line in output.splitlines() if line.startswith("error:")]
     if not error:
         return False
     text = error[0]
+    if any(f"{a} " in text or f"{a!r}" in text for a in args[2:3] if a):
+        return True  # a refused id names the id given
     names = (*FILES, "--out", "--on", "--from", "--to", "--day", ".xlsx", "nowhere")
     if any(n in text for n in names) or any(a in text for a in args if "/" in a):
         if ", row " in text and "column" not in text and "cells but" not in text:
