@@ -175,6 +175,11 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="kpmut-"))
     src = work / "src"
     shutil.copytree(ROOT / "src", src)
+    shutil.copytree(ROOT / "models", work / "models")  # the bundled rule sets, found from src
+    for tests in sorted({tuple(t) for t in [*MODULES.values(), *NAMED_TESTS.values()]}):
+        # the unmutated copy must pass, or every mutant would count as killed
+        if run_tests(src, list(tests), args.timeout) != "survived":
+            sys.exit(f"the tests {' '.join(tests)} fail without any mutation: fix them first")
     started = time.perf_counter()
     rng = random.Random(args.seed)
     results: dict = {"named": [], "generated": {}}
