@@ -201,3 +201,46 @@ def test_plan_after_a_cancelled_reinvitation_still_books_in_person(tmp_path):
     [new] = [a for a in planned.appointments if a.status is Status.planned]
     assert new.mode is Mode.in_person
     assert "reinvite_in_person" not in _rules(planned)
+
+
+def test_validate_summary_counts_warnings_by_kind():
+    """Two past appointments still planned: two ``missing_status`` warnings, one line."""
+    s = scenario(
+        [specialist("S1")],
+        [customer("C1"), customer("C2")],
+        [slot(MONDAY, 8)],
+        appointments=[
+            appointment("C1", dt.date(2026, 11, 16), 8, booked_on=dt.date(2026, 11, 1)),
+            appointment("C2", dt.date(2026, 11, 17), 8, booked_on=dt.date(2026, 11, 1)),
+        ],
+    )
+    lines = validate(s, POLICY).summary().splitlines()
+    assert lines[:2] == ["hard rules: ok", "warnings: 2 (missing_status 2)"]
+
+
+def test_a_planned_standby_call_does_not_keep_a_customer_from_a_backfill():
+    """A phone consultation is no planned contact: C2 (overdue) with a standby call on
+    12-10 is still the best backfill for the cancelled A1 (bookable.future_booking)."""
+    call = appointment(
+        "C2",
+        MONDAY + dt.timedelta(days=3),
+        8,
+        minutes=30,
+        kind=Kind.phone_consultation,
+        mode=Mode.phone,
+        appointment_id="T1",
+    )
+    s = scenario(
+        [specialist("S1")],
+        [
+            customer("C1"),
+            customer("C2", last=dt.date(2026, 7, 1)),
+            customer("C3", "S1", "K3", last=dt.date(2026, 9, 1), unemployed=False),
+        ],
+        [slot(MONDAY, 8), slot(MONDAY + dt.timedelta(days=3), 8)],
+        appointments=[appointment("C1", MONDAY, 8, appointment_id="A1"), call],
+    )
+    out = cancel(s, POLICY, "A1", s.today)
+    [new] = [a for a in out.scenario.appointments if a.backfill_for == "A1"]
+    assert new.customer_id == "C2"
+    assert _rules(out.scenario) == set()
