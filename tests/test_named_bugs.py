@@ -95,6 +95,8 @@ def test_backfill_keeps_the_minimum_gap_after_a_recent_contact():
     [new] = [a for a in out.scenario.appointments if a.backfill_for == "A1"]
     assert new.customer_id == "C3"
     assert _rules(out.scenario) == set()
+    # the reason names the last contact: 97 days of K3's 183 (6 x 30.44) = 53 %
+    assert "last contact 2026-09-01 (53% of the interval)" in out.candidates[0].reasons
 
 
 def test_replan_leaves_a_booking_it_cannot_move_as_it_is():
@@ -244,3 +246,23 @@ def test_a_planned_standby_call_does_not_keep_a_customer_from_a_backfill():
     [new] = [a for a in out.scenario.appointments if a.backfill_for == "A1"]
     assert new.customer_id == "C2"
     assert _rules(out.scenario) == set()
+
+
+def test_replan_keeps_a_handed_over_booking_outside_the_substitutes_slots():
+    """An appointment handed over in an absence keeps its time, in a slot of the substitute
+    or not: replan leaves it (bug: such a booking taken for invalid and moved)."""
+    wednesday = MONDAY + dt.timedelta(days=2)
+    s = scenario(
+        [specialist("S1"), specialist("S2")],
+        [customer("C1")],
+        [slot(MONDAY + dt.timedelta(days=14), 8)],  # a later slot of S1 it could move to
+        absences=[Absence(specialist_id="S1", first_day=wednesday, last_day=wednesday)],
+        appointments=[
+            appointment("C1", wednesday, 10, sid="S2", reassigned_from="S1", appointment_id="B1")
+        ],
+        today=MONDAY - dt.timedelta(days=7),
+    )
+    out, _ = replan(s, POLICY, weeks=1, time_limit=2, workers=1)
+    rows = {a.appointment_id: a for a in out.scenario.appointments}
+    assert rows["B1"].status is Status.planned and rows["B1"].specialist_id == "S2"
+    assert not [a for a in out.scenario.appointments if a.appointment_id.startswith("M")]
