@@ -266,3 +266,40 @@ def test_replan_keeps_a_handed_over_booking_outside_the_substitutes_slots():
     rows = {a.appointment_id: a for a in out.scenario.appointments}
     assert rows["B1"].status is Status.planned and rows["B1"].specialist_id == "S2"
     assert not [a for a in out.scenario.appointments if a.appointment_id.startswith("M")]
+
+
+def test_replan_keeps_a_backfill_inside_the_cancelled_appointments_time():
+    """A backfill may lie in the freed time without a slot of its own (15 minutes into the
+    cancelled hour): replan leaves it where it is."""
+    wednesday = MONDAY + dt.timedelta(days=2)
+    old = appointment(
+        "C1", wednesday, 8, minutes=60, status=Status.cancelled, appointment_id="A1",
+        cancelled_on=MONDAY - dt.timedelta(days=8),
+    )  # fmt: skip
+    backfill = appointment("C2", wednesday, 8, 15, appointment_id="B1", backfill_for="A1")
+    s = scenario(
+        [specialist("S1")],
+        [customer("C1"), customer("C2")],
+        [slot(MONDAY + dt.timedelta(days=14), 8)],  # a later slot it could move to
+        appointments=[old, backfill],
+        today=MONDAY - dt.timedelta(days=7),
+    )
+    out, _ = replan(s, POLICY, weeks=1, time_limit=2, workers=1)
+    rows = {a.appointment_id: a for a in out.scenario.appointments}
+    assert rows["B1"].status is Status.planned
+    assert not [a for a in out.scenario.appointments if a.appointment_id.startswith("M")]
+
+
+def test_backfill_into_an_in_person_slot_the_cancelled_appointment_filled_is_in_person():
+    """The freed slot (08:00-08:45, in person only) is exactly the cancelled appointment's
+    time: its mode still holds, so the video customer C2 is invited in person."""
+    s = scenario(
+        [specialist("S1")],
+        [customer("C1"), customer("C2", last=dt.date(2026, 7, 1), mode=Mode.video)],
+        [slot(MONDAY, 8, length=45, mode="in_person")],
+        appointments=[appointment("C1", MONDAY, 8, appointment_id="A1")],
+    )
+    out = cancel(s, POLICY, "A1", s.today)
+    [new] = [a for a in out.scenario.appointments if a.backfill_for == "A1"]
+    assert (new.customer_id, new.mode) == ("C2", Mode.in_person)
+    assert _rules(out.scenario) == set()
