@@ -613,3 +613,52 @@ def test_ba_2010_due_date_lies_in_the_period_that_still_misses_a_contact(data):
         assert start <= due <= end
     else:
         assert end < due <= add_months(end, 6)
+
+
+def _bounded_settings():
+    """(section, setting, lowest, highest) of every bounded number of a policy."""
+    from annotated_types import Ge, Gt, Le
+
+    from kontaktplan.policy import (
+        Booking,
+        Density,
+        Disruption,
+        Durations,
+        InputRules,
+        QualifiedContact,
+        Weights,
+    )
+
+    sections = {
+        "booking": Booking, "disruption": Disruption, "durations": Durations,
+        "weights": Weights, "input": InputRules, "qualified_contact": QualifiedContact,
+        "density": Density,
+    }  # fmt: skip
+    for section, model in sections.items():
+        for name, info in model.model_fields.items():
+            low = high = None
+            for m in info.metadata:
+                if isinstance(m, Ge):
+                    low = m.ge
+                elif isinstance(m, Gt):
+                    low = m.gt + 1
+                elif isinstance(m, Le):
+                    high = m.le
+            if low is not None and high is not None:
+                yield section, name, low, high
+
+
+@pytest.mark.parametrize(("section", "name", "low", "high"), list(_bounded_settings()))
+def test_every_bounded_policy_number_accepts_its_bounds_and_nothing_beyond(
+    section, name, low, high
+):
+    data = _policy_data("heilbronn-2025")
+    if section == "density":
+        data["density"] = {**data["density"], "rule": "interval"}
+    for value, ok in ((low, True), (high, True), (low - 1, False), (high + 1, False)):
+        data[section] = {**data.get(section, {}), name: value}
+        if ok:
+            Policy.model_validate(data)
+        else:
+            with pytest.raises(ValidationError):
+                Policy.model_validate(data)
