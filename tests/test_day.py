@@ -188,7 +188,8 @@ def test_plan_refuses_a_plan_json_that_is_not_json_before_solving(office, tmp_pa
     write_scenario(read_scenario(office).scenario, folder)
     (folder / "plan.json").write_text("{not json", encoding="utf-8")
     result = runner.invoke(app, ["plan", str(folder), "--out", str(tmp_path / "out")])
-    assert result.exit_code == 2 and "plan.json: not JSON" in result.output
+    assert result.exit_code == 2
+    assert "plan.json: not a plan.json this product can read" in result.output
     assert not (tmp_path / "out").exists()
 
 

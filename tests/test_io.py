@@ -34,6 +34,7 @@ from kontaktplan.domain import (
 )
 from kontaktplan.io import InputError, read_scenario, write_scenario
 from kontaktplan.io import folder as folder_module
+from kontaktplan.io import output as output_module
 from kontaktplan.rules.policy import models_dir
 
 TINY = Path(__file__).parent / "data" / "tiny"
@@ -101,10 +102,12 @@ def test_write_scenario_writes_extra_files_beside_the_tables(tiny, tmp_path):
 # Ids may hold anything printable a case system exports, including the CSV separators
 # and quotes; they must survive quoting. (Leading/trailing blanks are stripped by design.)
 _ID_CHARS = string.ascii_letters + string.digits + ",;\"' -_/.\\"
-ids = st.text(_ID_CHARS, min_size=1, max_size=6).filter(lambda s: s == s.strip())
+texts = st.text(_ID_CHARS, min_size=1, max_size=6).filter(lambda s: s == s.strip())
+# ids match the policy's id pattern (issue 11.8); free text (team, reason) may hold anything
+ids = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._-]{0,5}", fullmatch=True)
 days = st.dates(dt.date(2024, 1, 1), dt.date(2028, 12, 31))
 optional_days = st.none() | days
-optional_text = st.none() | ids
+optional_text = st.none() | texts
 
 
 def _minute_times(day: dt.date, minute: int) -> dt.datetime:
@@ -118,7 +121,7 @@ def scenarios(draw: st.DrawFn) -> Scenario:
     specialists = tuple(
         Specialist(
             specialist_id=sid,
-            team=draw(ids),
+            team=draw(texts),
             fte=draw(st.floats(0, 1, exclude_min=True)),
             substitute_id=draw(st.none() | st.sampled_from(sp_ids)),
             video=draw(st.booleans()),
@@ -144,7 +147,7 @@ def scenarios(draw: st.DrawFn) -> Scenario:
             exempt=draw(st.none() | st.sampled_from(Exempt)),
             last_contact=draw(optional_days),
             profile=draw(optional_text),
-            household_id=draw(optional_text),
+            household_id=draw(st.none() | ids),
             agreement_start=draw(optional_days),
             mode=draw(st.sampled_from([None, Mode.in_person, Mode.video])),
             unavailable=draw(unavailable),
@@ -742,23 +745,38 @@ def test_write_failing_midway_leaves_existing_folder_unchanged(tiny, tmp_path, m
     assert [p.name for p in tmp_path.iterdir()] == ["out"]
 
 
-def test_write_failing_at_the_swap_leaves_existing_folder_unchanged(tiny, tmp_path, monkeypatch):
+def test_write_cut_off_while_moving_files_in_is_finished_by_the_next_read(
+    tiny, tmp_path, monkeypatch
+):
     target = write_scenario(tiny.scenario, tmp_path / "out")
-    before = _snapshot(target)
-    original = folder_module.os.replace
+    original = output_module.os.replace
+    calls = []
 
     def failing(src, dst):
-        # Refuse to move the freshly written folder in; moving the old one back works.
-        if Path(dst) == target and not Path(src).name.endswith(".old"):
-            raise OSError("rename refused")
+        calls.append(dst)
+        if len(calls) == 3:  # the journal, then two files moved in: cut off here
+            raise OSError("killed")
         return original(src, dst)
 
-    monkeypatch.setattr(folder_module.os, "replace", failing)
-    with pytest.raises(OSError, match="rename refused"):
+    monkeypatch.setattr(output_module.os, "replace", failing)
+    with pytest.raises(OSError, match="killed"):
         write_scenario(_changed(tiny), target)
     monkeypatch.undo()
+    assert (target / output_module.JOURNAL).exists()
+    assert read_scenario(target).scenario.absences == ()
+    assert [p.name for p in target.iterdir() if p.name.startswith(".kontaktplan.t")] == []
+    assert not (target / output_module.JOURNAL).exists()
+
+
+def test_temporary_folder_of_a_write_cut_off_before_its_journal_is_removed(tiny, tmp_path):
+    target = write_scenario(tiny.scenario, tmp_path / "out")
+    before = _snapshot(target)
+    leftover = target / f"{output_module.TMP_PREFIX}x1"
+    leftover.mkdir()
+    (leftover / "slots.csv").write_text("half")
+    assert read_scenario(target).scenario == tiny.scenario
+    assert not leftover.exists()
     assert _snapshot(target) == before
-    assert [p.name for p in tmp_path.iterdir()] == ["out"]
 
 
 def test_write_replaces_an_existing_folder(tiny, tmp_path):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import tomllib
-from pathlib import Path
 
 import pytest
 from hypothesis import assume, given, settings
@@ -96,16 +95,56 @@ def test_unknown_policy_name_is_file_not_found():
         load_policy("nowhere-2030")
 
 
-def test_policy_file_name_not_beside_the_folder_is_the_bundled_one(heilbronn, tmp_path):
-    assert load_policy("heilbronn-2025.toml", base=tmp_path) == heilbronn
+def test_policy_file_name_not_in_the_folder_is_not_found_elsewhere(tmp_path, monkeypatch):
+    # Issue 11.9: neither the current folder nor a bundled rule set of the same name
+    # takes the place of a policy file the scenario names.
+    cwd = tmp_path / "cwd"
+    cwd.mkdir()
+    (cwd / "mine.toml").write_text((models_dir() / "ba-2010.toml").read_text())
+    monkeypatch.chdir(cwd)
+    for name in ("heilbronn-2025.toml", "mine.toml"):
+        with pytest.raises(FileNotFoundError, match="not found in"):
+            load_policy(name, base=tmp_path / "scenario")
 
 
-def test_missing_policy_file_names_each_place_looked_once(tmp_path):
-    with pytest.raises(FileNotFoundError) as e:
-        load_policy("mine.toml", base=tmp_path)
-    looked = str(e.value).split("looked in ")[1].rstrip(")").split(", ")
-    assert looked == [str(tmp_path / "mine.toml"), str(Path.cwd() / "mine.toml"),
-                      str(models_dir() / "mine.toml")]  # fmt: skip
+@pytest.mark.parametrize("name", ["../x.toml", "/etc/x.toml", "sub/../../x.toml"])
+def test_policy_file_outside_the_scenario_folder_is_refused(name, tmp_path):
+    (tmp_path / "x.toml").write_text((models_dir() / "ba-2010.toml").read_text())
+    with pytest.raises(FileNotFoundError, match="inside the scenario folder"):
+        load_policy(name, base=tmp_path / "scenario")
+
+
+def test_policy_file_linked_out_of_the_folder_is_refused(tmp_path):
+    (tmp_path / "scenario").mkdir()
+    (tmp_path / "x.toml").write_text((models_dir() / "ba-2010.toml").read_text())
+    (tmp_path / "scenario" / "x.toml").symlink_to(tmp_path / "x.toml")
+    with pytest.raises(FileNotFoundError, match="leads out of the folder"):
+        load_policy("x.toml", base=tmp_path / "scenario")
+
+
+@pytest.mark.parametrize("name", ["a" * 300, "../heilbronn-2025", "heilbronn 2025", ""])
+def test_a_policy_name_that_is_no_bundled_rule_set_is_not_found(name):
+    with pytest.raises(FileNotFoundError, match="not a bundled rule set"):
+        load_policy(name)
+
+
+@pytest.mark.parametrize(
+    ("setting", "value"),
+    [
+        ("lead_days = 10", "lead_days = 1000000000"),
+        ("U25 = 1 ", "U25 = 100000000 "),
+        ("min_days_between_contacts = 14", "min_days_between_contacts = 100000000"),
+        ("missed_deadline = 1_000_000", "missed_deadline = 10_000_000_000_000"),
+        ("daily_cap = 8", "daily_cap = 100000"),
+    ],
+)
+def test_policy_numbers_out_of_bounds_are_rejected(setting, value, tmp_path):
+    text = (models_dir() / "heilbronn-2025.toml").read_text(encoding="utf-8")
+    assert setting in text
+    path = tmp_path / "copy.toml"
+    path.write_text(text.replace(setting, value), encoding="utf-8")
+    with pytest.raises(ValidationError):
+        Policy.from_file(path)
 
 
 def test_policy_with_negative_lead_days_is_rejected(tmp_path):
@@ -142,7 +181,7 @@ def test_policy_with_a_misspelt_setting_is_rejected():
 def test_policy_with_zero_months_interval_is_rejected():
     data = _policy_data("heilbronn-2025")
     data["density"]["interval_months"]["K1"] = 0
-    with pytest.raises(ValidationError, match="density for K1 must be positive"):
+    with pytest.raises(ValidationError, match="density for K1 must be between 1 and 120"):
         Policy.model_validate(data)
 
 
@@ -574,3 +613,52 @@ def test_ba_2010_due_date_lies_in_the_period_that_still_misses_a_contact(data):
         assert start <= due <= end
     else:
         assert end < due <= add_months(end, 6)
+
+
+def _bounded_settings():
+    """(section, setting, lowest, highest) of every bounded number of a policy."""
+    from annotated_types import Ge, Gt, Le
+
+    from kontaktplan.rules.policy import (
+        Booking,
+        Density,
+        Disruption,
+        Durations,
+        InputRules,
+        QualifiedContact,
+        Weights,
+    )
+
+    sections = {
+        "booking": Booking, "disruption": Disruption, "durations": Durations,
+        "weights": Weights, "input": InputRules, "qualified_contact": QualifiedContact,
+        "density": Density,
+    }  # fmt: skip
+    for section, model in sections.items():
+        for name, info in model.model_fields.items():
+            low = high = None
+            for m in info.metadata:
+                if isinstance(m, Ge):
+                    low = m.ge
+                elif isinstance(m, Gt):
+                    low = m.gt + 1
+                elif isinstance(m, Le):
+                    high = m.le
+            if low is not None and high is not None:
+                yield section, name, low, high
+
+
+@pytest.mark.parametrize(("section", "name", "low", "high"), list(_bounded_settings()))
+def test_every_bounded_policy_number_accepts_its_bounds_and_nothing_beyond(
+    section, name, low, high
+):
+    data = _policy_data("heilbronn-2025")
+    if section == "density":
+        data["density"] = {**data["density"], "rule": "interval"}
+    for value, ok in ((low, True), (high, True), (low - 1, False), (high + 1, False)):
+        data[section] = {**data.get(section, {}), name: value}
+        if ok:
+            Policy.model_validate(data)
+        else:
+            with pytest.raises(ValidationError):
+                Policy.model_validate(data)

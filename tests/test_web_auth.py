@@ -125,7 +125,7 @@ def test_hostile_ids_are_shown_as_text(tmp_path):
             )
         ],
     )
-    c = client(workspace(tmp_path / "h.db", sc))
+    c = client(workspace(tmp_path / "h.db", sc, any_ids=True))
     login(c, "pia")
     page = c.get("/day", params={"specialist": "S1", "day": "2026-11-23"}).text
     assert HOSTILE_CUSTOMER not in page and HOSTILE_ID not in page

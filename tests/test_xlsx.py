@@ -386,7 +386,7 @@ def test_cli_import_bad_input_exits_2_and_writes_nothing(tmp_path):
         (
             {"scenario": [["name", "x"], ["today", TODAY], ["policy", "nope.toml"]]},
             ("b.xlsx:scenario", 3, "policy"),
-            "policy 'nope.toml' not found",
+            "policy file 'nope.toml' not found",
         ),
         (
             {"specialists": [["specialist_id", "team", "fte", "substitute_id"],

@@ -24,7 +24,16 @@ import pytest
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
-from builders import MONDAY, TODAY, appointment, customer, scenario, slot, specialist
+from builders import (
+    MONDAY,
+    TODAY,
+    appointment,
+    customer,
+    policy_file_beside,
+    scenario,
+    slot,
+    specialist,
+)
 from kontaktplan.domain import Absence, Scenario
 from kontaktplan.io import write_scenario
 from kontaktplan.rules.policy import load_policy
@@ -96,11 +105,18 @@ def office(*extra_customers, extra_appointments=()) -> Scenario:
     )
 
 
-def workspace(path: Path, sc: Scenario | None = None, url: str | None = None) -> WebWorkspace:
+def workspace(
+    path: Path, sc: Scenario | None = None, url: str | None = None, any_ids: bool = False
+) -> WebWorkspace:
     """A workspace at ``path`` (or ``url``) holding ``sc`` (imported from a folder) and the
-    users."""
+    users; ``any_ids``: under a copy of the rule set whose id pattern takes any id (to see
+    that the pages escape what an office's own rules might let in)."""
     folder = path.parent / f"{path.stem}-folder"
     write_scenario(sc or office(), folder)
+    if any_ids:
+        rules = policy_file_beside(folder)
+        loose = re.sub(r"(?m)^id_pattern = .*$", "id_pattern = '.{1,64}'", rules)
+        (folder / "office.toml").write_text(loose, encoding="utf-8")
     ws = WebWorkspace(url or f"sqlite:///{path}")
     ws.import_folder(folder, actor="test")
     for name, role in USERS.items():

@@ -3,7 +3,9 @@
 as flags, reading a folder (bad input ends the command with exit 2), and the error exit.
 Imported by the command modules of :mod:`kontaktplan.cli`.
 
-Exit codes: 0 ok; 1 the plan/schedule breaks a hard rule; 2 bad input (nothing written).
+Exit codes: 0 ok; 1 the plan/schedule breaks a hard rule; 2 bad input or a refused output
+path (nothing written); 3 the output folder (or workspace) changed while the command ran
+(nothing written).
 """
 
 from __future__ import annotations
@@ -18,12 +20,14 @@ import typer
 import typer.core
 
 from kontaktplan.i18n import Lang, default_lang
-from kontaktplan.io import InputError, Loaded, read_scenario
+from kontaktplan.io import InputError, Loaded, read_scenario, write_scenario
+from kontaktplan.io.output import Conflict, Target, output_file, output_folder
 
 __all__ = [
     "ActorName",
     "AsJson",
     "DbUrl",
+    "Force",
     "LangOption",
     "Language",
     "MaybeScenarioDir",
@@ -36,11 +40,14 @@ __all__ = [
     "TimeLimit",
     "Verbose",
     "Workers",
+    "check_out",
+    "check_out_file",
     "counts",
     "fail",
     "language",
     "load",
     "parse_day",
+    "save",
 ]
 
 
@@ -106,6 +113,14 @@ ActorName = Annotated[
     ),
 ]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")]
+Force = Annotated[
+    bool,
+    typer.Option(
+        "--force",
+        help="Replace an existing --out that holds another result (written from another "
+        "input, by another command or with other options).",
+    ),
+]
 AsJson = Annotated[bool, typer.Option("--json", help="Print a machine-readable summary.")]
 Verbose = Annotated[
     bool,
@@ -154,7 +169,9 @@ Solver = Annotated[
 TimeLimit = Annotated[
     float, typer.Option("--time-limit", min=0.1, help="Seconds per specialist model (CP-SAT).")
 ]
-Seed = Annotated[int, typer.Option("--seed", help="Random seed: same seed, same plan.")]
+Seed = Annotated[
+    int, typer.Option("--seed", min=0, max=2**31 - 1, help="Random seed: same seed, same plan.")
+]
 Workers = Annotated[
     int | None,
     typer.Option(
@@ -201,6 +218,8 @@ def load(folder: Path, quiet: bool = False) -> Loaded:
     except InputError as e:
         where = "" if Path(e.file).is_absolute() or e.file == str(folder) else f"{folder}/"
         raise fail(f"{where}{e}") from None
+    except OSError as e:
+        raise fail(f"{folder}: cannot be read ({e.strerror or e})") from None
     if not quiet:
         for w in loaded.warnings[:MAX_WARNINGS]:
             typer.echo(f"warning: {w}", err=True)
@@ -219,3 +238,47 @@ def counts(scenario) -> dict[str, int]:
         "absences": len(scenario.absences),
         "appointments": len(scenario.appointments),
     }
+
+
+def _signature() -> str:
+    """The command and its options as given (not the paths in and out): a result folder
+    may be replaced without --force only by the same command on the same input."""
+    try:  # typer >= 0.22 carries its own copy of click
+        from typer._click.globals import get_current_context
+    except ImportError:
+        from click import get_current_context
+
+    ctx = get_current_context()
+    skip = {"folder", "workbook", "out", "force", "quiet", "as_json"}
+    options = " ".join(
+        f"--{k.replace('_', '-')}={v}" for k, v in sorted(ctx.params.items()) if k not in skip
+    )
+    return f"kontaktplan {ctx.command_path.split(' ', 1)[-1]} {options}".strip()
+
+
+def check_out(out: Path, *inputs: Path, force: bool = False) -> Target:
+    """Check ``--out`` as a scenario folder to write, before any work (exit 2 if refused)."""
+    try:
+        return output_folder(out, inputs=inputs, force=force, command=_signature())
+    except InputError as e:
+        raise fail(str(e)) from None
+
+
+def check_out_file(out: Path, ours, force: bool, suffix: str | None = None) -> Path:
+    """Check ``--out`` as a file to write, before any work (exit 2 if refused)."""
+    try:
+        return output_file(out, ours=ours, force=force, suffix=suffix)
+    except InputError as e:
+        raise fail(str(e)) from None
+
+
+def save(scenario, target: Target, extra: dict[str, str] | None = None, read=None) -> None:
+    """Write the result folder; exit 3 if it changed meanwhile, 2 if it cannot be written."""
+    try:
+        write_scenario(scenario, target.path, extra=extra, read=read, target=target)
+    except Conflict as e:
+        raise fail(str(e), 3) from None
+    except InputError as e:
+        raise fail(str(e)) from None
+    except OSError as e:
+        raise fail(f"{target.path}: cannot write ({e.strerror or e}); nothing written") from None

@@ -23,9 +23,11 @@ from kontaktplan.cli.common import (
     ActorName,
     AsJson,
     DbUrl,
+    Force,
     MaybeScenarioDir,
     Quiet,
     ScenarioDir,
+    check_out,
     fail,
     load,
 )
@@ -94,6 +96,7 @@ def status(
     no_next: NoNext = False,
     quiet: Quiet = False,
     as_json: AsJson = False,
+    force: Force = False,
     db: DbUrl = None,
     actor: ActorName = None,
 ) -> None:
@@ -121,6 +124,7 @@ def status(
     elif url is not None:
         positional(url, folder)
     out = require_out(url, out)
+    target = None if url else check_out(out, folder, force=force)
     now = _now(on)
     if day is None:
         if appointment_id is None or outcome is None:
@@ -173,7 +177,7 @@ def status(
     if url:
         return commit_outcome(url, "status", args, call, actor=actor, quiet=quiet, as_json=as_json)
     loaded = load(folder, quiet or as_json)
-    _write(loaded, call(loaded.scenario, loaded.policy), out, quiet, as_json)
+    _write(loaded, call(loaded.scenario, loaded.policy), target, quiet, as_json)
     return None
 
 
@@ -191,6 +195,7 @@ def import_outcomes(
     no_next: NoNext = False,
     quiet: Quiet = False,
     as_json: AsJson = False,
+    force: Force = False,
 ) -> None:
     """Record outcomes from a file (appointment_id, status), all or nothing.
 
@@ -203,12 +208,13 @@ def import_outcomes(
     now = _now(on)
     if not file.is_file():
         raise fail(f"{file}: no such file")
+    target = check_out(out, folder, force=force) if out is not None else None
     loaded = load(folder, quiet or as_json)
     try:
         result = _run(run, loaded.scenario, loaded.policy, file, now=now, next_contact=not no_next)
     except InputError as e:
         raise fail(str(e)) from None
-    _write(loaded, result, out, quiet, as_json)
+    _write(loaded, result, target, quiet, as_json)
 
 
 def slot(
@@ -238,6 +244,7 @@ def slot(
     ] = None,
     quiet: Quiet = False,
     as_json: AsJson = False,
+    force: Force = False,
 ) -> None:
     """Find a slot for one customer: the ranked free slots with reasons; --book N books one.
 
@@ -255,6 +262,7 @@ def slot(
     if kind is not None and kind not in ("first_interview", "follow_up"):
         raise fail(f"--kind must be first_interview or follow_up, not {kind!r}")
     d_first, d_on = _date(first, "--from"), _date(on, "--on")
+    target = check_out(out, folder, force=force) if out is not None else None
     loaded = load(folder, quiet or as_json)
     outcome, offers = _run(
         run,
@@ -268,7 +276,7 @@ def slot(
     )
     if book is not None:
         outcome.candidates = []
-        _write(loaded, outcome, out, quiet, as_json)
+        _write(loaded, outcome, target, quiet, as_json)
         return
     if as_json:
         data = outcome.entry() | {"slots": [o.to_dict() for o in offers[:show]]}
@@ -294,6 +302,7 @@ def group(
     out: Out,
     quiet: Quiet = False,
     as_json: AsJson = False,
+    force: Force = False,
 ) -> None:
     """Plan a group session (Gruppenberatung): invite the customers it helps most.
 
@@ -309,9 +318,10 @@ def group(
         start = dt.datetime.fromisoformat(at)
     except ValueError:
         raise fail(f"--at: {at!r} is not a time YYYY-MM-DDTHH:MM") from None
+    target = check_out(out, folder, force=force) if out is not None else None
     loaded = load(folder, quiet or as_json)
     outcome = _run(group_session, loaded.scenario, loaded.policy, specialist, start, capacity)
-    _write(loaded, outcome, out, quiet, as_json)
+    _write(loaded, outcome, target, quiet, as_json)
 
 
 __all__ = ["group", "import_outcomes", "slot", "status"]

@@ -24,6 +24,7 @@ from kontaktplan.cli.common import (
     ActorName,
     AsJson,
     DbUrl,
+    Force,
     MaybeScenarioDir,
     Quiet,
     Seed,
@@ -31,12 +32,15 @@ from kontaktplan.cli.common import (
     SolverChoice,
     TimeLimit,
     Workers,
+    check_out,
     fail,
     load,
+    save,
 )
 from kontaktplan.cli.common import parse_day as _date
 from kontaktplan.cli.workspace import source
-from kontaktplan.io import Loaded, write_scenario
+from kontaktplan.io import InputError, Loaded
+from kontaktplan.io.output import Target
 
 Out = Annotated[
     Path | None,
@@ -67,6 +71,15 @@ def _now(on: str | None) -> dt.datetime:
     return dt.datetime.combine(_date(on, "--on"), dt.time.max)
 
 
+def _in_range(policy, **days: dt.date | None) -> None:
+    """Dates given on the command line lie in the policy's range, as every date read does
+    (issue 11.11): a folder written with one out of range could not be read again."""
+    rules = policy.input
+    for option, day in days.items():
+        if day is not None and not rules.earliest_date <= day <= rules.latest_date:
+            raise fail(f"--{option}: {day} outside {rules.earliest_date} .. {rules.latest_date}")
+
+
 def _run(fn, *args: Any, **kwargs: Any):
     """Call the library; a :class:`DisruptionError` is bad input (exit 2, nothing written)."""
     from kontaktplan.disruption import DisruptionError, Outcome
@@ -74,7 +87,7 @@ def _run(fn, *args: Any, **kwargs: Any):
     started = time.perf_counter()
     try:
         result = fn(*args, **kwargs)
-    except DisruptionError as e:
+    except (DisruptionError, InputError) as e:
         raise fail(str(e)) from None
     outcome = result[0] if isinstance(result, tuple) else result
     if isinstance(outcome, Outcome):
@@ -83,23 +96,27 @@ def _run(fn, *args: Any, **kwargs: Any):
 
 
 def _write(
-    loaded: Loaded, outcome, out: Path, quiet: bool, as_json: bool, base: dict | None = None
+    loaded: Loaded, outcome, target: Target, quiet: bool, as_json: bool, base: dict | None = None
 ) -> None:
     from kontaktplan.disruption import plan_json
+    from kontaktplan.io.output import regular_file
 
     previous = loaded.folder / "plan.json"
-    text = previous.read_text(encoding="utf-8") if previous.is_file() else None
     try:
+        has_log = regular_file(previous, str(previous))
+        text = previous.read_text(encoding="utf-8") if has_log else None
         report = plan_json(text, outcome, base)
-    except json.JSONDecodeError as e:
-        raise fail(f"{previous}: not JSON ({e})") from None
-    write_scenario(outcome.scenario, out, extra={"plan.json": report}, read=loaded)
+    except InputError as e:
+        raise fail(str(e)) from None
+    except (json.JSONDecodeError, UnicodeDecodeError, ValueError, TypeError, AttributeError) as e:
+        raise fail(f"{previous}: not a plan.json this product can read ({e})") from None
+    save(outcome.scenario, target, extra={"plan.json": report}, read=loaded)
     if as_json:
         typer.echo(json.dumps(outcome.entry(), indent=2, default=str))
     elif not quiet:
         for line in outcome.lines():
             typer.echo(line)
-        typer.echo(f"wrote {out}")
+        typer.echo(f"wrote {target.path}")
 
 
 class OptionalFill(TyperCommand):
@@ -136,6 +153,7 @@ def cancel(
     ] = None,
     quiet: Quiet = False,
     as_json: AsJson = False,
+    force: Force = False,
     db: DbUrl = None,
     actor: ActorName = None,
 ) -> None:
@@ -153,16 +171,18 @@ def cancel(
     url = resolve(db)
     folder, appointment_id = positional(url, folder, appointment_id)
     out = require_out(url, out)
+    target = None if url else check_out(out, folder, force=force)
     day = _date(on, "--on")
 
     def call(scenario, policy):
+        _in_range(policy, on=day)
         return _run(run, scenario, policy, appointment_id, day or scenario.today, fill=fill or 0)
 
     if url:
         args = {"appointment_id": appointment_id, "on": on, "fill": fill}
         return commit_outcome(url, "cancel", args, call, actor=actor, quiet=quiet, as_json=as_json)
     loaded = load(folder, quiet or as_json)
-    _write(loaded, call(loaded.scenario, loaded.policy), out, quiet, as_json)
+    _write(loaded, call(loaded.scenario, loaded.policy), target, quiet, as_json)
     return None
 
 
@@ -187,6 +207,7 @@ def absence(
     ] = 10.0,
     quiet: Quiet = False,
     as_json: AsJson = False,
+    force: Force = False,
     db: DbUrl = None,
     actor: ActorName = None,
 ) -> None:
@@ -202,16 +223,18 @@ def absence(
     url = resolve(db)
     folder, specialist = positional(url, folder, specialist)
     out = require_out(url, out)
+    target = None if url else check_out(out, folder, force=force)
     d1, d2 = _date(first, "--from"), _date(last, "--to")
 
     def call(scenario, policy):
+        _in_range(policy, **{"from": d1, "to": d2})
         return _run(run, scenario, policy, specialist, d1, d2, reason=reason, time_limit=time_limit)
 
     if url:
         args = {"specialist_id": specialist, "from": first, "to": last, "reason": reason}
         return commit_outcome(url, "absence", args, call, actor=actor, quiet=quiet, as_json=as_json)
     loaded = load(folder, quiet or as_json)
-    _write(loaded, call(loaded.scenario, loaded.policy), out, quiet, as_json)
+    _write(loaded, call(loaded.scenario, loaded.policy), target, quiet, as_json)
     return None
 
 
@@ -229,6 +252,7 @@ def noshow(
     ] = None,
     quiet: Quiet = False,
     as_json: AsJson = False,
+    force: Force = False,
     db: DbUrl = None,
     actor: ActorName = None,
 ) -> None:
@@ -248,6 +272,7 @@ def noshow(
     url = resolve(db)
     folder, appointment_id = positional(url, folder, appointment_id)
     out = require_out(url, out)
+    target = None if url else check_out(out, folder, force=force)
     now = _now(on)
 
     def call(scenario, policy):
@@ -257,7 +282,7 @@ def noshow(
         args = {"appointment_id": appointment_id, "on": on}
         return commit_outcome(url, "noshow", args, call, actor=actor, quiet=quiet, as_json=as_json)
     loaded = load(folder, quiet or as_json)
-    _write(loaded, call(loaded.scenario, loaded.policy), out, quiet, as_json)
+    _write(loaded, call(loaded.scenario, loaded.policy), target, quiet, as_json)
     return None
 
 
@@ -315,6 +340,7 @@ def replan(
     ] = False,
     quiet: Quiet = False,
     as_json: AsJson = False,
+    force: Force = False,
     db: DbUrl = None,
     actor: ActorName = None,
 ) -> None:
@@ -333,6 +359,7 @@ def replan(
     url = resolve(db)
     positional(url, folder)
     out = require_out(url, out)
+    target = None if url else check_out(out, folder, force=force)
 
     def call(scenario, policy):
         return _run(
@@ -363,7 +390,7 @@ def replan(
         )
     loaded = load(folder, quiet or as_json)
     outcome, result = call(loaded.scenario, loaded.policy)
-    _write(loaded, outcome, out, quiet, as_json, base=result.to_dict())
+    _write(loaded, outcome, target, quiet, as_json, base=result.to_dict())
     return None
 
 
@@ -377,6 +404,7 @@ def resolve(
     ] = 1,
     quiet: Quiet = False,
     as_json: AsJson = False,
+    force: Force = False,
     db: DbUrl = None,
     actor: ActorName = None,
 ) -> None:
@@ -396,6 +424,7 @@ def resolve(
     url = resolve(db)
     folder, appointment_id = positional(url, folder, appointment_id)
     out = require_out(url, out)
+    target = None if url else check_out(out, folder, force=force)
 
     def call(scenario, policy):
         return _run(run, scenario, policy, appointment_id, choice)
@@ -404,5 +433,5 @@ def resolve(
         args = {"appointment_id": appointment_id, "choice": choice}
         return commit_outcome(url, "resolve", args, call, actor=actor, quiet=quiet, as_json=as_json)
     loaded = load(folder, quiet or as_json)
-    _write(loaded, call(loaded.scenario, loaded.policy), out, quiet, as_json)
+    _write(loaded, call(loaded.scenario, loaded.policy), target, quiet, as_json)
     return None

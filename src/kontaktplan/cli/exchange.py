@@ -12,16 +12,20 @@ import typer
 from kontaktplan.cli.common import (
     AsJson,
     DbUrl,
+    Force,
     LangOption,
     MaybeScenarioDir,
     Quiet,
+    check_out,
+    check_out_file,
     counts,
     fail,
     language,
+    save,
 )
 from kontaktplan.cli.workspace import source
 from kontaktplan.i18n import translator
-from kontaktplan.io import InputError, write_scenario
+from kontaktplan.io import InputError
 
 
 def export_ics(
@@ -50,13 +54,20 @@ def export_ics(
     Exit 0; 2 on bad input (nothing written).
     """
     from kontaktplan.io.ics import write_ics
+    from kontaktplan.io.output import calendar_folder
 
+    try:
+        calendar_folder(out)
+    except InputError as e:
+        raise fail(str(e)) from None
     words = language(lang)
     loaded = source(db, folder, quiet or as_json)
     try:
         counts = write_ics(loaded.scenario, out, words)
     except FileExistsError as e:
         raise fail(f"--out: {e}") from None
+    except OSError as e:
+        raise fail(f"{out}: cannot write ({e.strerror or e}); nothing written") from None
     if as_json:
         typer.echo(json.dumps({"out": str(out), "appointments": counts}, indent=2))
     elif not quiet:
@@ -71,6 +82,7 @@ def export_xlsx(
     quiet: Quiet = False,
     as_json: AsJson = False,
     lang: LangOption = None,
+    force: Force = False,
     db: DbUrl = None,
 ) -> None:
     """Excel workbook for team leads and planners.
@@ -81,13 +93,15 @@ def export_xlsx(
     so the workbook can be edited and read back with `kontaktplan import xlsx`.
     Exit 0; 2 on bad input (nothing written).
     """
-    from kontaktplan.io.xlsx import write_xlsx
+    from kontaktplan.io.xlsx import is_our_workbook, write_xlsx
 
-    if out.suffix.lower() != ".xlsx" or out.is_dir():
-        raise fail(f"--out: {out} must be a file name ending in .xlsx")
+    path = check_out_file(out, is_our_workbook, force, suffix=".xlsx")
     words = language(lang)
     loaded = source(db, folder, quiet or as_json)
-    rows = write_xlsx(loaded.scenario, loaded.policy, out, lang=words)
+    try:
+        rows = write_xlsx(loaded.scenario, loaded.policy, path, lang=words)
+    except OSError as e:
+        raise fail(f"{out}: cannot write ({e.strerror or e}); nothing written") from None
     if as_json:
         typer.echo(json.dumps({"out": str(out), "rows": rows}, indent=2))
     elif not quiet:
@@ -109,6 +123,7 @@ def import_xlsx(
     out: Annotated[Path, typer.Option("--out", help="Folder to write (replaced if it exists).")],
     quiet: Quiet = False,
     as_json: AsJson = False,
+    force: Force = False,
 ) -> None:
     """Read a scenario from an Excel workbook and write it as a scenario folder.
 
@@ -118,15 +133,18 @@ def import_xlsx(
     """
     from kontaktplan.io.xlsx import read_xlsx
 
+    target = check_out(out, workbook, force=force)
     try:
         loaded = read_xlsx(workbook)
     except InputError as e:
         raise fail(str(e)) from None
+    except OSError as e:
+        raise fail(f"{workbook}: cannot be read ({e.strerror or e})") from None
     if not (quiet or as_json):
         for w in loaded.warnings:
             typer.echo(f"warning: {w}", err=True)
     scenario = loaded.scenario
-    write_scenario(scenario, out)
+    save(scenario, target)
     if as_json:
         summary = {"out": str(out), **counts(scenario), "warnings": loaded.warnings}
         typer.echo(json.dumps(summary, indent=2))

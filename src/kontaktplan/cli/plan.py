@@ -12,6 +12,7 @@ from kontaktplan.cli.common import (
     ActorName,
     AsJson,
     DbUrl,
+    Force,
     LangOption,
     MaybeScenarioDir,
     Quiet,
@@ -21,13 +22,15 @@ from kontaktplan.cli.common import (
     TimeLimit,
     Verbose,
     Workers,
+    check_out,
     fail,
     language,
     load,
+    save,
 )
 from kontaktplan.cli.progress import solve_progress
 from kontaktplan.i18n import translator
-from kontaktplan.io import InputError, Loaded, write_scenario
+from kontaktplan.io import Loaded
 from kontaktplan.io.plan_log import read_log, with_plan_run
 
 
@@ -39,8 +42,8 @@ def _plan_log(loaded: Loaded) -> str | None:
     text = path.read_text(encoding="utf-8")
     try:
         read_log(text)
-    except json.JSONDecodeError as e:
-        raise fail(f"{path}: not JSON ({e})") from None
+    except ValueError as e:
+        raise fail(f"{path}: not a plan.json this product can read ({e})") from None
     return text
 
 
@@ -66,6 +69,7 @@ def plan(
     as_json: AsJson = False,
     verbose: Verbose = False,
     lang: LangOption = None,
+    force: Force = False,
     db: DbUrl = None,
     actor: ActorName = None,
 ) -> None:
@@ -85,6 +89,7 @@ def plan(
     url = resolve(db)
     positional(url, folder)
     out = require_out(url, out)
+    target = None if url else check_out(out, folder, force=force)
 
     def call(scenario, policy):
         with solve_progress(quiet or as_json, verbose=verbose, lang=words) as progress:
@@ -117,15 +122,7 @@ def plan(
     log = _plan_log(loaded)
     result = call(loaded.scenario, loaded.policy)
     report = with_plan_run(log, result.to_dict())
-    try:
-        write_scenario(
-            result.planned_scenario(),
-            out,
-            extra={"plan.json": report},
-            read=loaded,
-        )
-    except InputError as e:
-        raise fail(str(e)) from None
+    save(result.planned_scenario(), target, extra={"plan.json": report}, read=loaded)
     if as_json:
         summary = {
             k: v for k, v in result.to_dict().items() if k not in ("specialists", "deadlines")

@@ -11,9 +11,11 @@ import typer
 from kontaktplan.cli.common import (
     AsJson,
     DbUrl,
+    Force,
     LangOption,
     MaybeScenarioDir,
     Quiet,
+    check_out_file,
     fail,
     language,
 )
@@ -22,6 +24,16 @@ from kontaktplan.i18n import translator
 from kontaktplan.io.files import write_text_atomic
 
 __all__ = ["report"]
+
+
+def is_our_report(path: Path) -> bool:
+    """True if ``path`` is a report this product wrote (its generator tag says so)."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(2048)
+    except OSError:
+        return False
+    return b'<meta name="generator" content="kontaktplan">' in head
 
 
 def summary(out: Path, report: Any, disruptions: list | None) -> dict[str, Any]:
@@ -52,6 +64,7 @@ def report(
     as_json: AsJson = False,
     lang: LangOption = None,
     db: DbUrl = None,
+    force: Force = False,
 ) -> None:
     """An HTML report for team leads: one self-contained file to open in a browser.
 
@@ -65,8 +78,12 @@ def report(
     from kontaktplan.report.html import read_disruptions, render_report
     from kontaktplan.validation import validate
 
-    if out.is_dir():
+    if db is None:
+        path = check_out_file(out, is_our_report, force)
+    elif out.is_dir():
         raise fail(f"--out: {out} is a folder; name the HTML file to write")
+    else:
+        path = out
     loaded = source(db, folder, quiet or as_json)
     try:
         disruptions = (
@@ -87,7 +104,10 @@ def report(
     checked = validate(loaded.scenario, loaded.policy)
     words = language(lang)
     page = render_report(loaded.scenario, loaded.policy, checked, disruptions, words, extra)
-    write_text_atomic(out, page)
+    try:
+        write_text_atomic(path, page)
+    except OSError as e:
+        raise fail(f"{out}: cannot write ({e.strerror or e}); nothing written") from None
     if as_json:
         typer.echo(json.dumps(summary(out, checked, disruptions), indent=2))
     elif not quiet:

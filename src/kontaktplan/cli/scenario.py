@@ -8,26 +8,29 @@ from typing import Annotated
 
 import typer
 
-from kontaktplan.cli.common import AsJson, Quiet, counts, fail, parse_day
+from kontaktplan.cli.common import AsJson, Force, Quiet, check_out, counts, fail, parse_day, save
 from kontaktplan.cli.progress import working
-from kontaktplan.io import InputError, write_scenario
 
 
 def generate(
     out: Annotated[Path, typer.Option("--out", help="Folder to write (replaced if it exists).")],
     specialists: Annotated[
-        int, typer.Option("--specialists", min=1, help="Number of case workers (IFK).")
+        int, typer.Option("--specialists", min=1, max=2000, help="Number of case workers (IFK).")
     ] = 8,
     customers_per_specialist: Annotated[
         int,
         typer.Option(
-            "--customers-per-specialist", min=1, help="Caseload per full-time specialist."
+            "--customers-per-specialist", min=1, max=5000, help="Caseload per full-time specialist."
         ),
     ] = 200,
-    seed: Annotated[int, typer.Option("--seed", help="Same seed, same folder.")] = 1,
+    seed: Annotated[
+        int, typer.Option("--seed", min=0, max=2**32 - 1, help="Same seed, same folder.")
+    ] = 1,
     weeks: Annotated[
         int,
-        typer.Option("--weeks", min=1, help="Weeks of free slots from the first plannable week."),
+        typer.Option(
+            "--weeks", min=1, max=104, help="Weeks of free slots from the first plannable week."
+        ),
     ] = 4,
     today: Annotated[
         str,
@@ -41,6 +44,7 @@ def generate(
     name: Annotated[str | None, typer.Option("--name", help="Scenario name.")] = None,
     quiet: Quiet = False,
     as_json: AsJson = False,
+    force: Force = False,
 ) -> None:
     """Generate a realistic synthetic office: teams, part-timers, substitutes (Vertretung),
     free slots, absences, holidays, customers with the category mix of a real Jobcenter,
@@ -48,11 +52,18 @@ def generate(
     from kontaktplan.generate import generate
     from kontaktplan.rules.policy import load_policy
 
+    target = check_out(out, force=force)
     day = parse_day(today, "--today")
     try:
         rules = load_policy(policy)
     except FileNotFoundError as e:
         raise fail(f"--policy: {e}") from None
+    except (OSError, ValueError) as e:  # unreadable, not UTF-8, not TOML, out of bounds
+        raise fail(f"--policy: {policy}: not a valid policy file ({e})") from None
+    if not rules.input.earliest_date <= day <= rules.input.latest_date:
+        raise fail(
+            f"--today: {day} outside {rules.input.earliest_date} .. {rules.input.latest_date}"
+        )
     with working(f"generating {specialists} specialists' office", quiet or as_json):
         scenario = generate(
             specialists=specialists,
@@ -68,10 +79,7 @@ def generate(
         meta = scenario.meta.model_copy(update={"policy": Path(policy).name})
         scenario = scenario.model_copy(update={"meta": meta})
         extra[Path(policy).name] = Path(policy).read_text(encoding="utf-8")
-    try:
-        write_scenario(scenario, out, extra=extra)
-    except InputError as e:
-        raise fail(str(e)) from None
+    save(scenario, target, extra=extra)
     if as_json:
         typer.echo(json.dumps({"out": str(out), **counts(scenario)}, indent=2))
     elif not quiet:

@@ -435,7 +435,7 @@ def absence(
     from kontaktplan.disruption.resolve import attach_proposals
 
     if specialist_id not in scenario.specialists_by_id:
-        raise DisruptionError(f"unknown specialist {specialist_id!r}")
+        raise DisruptionError(f"unknown specialist {specialist_id!r} (not in specialists.csv)")
     if last < first:
         raise DisruptionError(f"--to {last} lies before --from {first}")
     row = Absence(specialist_id=specialist_id, first_day=first, last_day=last, reason=reason)

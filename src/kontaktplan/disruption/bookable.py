@@ -30,7 +30,7 @@ from kontaktplan.domain import (
     SlotMode,
     Status,
 )
-from kontaktplan.planning.candidates import _requirement
+from kontaktplan.planning.candidates import _requirement, owes_in_person
 from kontaktplan.planning.candidates import priority as _priority
 from kontaktplan.rules.calendar import OfficeCalendar
 from kontaktplan.rules.policy import Due, Policy, customer_due
@@ -241,6 +241,10 @@ class Office:
         specialist = self.scenario.specialists_by_id[w.specialist_id]
         if mode is None:
             video = c.mode is Mode.video and specialist.video and w.mode is not SlotMode.in_person
+            if video and owes_in_person(
+                self.scenario.appointments_by_customer.get(c.customer_id, ())
+            ):
+                video = False  # re-invited in person after a no-show (RULES.md)
             mode = Mode.video if video else self.policy.qualified_contact.default_mode
         if mode is not Mode.video and w.mode is SlotMode.video:
             return "the slot admits video only"

@@ -257,7 +257,11 @@ def record_day(
     outcomes |= {aid: Status.no_show for aid in sorted(no_show)}
     outcomes |= {aid: Status.not_held for aid in sorted(not_held)}
     if not outcomes:
-        raise DisruptionError(f"no planned appointment on {day}")
+        raise DisruptionError(
+            f"no outcome to record on {day}: every planned appointment is excepted"
+            if planned
+            else f"no planned appointment on {day}"
+        )
     out = record_outcomes(
         scenario, policy, outcomes, now=now, next_contact=next_contact, command="status_day"
     )

@@ -17,7 +17,7 @@ from typing import Any
 from kontaktplan.disruption.bookable import Office, Ranked, Window
 from kontaktplan.disruption.outcome import Change, DisruptionError, Outcome, new_id, on_day
 from kontaktplan.domain import Customer, Kind, Mode, Scenario
-from kontaktplan.planning.candidates import _after_no_show
+from kontaktplan.planning.candidates import owes_in_person
 from kontaktplan.rules.calendar import week_days
 from kontaktplan.rules.policy import Policy
 
@@ -111,7 +111,7 @@ def find_slots(
     lead = office.policy.booking.lead_days
     start = max(first or booked_on, booked_on + dt.timedelta(days=lead))
     history = office.scenario.appointments_by_customer.get(customer.customer_id, ())
-    mode = Mode.in_person if _after_no_show(history) else None
+    mode = Mode.in_person if owes_in_person(history) else None
     left: Counter[str] = Counter()
     offers = _offers(office, customer, customer.specialist_id, booked_on, start, mode, left)
     reachable = due.due >= start  # an overdue customer stays with the own specialist

@@ -228,7 +228,11 @@ def _read_cells(path: Path, table: Table) -> tuple[list[str], list[int], list[li
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as e:
         raise InputError(table.file, f"not UTF-8 text ({e.reason} at byte {e.start})") from None
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=_sniff(text)))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff(text))
+    try:
+        rows = list(reader)
+    except csv.Error as e:
+        raise InputError(table.file, f"not readable as CSV ({e})", reader.line_num or 1) from None
     if not rows:
         raise InputError(table.file, "empty file: a header row is required", row=1)
     header = [h.strip() for h in rows[0]]
@@ -247,12 +251,42 @@ def _read_cells(path: Path, table: Table) -> tuple[list[str], list[int], list[li
     if min(map(len, body)) < width:
         body = [r + [""] * (width - len(r)) for r in body]
     columns = [list(map(str.strip, col)) for col in zip(*body, strict=True)]
+    if "'" in text:
+        columns = [_as_text(col) for col in columns]
     filled = list(map(any, zip(*columns, strict=True)))
     numbers = [n for n, keep in enumerate(filled, start=2) if keep]
     if len(numbers) < len(body):
         columns = [list(itertools.compress(col, filled)) for col in columns]
     return header, numbers, columns
 
+
+FORMULA_START = frozenset("=+-@\t\r")
+"""First characters that make a spreadsheet evaluate a cell (OWASP CSV injection)."""
+
+
+def _as_text(cells: list[str]) -> list[str]:
+    """Cells as written by :func:`table_text`: a ``'`` before a formula character is the
+    quote that kept the cell text in a spreadsheet, not part of the value."""
+    if not any(c.startswith("'") for c in cells):
+        return cells
+    return [c[1:] if c[:1] == "'" and c[1:2] in FORMULA_START else c for c in cells]
+
+
+def _quoted(cells: Sequence[str]) -> Sequence[str]:
+    """Text cells a spreadsheet would evaluate, written with a leading ``'`` (read back
+    without it by :func:`_as_text`)."""
+    if not any(c[:1] in FORMULA_START for c in cells):
+        return cells
+    return [f"'{c}" if c[:1] in FORMULA_START else c for c in cells]
+
+
+def has_formula_text(text: str) -> bool:
+    """True if a CSV text holds a cell a spreadsheet would evaluate (it is then written
+    again in the quoted form, not copied)."""
+    return _FORMULA_CELL.search(text) is not None
+
+
+_FORMULA_CELL = re.compile(r"(?:^|[,;])\s*[=+\-@]", re.MULTILINE)
 
 _DATE_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATETIME_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?")
@@ -312,17 +346,28 @@ def _parse_fast(
         return None
 
 
-def read_table(path: Path, table: Table) -> tuple[list[BaseModel], list[int]]:
-    """The table's models and their file row numbers (fast path, else cell by cell)."""
+def read_table(path: Path, table: Table, extras: bool = False):
+    """The table's models and their file row numbers (fast path, else cell by cell);
+    with ``extras``, also the columns the product does not know: their names and each
+    row's cells (kept when the table is written again)."""
     header, numbers, columns = _read_cells(path, table)
     fast = _parse_fast(table, header, columns, len(numbers))
-    if fast is not None:
+    if fast is None:
+        raw = [
+            (n, {h: c for h, c in zip(header, cells, strict=True) if h and c})
+            for n, cells in zip(numbers, zip(*columns, strict=True), strict=True)
+        ]
+        fast = _parse_table(table, raw)
+    if not extras:
         return fast, numbers
-    raw = [
-        (n, {h: c for h, c in zip(header, cells, strict=True) if h and c})
-        for n, cells in zip(numbers, zip(*columns, strict=True), strict=True)
+    unknown = [
+        (h, col)
+        for h, col in zip(header, columns, strict=True)
+        if h not in table.column_set and (h or any(col))
     ]
-    return _parse_table(table, raw), numbers
+    names = [h for h, _ in unknown]
+    values = [list(cells) for cells in zip(*(c for _, c in unknown), strict=True)]
+    return fast, numbers, (names, values if names else [])
 
 
 def _row_data(table: Table, number: int, values: dict[str, str]) -> dict[str, Any]:
@@ -387,19 +432,29 @@ def _first_row_error(table: Table, data: dict[str, Any]) -> ValidationError:
     raise AssertionError("batch and row validation disagree")
 
 
-def table_text(table: Table, objects: Iterable[BaseModel]) -> str:
+def table_text(
+    table: Table,
+    objects: Iterable[BaseModel],
+    extra: tuple[list[str], list[list[str]]] | None = None,
+) -> str:
     """The CSV text of a table, built column by column (a tenth of a second for 18k rows).
 
     A column whose cells need no quoting is joined as it is; the others go through the
-    csv module, which quotes what has to be quoted.
+    csv module, which quotes what has to be quoted. ``extra``: further columns (names,
+    and per object its cells) written after the known ones, e.g. a user's notes.
     """
     objects = list(objects)
-    names = table.columns_of(objects)
-    values = list(map(attrgetter(*names), objects))
+    known = table.columns_of(objects)
+    names = list(known) + (extra[0] if extra else [])
+    values = list(map(attrgetter(*known), objects))
     if not values:
         return ",".join(names) + "\n"
     columns = [_column_text(col) for col in zip(*values, strict=True)]
-    if any(_NEEDS_QUOTES.search("".join(col)) for col in columns):
+    if extra and extra[0]:
+        columns += [_quoted(list(col)) for col in zip(*extra[1], strict=True)]
+    if any(_NEEDS_QUOTES.search("".join(col)) for col in columns) or any(
+        _NEEDS_QUOTES.search(n) for n in names
+    ):
         buf = io.StringIO(newline="")
         writer = csv.writer(buf, lineterminator="\n")
         writer.writerow(names)
@@ -417,9 +472,9 @@ def _column_text(values: tuple[Any, ...]) -> Sequence[str]:
     is formatted once (a column of 18k start times has a few hundred)."""
     kinds = set(map(type, values))
     if kinds == {str}:
-        return values
+        return _quoted(values)
     if kinds <= {str, type(None)}:
-        return [v or "" for v in values]
+        return _quoted([v or "" for v in values])
     if len(kinds - {type(None)}) > 1:
         return list(map(_format, values))
     texts = {v: _format(v) for v in set(values)}

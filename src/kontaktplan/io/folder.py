@@ -2,8 +2,9 @@
 
 Reading checks every table (:mod:`kontaktplan.io.csvtable`), then what the tables say of
 each other (unique ids, references, categories of the policy, overlapping slots); every
-problem is an :class:`InputError` naming file, row and column. Writing is
-all-or-nothing: files go to a temporary folder first, which then replaces the target.
+problem is an :class:`InputError` naming file, row and column. Writing goes through
+:mod:`kontaktplan.io.output`: only into a folder the product may write, replacing only the
+files it owns, under a lock, finished by the next command if it is cut off.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import itertools
 import json
 import os
 import shutil
-import tempfile
 import tomllib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -22,9 +22,19 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from kontaktplan.domain import Scenario, ScenarioMeta, Slot
-from kontaktplan.io.csvtable import FILES, InputError, read_table, table_text
+from kontaktplan.io.csvtable import FILES, InputError, has_formula_text, read_table, table_text
+from kontaktplan.io.inputs import TEXT_CELLS, check_inputs
+from kontaktplan.io.output import (
+    Target,
+    commit,
+    output_folder,
+    read_manifest,
+    reading,
+    regular_file,
+    sha256_of,
+)
 from kontaktplan.rules.calendar import known_region
-from kontaktplan.rules.policy import Policy, load_policy
+from kontaktplan.rules.policy import Policy, load_policy, models_dir
 
 __all__ = [
     "FILES",
@@ -46,15 +56,22 @@ class Loaded:
     rows: dict[str, list[int]] = field(default_factory=dict)
     stamps: dict[str, tuple[int, int]] = field(default_factory=dict)
     """Size and modification time of each table file read, by table key."""
+    extras: dict[str, tuple[list[str], list[list[str]]]] = field(default_factory=dict)
+    """Columns the product does not know, by table key: their names and each row's cells."""
+    formula_text: set[str] = field(default_factory=set)
+    """Tables holding a cell a spreadsheet would evaluate: written again, quoted."""
 
 
 def _read_meta(folder: Path) -> ScenarioMeta:
     path = folder / "scenario.toml"
-    if not path.is_file():
+    if not regular_file(path, "scenario.toml"):
         raise InputError("scenario.toml", f"not found in {folder}")
     try:
-        with open(path, "rb") as f:
-            data = tomllib.load(f)
+        data = tomllib.loads(path.read_bytes().decode("utf-8-sig"))
+    except UnicodeDecodeError as e:
+        raise InputError(
+            "scenario.toml", f"not UTF-8 text ({e.reason} at byte {e.start})"
+        ) from None
     except tomllib.TOMLDecodeError as e:
         raise InputError("scenario.toml", str(e)) from None
     try:
@@ -115,6 +132,12 @@ def scenario_policy(meta: ScenarioMeta, base: Path, source: str, row: int | None
         raise InputError(source, str(e), row, "policy") from None
     except tomllib.TOMLDecodeError as e:
         raise InputError(meta.policy, f"invalid policy file: {e}") from None
+    except UnicodeDecodeError as e:
+        raise InputError(meta.policy, f"policy file is not UTF-8 text ({e.reason})") from None
+    except OSError as e:
+        raise InputError(
+            source, f"policy file cannot be read ({e.strerror})", row, "policy"
+        ) from None
     except ValidationError as e:
         err = e.errors()[0]
         setting = ".".join(str(part) for part in err["loc"])
@@ -122,25 +145,66 @@ def scenario_policy(meta: ScenarioMeta, base: Path, source: str, row: int | None
 
 
 def _read_scenario(folder: Path) -> Loaded:
+    if folder.is_symlink() and not folder.exists():
+        raise InputError(str(folder), "is a symbolic link to nothing")
     if not folder.is_dir():
-        raise InputError(str(folder), "no such folder")
+        old = folder.with_name(f".{folder.name}.old") if folder.name else None
+        if old is not None and old.is_dir():
+            raise InputError(
+                str(folder),
+                f"no such folder; an interrupted write of an older kontaktplan left it as "
+                f"{old}: rename that back to {folder.name}",
+            )
+        raise InputError(str(folder), "no such folder" if not folder.exists() else "not a folder")
+    with reading(folder):
+        return _read_folder(folder)
+
+
+def carried_policy(meta: ScenarioMeta, folder: Path) -> Path | None:
+    """The copy of a bundled rule set that a written folder carries (``<name>.toml``, its
+    checksum in the folder's manifest), so the folder reads back with the rules it was
+    made with; None where there is none or it was changed by hand."""
+    if meta.policy.endswith(".toml"):
+        return None
+    name = f"{meta.policy}.toml"
+    manifest = read_manifest(folder)
+    recorded = manifest["files"].get(name) if manifest else None
+    path = folder / name
+    if recorded is None or not path.is_file() or sha256_of(path) != recorded:
+        return None
+    return path
+
+
+def _read_folder(folder: Path) -> Loaded:
     meta = _read_meta(folder)
-    policy = scenario_policy(meta, folder, "scenario.toml")
+    carried = carried_policy(meta, folder)
+    if carried is not None:
+        as_file = meta.model_copy(update={"policy": carried.name})
+        policy = scenario_policy(as_file, folder, "scenario.toml")
+    else:
+        policy = scenario_policy(meta, folder, "scenario.toml")
     parsed: dict[str, list[BaseModel]] = {}
     rows: dict[str, list[int]] = {}
     stamps: dict[str, tuple[int, int]] = {}
+    extras: dict[str, tuple[list[str], list[list[str]]]] = {}
+    formula_text: set[str] = set()
     for key, table in FILES.items():
         path = folder / table.file
-        if not path.is_file():
+        if not regular_file(path, table.file):
             if table.mandatory_file:
                 raise InputError(table.file, f"not found in {folder}")
             parsed[key], rows[key] = [], []
             continue
         stat = path.stat()
         stamps[key] = (stat.st_size, stat.st_mtime_ns)
-        parsed[key], rows[key] = read_table(path, table)
+        parsed[key], rows[key], found = read_table(path, table, extras=True)
+        if found[0]:
+            extras[key] = found
+        if key in TEXT_CELLS and has_formula_text(path.read_text(encoding="utf-8-sig")):
+            formula_text.add(key)
     scenario = _scenario_of(meta, policy, parsed, rows, str(folder))
-    loaded = Loaded(scenario, policy, folder, rows=rows, stamps=stamps)
+    loaded = Loaded(scenario, policy, folder, rows=rows, stamps=stamps, extras=extras)
+    loaded.formula_text = formula_text
     loaded.warnings = _warnings(scenario, rows)
     return loaded
 
@@ -153,8 +217,10 @@ def _scenario_of(
     source: str,
 ) -> Scenario:
     """The scenario of the parsed tables; :class:`InputError` with file and row for an
-    unknown category, a duplicate id, an unknown reference or overlapping slots."""
+    unknown category, a duplicate id, an unknown reference or overlapping slots; ids,
+    free text and dates as :func:`check_inputs`."""
     _check_categories(parsed, rows, policy)
+    check_inputs(meta, parsed, rows, policy)
     try:
         return Scenario(meta=meta, **{k: tuple(v) for k, v in parsed.items()})
     except ValidationError as e:
@@ -263,17 +329,18 @@ def _warnings(scenario: Scenario, rows: dict[str, list[int]]) -> list[str]:
     return out
 
 
-def _check_replaceable(folder: Path) -> None:
-    if folder.is_file():
-        raise InputError(str(folder), "is a file; give a folder to write the scenario to")
-    if folder.is_dir() and any(folder.iterdir()) and not (folder / "scenario.toml").is_file():
-        raise InputError(str(folder), "exists and is not a scenario folder; refusing to replace it")
-
-
 def _policy_copy(scenario: Scenario, source: str | Path | None) -> dict[str, str]:
-    """The policy file to carry along when ``scenario.toml`` names it by a relative path."""
+    """The policy file a written folder carries: the file ``scenario.toml`` names by a
+    relative path, or a copy of the bundled rule set it names (``<name>.toml``, used
+    when the folder is read again; the copy it was read with, if it carried one)."""
     name = Path(scenario.meta.policy)
-    if source is None or name.suffix != ".toml" or name.is_absolute() or ".." in name.parts:
+    if name.suffix != ".toml":
+        carried = carried_policy(scenario.meta, Path(source)) if source else None
+        bundled = models_dir() / f"{scenario.meta.policy}.toml"
+        path = carried or bundled
+        key = f"{scenario.meta.policy}.toml"
+        return {key: path.read_text(encoding="utf-8")} if path.is_file() else {}
+    if source is None or name.is_absolute() or ".." in name.parts:
         return {}
     path = Path(source) / name
     return {name.as_posix(): path.read_text(encoding="utf-8")} if path.is_file() else {}
@@ -298,47 +365,77 @@ def write_scenario(
     folder: str | Path,
     extra: dict[str, str] | None = None,
     read: Loaded | None = None,
+    target: Target | None = None,
 ) -> Path:
     """Write the scenario (and ``extra`` files, name -> text) as a folder, all or nothing.
 
-    An existing folder is replaced only after every file has been written, and only if
-    it is a scenario folder (holds ``scenario.toml``) or empty: nothing else is ever
-    overwritten. ``read`` is what the scenario was made from: a policy file named by a
-    relative path in ``scenario.toml`` is copied along from its folder, so the written
-    folder reads back on its own; a table the scenario still holds as it was read is
-    copied byte for byte, and in a changed table every row still as read keeps its
-    line where the file has the canonical form (a command changes only what its
+    ``target`` is the output folder as checked before the work
+    (:func:`kontaktplan.io.output.output_folder`); without it, ``folder`` is checked now
+    (and an earlier result folder there is replaced, as with ``--force``).
+    Only an absent or empty folder, the folder read, or one this product wrote is
+    written; only the files it owns are replaced, and only if it did not change since
+    it was checked (:class:`~kontaktplan.io.output.Conflict`). ``read`` is what the
+    scenario was made from: a policy file named by a relative path in ``scenario.toml``
+    is copied along from its folder, so the written folder reads back on its own; a
+    table the scenario still holds as it was read is copied byte for byte, in a changed
+    table every row still as read keeps its line where the file has the canonical form,
+    and columns the product does not know are kept (a command changes only what its
     purpose needs).
     """
-    folder = Path(folder)
-    _check_replaceable(folder)
+    if target is None:  # a library call replaces its own results (the CLI asks for --force)
+        target = output_folder(Path(folder), inputs=[read.folder if read else None], force=True)
     extra = {**_policy_copy(scenario, read.folder if read else None), **(extra or {})}
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
-    try:
-        _usual_permissions(tmp)
-        (tmp / "scenario.toml").write_text(_meta_text(scenario.meta), encoding="utf-8")
-        for key, table in FILES.items():
-            rows = getattr(scenario, key)
-            as_read = _unchanged_source(key, read)  # the file, if unchanged since read
-            if as_read is not None and rows is getattr(read.scenario, key):
-                shutil.copyfile(as_read, tmp / table.file)
-                continue
-            text = _with_kept_lines(key, rows, read, as_read) if as_read else None
-            (tmp / table.file).write_text(text or table_text(table, rows), encoding="utf-8")
-        for name, text in extra.items():
-            (tmp / name).parent.mkdir(parents=True, exist_ok=True)
-            (tmp / name).write_text(text, encoding="utf-8")
-        _swap(tmp, folder)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return folder
+    files: dict[str, bytes | Path] = {"scenario.toml": _meta_text(scenario.meta).encode()}
+    for key, table in FILES.items():
+        rows = getattr(scenario, key)
+        as_read = _unchanged_source(key, read)  # the file, if unchanged since read
+        if as_read is not None and rows is getattr(read.scenario, key):
+            files[table.file] = as_read.read_bytes()
+            continue
+        text = _with_kept_lines(key, rows, read, as_read) if as_read else None
+        files[table.file] = (text or _table_text(key, rows, read)).encode("utf-8")
+    for name, text in extra.items():
+        files[name] = text.encode("utf-8")
+    commit(target, files)
+    return target.path
+
+
+def _table_text(key: str, rows: tuple[BaseModel, ...], read: Loaded | None) -> str:
+    """The canonical text of a table, with the columns the product does not know kept:
+    a row keeps its cells when it is still as read or, in a table with ids, when a row of
+    its id was read (a cancelled appointment keeps its note); a new row leaves them empty."""
+    extras = read.extras.get(key) if read is not None else None
+    if not extras:
+        return table_text(FILES[key], rows)
+    names, values = extras
+    as_read = getattr(read.scenario, key)
+    by_obj = {id(r): v for r, v in zip(as_read, values, strict=True)}
+    id_column = _ID_COLUMNS.get(key)
+    by_key = (
+        {getattr(r, id_column): v for r, v in zip(as_read, values, strict=True)}
+        if id_column
+        else {}
+    )
+    blank = [""] * len(names)
+
+    def cells(r: BaseModel) -> list[str]:
+        if id(r) in by_obj:
+            return by_obj[id(r)]
+        return by_key.get(getattr(r, id_column), blank) if id_column else blank
+
+    return table_text(FILES[key], rows, (names, [cells(r) for r in rows]))
+
+
+_ID_COLUMNS = {
+    "specialists": "specialist_id",
+    "customers": "customer_id",
+    "appointments": "appointment_id",
+}
 
 
 def _unchanged_source(key: str, read: Loaded | None) -> Path | None:
     """The file table ``key`` was read from, if it has not changed since."""
-    if read is None or key not in read.stamps:
+    if read is None or key not in read.stamps or key in read.formula_text:
         return None
     path = read.folder / FILES[key].file
     try:

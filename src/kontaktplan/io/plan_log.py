@@ -20,9 +20,15 @@ DISRUPTIONS = "disruptions"
 def read_log(text: str | None) -> dict[str, Any]:
     """The log in ``text`` (an empty one for None or a file that holds no JSON object).
 
-    Raises :class:`json.JSONDecodeError` on text that is not JSON."""
+    Raises :class:`ValueError` (:class:`json.JSONDecodeError` among them) on text that is
+    not JSON or whose lists are not lists."""
     data = json.loads(text) if text else {}
-    return data if isinstance(data, dict) else {}
+    if not isinstance(data, dict):
+        return {}
+    for key in (EARLIER_RUNS, DISRUPTIONS):
+        if not isinstance(data.get(key, []), list):
+            raise ValueError(f"{key!r} is not a list")
+    return data
 
 
 def _dump(data: dict[str, Any]) -> str:

@@ -165,6 +165,16 @@ def scenario_workbook(scenario: Scenario, policy: Policy, lang: Lang = "en") -> 
     return wb
 
 
+def is_our_workbook(path: Path) -> bool:
+    """True if ``path`` is a workbook this product wrote (its creator is kontaktplan)."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            core = z.read("docProps/core.xml")
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return False
+    return b"<dc:creator>kontaktplan</dc:creator>" in core
+
+
 class _FixedTimeZip(zipfile.ZipFile):
     """A zip archive whose entries carry a fixed time, so the same workbook gives the same bytes."""
 

@@ -9,6 +9,8 @@ from openpyxl.cell import Cell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
+from kontaktplan.io.csvtable import FORMULA_START
+
 DATE_FORMAT = "YYYY-MM-DD"
 DATETIME_FORMAT = "YYYY-MM-DD HH:MM"
 FONT = {"name": "Calibri", "size": 11}
@@ -26,5 +28,17 @@ def append_row(ws: Worksheet, values: list[Any]) -> None:
             datetime = isinstance(value, dt.datetime)
             cell.number_format = DATETIME_FORMAT if datetime else DATE_FORMAT
             value = cell
+        elif isinstance(value, str) and value[:1] in FORMULA_START:
+            value = text_cell(ws, value)
         row.append(value)
     ws.append(row)
+
+
+def text_cell(ws: Worksheet, value: str) -> Cell:
+    """A cell that holds ``value`` as text, never as a formula (OWASP CSV injection:
+    ``=``, ``+``, ``-``, ``@``, tab, CR start one), marked with Excel's quote prefix so
+    that editing it keeps it text; it reads back as the same string."""
+    cell = Cell(ws, value=value)
+    cell.data_type = "s"
+    cell.quotePrefix = True
+    return cell

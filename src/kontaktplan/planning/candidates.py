@@ -247,11 +247,21 @@ class _DayIndex:
                 self.appointments.setdefault((a.specialist_id, a.day), []).append(a)
 
 
-def _after_no_show(history: tuple[Appointment, ...]) -> bool:
-    """The customer's last appointment (not a standby call) was missed: re-invite in person
-    (RULES.md, disruption handling)."""
-    last = [a for a in history if a.kind is not Kind.phone_consultation]
-    return bool(last) and last[-1].status is Status.no_show
+def owes_in_person(history: tuple[Appointment, ...]) -> bool:
+    """The customer missed an appointment and has not come in person since: re-invite in
+    person (RULES.md, disruption handling). Standby calls and appointments that did not
+    take place (cancelled, voided) do not count either way, as in the validator's
+    ``reinvite_in_person`` (issue 11.12: a cancelled re-invitation left the next plan
+    free to book video)."""
+    owed = False
+    for a in sorted(history, key=lambda a: a.start):
+        if a.kind is Kind.phone_consultation or a.status in (Status.cancelled, Status.voided):
+            continue
+        if a.status is Status.no_show:
+            owed = True
+        elif a.status is Status.held and a.mode is Mode.in_person:
+            owed = False
+    return owed
 
 
 def candidate(
@@ -271,7 +281,7 @@ def candidate(
         c.mode is Mode.video
         and video_ok
         and Mode.video in policy.qualified_contact.modes  # ba-2010: in person only
-        and not _after_no_show(history)
+        and not owes_in_person(history)
     )
     mode = Mode.video if video else policy.qualified_contact.default_mode
     gap = policy.booking.min_days_between_contacts

@@ -327,8 +327,9 @@ def _customers(figures: Figures, derived: dict[str, Any], t: Words) -> str:
 
 def _json_block(data: dict[str, Any]) -> str:
     text = json.dumps(data, sort_keys=True, separators=(",", ":"), default=str)
-    # "</" would end the script element early
-    text = text.replace("</", "<\\/")
+    # "</script", "<!--" or "<script" in a value would end or confuse the script element:
+    # escape the three HTML-significant characters as JSON escapes (same value when parsed)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return f'<script type="application/json" id="figures">{text}</script>'
 
 
@@ -368,6 +369,7 @@ def render_report(
     return (
         "<!DOCTYPE html>\n"
         f'<html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>'
+        '<meta name="generator" content="kontaktplan">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<style>{CSS}</style></head><body><main>{body}"
         f"<footer>kontaktplan {__version__} · {t('report.footer')}"

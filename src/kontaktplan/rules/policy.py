@@ -9,6 +9,7 @@ from __future__ import annotations
 import calendar as _cal
 import datetime as dt
 import math
+import re
 import sys
 import tomllib
 from collections.abc import Iterable, Sequence
@@ -43,9 +44,9 @@ class Density(_Section):
 
     rule: Literal["interval", "count_per_period"]
     interval_months: dict[str, int] = Field(default_factory=dict)
-    period_months: int = Field(default=6, gt=0)
+    period_months: int = Field(default=6, gt=0, le=120)
     contacts_per_period: dict[str, int] = Field(default_factory=dict)
-    under_25_interval_days: int | None = Field(default=None, gt=0)
+    under_25_interval_days: int | None = Field(default=None, gt=0, le=3660)
 
     @model_validator(mode="after")
     def _complete(self) -> Density:
@@ -53,10 +54,10 @@ class Density(_Section):
             raise ValueError("rule 'interval' needs [density.interval_months]")
         if self.rule == "count_per_period" and not self.contacts_per_period:
             raise ValueError("rule 'count_per_period' needs [density.contacts_per_period]")
-        for table in (self.interval_months, self.contacts_per_period):
+        for table, most in ((self.interval_months, 120), (self.contacts_per_period, 366)):
             for code, n in table.items():
-                if n <= 0:
-                    raise ValueError(f"density for {code} must be positive")
+                if not 0 < n <= most:
+                    raise ValueError(f"density for {code} must be between 1 and {most}")
         return self
 
     @property
@@ -82,24 +83,24 @@ class QualifiedContact(_Section):
     modes: list[Mode]
     kinds: list[Kind] = [Kind.first_interview, Kind.follow_up, Kind.group_session]
     phone_with_exception: bool = True
-    group_session_every_months: int = Field(gt=0)
+    group_session_every_months: int = Field(gt=0, le=120)
     # the categories (or profiles) for which a group session counts; empty: for none
     group_session_categories: list[str] = Field(default_factory=list)
     default_mode: Mode = Mode.in_person
 
 
 class Durations(_Section):
-    first_interview_minutes: int = Field(gt=0)
-    follow_up_minutes: int = Field(gt=0)
-    phone_consultation_minutes: int = Field(gt=0)
+    first_interview_minutes: int = Field(gt=0, le=600)
+    follow_up_minutes: int = Field(gt=0, le=600)
+    phone_consultation_minutes: int = Field(gt=0, le=600)
 
 
 class Booking(_Section):
-    lead_days: int = Field(ge=0)
-    weekly_volume_per_fte: int = Field(ge=0)
-    daily_cap: int = Field(gt=0)
+    lead_days: int = Field(ge=0, le=365)
+    weekly_volume_per_fte: int = Field(ge=0, le=500)
+    daily_cap: int = Field(gt=0, le=100)
     full_time_regular_days: int = Field(gt=0, le=7)
-    min_days_between_contacts: int = Field(ge=0)
+    min_days_between_contacts: int = Field(ge=0, le=3660)
     # May a deadline go to the substitute when the own specialist is present but full
     # before it? False: only when the own specialist is absent until after the deadline.
     cover_when_full: bool = False
@@ -109,44 +110,75 @@ class Booking(_Section):
 
 
 class Disruption(_Section):
-    backfill_notice_days: int = Field(ge=0)
-    backfill_min_lead_days: int = Field(ge=0)
-    standby_list_length: int = Field(gt=0)
-    short_notice_days: int = Field(ge=0)
-    resolve_days: int = Field(ge=0)
-    proposals_listed: int = Field(gt=0)
+    backfill_notice_days: int = Field(ge=0, le=365)
+    backfill_min_lead_days: int = Field(ge=0, le=365)
+    standby_list_length: int = Field(gt=0, le=1000)
+    short_notice_days: int = Field(ge=0, le=365)
+    resolve_days: int = Field(ge=0, le=365)
+    proposals_listed: int = Field(gt=0, le=1000)
 
 
 class Retention(_Section):
     """How long closed history stays in a workspace (``kontaktplan db purge``)."""
 
-    closed_history_days: int = Field(gt=0)
+    closed_history_days: int = Field(gt=0, le=36500)
+
+
+MAX_WEIGHT = 100_000_000
+"""Largest objective weight: sums over thousands of bookings stay far inside CP-SAT's
+64-bit integers (a schema bound, like a table's column type; not a rule)."""
 
 
 class Weights(_Section):
     """Objective weights; RULES.md "Who fills the weekly volume", in order of weight."""
 
-    missed_deadline: int = Field(ge=0)
-    overdue_day: int = Field(ge=0)
-    target_shortfall: int = Field(ge=0)
-    over_target: int = Field(ge=0)
-    first_interview: int = Field(ge=0)
-    under_25: int = Field(ge=0)
-    unemployed: int = Field(ge=0)
-    elapsed_share: int = Field(ge=0)
-    over_daily_target: int = Field(ge=0)
-    overdue_order: int = Field(default=100, ge=0)
-    uneven_week: int = Field(default=10_000, ge=0)
-    household_together: int = Field(default=500, ge=0)
-    preference: int = Field(ge=0)
-    moved_booking: int = Field(ge=0)
+    missed_deadline: int = Field(ge=0, le=MAX_WEIGHT)
+    overdue_day: int = Field(ge=0, le=MAX_WEIGHT)
+    target_shortfall: int = Field(ge=0, le=MAX_WEIGHT)
+    over_target: int = Field(ge=0, le=MAX_WEIGHT)
+    first_interview: int = Field(ge=0, le=MAX_WEIGHT)
+    under_25: int = Field(ge=0, le=MAX_WEIGHT)
+    unemployed: int = Field(ge=0, le=MAX_WEIGHT)
+    elapsed_share: int = Field(ge=0, le=MAX_WEIGHT)
+    over_daily_target: int = Field(ge=0, le=MAX_WEIGHT)
+    overdue_order: int = Field(default=100, ge=0, le=MAX_WEIGHT)
+    uneven_week: int = Field(default=10_000, ge=0, le=MAX_WEIGHT)
+    household_together: int = Field(default=500, ge=0, le=MAX_WEIGHT)
+    preference: int = Field(ge=0, le=MAX_WEIGHT)
+    moved_booking: int = Field(ge=0, le=MAX_WEIGHT)
+
+
+class InputRules(_Section):
+    """What input the product accepts (issue 11.8, 11.11): pseudonymous ids only, short
+    one-line free text, dates in a sane range."""
+
+    id_pattern: str = r"[A-Za-z0-9][A-Za-z0-9._-]{0,31}"
+    max_text_length: int = Field(default=200, gt=0, le=10_000)
+    earliest_date: dt.date = dt.date(1950, 1, 1)
+    latest_date: dt.date = dt.date(2100, 12, 31)
+
+    @model_validator(mode="after")
+    def _valid(self) -> InputRules:
+        try:
+            re.compile(self.id_pattern)
+        except re.error as e:
+            raise ValueError(f"id_pattern is not a regular expression ({e})") from None
+        if (
+            not dt.date(1900, 1, 1)
+            <= self.earliest_date
+            < self.latest_date
+            <= dt.date(2200, 12, 31)
+        ):
+            raise ValueError("earliest_date < latest_date, both within 1900 .. 2200")
+        return self
 
 
 class Policy(_Section):
     """A rule set: contact density, booking rules, disruption rules, objective weights."""
 
-    name: str
-    description: str = ""
+    name: str = Field(min_length=1, max_length=100)
+    description: str = Field(default="", max_length=2000)
+    input: InputRules = InputRules()
     density: Density
     category_review: CategoryReviewRules = CategoryReviewRules()
     qualified_contact: QualifiedContact
@@ -457,17 +489,42 @@ def models_dir() -> Path:
     return Path(sys.prefix) / "share" / "kontaktplan" / "models"
 
 
+_BUNDLED_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+
+
+def bundled_names() -> list[str]:
+    """The rule sets that come with the product."""
+    return sorted(p.stem for p in models_dir().glob("*.toml"))
+
+
 def load_policy(name_or_path: str, base: Path | None = None) -> Policy:
-    """A policy by name (a file in ``models/``) or path (absolute, or relative to ``base``)."""
-    candidates = []
+    """A policy by name (a rule set bundled in ``models/``) or by file (``*.toml``).
+
+    With ``base`` (the scenario folder), a file must lie inside it: a relative path
+    without ``..``; nothing else on the disk is looked at, so a file in the current
+    folder or a same-named one elsewhere never takes the place of a rule set. Without
+    ``base`` (a caller's own file), the path is taken as given.
+    :class:`FileNotFoundError` names what was looked for.
+    """
     p = Path(name_or_path)
-    if p.suffix == ".toml":
-        candidates += [p] if p.is_absolute() else [(base or Path.cwd()) / p, Path.cwd() / p]
-    candidates.append(models_dir() / (p.name if p.suffix == ".toml" else f"{name_or_path}.toml"))
-    candidates = list(dict.fromkeys(candidates))
-    for c in candidates:
-        if c.is_file():
-            return Policy.from_file(c)
-    raise FileNotFoundError(
-        f"policy {name_or_path!r} not found (looked in {', '.join(str(c) for c in candidates)})"
-    )
+    if p.suffix != ".toml":
+        path = models_dir() / f"{name_or_path}.toml"
+        if not _BUNDLED_NAME.fullmatch(name_or_path) or not path.is_file():
+            raise FileNotFoundError(
+                f"policy {name_or_path[:80]!r} is not a bundled rule set "
+                f"({', '.join(bundled_names())}) nor a .toml file in the scenario folder"
+            )
+        return Policy.from_file(path)
+    if base is None:
+        path = p
+    else:
+        if p.is_absolute() or ".." in p.parts:
+            raise FileNotFoundError(
+                f"policy file {name_or_path[:80]!r} must be a path inside the scenario folder"
+            )
+        path = base / p
+        if not path.resolve().is_relative_to(base.resolve()):
+            raise FileNotFoundError(f"policy file {name_or_path[:80]!r} leads out of the folder")
+    if not path.is_file():
+        raise FileNotFoundError(f"policy file {name_or_path[:80]!r} not found in {base or '.'}")
+    return Policy.from_file(path)
