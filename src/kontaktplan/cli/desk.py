@@ -31,7 +31,7 @@ from kontaktplan.cli.common import (
     fail,
     load,
 )
-from kontaktplan.cli.disruption import Out, _date, _now, _run, _write
+from kontaktplan.cli.disruption import Out, Where, _date, _now, _run, _write, act
 from kontaktplan.io import InputError
 
 On = Annotated[
@@ -113,7 +113,7 @@ def status(
     on the spot with `kontaktplan noshow`); excepted ids with no other outcome stay
     planned.
     """
-    from kontaktplan.cli.workspace import commit_outcome, positional, require_out, resolve
+    from kontaktplan.cli.workspace import positional, require_out, resolve
     from kontaktplan.disruption import set_status
     from kontaktplan.disruption.desk import record_day
     from kontaktplan.domain import Status
@@ -174,11 +174,7 @@ def status(
                 next_contact=not no_next,
             )
 
-    if url:
-        return commit_outcome(url, "status", args, call, actor=actor, quiet=quiet, as_json=as_json)
-    loaded = load(folder, quiet or as_json)
-    _write(loaded, call(loaded.scenario, loaded.policy), target, quiet, as_json)
-    return None
+    act(Where(url, folder, target), "status", args, call, actor=actor, quiet=quiet, as_json=as_json)
 
 
 def import_outcomes(

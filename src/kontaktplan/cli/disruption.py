@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
@@ -119,6 +120,39 @@ def _write(
         typer.echo(f"wrote {target.path}")
 
 
+@dataclass(frozen=True)
+class Where:
+    """Where a command works: in a workspace (``url``), or on ``folder`` writing ``target``."""
+
+    url: str | None
+    folder: Path | None
+    target: Target | None
+
+
+def where(db: str | None, folder: Path | None, out: Path | None, force: bool, *rest):
+    """The workspace or the folder (its ``--out`` checked before any work), and the
+    command's other positional arguments (shifted when the folder is left out)."""
+    from kontaktplan.cli.workspace import positional, require_out, resolve
+
+    url = resolve(db)
+    folder, *rest = positional(url, folder, *rest)
+    out = require_out(url, out)
+    target = None if url else check_out(out, folder, force=force)
+    return Where(url, folder, target), *rest
+
+
+def act(w: Where, command: str, args: dict[str, Any], call, *, actor, quiet, as_json) -> None:
+    """Run ``call(scenario, policy) -> Outcome`` in the workspace (one transaction and
+    event) or on the folder (the result folder written)."""
+    from kontaktplan.cli.workspace import commit_outcome
+
+    if w.url:
+        commit_outcome(w.url, command, args, call, actor=actor, quiet=quiet, as_json=as_json)
+        return
+    loaded = load(w.folder, quiet or as_json)
+    _write(loaded, call(loaded.scenario, loaded.policy), w.target, quiet, as_json)
+
+
 class OptionalFill(TyperCommand):
     """``--fill`` without a number means ``--fill 1``."""
 
@@ -165,25 +199,17 @@ def cancel(
     (--fill alone: the first). Closer than 4 days a letter comes too late: the candidates
     are asked by phone (short_notice_days). The cancelling customer keeps their deadline.
     """
-    from kontaktplan.cli.workspace import commit_outcome, positional, require_out, resolve
     from kontaktplan.disruption import cancel as run
 
-    url = resolve(db)
-    folder, appointment_id = positional(url, folder, appointment_id)
-    out = require_out(url, out)
-    target = None if url else check_out(out, folder, force=force)
+    w, appointment_id = where(db, folder, out, force, appointment_id)
     day = _date(on, "--on")
 
     def call(scenario, policy):
         _in_range(policy, on=day)
         return _run(run, scenario, policy, appointment_id, day or scenario.today, fill=fill or 0)
 
-    if url:
-        args = {"appointment_id": appointment_id, "on": on, "fill": fill}
-        return commit_outcome(url, "cancel", args, call, actor=actor, quiet=quiet, as_json=as_json)
-    loaded = load(folder, quiet or as_json)
-    _write(loaded, call(loaded.scenario, loaded.policy), target, quiet, as_json)
-    return None
+    args = {"appointment_id": appointment_id, "on": on, "fill": fill}
+    act(w, "cancel", args, call, actor=actor, quiet=quiet, as_json=as_json)
 
 
 def absence(
@@ -217,25 +243,17 @@ def absence(
     substitute (Vertretung) if free and under the daily cap, else to a free specialist of
     the team (balancing their load); what cannot move is listed for the team lead.
     """
-    from kontaktplan.cli.workspace import commit_outcome, positional, require_out, resolve
     from kontaktplan.disruption import absence as run
 
-    url = resolve(db)
-    folder, specialist = positional(url, folder, specialist)
-    out = require_out(url, out)
-    target = None if url else check_out(out, folder, force=force)
+    w, specialist = where(db, folder, out, force, specialist)
     d1, d2 = _date(first, "--from"), _date(last, "--to")
 
     def call(scenario, policy):
         _in_range(policy, **{"from": d1, "to": d2})
         return _run(run, scenario, policy, specialist, d1, d2, reason=reason, time_limit=time_limit)
 
-    if url:
-        args = {"specialist_id": specialist, "from": first, "to": last, "reason": reason}
-        return commit_outcome(url, "absence", args, call, actor=actor, quiet=quiet, as_json=as_json)
-    loaded = load(folder, quiet or as_json)
-    _write(loaded, call(loaded.scenario, loaded.policy), target, quiet, as_json)
-    return None
+    args = {"specialist_id": specialist, "from": first, "to": last, "reason": reason}
+    act(w, "absence", args, call, actor=actor, quiet=quiet, as_json=as_json)
 
 
 def noshow(
@@ -266,24 +284,16 @@ def noshow(
     an in-person invitation (at its time if its slot admits in person and the lead time
     holds, else at the earliest slot).
     """
-    from kontaktplan.cli.workspace import commit_outcome, positional, require_out, resolve
     from kontaktplan.disruption import noshow as run
 
-    url = resolve(db)
-    folder, appointment_id = positional(url, folder, appointment_id)
-    out = require_out(url, out)
-    target = None if url else check_out(out, folder, force=force)
+    w, appointment_id = where(db, folder, out, force, appointment_id)
     now = _now(on)
 
     def call(scenario, policy):
         return _run(run, scenario, policy, appointment_id, now=now)
 
-    if url:
-        args = {"appointment_id": appointment_id, "on": on}
-        return commit_outcome(url, "noshow", args, call, actor=actor, quiet=quiet, as_json=as_json)
-    loaded = load(folder, quiet or as_json)
-    _write(loaded, call(loaded.scenario, loaded.policy), target, quiet, as_json)
-    return None
+    args = {"appointment_id": appointment_id, "on": on}
+    act(w, "noshow", args, call, actor=actor, quiet=quiet, as_json=as_json)
 
 
 def standby(
@@ -418,20 +428,12 @@ def resolve(
     is asked by phone: short_notice_days). Nothing is cancelled. `kontaktplan absence` and
     `kontaktplan replan` print the proposals; exit 2 when there is none to apply.
     """
-    from kontaktplan.cli.workspace import commit_outcome, positional, require_out, resolve
     from kontaktplan.disruption.resolve import resolve as run
 
-    url = resolve(db)
-    folder, appointment_id = positional(url, folder, appointment_id)
-    out = require_out(url, out)
-    target = None if url else check_out(out, folder, force=force)
+    w, appointment_id = where(db, folder, out, force, appointment_id)
 
     def call(scenario, policy):
         return _run(run, scenario, policy, appointment_id, choice)
 
-    if url:
-        args = {"appointment_id": appointment_id, "choice": choice}
-        return commit_outcome(url, "resolve", args, call, actor=actor, quiet=quiet, as_json=as_json)
-    loaded = load(folder, quiet or as_json)
-    _write(loaded, call(loaded.scenario, loaded.policy), target, quiet, as_json)
-    return None
+    args = {"appointment_id": appointment_id, "choice": choice}
+    act(w, "resolve", args, call, actor=actor, quiet=quiet, as_json=as_json)

@@ -78,7 +78,9 @@ def reason(text: str, lang: Lang) -> str:
         if m:
             fields = [day(g, lang) if re.fullmatch(_ISO, g) else g for g in m.groups()]
             return t(key, *fields) if fields else t(key)
-    return t("reason.unknown")
+    # a reason the catalogue does not know yet: in English as the planner wrote it,
+    # otherwise a pointer to plan.json (one language per output)
+    return text if lang == "en" and text else t("reason.unknown")
 
 
 def _teams(result: Any) -> dict[str, list[int]]:
