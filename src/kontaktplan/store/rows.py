@@ -19,6 +19,7 @@ from kontaktplan.domain import (
     Exempt,
     Kind,
     Mode,
+    Role,
     Slot,
     SlotMode,
     Specialist,
@@ -36,6 +37,7 @@ MODELS: dict[str, type[BaseModel]] = {
 }
 
 _ENUMS: dict[str, dict[str, type[StrEnum]]] = {
+    "specialists": {"role": Role},
     "customers": {"exempt": Exempt, "mode": Mode},
     "slots": {"mode": SlotMode},
     "appointments": {"kind": Kind, "mode": Mode, "status": Status},
