@@ -39,6 +39,7 @@ __all__ = [
     "SolverChoice",
     "TimeLimit",
     "Verbose",
+    "Weeks",
     "Workers",
     "check_out",
     "check_out_file",
@@ -171,6 +172,10 @@ TimeLimit = Annotated[
 ]
 Seed = Annotated[
     int, typer.Option("--seed", min=0, max=2**31 - 1, help="Random seed: same seed, same plan.")
+]
+Weeks = Annotated[
+    int,
+    typer.Option("--weeks", min=1, max=12, help="Weeks to plan from the first plannable week."),
 ]
 Workers = Annotated[
     int | None,

@@ -32,6 +32,7 @@ from kontaktplan.cli.common import (
     Solver,
     SolverChoice,
     TimeLimit,
+    Weeks,
     Workers,
     check_out,
     fail,
@@ -332,10 +333,7 @@ def standby(
 def replan(
     folder: MaybeScenarioDir = None,
     out: Out = None,
-    weeks: Annotated[
-        int,
-        typer.Option("--weeks", min=1, max=12, help="Weeks to plan from the first plannable week."),
-    ] = 1,
+    weeks: Weeks = 1,
     solver: Solver = SolverChoice.cpsat,
     time_limit: TimeLimit = 10.0,
     seed: Seed = 0,
