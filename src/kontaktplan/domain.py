@@ -370,6 +370,10 @@ class Scenario(Frozen):
     slots: tuple[Slot, ...]
     absences: tuple[Absence, ...] = ()
     appointments: tuple[Appointment, ...] = ()
+    # A part of an office (a workspace loads the teams a cancellation touches): the ids of
+    # the office's appointments not in this part, so that a new id takes none of them.
+    # Never written: not a table of the folder.
+    ids_elsewhere: frozenset[str] = Field(default=frozenset(), exclude=True, repr=False)
 
     @model_validator(mode="after")
     def _references(self, info: ValidationInfo) -> Scenario:

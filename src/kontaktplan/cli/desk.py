@@ -174,7 +174,8 @@ def status(
                 next_contact=not no_next,
             )
 
-    act(Where(url, folder, target), "status", args, call, actor=actor, quiet=quiet, as_json=as_json)
+    w = Where(url, folder, target)
+    act(w, "status", args, call, actor=actor, quiet=quiet, as_json=as_json, about=appointment_id)
 
 
 def import_outcomes(

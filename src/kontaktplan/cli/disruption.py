@@ -142,13 +142,18 @@ def where(db: str | None, folder: Path | None, out: Path | None, force: bool, *r
     return Where(url, folder, target), *rest
 
 
-def act(w: Where, command: str, args: dict[str, Any], call, *, actor, quiet, as_json) -> None:
+def act(
+    w: Where, command: str, args: dict[str, Any], call, *, actor, quiet, as_json, about=None
+) -> None:
     """Run ``call(scenario, policy) -> Outcome`` in the workspace (one transaction and
-    event) or on the folder (the result folder written)."""
+    event; ``about``: the one appointment it is about, see ``commit_outcome``) or on the
+    folder (the result folder written)."""
     from kontaktplan.cli.workspace import commit_outcome
 
     if w.url:
-        commit_outcome(w.url, command, args, call, actor=actor, quiet=quiet, as_json=as_json)
+        commit_outcome(
+            w.url, command, args, call, actor=actor, quiet=quiet, as_json=as_json, about=about
+        )
         return
     loaded = load(w.folder, quiet or as_json)
     _write(loaded, call(loaded.scenario, loaded.policy), w.target, quiet, as_json)
@@ -210,7 +215,7 @@ def cancel(
         return _run(run, scenario, policy, appointment_id, day or scenario.today, fill=fill or 0)
 
     args = {"appointment_id": appointment_id, "on": on, "fill": fill}
-    act(w, "cancel", args, call, actor=actor, quiet=quiet, as_json=as_json)
+    act(w, "cancel", args, call, actor=actor, quiet=quiet, as_json=as_json, about=appointment_id)
 
 
 def absence(
@@ -294,7 +299,7 @@ def noshow(
         return _run(run, scenario, policy, appointment_id, now=now)
 
     args = {"appointment_id": appointment_id, "on": on}
-    act(w, "noshow", args, call, actor=actor, quiet=quiet, as_json=as_json)
+    act(w, "noshow", args, call, actor=actor, quiet=quiet, as_json=as_json, about=appointment_id)
 
 
 def standby(

@@ -93,15 +93,17 @@ def _open(url: str):
         raise fail(f"--db: {e}") from None
 
 
-def snapshot(url: str, plan_json: bool = False):
-    """The office loaded from the workspace; exit 2 if there is none."""
+def snapshot(url: str, plan_json: bool = False, about: str | None = None):
+    """The office loaded from the workspace; exit 2 if there is none. ``about``: the
+    appointment an action is about; only the teams it touches are loaded."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from kontaktplan.store import StoreError, load
+    from kontaktplan.store import StoreError, load, teams_of
 
     ws = _open(url)
     try:
-        return ws, load(ws, plan_json=plan_json)
+        teams = (teams_of(ws, about) or None) if about else None
+        return ws, load(ws, plan_json=plan_json, teams=teams)
     except (StoreError, SQLAlchemyError) as e:
         raise fail(f"--db: {_short(e)}") from None
 
@@ -156,15 +158,18 @@ def commit_outcome(
     plan_update: Callable[[Any], dict[str, Any]] | None = None,
     after: Callable[[Any], Any] | None = None,
     show: Callable[[Any], None] | None = None,
+    about: str | None = None,
 ) -> None:
     """Run a command in the workspace: load, ``call(scenario, policy)`` as in folder mode,
     commit the changed rows with the event. By default ``call`` returns an Outcome
-    (its scenario, lines and plan.json entry); the keyword functions adapt other results."""
+    (its scenario, lines and plan.json entry); the keyword functions adapt other results.
+    ``about``: the one appointment the command is about (cancel, no-show, outcome): only
+    the teams it touches are loaded (:func:`kontaktplan.store.load`)."""
     from sqlalchemy.exc import SQLAlchemyError
 
     from kontaktplan.store import Conflict, StoreError, commit
 
-    ws, snap = snapshot(url)
+    ws, snap = snapshot(url, about=about)
     result = call(snap.scenario, snap.policy)
     new = after(result) if after else result.scenario
     printed = lines(result) if lines else result.lines()

@@ -167,7 +167,10 @@ def replace_row(scenario: Scenario, old: Appointment, *new: Appointment) -> Scen
 
 
 def new_id(scenario: Scenario, prefix: str, day: dt.date, taken: set[str] | None = None) -> str:
-    ids = {a.appointment_id for a in scenario.appointments} | (taken or set())
+    """The first free id ``PREFIXYYYYMMDD-NNN``: taken by none of the office's appointments
+    (also those outside a partial scenario) nor by ``taken``."""
+    ids = {a.appointment_id for a in scenario.appointments} | scenario.ids_elsewhere
+    ids |= taken or set()
     n = 1
     while f"{prefix}{day:%Y%m%d}-{n:03d}" in ids:
         n += 1

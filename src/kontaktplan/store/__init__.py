@@ -17,6 +17,7 @@ from kontaktplan.store.workspace import (
     import_folder,
     init,
     load,
+    teams_of,
 )
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "import_folder",
     "init",
     "load",
+    "teams_of",
     "log",
     "open_workspace",
     "purge",

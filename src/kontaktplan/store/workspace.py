@@ -8,7 +8,7 @@ import gc
 import json
 import os
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +28,7 @@ __all__ = [
     "import_folder",
     "init",
     "load",
+    "teams_of",
 ]
 
 
@@ -177,11 +178,17 @@ def _insert(conn: Connection, table: str, batch: list[dict[str, Any]]) -> None:
 # -- load -----------------------------------------------------------------------------
 
 
-def load(ws: Workspace | str, *, plan_json: bool = False) -> Snapshot:
+def load(
+    ws: Workspace | str, *, plan_json: bool = False, teams: Collection[str] | None = None
+) -> Snapshot:
     """The office as a :class:`Scenario` with its policy and version, on one consistent
     snapshot; with ``plan_json``, also the text of ``plan.json``. Rows are made into
     models without validation: they were validated when they came in (import, or a
-    command's checked result)."""
+    command's checked result).
+
+    With ``teams``, only a part of the office (:func:`_part`): what an action confined to
+    those teams reads, so that a cancellation does not load the whole office.
+    """
     from kontaktplan.domain import Scenario, ScenarioMeta
     from kontaktplan.rules.policy import Policy
 
@@ -191,11 +198,12 @@ def load(ws: Workspace | str, *, plan_json: bool = False) -> Snapshot:
         if office is None:
             raise StoreError("the workspace is empty (fill it with: kontaktplan db import DIR)")
         cursor = conn.connection.cursor()  # the driver's own: no per-value processing
-        tables = {}
-        for table in schema.SCENARIO_TABLES:
-            columns = ", ".join(f'"{name}"' for name in rows.fields(table))
-            cursor.execute(f"SELECT {columns} FROM {table} ORDER BY seq")
-            tables[table] = rows.models(table, cursor.fetchall())
+        mark = "?" if ws.is_sqlite else "%s"
+        if teams is None:
+            raw, elsewhere = {t: _rows(cursor, t) for t in schema.SCENARIO_TABLES}, frozenset()
+        else:
+            raw, elsewhere = _part(cursor, mark, sorted(teams))
+        tables = {t: rows.models(t, [r[:-1] for r in raw[t]]) for t in schema.SCENARIO_TABLES}
         cursor.close()
         plan = None
         if plan_json:
@@ -204,7 +212,7 @@ def load(ws: Workspace | str, *, plan_json: bool = False) -> Snapshot:
     meta = ScenarioMeta.model_construct(
         name=office.name, today=office.today, policy=office.policy, region=office.region
     )
-    scenario = Scenario.model_construct(meta=meta, **tables)
+    scenario = Scenario.model_construct(meta=meta, **tables, ids_elsewhere=elsewhere)
     policy = Policy.model_validate(tomllib.loads(office.policy_text))
     return Snapshot(
         scenario,
@@ -214,6 +222,83 @@ def load(ws: Workspace | str, *, plan_json: bool = False) -> Snapshot:
         office.policy_text,
         None if plan is None else _plan_json_text(plan),
     )
+
+
+def teams_of(ws: Workspace | str, appointment_id: str) -> set[str]:
+    """The teams an action on one appointment touches: the team of its specialist and of
+    its customer's own specialist (none if there is no such appointment)."""
+    a, c, s = schema.appointments, schema.customers, schema.specialists
+    of_appointment = select(a.c.specialist_id).where(a.c.key == appointment_id)
+    of_customer = (
+        select(c.c.specialist_id)
+        .join(a, a.c.customer_id == c.c.customer_id)
+        .where(a.c.key == appointment_id)
+    )
+    q = select(s.c.team).where(s.c.specialist_id.in_(of_appointment.union(of_customer)))
+    with _ws(ws).reading() as conn:
+        return set(conn.execute(q).scalars())
+
+
+def _rows(cursor: Any, table: str, where: str = "", params: Sequence[str] = ()) -> list[Any]:
+    """Raw rows of ``table`` (the model's fields, then ``seq``) in the office's order."""
+    columns = ", ".join(f'"{name}"' for name in (*rows.fields(table), "seq"))
+    cursor.execute(f"SELECT {columns} FROM {table} {where} ORDER BY seq", tuple(params))
+    return cursor.fetchall()
+
+
+_IN_TEAMS = "specialist_id IN (SELECT specialist_id FROM specialists WHERE team IN ({}))"
+_PART = {
+    "specialists": "WHERE team IN ({})",
+    "customers": f"WHERE {_IN_TEAMS}",
+    "slots": f"WHERE {_IN_TEAMS}",
+    "absences": f"WHERE {_IN_TEAMS}",
+    "appointments": f"WHERE {_IN_TEAMS} OR customer_id IN "
+    f"(SELECT customer_id FROM customers WHERE {_IN_TEAMS})",
+}
+"""The rows of a part of the office: its teams' specialists with their customers, slots
+and absences, and every appointment of either."""
+
+
+def _part(cursor: Any, mark: str, teams: list[str]) -> tuple[dict[str, list[Any]], frozenset[str]]:
+    """The raw rows of the teams' part of the office, closed under references (an
+    appointment's customer, backfilled or replaced appointment, a specialist an
+    appointment, customer or specialist names), in the office's order; and the ids of the
+    appointments outside the part."""
+    marks = ", ".join([mark] * len(teams))
+    raw = {}
+    for table, where in _PART.items():
+        where = where.format(*[marks] * where.count("{}"))
+        raw[table] = _rows(cursor, table, where, teams * where.count(marks))
+    ids = {t: {r[0] for r in raw[t]} for t in ("specialists", "customers", "appointments")}
+    while missing := _references(raw, ids):
+        for table, keys in missing.items():
+            extra = _rows(cursor, table, f"WHERE key IN ({', '.join([mark] * len(keys))})", keys)
+            raw[table] = sorted([*raw[table], *extra], key=lambda r: r[-1])
+            ids[table] |= set(keys)
+    cursor.execute("SELECT key FROM appointments")
+    return raw, frozenset(k for (k,) in cursor.fetchall()) - ids["appointments"]
+
+
+_REFERENCES = (  # (table, column, the table it names)
+    ("appointments", "backfill_for", "appointments"),
+    ("appointments", "replaces", "appointments"),
+    ("appointments", "customer_id", "customers"),
+    ("appointments", "specialist_id", "specialists"),
+    ("appointments", "reassigned_from", "specialists"),
+    ("customers", "specialist_id", "specialists"),
+    ("specialists", "substitute_id", "specialists"),
+)
+
+
+def _references(raw: dict[str, list[Any]], ids: dict[str, set[str]]) -> dict[str, list[str]]:
+    """Per table, the keys the loaded rows name that are not loaded yet."""
+    missing: dict[str, set[str]] = {}
+    for table, column, named in _REFERENCES:
+        i = rows.fields(table).index(column)
+        keys = {r[i] for r in raw[table]} - ids[named] - {None}
+        if keys:
+            missing.setdefault(named, set()).update(keys)
+    return {table: sorted(keys) for table, keys in missing.items()}
 
 
 @contextmanager

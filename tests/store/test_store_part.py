@@ -1,0 +1,142 @@
+"""A workspace action about one appointment (cancel, no-show, an outcome) loads only the
+teams it touches (``kontaktplan.store.load(teams=...)``); what it does must be exactly
+what it does on the whole office: the same rows changed, the same new ids, the same
+lines printed. Checked on the demo office split into two teams whose specialists stand in
+for each other across the split, after a hand-over across it, on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kontaktplan import read_scenario, store, write_scenario
+from kontaktplan.disruption import DisruptionError, absence, cancel, noshow, set_status
+from kontaktplan.domain import Status
+from kontaktplan.planning import plan
+from kontaktplan.store.changes import diff
+
+ROOT = Path(__file__).resolve().parents[2]
+SECOND_TEAM = {"S005", "S006", "S007", "S008"}  # substitutes: S001 -> S005, S003 -> S008 ...
+
+
+@pytest.fixture(scope="module")
+def two_teams(tmp_path_factory) -> Path:
+    """The demo office in two teams, planned two weeks ahead (the greedy baseline)."""
+    folder = tmp_path_factory.mktemp("two-teams") / "office"
+    shutil.copytree(ROOT / "scenarios" / "demo", folder)
+    lines = (folder / "specialists.csv").read_text(encoding="utf-8").splitlines()
+    lines = [line.replace(",T01,", ",T02,") if line[:4] in SECOND_TEAM else line for line in lines]
+    (folder / "specialists.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    loaded = read_scenario(folder)
+    planned = plan(loaded.scenario, loaded.policy, weeks=2, solver="greedy").planned_scenario()
+    out = folder.parent / "planned"
+    write_scenario(planned, out)
+    return out
+
+
+@pytest.fixture
+def workspace(db_url, two_teams):
+    ws = store.init(db_url)
+    store.import_folder(ws, two_teams, actor="importer")
+    full = store.load(ws)
+    first = min(a.day for a in full.scenario.appointments if a.status is Status.planned)
+    # S001 is away on the first planned day: S005, of the other team, takes over.
+    out = absence(full.scenario, full.policy, "S001", first, first, time_limit=2)
+    handed = [a for a in out.scenario.appointments if a.reassigned_from == "S001"]
+    assert any(a.specialist_id in SECOND_TEAM for a in handed), out.lines()
+    store.commit(
+        ws, full.scenario, out.scenario, expected_version=full.version, actor="t",
+        command="absence", args={}, lines=out.lines(),
+    )  # fmt: skip
+    yield ws
+    ws.dispose()
+
+
+def _both(ws, appointment_id: str, action):
+    """``action(scenario, policy)`` on the whole office and on the part ``load`` gives for
+    the appointment's teams: (changes, lines) of each, or the error each raised."""
+    out = []
+    for teams in (None, store.teams_of(ws, appointment_id)):
+        snap = store.load(ws, teams=teams)
+        try:
+            result = action(snap.scenario, snap.policy)
+        except DisruptionError as e:
+            out.append(str(e))
+            continue
+        changes, appended = diff(snap.scenario, result.scenario)
+        rows = [c.to_json() for c in changes] + [
+            c.to_json() for batch in appended.values() for c in batch
+        ]
+        out.append((rows, result.lines(), result.scenario.meta))
+    return out
+
+
+def test_a_part_is_one_team_closed_under_references(workspace):
+    full = store.load(workspace).scenario
+    handed = next(
+        a for a in full.appointments if a.reassigned_from == "S001" and a.specialist_id != "S001"
+        and a.specialist_id in SECOND_TEAM
+    )
+    teams = store.teams_of(workspace, handed.appointment_id)
+    assert teams == {"T01", "T02"}  # its specialist's team and its customer's
+    own = next(a for a in full.appointments if a.specialist_id == "S002")
+    part = store.load(workspace, teams=store.teams_of(workspace, own.appointment_id)).scenario
+    assert {s.specialist_id for s in part.specialists} >= {"S001", "S002", "S005"}
+    assert {c.specialist_id for c in part.customers} - {"S001", "S002", "S003", "S004"} == set()
+    assert len(part.appointments) < len(full.appointments)
+    # the part's rows keep the office's order, and every id outside is known
+    order = {a.appointment_id: i for i, a in enumerate(full.appointments)}
+    assert [order[a.appointment_id] for a in part.appointments] == sorted(
+        order[a.appointment_id] for a in part.appointments
+    )
+    inside = {a.appointment_id for a in part.appointments}
+    assert part.ids_elsewhere == set(order) - inside
+    assert store.teams_of(workspace, "no-such-id") == set()
+
+
+def test_cancel_noshow_and_outcomes_on_a_part_equal_the_whole_office(workspace):
+    full = store.load(workspace).scenario
+    planned = [a for a in full.appointments if a.status is Status.planned]
+    rng = random.Random(7)
+    sample = rng.sample(planned, 12) + [a for a in planned if a.reassigned_from][:4]
+    first = min(a.day for a in planned)
+    for a in sample:
+        on = max(full.today, a.day - dt.timedelta(days=rng.choice((2, 5, 8, 12))))
+        after = dt.datetime.combine(a.day, dt.time(23, 0))
+        actions = {
+            "cancel": lambda s, p, a=a, on=on: cancel(s, p, a.appointment_id, on),
+            "noshow": lambda s, p, a=a, t=after: noshow(s, p, a.appointment_id, now=t),
+            "held": lambda s, p, a=a, t=after: set_status(
+                s, p, a.appointment_id, Status.held, now=t
+            ),
+            "voided": lambda s, p, a=a: set_status(s, p, a.appointment_id, Status.voided),
+        }
+        for name, action in actions.items():
+            whole, part = _both(workspace, a.appointment_id, action)
+            assert part == whole, f"{name} {a.appointment_id} (first planned day {first})"
+
+
+def test_a_new_id_on_a_part_takes_none_outside_it(workspace):
+    """Backfills get ids B<date>-NNN counted over the whole office: one made on team T02's
+    part must skip the ids team T01's backfills took the same day."""
+    full = store.load(workspace)
+    planned = [a for a in full.scenario.appointments if a.status is Status.planned]
+    on = min(a.day for a in planned) - dt.timedelta(days=10)
+    made = []
+    for sid in ("S002", "S006"):  # one per team
+        a = next(x for x in planned if x.specialist_id == sid and x.reassigned_from is None)
+        snap = store.load(workspace, teams=store.teams_of(workspace, a.appointment_id))
+        out = cancel(snap.scenario, snap.policy, a.appointment_id, max(on, snap.scenario.today))
+        new = [c.appointment_id for c in out.changes if c.action == "backfilled"]
+        assert new, out.lines()
+        store.commit(
+            workspace, snap.scenario, out.scenario, expected_version=snap.version, actor="t",
+            command="cancel", args={}, lines=out.lines(),
+        )  # fmt: skip
+        made.append(new[0])
+    assert len(set(made)) == 2, made
