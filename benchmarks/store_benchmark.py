@@ -42,6 +42,7 @@ sys.path.insert(0, str(ROOT / "src"))
 TARGETS = {"cancel_s": 0.25, "cancel_ratio": 0.35, "status_s": 0.2, "plan_ratio": 1.1}
 PG = os.environ.get("KONTAKTPLAN_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 ON = "2026-12-04"  # every cancellation comes in on this day (10+ days before the bookings)
+AFTER = "2026-12-07T23:00"  # outcomes and no-shows of the first planned day come in then
 
 
 def kp(*args: str, db: str | None = None, env: dict | None = None) -> tuple[float, int, str]:
@@ -66,6 +67,26 @@ def must(*args: str, db: str | None = None) -> float:
     if code != 0:
         raise SystemExit(f"kontaktplan {' '.join(args)}: exit {code}\n{err}")
     return seconds
+
+
+LIBRARIES = "import sqlalchemy, pydantic, typer"
+
+
+def libraries() -> float:
+    """Seconds a bare interpreter takes to load the libraries every workspace command
+    needs: the floor under any such command."""
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", LIBRARIES], check=True)
+    return time.perf_counter() - started
+
+
+def compiled() -> None:
+    """Byte-compile the package, as ``pip install`` does: the commands are timed as a user
+    runs them, not compiling every module on each start (this machine sets
+    PYTHONDONTWRITEBYTECODE, so nothing would be cached otherwise)."""
+    import compileall
+
+    compileall.compile_dir(ROOT / "src" / "kontaktplan", quiet=1)
 
 
 def stats(walls: list[float]) -> dict:
@@ -155,7 +176,7 @@ def bench_cancel_status(plan: Path, tmp: Path, repeat: int) -> dict:
             c["wall_s"] <= TARGETS["cancel_s"] and c["ratio_to_folder"] <= TARGETS["cancel_ratio"]
         )
         walls = [
-            must("status", ident, "held", "-q", db=url)
+            must("status", ident, "held", "--on", AFTER, "-q", db=url)
             for ident in first_day[len(first_day) // 2 : len(first_day) // 2 + repeat]
         ]
         s = stats(walls)
@@ -187,9 +208,10 @@ def _action(url: str, rng: random.Random, later: list[str], first_day: list[str]
     if kind == "cancel":
         args = ["cancel", rng.choice(later), "--on", ON]
     elif kind == "noshow":
-        args = ["noshow", rng.choice(first_day)]
+        args = ["noshow", rng.choice(first_day), "--on", AFTER]
     else:
-        args = ["status", rng.choice(first_day), rng.choice(("held", "not_held", "voided"))]
+        outcome = rng.choice(("held", "not_held", "voided"))
+        args = ["status", rng.choice(first_day), outcome, "--on", AFTER]
     seconds, code, err = kp(*args, "-q", db=url)
     return kind, code, seconds, err
 
@@ -286,7 +308,8 @@ def bench_phases(plan: Path, tmp: Path, repeat: int) -> dict:
     for name, url in workspaces(tmp, "phases").items():
         fresh(url, plan)
         ws = store.open_workspace(url)
-        t: dict[str, list[float]] = {k: [] for k in ("read", "load", "cancel", "write", "commit")}
+        phases = ("read", "load", "load_part", "cancel", "write", "commit")
+        t: dict[str, list[float]] = {k: [] for k in phases}
         for i in range(repeat):
             gc.collect()
             started = time.perf_counter()
@@ -294,8 +317,11 @@ def bench_phases(plan: Path, tmp: Path, repeat: int) -> dict:
             t["read"].append(time.perf_counter() - started)
             gc.unfreeze()
             started = time.perf_counter()
-            snap = store.load(ws)
+            store.load(ws)
             t["load"].append(time.perf_counter() - started)
+            started = time.perf_counter()  # what cancel loads: the teams it touches
+            snap = store.load(ws, teams=store.teams_of(ws, later[i]))
+            t["load_part"].append(time.perf_counter() - started)
             started = time.perf_counter()
             outcome = cancel(snap.scenario, snap.policy, later[i], snap.scenario.today)
             t["cancel"].append(time.perf_counter() - started)
@@ -324,6 +350,11 @@ def main() -> None:
     parser.add_argument("--actions", type=int, default=200)
     parser.add_argument("--processes", type=int, default=8)
     parser.add_argument(
+        "--parts",
+        default="single,plan,concurrent,phases",
+        help="Which parts to run (comma-separated; default all).",
+    )
+    parser.add_argument(
         "--phases-only",
         type=Path,
         metavar="PLANNED",
@@ -349,19 +380,27 @@ def main() -> None:
             "plan", str(ROOT / "scenarios" / "jobcenter"), "--out", str(plan), "--weeks", "2",
             "--time-limit", str(args.time_limit), "--workers", str(args.workers), "-q",
         )  # fmt: skip
+        compiled()
         startup = stats([kp("--version")[0] for _ in range(args.repeat)])
+        floor = stats([libraries() for _ in range(args.repeat)])
+        parts = set(args.parts.split(","))
         result = {
             "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
             "load_average_at_start": os.getloadavg()[0],
             "targets": TARGETS,
             "setup": {"plan_2_weeks_s": round(plan_s, 3), "planned_rows": len(planned(plan))},
             "startup": {"command": "kontaktplan --version", **startup},
-            "single": bench_cancel_status(plan, tmp, args.repeat),
-            "plan_1_week": bench_plan(tmp, args.time_limit, args.workers),
-            "concurrent": bench_concurrent(plan, tmp, args.actions, args.processes),
-            "phases_in_process": bench_phases(plan, tmp, args.repeat),
-            "load_average_at_end": os.getloadavg()[0],
+            "libraries": {"command": f"python -c '{LIBRARIES}'", **floor},
         }
+        if "single" in parts:
+            result["single"] = bench_cancel_status(plan, tmp, args.repeat)
+        if "plan" in parts:
+            result["plan_1_week"] = bench_plan(tmp, args.time_limit, args.workers)
+        if "concurrent" in parts:
+            result["concurrent"] = bench_concurrent(plan, tmp, args.actions, args.processes)
+        if "phases" in parts:
+            result["phases_in_process"] = bench_phases(plan, tmp, args.repeat)
+        result["load_average_at_end"] = os.getloadavg()[0]
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
         drop_schemas()

@@ -16,6 +16,7 @@ import pytest
 
 from kontaktplan import read_scenario, store, write_scenario
 from kontaktplan.disruption import DisruptionError, absence, cancel, noshow, set_status
+from kontaktplan.disruption.desk import record_day
 from kontaktplan.domain import Status
 from kontaktplan.planning import plan
 from kontaktplan.store.changes import diff
@@ -32,11 +33,24 @@ def two_teams(tmp_path_factory) -> Path:
     lines = (folder / "specialists.csv").read_text(encoding="utf-8").splitlines()
     lines = [line.replace(",T01,", ",T02,") if line[:4] in SECOND_TEAM else line for line in lines]
     (folder / "specialists.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _more_slots(folder / "slots.csv", weeks=(5, 9))  # for the next contact after a held one
     loaded = read_scenario(folder)
     planned = plan(loaded.scenario, loaded.policy, weeks=2, solver="greedy").planned_scenario()
     out = folder.parent / "planned"
     write_scenario(planned, out)
     return out
+
+
+def _more_slots(path: Path, weeks: tuple[int, ...]) -> None:
+    """Append the slot calendar again, ``weeks`` later each time."""
+    header, *rows = path.read_text(encoding="utf-8").splitlines()
+    more = []
+    for k in weeks:
+        for row in rows:
+            sid, start, end, mode = row.split(",")
+            shift = [dt.datetime.fromisoformat(t) + dt.timedelta(weeks=k) for t in (start, end)]
+            more.append(",".join([sid, *(t.strftime("%Y-%m-%dT%H:%M") for t in shift), mode]))
+    path.write_text("\n".join([header, *rows, *more]) + "\n", encoding="utf-8")
 
 
 @pytest.fixture
@@ -121,22 +135,52 @@ def test_cancel_noshow_and_outcomes_on_a_part_equal_the_whole_office(workspace):
             assert part == whole, f"{name} {a.appointment_id} (first planned day {first})"
 
 
-def test_a_new_id_on_a_part_takes_none_outside_it(workspace):
-    """Backfills get ids B<date>-NNN counted over the whole office: one made on team T02's
-    part must skip the ids team T01's backfills took the same day."""
+ACTIONS_MAKING_ROWS = {
+    "held": lambda s, p, a: set_status(  # books the next contact
+        s, p, a.appointment_id, Status.held, now=dt.datetime.combine(a.day, dt.time(23))
+    ),
+    "cancel": lambda s, p, a: cancel(s, p, a.appointment_id, a.day - dt.timedelta(days=10)),
+    "day": lambda s, p, a: record_day(  # a no-show among a day's outcomes: re-invited
+        s, p, a.day, no_show={a.appointment_id}, now=dt.datetime.combine(a.day, dt.time(23)),
+        held_except={
+            x.appointment_id for x in s.appointments
+            if x.day == a.day and x.status is Status.planned and x is not a
+        },
+    ),  # fmt: skip
+    "noshow": lambda s, p, a: noshow(
+        s, p, a.appointment_id, now=dt.datetime.combine(a.day, dt.time(23))
+    ),
+}
+
+
+@pytest.mark.parametrize("action", sorted(ACTIONS_MAKING_ROWS))
+def test_a_new_id_on_a_part_takes_none_outside_it(workspace, action):
+    """New rows get ids <prefix><date>-NNN counted over the whole office (a backfill, the
+    next contact after a held one, a standby call, a re-invitation by ``noshow`` or by a
+    day's outcomes): one made on team
+    T02's part must skip the ids team T01's action took the same day."""
     full = store.load(workspace)
     planned = [a for a in full.scenario.appointments if a.status is Status.planned]
-    on = min(a.day for a in planned) - dt.timedelta(days=10)
+    days = [
+        {a.day for a in planned if a.specialist_id == sid and a.reassigned_from is None}
+        for sid in ("S002", "S006")
+    ]
+    day = max(d for d in days[0] & days[1] if d - dt.timedelta(days=10) >= full.scenario.today)
     made = []
-    for sid in ("S002", "S006"):  # one per team
-        a = next(x for x in planned if x.specialist_id == sid and x.reassigned_from is None)
-        snap = store.load(workspace, teams=store.teams_of(workspace, a.appointment_id))
-        out = cancel(snap.scenario, snap.policy, a.appointment_id, max(on, snap.scenario.today))
-        new = [c.appointment_id for c in out.changes if c.action == "backfilled"]
+    for sid in ("S002", "S006"):  # one per team, the same day
+        snap = out = None
+        for a in planned:  # the first of the specialist's that day whose action adds a row
+            if a.specialist_id != sid or a.reassigned_from is not None or a.day != day:
+                continue
+            snap = store.load(workspace, teams=store.teams_of(workspace, a.appointment_id))
+            out = ACTIONS_MAKING_ROWS[action](snap.scenario, snap.policy, a)
+            _, appended = diff(snap.scenario, out.scenario)
+            if new := [c.key for c in appended.get("appointments", [])]:
+                break
         assert new, out.lines()
         store.commit(
             workspace, snap.scenario, out.scenario, expected_version=snap.version, actor="t",
-            command="cancel", args={}, lines=out.lines(),
+            command=action, args={}, lines=out.lines(),
         )  # fmt: skip
-        made.append(new[0])
-    assert len(set(made)) == 2, made
+        made += new
+    assert len(set(made)) == len(made), made

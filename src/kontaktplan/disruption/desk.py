@@ -131,7 +131,8 @@ def record_outcomes(
             out.figures = {"due_before": b.due.isoformat(), "due_after": f.due.isoformat()}
     reviews = {r.customer_id: r for r in category_review(scenario, policy)}
     new: list[Appointment] = []
-    taken: set[str] = set(by_id)  # every id in use, so a new id is checked in one look-up
+    # every id in use (also outside a partial scenario), so a new id is checked in one look-up
+    taken: set[str] = set(by_id) | scenario.ids_elsewhere
     for a, status in rows:
         if status is Status.no_show:
             if command == "status" and len(rows) == 1:
