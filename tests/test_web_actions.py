@@ -11,6 +11,7 @@ import time
 import pytest
 
 from builders import TODAY
+from kontaktplan.disruption.slot_finder import slot
 from kontaktplan.domain import Kind, Mode, Status
 from kontaktplan.validation import validate
 from web_office import (  # noqa: F401  (cheap_argon2: an autouse fixture)
@@ -205,11 +206,39 @@ def test_results_of_the_day_hold_everything_but_the_exception(ws, c):
     got = rows(ws)
     assert (got["H1"].status, got["H2"].status) == (Status.held, Status.no_show)
     assert rows(ws)["N1"].status is Status.planned  # another specialist's
+    # as `kontaktplan status --day` does: the no-show is re-invited in person, at S3's
+    # only free slot after the lead time (12-07 08:00)
+    again = [a for a in got.values() if a.customer_id == "C7" and a.status is Status.planned]
+    assert [(a.start, a.mode, a.appointment_id[0]) for a in again] == [
+        (dt.datetime(2026, 12, 7, 8, 0), Mode.in_person, "R")
+    ]
     _ok_against(ws, before)
     bad = c.post(
         "/day-results", data={"csrf": csrf, "version": "2", "specialist": "S3", "day": "2026-11-23"}
     )
     assert bad.status_code == 400  # nothing planned left that day
+
+
+def test_an_outcome_before_the_appointment_has_started_is_refused(tmp_path):
+    """As on the command line (issue 12.4): at 17:00 on 11-23, A1 (12-07) cannot have been
+    held, alone or in a day's results; it can be voided. Nothing is written on a refusal."""
+    ws = workspace(tmp_path / "office.db", clock=lambda: dt.datetime(2026, 11, 23, 17, 0))
+    c = client(ws)
+    h = token(c, "pia")
+    for path, body in (
+        ("/api/status", {"appointment_id": "A1", "version": 1, "status": "held"}),
+        ("/api/day-results", {"specialist_id": "S1", "day": "2026-12-07", "version": 1}),
+    ):
+        r = c.post(path, json=body, headers=h)
+        assert r.status_code == 400, r.text
+        assert "taken place" in r.json()["detail"]
+        assert ws.snapshot().version == 1
+    held = {"appointment_id": "H1", "version": 1, "status": "held"}
+    done = c.post("/api/status", json=held, headers=h)
+    assert done.status_code == 200, done.text  # 09:00 today has started
+    voided = {"appointment_id": "A1", "version": 2, "status": "voided"}
+    assert c.post("/api/status", json=voided, headers=h).status_code == 200
+    assert rows(ws)["A1"].status is Status.voided
 
 
 # --- Abwesenheit ----------------------------------------------------------------------
@@ -252,6 +281,10 @@ def test_find_lists_free_slots_earliest_first_and_books_one(ws, c):
     h = token(c, "pia")
     slots = c.get("/api/find", params={"customer_id": "C3"}, headers=h).json()["slots"]
     assert [s["start"] for s in slots] == ["2026-12-07T09:00:00"]  # 08:00 holds A1
+    _, offers = slot(before, POLICY, "C3")  # what `kontaktplan slot` lists, in its order
+    assert [s["specialist_id"] + s["start"][:16] for s in slots] == [
+        o.specialist_id + o.start.isoformat()[:16] for o in offers
+    ]
     r = c.post(
         "/api/book",
         json={"customer_id": "C3", "start": "2026-12-07T09:00", "version": 1},

@@ -106,18 +106,23 @@ def office(*extra_customers, extra_appointments=()) -> Scenario:
 
 
 def workspace(
-    path: Path, sc: Scenario | None = None, url: str | None = None, any_ids: bool = False
+    path: Path,
+    sc: Scenario | None = None,
+    url: str | None = None,
+    any_ids: bool = False,
+    clock=None,
 ) -> WebWorkspace:
     """A workspace at ``path`` (or ``url``) holding ``sc`` (imported from a folder) and the
     users; ``any_ids``: under a copy of the rule set whose id pattern takes any id (to see
-    that the pages escape what an office's own rules might let in)."""
+    that the pages escape what an office's own rules might let in); ``clock``: the
+    office's time instead of the real one."""
     folder = path.parent / f"{path.stem}-folder"
     write_scenario(sc or office(), folder)
     if any_ids:
         rules = policy_file_beside(folder)
         loose = re.sub(r"(?m)^id_pattern = .*$", "id_pattern = '.{1,64}'", rules)
         (folder / "office.toml").write_text(loose, encoding="utf-8")
-    ws = WebWorkspace(url or f"sqlite:///{path}")
+    ws = WebWorkspace(url or f"sqlite:///{path}", clock=clock)
     ws.import_folder(folder, actor="test")
     for name, role in USERS.items():
         add_user(ws, name, role, PASSWORD)

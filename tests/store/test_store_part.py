@@ -93,7 +93,10 @@ def _both(ws, appointment_id: str, action):
 def test_a_part_is_one_team_closed_under_references(workspace):
     full = store.load(workspace).scenario
     handed = next(
-        a for a in full.appointments if a.reassigned_from == "S001" and a.specialist_id != "S001"
+        a
+        for a in full.appointments
+        if a.reassigned_from == "S001"
+        and a.specialist_id != "S001"
         and a.specialist_id in SECOND_TEAM
     )
     teams = store.teams_of(workspace, handed.appointment_id)
@@ -141,12 +144,17 @@ ACTIONS_MAKING_ROWS = {
     ),
     "cancel": lambda s, p, a: cancel(s, p, a.appointment_id, a.day - dt.timedelta(days=10)),
     "day": lambda s, p, a: record_day(  # a no-show among a day's outcomes: re-invited
-        s, p, a.day, no_show={a.appointment_id}, now=dt.datetime.combine(a.day, dt.time(23)),
+        s,
+        p,
+        a.day,
+        no_show={a.appointment_id},
+        now=dt.datetime.combine(a.day, dt.time(23)),
         held_except={
-            x.appointment_id for x in s.appointments
+            x.appointment_id
+            for x in s.appointments
             if x.day == a.day and x.status is Status.planned and x is not a
         },
-    ),  # fmt: skip
+    ),
     "noshow": lambda s, p, a: noshow(
         s, p, a.appointment_id, now=dt.datetime.combine(a.day, dt.time(23))
     ),

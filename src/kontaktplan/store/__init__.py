@@ -31,9 +31,9 @@ __all__ = [
     "import_folder",
     "init",
     "load",
-    "teams_of",
     "log",
     "open_workspace",
     "purge",
+    "teams_of",
     "undo",
 ]

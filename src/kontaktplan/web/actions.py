@@ -24,15 +24,18 @@ from kontaktplan.disruption import (
     noshow,
     set_status,
 )
-from kontaktplan.disruption.bookable import Office, Ranked, Window
+from kontaktplan.disruption.bookable import Office, Window
+from kontaktplan.disruption.desk import record_outcomes
 from kontaktplan.disruption.outcome import new_id, replace_row
-from kontaktplan.domain import Appointment, Status
+from kontaktplan.disruption.slot_finder import Offer, find_slots, slot
+from kontaktplan.domain import Status
 from kontaktplan.web.auth import User
 from kontaktplan.web.workspace import Conflict, Snapshot, WebWorkspace
 
 __all__ = ["ActionError", "Done", "Preview", "UnknownId"]
 
 DAY_OUTCOMES = ("held", "not_held", "no_show", "voided")
+SHOWN_SLOTS = 10  # Termin finden lists the best ten; any offered slot can be booked
 
 
 class ActionError(ValueError):
@@ -218,7 +221,10 @@ def do_day_results(
     exceptions: dict[str, str],
 ) -> Done:
     """Every planned appointment of the specialist that day held, except ``exceptions``
-    (id -> not_held, no_show or voided); one event (``set_status`` for each)."""
+    (id -> not_held, no_show or voided): one call of
+    :func:`kontaktplan.disruption.desk.record_outcomes`, as ``kontaktplan status --day``
+    makes: all or nothing, no-shows re-invited, next contacts booked; refused before the
+    appointments have taken place (voided aside)."""
     read = _fresh(ws, version)
     snap = read[0]
     sc = snap.scenario
@@ -237,13 +243,8 @@ def do_day_results(
             raise ActionError(f"status must be one of {', '.join(DAY_OUTCOMES)}")
     if not planned:
         raise ActionError(f"{specialist_id} has no planned appointment on {day}")
-    out = Outcome("day_results", day, sc)
-    for a in planned:
-        status = Status(exceptions.get(a.appointment_id, "held"))
-        step = _library(set_status, out.scenario, snap.policy, a.appointment_id, status)
-        out.scenario = step.scenario
-        out.changes += step.changes
-        out.notes += [n for n in step.notes if n not in out.notes]
+    outcomes = {a.appointment_id: Status(exceptions.get(a.appointment_id, "held")) for a in planned}
+    out = _library(record_outcomes, sc, snap.policy, outcomes, now=ws.now(), command="day_results")
     args = {"specialist_id": specialist_id, "day": day.isoformat(), "exceptions": exceptions}
     return _commit(ws, read, out, user, args)
 
@@ -253,7 +254,9 @@ def do_status(ws: WebWorkspace, user: User, version: int, appointment_id: str, s
     snap = read[0]
     if status not in DAY_OUTCOMES:
         raise ActionError(f"status must be one of {', '.join(DAY_OUTCOMES)}")
-    out = _library(set_status, snap.scenario, snap.policy, appointment_id, Status(status))
+    out = _library(
+        set_status, snap.scenario, snap.policy, appointment_id, Status(status), now=ws.now()
+    )
     return _commit(ws, read, out, user, {"appointment_id": appointment_id, "status": status})
 
 
@@ -338,95 +341,56 @@ def do_accept_proposal(
 
 
 # -- Termin finden -----------------------------------------------------------------------
-def free_slots(snap: Snapshot, customer_id: str, limit: int = 10) -> list[dict[str, Any]]:
-    """The customer's own specialist's free slots that every booking rule allows, earliest
-    first, from today + lead time; each with the kind, mode and the customer's reasons."""
-    sc, policy = snap.scenario, snap.policy
+def free_slots(snap: Snapshot, customer_id: str) -> list[Offer]:
+    """Every free slot the customer can be booked into, ranked as ``kontaktplan slot``
+    ranks them (:func:`kontaktplan.disruption.slot_finder.find_slots`: own specialist
+    first, before the deadline, a week under its target, the emptiest day, the earliest)."""
+    sc = snap.scenario
     c = sc.customers_by_id.get(customer_id)
     if c is None:
         raise UnknownId(f"unknown customer {customer_id!r}")
-    office = Office(sc, policy)
-    lead, today = policy.booking.lead_days, sc.today
-    first = today + dt.timedelta(days=lead)
-    out: list[dict[str, Any]] = []
-    why: str | None = None
-    for sid, day in sorted(office.slots):
-        if sid != c.specialist_id or day < first or not office.calendar.is_available(sid, day):
-            continue
-        for s in office.free_slots(sid, day):
-            w = Window(sid, s.start, s.end, s.mode)
-            got = office.booking(c, w, today, lead)
-            if isinstance(got, str):
-                why = why or got
-                continue
-            r = Ranked(c, office.dues[customer_id], got[0], got[1], 0, (), ())
-            out.append(
-                {
-                    "window": w,
-                    "kind": got[0],
-                    "mode": got[1],
-                    "reasons": office.reasons(r, today, day),
-                }
-            )
-            if len(out) >= limit:
-                return out
-    if not out and why:
-        raise ActionError(f"no free slot for {customer_id}: {why}")
-    return out
+    try:
+        offers, left = find_slots(Office(sc, snap.policy), c, sc.today)
+    except DisruptionError as e:
+        raise ActionError(str(e)) from None
+    if not offers:
+        why = ", ".join(f"{n} {reason}" for reason, n in sorted(left.items()))
+        raise ActionError(
+            f"no free slot for {customer_id}" + (f" (left out: {why})" if why else "")
+        )
+    return offers
 
 
-def offered_slots(ws: WebWorkspace, snap: Snapshot, customer_id: str) -> list[dict[str, Any]]:
+def offered_slots(ws: WebWorkspace, snap: Snapshot, customer_id: str) -> list[Offer]:
     """:func:`free_slots`, computed once per office version (the list the planner sees)."""
     key = (snap.version, "free_slots", customer_id)
     return _memo(ws, key, lambda: free_slots(snap, customer_id))
 
 
 def do_book(
-    ws: WebWorkspace, user: User, version: int, customer_id: str, start: dt.datetime
+    ws: WebWorkspace,
+    user: User,
+    version: int,
+    customer_id: str,
+    start: dt.datetime,
+    specialist_id: str | None = None,
 ) -> Done:
-    """Book ``customer_id`` in their specialist's free slot starting at ``start``, if every
-    booking rule allows it (the checks :func:`free_slots` lists the slots by)."""
+    """Book ``customer_id`` into the offered slot at ``start`` (with ``specialist_id``,
+    default their own specialist): ``kontaktplan slot --book N`` with that slot's rank."""
     read = _fresh(ws, version)
-    sc, policy = read[0].scenario, read[0].policy
-    c = sc.customers_by_id.get(customer_id)
-    if c is None:
-        raise UnknownId(f"unknown customer {customer_id!r}")
-    offered = {f["window"].start: f for f in offered_slots(ws, read[0], customer_id)}
-    if start in offered:  # checked on this very office version when it was listed
-        f = offered[start]
-        new = Appointment(
-            appointment_id=new_id(sc, "N", sc.today),
-            customer_id=customer_id,
-            specialist_id=f["window"].specialist_id,
-            start=start,
-            end=start + dt.timedelta(minutes=policy.duration(f["kind"])),
-            kind=f["kind"],
-            mode=f["mode"],
-            status=Status.planned,
-            booked_on=sc.today,
-        )
-        return _book(ws, read, user, new, f["reasons"])
-    office = Office(sc, policy)
-    lead, today = policy.booking.lead_days, sc.today
-    slot = next(
-        (s for s in office.free_slots(c.specialist_id, start.date()) if s.start == start), None
+    snap = read[0]
+    offers = offered_slots(ws, snap, customer_id)
+    sid = specialist_id or snap.scenario.customers_by_id[customer_id].specialist_id
+    rank = next(
+        (i for i, o in enumerate(offers, 1) if o.start == start and o.specialist_id == sid), None
     )
-    if slot is None or not office.calendar.is_available(c.specialist_id, start.date()):
-        raise ActionError(f"no free slot of {c.specialist_id} at {start:%d.%m.%Y %H:%M}")
-    w = Window(c.specialist_id, slot.start, slot.end, slot.mode)
-    got = office.booking(c, w, today, lead)
-    if isinstance(got, str):
-        raise ActionError(f"{customer_id} cannot be booked at {start:%d.%m.%Y %H:%M}: {got}")
-    r = Ranked(c, office.dues[customer_id], got[0], got[1], 0, (), ())
-    new = office.book(r, new_id(sc, "N", today), w, today)
-    return _book(ws, read, user, new, office.reasons(r, today, w.day))
-
-
-def _book(ws: WebWorkspace, read, user: User, new: Appointment, reasons) -> Done:
-    sc = read[0].scenario
-    out = Outcome("book", sc.today, sc.model_copy(update={"appointments": (*sc.appointments, new)}))
-    out.changes.append(Change.of("booked", new, "booked by hand: " + ", ".join(reasons)))
-    args = {"customer_id": new.customer_id, "start": new.start.isoformat()}
+    if rank is None:
+        raise ActionError(
+            f"no free slot of {sid} at {start:%d.%m.%Y %H:%M} that {customer_id} can be "
+            "booked into (all booking rules)"
+        )
+    out, _ = _library(slot, snap.scenario, snap.policy, customer_id, book=rank)
+    args = {"customer_id": customer_id, "start": start.isoformat(), "specialist_id": sid}
     return _commit(ws, read, out, user, args)
 
 

@@ -66,6 +66,7 @@ class BookIn(BaseModel):
     customer_id: str
     start: dt.datetime
     version: int
+    specialist_id: str | None = None  # default: the customer's own specialist
 
 
 class PlanIn(BaseModel):
@@ -261,13 +262,13 @@ def find(request: Request, _c: Caller, customer_id: str):
         "version": snap.version,
         "slots": [
             {
-                "specialist_id": f["window"].specialist_id,
-                "start": f["window"].start.isoformat(),
-                "kind": f["kind"].value,
-                "mode": f["mode"].value,
-                "reasons": list(f["reasons"]),
+                "specialist_id": f.specialist_id,
+                "start": f.start.isoformat(),
+                "kind": f.kind.value,
+                "mode": f.mode.value,
+                "reasons": list(f.reasons),
             }
-            for f in slots
+            for f in slots[: actions.SHOWN_SLOTS]
         ],
     }
 
@@ -276,7 +277,9 @@ def find(request: Request, _c: Caller, customer_id: str):
 async def book(request: Request, c: Caller, body: BookIn):
     await check_write(request, c)
     ws = request.app.state.ws
-    return _run(actions.do_book, ws, c.user, body.version, body.customer_id, body.start)
+    return _run(
+        actions.do_book, ws, c.user, body.version, body.customer_id, body.start, body.specialist_id
+    )
 
 
 def _draft(d) -> dict[str, Any]:

@@ -306,6 +306,7 @@ def find(request: Request, s: User, customer: str = ""):
     if customer:
         try:
             slots = actions.offered_slots(request.app.state.ws, snap, customer)
+            slots = slots[: actions.SHOWN_SLOTS]
         except actions.ActionError as e:
             error = str(e)
     return _render(
@@ -320,15 +321,15 @@ async def book(
     customer: Annotated[str, Form()],
     start: Annotated[str, Form()],
     version: Annotated[int, Form()],
+    specialist: Annotated[str | None, Form()] = None,
 ):
     await check_write(request, s)
     try:
         when = dt.datetime.fromisoformat(start)
     except ValueError:
         raise HTTPException(400, f"start: {start!r} ist keine Zeit") from None
-    return _outcome(
-        request, s, actions.do_book, request.app.state.ws, s.user, version, customer, when
-    )
+    ws = request.app.state.ws
+    return _outcome(request, s, actions.do_book, ws, s.user, version, customer, when, specialist)
 
 
 # -- Wochenplan als Entwurf -------------------------------------------------------------

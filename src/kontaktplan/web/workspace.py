@@ -15,6 +15,7 @@ import datetime as dt
 import json
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -73,14 +74,22 @@ def utcnow() -> dt.datetime:
 class WebWorkspace:
     """One workspace for one server process (its requests run in threads)."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, clock: Callable[[], dt.datetime] | None = None) -> None:
         self.url = url
+        self._clock = clock
         self.store = store.init(url)  # the tables up to the newest migration; idempotent
         self.engine = self.store.engine
         self._cache: Snapshot | None = None
         self._lock = threading.Lock()
         self.lock = threading.Lock()
         self.memo: OrderedDict[tuple, Any] = OrderedDict()  # outcomes per office version
+
+    def now(self) -> dt.datetime:
+        """The office's local time (Europe/Berlin, naive like the appointments): an outcome
+        is only taken once its appointment has started. ``clock`` replaces the real one."""
+        if self._clock is not None:
+            return self._clock()
+        return dt.datetime.now(BERLIN).replace(tzinfo=None)
 
     def is_empty(self) -> bool:
         with self.engine.connect() as c:
