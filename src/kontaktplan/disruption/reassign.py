@@ -27,11 +27,12 @@ if TYPE_CHECKING:
     from kontaktplan.disruption.outcome import Outcome
     from kontaktplan.rules.policy import Policy
 
-__all__ = ["reassign"]
+__all__ = ["reassign", "why_cannot_take"]
 
 
-def _why_not(office: Office, a: Appointment, sid: str, cap: int) -> str | None:
-    """Why ``sid`` cannot take ``a`` (existing bookings only), or None."""
+def why_cannot_take(office: Office, a: Appointment, sid: str, cap: int) -> str | None:
+    """Why ``sid`` cannot take ``a`` at its time (existing bookings only), or None: the
+    hand-over's check, also the web app's for a team lead's hand-over."""
     day = a.day
     sp = office.scenario.specialists_by_id[sid]
     if not office.calendar.is_working_day(day):
@@ -78,7 +79,7 @@ def reassign(
         if absent.substitute_id:
             pool.insert(0, absent.substitute_id)
         pool = [s for s in dict.fromkeys(pool) if s != a.specialist_id]
-        reasons = {s: _why_not(office, a, s, cap) for s in pool}
+        reasons = {s: why_cannot_take(office, a, s, cap) for s in pool}
         options = tuple(s for s, r in reasons.items() if r is None)
         why[a.appointment_id] = reasons
         counted = a.kind is not Kind.phone_consultation

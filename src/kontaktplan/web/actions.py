@@ -27,6 +27,7 @@ from kontaktplan.disruption import (
 from kontaktplan.disruption.bookable import Office, Window
 from kontaktplan.disruption.desk import record_outcomes
 from kontaktplan.disruption.outcome import new_id, replace_row
+from kontaktplan.disruption.reassign import why_cannot_take
 from kontaktplan.disruption.slot_finder import Offer, find_slots, slot
 from kontaktplan.domain import Status
 from kontaktplan.web.auth import User
@@ -288,8 +289,6 @@ def do_absence(
 def escalated(snap: Snapshot) -> list[dict[str, Any]]:
     """Planned appointments from today on in an absence of their specialist (left for the
     team lead), each with the specialists of other teams who could take it at its time."""
-    from kontaktplan.disruption.reassign import _why_not
-
     sc, policy = snap.scenario, snap.policy
     office = Office(sc, policy)
     cap = policy.booking.daily_cap
@@ -305,7 +304,7 @@ def escalated(snap: Snapshot) -> list[dict[str, Any]]:
             s.specialist_id
             for s in sc.specialists
             if s.specialist_id != a.specialist_id
-            and _why_not(office, a, s.specialist_id, cap) is None
+            and why_cannot_take(office, a, s.specialist_id, cap) is None
         ]
         office.add(a)
         out.append({"appointment": a, "team": team, "proposals": options[:5]})
