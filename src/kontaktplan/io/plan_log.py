@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-__all__ = ["EARLIER_RUNS", "read_log", "with_disruption", "with_plan_run"]
+__all__ = ["EARLIER_RUNS", "entries", "log_text", "read_log", "with_disruption", "with_plan_run"]
 
 EARLIER_RUNS = "earlier_runs"
 DISRUPTIONS = "disruptions"
@@ -35,18 +35,33 @@ def _dump(data: dict[str, Any]) -> str:
     return json.dumps(data, indent=1, default=str) + "\n"
 
 
+def entries(data: dict[str, Any]) -> tuple[list[dict[str, Any]], list[Any]]:
+    """A log's plan runs, oldest first (the top-level one last), and its disruptions: the
+    rows a workspace keeps (:mod:`kontaktplan.store`)."""
+    runs = list(data.get(EARLIER_RUNS) or [])
+    last = {k: v for k, v in data.items() if k not in (EARLIER_RUNS, DISRUPTIONS)}
+    if last:
+        runs.append(last)
+    return runs, list(data.get(DISRUPTIONS) or [])
+
+
+def log_text(runs: list[dict[str, Any]], disruptions: list[Any]) -> str | None:
+    """``plan.json`` text of these entries, the inverse of :func:`entries` (None: no entry)."""
+    if runs:
+        data = {**runs[-1], EARLIER_RUNS: runs[:-1], DISRUPTIONS: disruptions}
+    elif disruptions:
+        data = {DISRUPTIONS: disruptions}
+    else:
+        return None
+    return _dump(data)
+
+
 def with_plan_run(previous: str | None, run: dict[str, Any]) -> str:
     """``plan.json`` text: ``run`` on top; the previous top-level run (if the previous log
     held one) appended to ``earlier_runs``; the disruptions kept."""
-    old = read_log(previous)
-    earlier = list(old.get(EARLIER_RUNS, []))
-    last = {k: v for k, v in old.items() if k not in (EARLIER_RUNS, DISRUPTIONS)}
-    if last:
-        earlier.append(last)
-    data = {k: v for k, v in run.items() if k not in (EARLIER_RUNS, DISRUPTIONS)}
-    data[EARLIER_RUNS] = earlier
-    data[DISRUPTIONS] = list(old.get(DISRUPTIONS, []))
-    return _dump(data)
+    runs, disruptions = entries(read_log(previous))
+    new = {k: v for k, v in run.items() if k not in (EARLIER_RUNS, DISRUPTIONS)}
+    return log_text([*runs, new], disruptions)  # type: ignore[return-value]
 
 
 def with_disruption(

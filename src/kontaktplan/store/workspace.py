@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
-from kontaktplan.io.plan_log import EARLIER_RUNS
+from kontaktplan.io.plan_log import entries, log_text
 from kontaktplan.store import rows, schema
 from kontaktplan.store.engine import Workspace, open_workspace
 
@@ -156,16 +156,12 @@ def import_folder(ws: Workspace | str, folder: str | Path, actor: str = "import"
 
 
 def _plan_rows(data: Any, event_id: int) -> list[dict[str, Any]]:
-    if not isinstance(data, dict):
-        return []
-    runs = [*(data.get(EARLIER_RUNS) or [])]
-    last = {k: v for k, v in data.items() if k not in (EARLIER_RUNS, "disruptions")}
-    if last:
-        runs.append(last)
+    """The rows of a folder's ``plan.json`` (:func:`kontaktplan.io.plan_log.entries`)."""
+    runs, disruptions = entries(data) if isinstance(data, dict) else ([], [])
     out = [{"key": f"p{event_id}.{i}", "kind": "plan", "body": run} for i, run in enumerate(runs)]
     out += [
         {"key": f"d{event_id}.{i}", "kind": "disruption", "body": entry}
-        for i, entry in enumerate(data.get("disruptions") or [])
+        for i, entry in enumerate(disruptions)
     ]
     return [{**r, "seq": i, "changed_in": event_id} for i, r in enumerate(out)]
 
@@ -315,18 +311,9 @@ def _no_gc() -> Iterator[None]:
 
 
 def _plan_json_text(plan: list[Any]) -> str | None:
-    """``plan.json`` as a folder-mode command writes it (:mod:`kontaktplan.io.plan_log`):
-    the last plan run on top, the ones before it in ``earlier_runs``, every disruption in
-    ``disruptions``."""
+    """``plan.json`` as a folder-mode command writes it (:mod:`kontaktplan.io.plan_log`)."""
     runs = [dict(body) for kind, body in plan if kind == "plan"]
-    disruptions = [body for kind, body in plan if kind == "disruption"]
-    if runs:
-        data = {**runs[-1], EARLIER_RUNS: runs[:-1], "disruptions": disruptions}
-    elif disruptions:
-        data = {"disruptions": disruptions}
-    else:
-        return None
-    return json.dumps(data, indent=1, default=str) + "\n"
+    return log_text(runs, [body for kind, body in plan if kind == "disruption"])
 
 
 # -- export ---------------------------------------------------------------------------
