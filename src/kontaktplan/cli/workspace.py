@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from kontaktplan.cli.common import ActorName, AsJson, DbUrl, OfficeGroup, Quiet, fail, load
+from kontaktplan.i18n import Lang, translator
 
 if TYPE_CHECKING:
     from kontaktplan.io import Loaded
@@ -153,13 +154,16 @@ def commit_outcome(
     quiet: bool,
     as_json: bool,
     lines: Callable[[Any], list[str]] | None = None,
+    shown: Callable[[Any], list[str]] | None = None,
     plan_update: Callable[[Any], dict[str, Any]] | None = None,
     after: Callable[[Any], Any] | None = None,
-    show: Callable[[Any], None] | None = None,
+    lang: Lang = "en",
 ) -> None:
     """Run a command in the workspace: load, ``call(scenario, policy)`` as in folder mode,
-    commit the changed rows with the event. By default ``call`` returns an Outcome
-    (its scenario, lines and plan.json entry); the keyword functions adapt other results."""
+    commit the changed rows with the event. By default ``call`` returns an Outcome (its
+    scenario, its lines in English for the event log and in ``lang`` for the terminal,
+    its plan.json entry); the keyword functions adapt other results (``lines``: stored,
+    ``shown``: printed, by default the stored ones)."""
     from sqlalchemy.exc import SQLAlchemyError
 
     from kontaktplan.store import Conflict, StoreError, commit
@@ -167,7 +171,7 @@ def commit_outcome(
     ws, snap = snapshot(url)
     result = call(snap.scenario, snap.policy)
     new = after(result) if after else result.scenario
-    printed = lines(result) if lines else result.lines()
+    stored = lines(result) if lines else result.lines()
     update = plan_update(result) if plan_update else {"disruption": result.entry()}
     try:
         event = commit(
@@ -178,7 +182,7 @@ def commit_outcome(
             actor=actor_name(actor),
             command=command,
             args=args,
-            lines=printed,
+            lines=stored,
             plan_json_update=update,
         )
     except Conflict as e:
@@ -193,12 +197,10 @@ def commit_outcome(
         return
     if quiet:
         return
-    if show is not None:
-        show(result)
-    else:
-        for line in printed:
-            typer.echo(line)
-    typer.echo(f"committed event {event} to the workspace")
+    printed = shown(result) if shown else stored if lines else result.lines(lang)
+    for line in printed:
+        typer.echo(line)
+    typer.echo(translator(lang)("cli.committed", event=event))
 
 
 # -- db init | import | export | purge, log, undo --------------------------------------
