@@ -22,6 +22,7 @@ from kontaktplan.cli import app
 from kontaktplan.disruption.bookable import Office
 from kontaktplan.i18n import CATALOGUE, IsoWeek, Listing, Phrase, Weekday, translator, written
 from kontaktplan.i18n.disruption import DISRUPTION
+from kontaktplan.i18n.simulation import SIMULATION
 from kontaktplan.io import read_scenario
 from language import foreign_in
 
@@ -213,8 +214,8 @@ def test_the_locale_decides_without_lang(day):
 # --- the catalogue and its phrases -------------------------------------------------------
 
 
-def test_the_disruption_words_are_in_the_catalogue():
-    parts = [DISRUPTION]
+def test_the_disruption_and_simulation_words_are_in_the_catalogue():
+    parts = [DISRUPTION, SIMULATION]
     assert all(CATALOGUE[key] == part[key] for part in parts for key in part)
 
 

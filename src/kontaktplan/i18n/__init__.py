@@ -6,8 +6,9 @@ function that looks them up for one language; a missing key is a programming err
 (``KeyError``), never a silent fallback to the other language. The default language comes
 from the locale (:func:`default_lang`).
 
-The disruption commands' sentences live in :mod:`kontaktplan.i18n.disruption`, merged
-into :data:`CATALOGUE`. The disruption library builds its reasons as
+The disruption commands' sentences live in :mod:`kontaktplan.i18n.disruption`, a
+simulation's words in :mod:`kontaktplan.i18n.simulation`; both are merged into
+:data:`CATALOGUE`. The disruption library builds its reasons as
 :class:`~kontaktplan.i18n.phrase.Phrase` (English as a ``str``, any language by
 :meth:`~kontaktplan.i18n.phrase.Phrase.say`).
 
@@ -23,6 +24,7 @@ from typing import Literal
 
 from kontaktplan.i18n.disruption import DISRUPTION
 from kontaktplan.i18n.phrase import IsoWeek, Listing, Phrase, Weekday, written
+from kontaktplan.i18n.simulation import SIMULATION
 
 __all__ = [
     "CATALOGUE",
@@ -556,4 +558,4 @@ def _merge(*parts: dict[str, dict[str, str]]) -> None:
         CATALOGUE.update(part)  # type: ignore[arg-type]
 
 
-_merge(DISRUPTION)
+_merge(DISRUPTION, SIMULATION)
