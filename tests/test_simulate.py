@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 from kontaktplan.cli import app
 from kontaktplan.domain import Kind, Status
 from kontaktplan.generate import generate
+from kontaktplan.i18n import translator
 from kontaktplan.io import write_scenario
 from kontaktplan.rules.policy import due_dates, load_policy
 from kontaktplan.simulate import load_settings, simulate_office, summarise
@@ -24,6 +25,7 @@ from kontaktplan.simulate.offices import OfficesError, OfficeSpec, read_offices
 from kontaktplan.simulate.settings import SettingsError, SimulationSettings
 from kontaktplan.simulate.upkeep import WeeklyTemplate, compact
 from kontaktplan.validation import validate
+from language import foreign_in, page_text
 
 TODAY = dt.date(2026, 11, 23)
 QUIET = {  # nothing happens but the plan and the held appointments
@@ -352,6 +354,41 @@ def test_report_shows_the_simulation(folder, result, tmp_path):
         s for s in summarise(read_table(out), skip_weeks=2, by_week=False) if s["group"] == "all"
     ]
     assert f'data-simulation="summary.0.density_mean">{mean["density_mean"]:.4g}' in text
+
+
+def test_report_shows_the_simulation_in_german_with_lang_de(folder, result, tmp_path):
+    """Headers, note, plot axes and alt texts in German, decimals with a comma."""
+    _, out = result
+    page = tmp_path / "report.html"
+    argv = ["report", str(folder), "--out", str(page), "--simulation", str(out), "--lang", "de"]
+    r = CliRunner().invoke(app, argv)
+    assert r.exit_code == 0, r.output
+    text = page.read_text()
+    t = translator("de")
+    assert f"<h2>{t('sim.h')}</h2>" in text and text.count("Simulation: ") == 6
+    assert f"<th>{t('sim.col.replications')}</th>" in text and f">{t('sim.all')}<" in text
+    (mean,) = [
+        s for s in summarise(read_table(out), skip_weeks=2, by_week=False) if s["group"] == "all"
+    ]
+    shown = str(mean["density_mean"]).replace(".", ",")
+    assert f'data-simulation="summary.0.density_mean">{shown}<' in text
+    assert foreign_in(page_text(page), "de") == []
+
+
+def test_simulation_plots_label_their_axes_in_the_language(result):
+    from kontaktplan.report.plots import new_axes
+    from kontaktplan.simulate import plots as sim_plots
+
+    _, out = result
+    summary = summarise(read_table(out), skip_weeks=1)
+    for lang in ("de", "en"):
+        t = translator(lang)
+        ax = sim_plots.density(summary, ax=new_axes((7, 3)), lang=lang)
+        assert (ax.get_xlabel(), ax.get_ylabel()) == (t("sim.axis.week"), t("sim.axis.density"))
+        if lang == "de":  # decimal comma
+            assert ax.yaxis.get_major_formatter()(0.95, 0) == "0,95"
+        ax = sim_plots.bookings_per_fte(summary, ax=new_axes((7, 3)), lang=lang)
+        assert [x.get_text() for x in ax.get_legend().get_texts()] == [t("sim.all")]
 
 
 def test_report_refuses_a_file_that_is_no_simulation(folder, tmp_path):

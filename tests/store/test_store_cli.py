@@ -16,9 +16,11 @@ from typer.testing import CliRunner
 
 from kontaktplan import store
 from kontaktplan.cli import app
+from kontaktplan.i18n import translator
 from kontaktplan.io import read_scenario, write_scenario
 from kontaktplan.io.csvtable import FILES, table_text
 from kontaktplan.validation import validate
+from language import foreign_in
 
 runner = CliRunner()
 ROOT = Path(__file__).resolve().parents[2]
@@ -174,6 +176,24 @@ def test_undo_and_log_commands(workspace):
         a.appointment_id: a.status.value for a in store.load(workspace).scenario.appointments
     }
     assert statuses["P1"] == "planned"
+
+
+def test_commands_in_a_workspace_print_in_german_and_log_in_english(workspace):
+    """--lang changes what is printed, never the event log: it keeps the English lines."""
+    db = workspace.url
+    printed = kp("cancel", "P1", "--on", "30.11.2026", "--lang", "de", db=db)
+    printed += kp("status", "P2", "voided", "--lang", "de", db=db)
+    printed += kp("replan", "--solver", "greedy", "--workers", "1", "--lang", "de", db=db)
+    t = translator("de")
+    assert t("action.cancelled") in printed and t("cli.committed", event=4) in printed
+    assert "07.12.2026" in printed and "2026-12-07" not in printed
+    assert foreign_in(printed, "de") == []
+    logged = kp("log", "--lines", db=db)
+    assert (
+        "cancelled: P1 (C3 with S1 2026-12-07 08:00): cancelled by the customer on 2026-11-30"
+        in logged
+    )
+    assert foreign_in(logged, "en") == []
 
 
 # -- several processes -----------------------------------------------------------------

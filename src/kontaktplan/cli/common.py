@@ -254,7 +254,8 @@ def _signature() -> str:
         from click import get_current_context
 
     ctx = get_current_context()
-    skip = {"folder", "workbook", "out", "force", "quiet", "as_json"}
+    # the language changes only what is printed, never the result folder
+    skip = {"folder", "workbook", "out", "force", "quiet", "as_json", "lang"}
     options = " ".join(
         f"--{k.replace('_', '-')}={v}" for k, v in sorted(ctx.params.items()) if k not in skip
     )

@@ -2,8 +2,9 @@
 Registered on the ``kontaktplan`` app by :mod:`kontaktplan.cli`.
 
 Like the disruption commands: read a scenario folder, write a new one with ``--out`` (all
-or nothing; ``--out`` may be the input folder), print what changed and why, and append
-the record to ``plan.json``'s ``disruptions``. Exit 2 on bad input, nothing written.
+or nothing; ``--out`` may be the input folder), print what changed and why (in the
+language of ``--lang``), and append the record to ``plan.json``'s ``disruptions``. Exit 2
+on bad input, nothing written.
 
 "Now" (has an appointment started, so that it can have an outcome?) is the real clock in
 Europe/Berlin, or the end of the day given with ``--on`` (a day's outcomes entered the
@@ -24,14 +25,17 @@ from kontaktplan.cli.common import (
     AsJson,
     DbUrl,
     Force,
+    LangOption,
     MaybeScenarioDir,
     Quiet,
     ScenarioDir,
     check_out,
     fail,
+    language,
     load,
 )
 from kontaktplan.cli.disruption import Out, Where, _date, _now, _run, _write, act
+from kontaktplan.i18n import translator, written
 from kontaktplan.io import InputError
 
 On = Annotated[
@@ -96,6 +100,7 @@ def status(
     no_next: NoNext = False,
     quiet: Quiet = False,
     as_json: AsJson = False,
+    lang: LangOption = None,
     force: Force = False,
     db: DbUrl = None,
     actor: ActorName = None,
@@ -174,8 +179,17 @@ def status(
                 next_contact=not no_next,
             )
 
-    w = Where(url, folder, target)
-    act(w, "status", args, call, actor=actor, quiet=quiet, as_json=as_json, about=appointment_id)
+    act(
+        Where(url, folder, target),
+        "status",
+        args,
+        call,
+        actor=actor,
+        quiet=quiet,
+        as_json=as_json,
+        lang=language(lang),
+        about=appointment_id,
+    )
 
 
 def import_outcomes(
@@ -192,6 +206,7 @@ def import_outcomes(
     no_next: NoNext = False,
     quiet: Quiet = False,
     as_json: AsJson = False,
+    lang: LangOption = None,
     force: Force = False,
 ) -> None:
     """Record outcomes from a file (appointment_id, status), all or nothing.
@@ -211,7 +226,7 @@ def import_outcomes(
         result = _run(run, loaded.scenario, loaded.policy, file, now=now, next_contact=not no_next)
     except InputError as e:
         raise fail(str(e)) from None
-    _write(loaded, result, target, quiet, as_json)
+    _write(loaded, result, target, quiet, as_json, lang=language(lang))
 
 
 def slot(
@@ -241,6 +256,7 @@ def slot(
     ] = None,
     quiet: Quiet = False,
     as_json: AsJson = False,
+    lang: LangOption = None,
     force: Force = False,
 ) -> None:
     """Find a slot for one customer: the ranked free slots with reasons; --book N books one.
@@ -271,9 +287,10 @@ def slot(
         on=d_on,
         book=book,
     )
+    words = language(lang)
     if book is not None:
         outcome.candidates = []
-        _write(loaded, outcome, target, quiet, as_json)
+        _write(loaded, outcome, target, quiet, as_json, lang=words)
         return
     if as_json:
         data = outcome.entry() | {"slots": [o.to_dict() for o in offers[:show]]}
@@ -281,14 +298,15 @@ def slot(
         return
     if quiet:
         return
+    t = translator(words)
     for line in outcome.notes:
-        typer.echo(line)
+        typer.echo(written(line, words))
     if not offers:
-        typer.echo("no free slot fits")
+        typer.echo(t("slot.none"))
     for i, o in enumerate(offers[:show], 1):
-        typer.echo(f"  {i}. {o.line()}")
+        typer.echo(f"  {i}. {o.line(words)}")
     if len(offers) > show:
-        typer.echo(f"  ... and {len(offers) - show} more (--show N)")
+        typer.echo(t("slot.more", n=len(offers) - show))
 
 
 def group(
@@ -299,6 +317,7 @@ def group(
     out: Out,
     quiet: Quiet = False,
     as_json: AsJson = False,
+    lang: LangOption = None,
     force: Force = False,
 ) -> None:
     """Plan a group session (Gruppenberatung): invite the customers it helps most.
@@ -318,7 +337,7 @@ def group(
     target = check_out(out, folder, force=force) if out is not None else None
     loaded = load(folder, quiet or as_json)
     outcome = _run(group_session, loaded.scenario, loaded.policy, specialist, start, capacity)
-    _write(loaded, outcome, target, quiet, as_json)
+    _write(loaded, outcome, target, quiet, as_json, lang=language(lang))
 
 
 __all__ = ["group", "import_outcomes", "slot", "status"]

@@ -3,8 +3,9 @@ standby, replan (status lives with the front-desk commands, :mod:`kontaktplan.cl
 Registered on the app by :mod:`kontaktplan.cli.app`.
 
 Each reads a scenario folder and writes a new one with ``--out`` (all or nothing; ``--out``
-may be the input folder), prints what it changed and why, and appends the record to the
-``disruptions`` list of ``plan.json`` (the input's plan.json is kept otherwise).
+may be the input folder), prints what it changed and why in the language of ``--lang``,
+and appends the record to the ``disruptions`` list of ``plan.json`` (the input's plan.json
+is kept otherwise; the record, like the workspace's event log, keeps the English text).
 Exit 0; 2 on bad input (unknown id, bad date), with nothing written.
 """
 
@@ -26,6 +27,7 @@ from kontaktplan.cli.common import (
     AsJson,
     DbUrl,
     Force,
+    LangOption,
     MaybeScenarioDir,
     Quiet,
     Seed,
@@ -36,11 +38,13 @@ from kontaktplan.cli.common import (
     Workers,
     check_out,
     fail,
+    language,
     load,
     save,
 )
 from kontaktplan.cli.common import parse_day as _date
 from kontaktplan.cli.workspace import source
+from kontaktplan.i18n import Lang, translator, written
 from kontaktplan.io import InputError, Loaded
 from kontaktplan.io.output import Target
 
@@ -98,8 +102,16 @@ def _run(fn, *args: Any, **kwargs: Any):
 
 
 def _write(
-    loaded: Loaded, outcome, target: Target, quiet: bool, as_json: bool, base: dict | None = None
+    loaded: Loaded,
+    outcome,
+    target: Target,
+    quiet: bool,
+    as_json: bool,
+    base: dict | None = None,
+    lang: Lang = "en",
 ) -> None:
+    """Write the result folder with the outcome appended to plan.json (in English, as
+    stored), then print what changed in ``lang``."""
     from kontaktplan.disruption import plan_json
     from kontaktplan.io.output import regular_file
 
@@ -116,9 +128,9 @@ def _write(
     if as_json:
         typer.echo(json.dumps(outcome.entry(), indent=2, default=str))
     elif not quiet:
-        for line in outcome.lines():
+        for line in outcome.lines(lang):
             typer.echo(line)
-        typer.echo(f"wrote {target.path}")
+        typer.echo(translator(lang)("cli.wrote", path=target.path))
 
 
 @dataclass(frozen=True)
@@ -143,20 +155,37 @@ def where(db: str | None, folder: Path | None, out: Path | None, force: bool, *r
 
 
 def act(
-    w: Where, command: str, args: dict[str, Any], call, *, actor, quiet, as_json, about=None
+    w: Where,
+    command: str,
+    args: dict[str, Any],
+    call,
+    *,
+    actor,
+    quiet,
+    as_json,
+    lang: Lang,
+    about: str | None = None,
 ) -> None:
     """Run ``call(scenario, policy) -> Outcome`` in the workspace (one transaction and
     event; ``about``: the one appointment it is about, see ``commit_outcome``) or on the
-    folder (the result folder written)."""
+    folder (the result folder written); print in ``lang``."""
     from kontaktplan.cli.workspace import commit_outcome
 
     if w.url:
         commit_outcome(
-            w.url, command, args, call, actor=actor, quiet=quiet, as_json=as_json, about=about
+            w.url,
+            command,
+            args,
+            call,
+            actor=actor,
+            quiet=quiet,
+            as_json=as_json,
+            lang=lang,
+            about=about,
         )
         return
     loaded = load(w.folder, quiet or as_json)
-    _write(loaded, call(loaded.scenario, loaded.policy), w.target, quiet, as_json)
+    _write(loaded, call(loaded.scenario, loaded.policy), w.target, quiet, as_json, lang=lang)
 
 
 class OptionalFill(TyperCommand):
@@ -193,6 +222,7 @@ def cancel(
     ] = None,
     quiet: Quiet = False,
     as_json: AsJson = False,
+    lang: LangOption = None,
     force: Force = False,
     db: DbUrl = None,
     actor: ActorName = None,
@@ -215,7 +245,10 @@ def cancel(
         return _run(run, scenario, policy, appointment_id, day or scenario.today, fill=fill or 0)
 
     args = {"appointment_id": appointment_id, "on": on, "fill": fill}
-    act(w, "cancel", args, call, actor=actor, quiet=quiet, as_json=as_json, about=appointment_id)
+    act(
+        w, "cancel", args, call, actor=actor, quiet=quiet, as_json=as_json, lang=language(lang),
+        about=appointment_id,
+    )  # fmt: skip
 
 
 def absence(
@@ -239,6 +272,7 @@ def absence(
     ] = 10.0,
     quiet: Quiet = False,
     as_json: AsJson = False,
+    lang: LangOption = None,
     force: Force = False,
     db: DbUrl = None,
     actor: ActorName = None,
@@ -259,7 +293,7 @@ def absence(
         return _run(run, scenario, policy, specialist, d1, d2, reason=reason, time_limit=time_limit)
 
     args = {"specialist_id": specialist, "from": first, "to": last, "reason": reason}
-    act(w, "absence", args, call, actor=actor, quiet=quiet, as_json=as_json)
+    act(w, "absence", args, call, actor=actor, quiet=quiet, as_json=as_json, lang=language(lang))
 
 
 def noshow(
@@ -276,6 +310,7 @@ def noshow(
     ] = None,
     quiet: Quiet = False,
     as_json: AsJson = False,
+    lang: LangOption = None,
     force: Force = False,
     db: DbUrl = None,
     actor: ActorName = None,
@@ -299,7 +334,10 @@ def noshow(
         return _run(run, scenario, policy, appointment_id, now=now)
 
     args = {"appointment_id": appointment_id, "on": on}
-    act(w, "noshow", args, call, actor=actor, quiet=quiet, as_json=as_json, about=appointment_id)
+    act(
+        w, "noshow", args, call, actor=actor, quiet=quiet, as_json=as_json, lang=language(lang),
+        about=appointment_id,
+    )  # fmt: skip
 
 
 def standby(
@@ -307,6 +345,7 @@ def standby(
     folder: MaybeScenarioDir = None,
     quiet: Quiet = False,
     as_json: AsJson = False,
+    lang: LangOption = None,
     db: DbUrl = None,
 ) -> None:
     """The standby list per specialist and day: whom to call if someone does not come.
@@ -325,14 +364,14 @@ def standby(
         data = {sid: [r.to_dict() for r in items] for sid, items in lists.items()}
         typer.echo(json.dumps({"day": d.isoformat(), "standby": data}, indent=2))
         return
+    words = language(lang)
     if not lists:
-        typer.echo(f"no appointments on {d}")
+        typer.echo(translator(words)("standby.none", day=written(d, words)))
     for sid, items in lists.items():
         typer.echo(f"{sid}:")
         for i, r in enumerate(items, 1):
-            typer.echo(
-                f"  {i}. {r.customer_id} ({r.customer.specialist_id}): {', '.join(r.reasons)}"
-            )
+            why = written(r.reasons, words)
+            typer.echo(f"  {i}. {r.customer_id} ({r.customer.specialist_id}): {why}")
 
 
 def replan(
@@ -353,6 +392,7 @@ def replan(
     ] = False,
     quiet: Quiet = False,
     as_json: AsJson = False,
+    lang: LangOption = None,
     force: Force = False,
     db: DbUrl = None,
     actor: ActorName = None,
@@ -369,6 +409,7 @@ def replan(
     from kontaktplan.cli.workspace import commit_outcome, positional, require_out, resolve
     from kontaktplan.disruption.replan import replan as run
 
+    words = language(lang)
     url = resolve(db)
     positional(url, folder)
     out = require_out(url, out)
@@ -398,12 +439,14 @@ def replan(
             quiet=quiet,
             as_json=as_json,
             lines=lambda r: r[0].lines(),
+            shown=lambda r: r[0].lines(words),
             plan_update=lambda r: {"plan": r[1].to_dict(), "disruption": r[0].entry()},
             after=lambda r: r[0].scenario,
+            lang=words,
         )
     loaded = load(folder, quiet or as_json)
     outcome, result = call(loaded.scenario, loaded.policy)
-    _write(loaded, outcome, target, quiet, as_json, base=result.to_dict())
+    _write(loaded, outcome, target, quiet, as_json, base=result.to_dict(), lang=words)
     return None
 
 
@@ -417,6 +460,7 @@ def resolve(
     ] = 1,
     quiet: Quiet = False,
     as_json: AsJson = False,
+    lang: LangOption = None,
     force: Force = False,
     db: DbUrl = None,
     actor: ActorName = None,
@@ -439,4 +483,4 @@ def resolve(
         return _run(run, scenario, policy, appointment_id, choice)
 
     args = {"appointment_id": appointment_id, "choice": choice}
-    act(w, "resolve", args, call, actor=actor, quiet=quiet, as_json=as_json)
+    act(w, "resolve", args, call, actor=actor, quiet=quiet, as_json=as_json, lang=language(lang))

@@ -115,6 +115,7 @@ def plan(
             lines=lambda r: plan_summary(r, words, verbose).split("\n"),
             plan_update=lambda r: {"plan": r.to_dict()},
             after=lambda r: r.planned_scenario(),
+            lang=words,
         )
     loaded = load(folder, quiet or as_json)  # type: ignore[arg-type]
     log = _plan_log(loaded)

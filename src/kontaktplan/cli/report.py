@@ -93,16 +93,16 @@ def report(
         )
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
         raise fail(f"{loaded.folder / 'plan.json'}: not JSON ({e})") from None
+    words = language(lang)
     extra = ""
     if simulation is not None:
         from kontaktplan.report.simulation import SimulationFileError, simulation_section
 
         try:
-            extra = simulation_section(simulation)
+            extra = simulation_section(simulation, lang=words)
         except SimulationFileError as e:
             raise fail(str(e)) from None
     checked = validate(loaded.scenario, loaded.policy)
-    words = language(lang)
     page = render_report(loaded.scenario, loaded.policy, checked, disruptions, words, extra)
     try:
         write_text_atomic(path, page)

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from kontaktplan.cli.common import ActorName, AsJson, DbUrl, OfficeGroup, Quiet, fail, load
+from kontaktplan.i18n import Lang, translator
 
 if TYPE_CHECKING:
     from kontaktplan.io import Loaded
@@ -155,16 +156,19 @@ def commit_outcome(
     quiet: bool,
     as_json: bool,
     lines: Callable[[Any], list[str]] | None = None,
+    shown: Callable[[Any], list[str]] | None = None,
     plan_update: Callable[[Any], dict[str, Any]] | None = None,
     after: Callable[[Any], Any] | None = None,
-    show: Callable[[Any], None] | None = None,
+    lang: Lang = "en",
     about: str | None = None,
 ) -> None:
     """Run a command in the workspace: load, ``call(scenario, policy)`` as in folder mode,
-    commit the changed rows with the event. By default ``call`` returns an Outcome
-    (its scenario, lines and plan.json entry); the keyword functions adapt other results.
-    ``about``: the one appointment the command is about (cancel, no-show, outcome): only
-    the teams it touches are loaded (:func:`kontaktplan.store.load`)."""
+    commit the changed rows with the event. By default ``call`` returns an Outcome (its
+    scenario, its lines in English for the event log and in ``lang`` for the terminal,
+    its plan.json entry); the keyword functions adapt other results (``lines``: stored,
+    ``shown``: printed, by default the stored ones). ``about``: the one appointment the
+    command is about (cancel, no-show, outcome): only the teams it touches are loaded
+    (:func:`kontaktplan.store.load`)."""
     from sqlalchemy.exc import SQLAlchemyError
 
     from kontaktplan.store import Conflict, StoreError, commit
@@ -172,7 +176,7 @@ def commit_outcome(
     ws, snap = snapshot(url, about=about)
     result = call(snap.scenario, snap.policy)
     new = after(result) if after else result.scenario
-    printed = lines(result) if lines else result.lines()
+    stored = lines(result) if lines else result.lines()
     update = plan_update(result) if plan_update else {"disruption": result.entry()}
     try:
         event = commit(
@@ -183,7 +187,7 @@ def commit_outcome(
             actor=actor_name(actor),
             command=command,
             args=args,
-            lines=printed,
+            lines=stored,
             plan_json_update=update,
         )
     except Conflict as e:
@@ -198,12 +202,10 @@ def commit_outcome(
         return
     if quiet:
         return
-    if show is not None:
-        show(result)
-    else:
-        for line in printed:
-            typer.echo(line)
-    typer.echo(f"committed event {event} to the workspace")
+    printed = shown(result) if shown else stored if lines else result.lines(lang)
+    for line in printed:
+        typer.echo(line)
+    typer.echo(translator(lang)("cli.committed", event=event))
 
 
 # -- db init | import | export | purge, log, undo --------------------------------------

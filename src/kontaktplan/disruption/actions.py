@@ -38,6 +38,7 @@ from kontaktplan.domain import (
     SlotMode,
     Status,
 )
+from kontaktplan.i18n import Phrase
 from kontaktplan.rules.policy import Policy
 
 __all__ = [
@@ -117,8 +118,7 @@ def cancel(
         Change.of(
             "cancelled",
             cancelled,
-            f"cancelled by the customer on {on}, {ahead} days ahead; the customer keeps "
-            "the deadline and is booked by the next plan",
+            Phrase("cancel.cancelled", on=on, ahead=ahead),
         )
     )
     new = _backfill(out, scenario, policy, old, int(fill))
@@ -138,17 +138,14 @@ def _backfill(
     d = policy.disruption
     duty = ahead >= d.backfill_notice_days
     if old.kind is Kind.phone_consultation:
-        out.notes.append("a standby phone consultation frees no invitation slot: no backfill")
+        out.notes.append(Phrase("cancel.standby_call"))
         return None
     office = Office(scenario, policy)
     office.remove(old)  # cancelled: it no longer occupies its slot
     w = freed_window(office, old)
     short = ahead < d.backfill_min_lead_days
     if short and ahead < d.short_notice_days:
-        out.notes.append(
-            f"no backfill: {ahead} days ahead, even a short-notice invitation by phone needs "
-            f"{d.short_notice_days}"
-        )
+        out.notes.append(Phrase("cancel.too_late", ahead=ahead, days=d.short_notice_days))
         return None
     lead = d.short_notice_days if short else d.backfill_min_lead_days
     ranked = backfill_candidates(office, w, on, exclude=old.customer_id, lead=lead)
@@ -160,30 +157,31 @@ def _backfill(
         "candidates": len(ranked),
     }
     if not ranked:
-        out.notes.append(f"no customer of {w.specialist_id} can take the slot")
+        out.notes.append(Phrase("cancel.nobody", specialist=w.specialist_id))
         return None
     if fill > len(out.candidates):
         raise DisruptionError(f"--fill {fill}: only {len(out.candidates)} candidate(s)")
     if not (duty or fill):
         how = (
-            f"by phone at short notice: a letter needs {d.backfill_min_lead_days} days "
-            "(§ 37 (2) SGB X)"
+            Phrase("cancel.by_phone", days=d.backfill_min_lead_days)
             if short
-            else "by letter"
+            else Phrase("cancel.by_letter")
         )
         out.notes.append(
-            f"{ahead} days ahead (< {d.backfill_notice_days}): no duty to backfill; the "
-            f"candidates are optional, invited {how} (book one with --fill N)"
+            Phrase("cancel.optional", ahead=ahead, notice=d.backfill_notice_days, how=how)
         )
         return None
     best = out.candidates[max(fill, 1) - 1]
     new = office.book(best, new_id(scenario, "B", on), w, on, backfill_for=old.appointment_id)
-    why = "backfill duty" if duty and not fill else f"backfill (--fill {max(fill, 1)})"
-    if short:
-        why += ", short notice by phone"
-    out.changes.append(
-        Change.of("backfilled", new, f"{why} for {old.appointment_id}: {', '.join(best.reasons)}")
+    why = Phrase("cancel.duty") if duty and not fill else Phrase("cancel.fill", n=max(fill, 1))
+    reason = Phrase(
+        "cancel.backfill",
+        why=why,
+        short=Phrase("cancel.short") if short else "",
+        appointment=old.appointment_id,
+        reasons=best.reasons,
     )
+    out.changes.append(Change.of("backfilled", new, reason))
     return new
 
 
@@ -273,11 +271,11 @@ def noshow(
     missed = old.model_copy(update={"status": Status.no_show})
     scenario = replace_row(on_day(scenario, day), old, missed)
     out = Outcome("noshow", max(day, scenario.today), scenario)
-    out.changes.append(Change.of("no_show", missed, "the customer did not come"))
+    out.changes.append(Change.of("no_show", missed, Phrase("noshow.missed")))
     office = Office(scenario, policy)
     new: list[Appointment] = []
     if day < scenario.today:
-        out.notes.append(f"{day} has passed: no standby phone consultation")
+        out.notes.append(Phrase("noshow.passed", day=day))
     else:
         new += _standby_call(office, out, missed)
     new += _reinvite(office, out, missed, {a.appointment_id for a in new})
@@ -290,16 +288,16 @@ def _standby_call(office: Office, out: Outcome, missed: Appointment) -> list[App
     minutes = office.policy.duration(Kind.phone_consultation)
     w = Window(missed.specialist_id, missed.start, missed.start + dt.timedelta(minutes=minutes))
     if not office.open_day(w.specialist_id, w.day):
-        out.notes.append(f"no standby call: {w.specialist_id} does not work on {w.day}")
+        out.notes.append(Phrase("noshow.not_working", specialist=w.specialist_id, day=w.day))
         return []
     if (other := office.conflict(w.specialist_id, w.start, w.end)) is not None:
-        out.notes.append(f"no standby call: {other.appointment_id} takes the time")
+        out.notes.append(Phrase("noshow.taken", appointment=other.appointment_id))
         return []
     ranked = _standby_list(office, w.specialist_id, w.day, w, exclude=missed.customer_id)
     n = office.policy.disruption.standby_list_length
     out.candidates = ranked[:n]
     if not ranked:
-        out.notes.append(f"no unemployed customer of {w.specialist_id} or the team can be called")
+        out.notes.append(Phrase("noshow.nobody", specialist=w.specialist_id))
         return []
     best = ranked[0]
     aid = new_id(out.scenario, "T", w.day)
@@ -319,7 +317,7 @@ def _standby_call(office: Office, out: Outcome, missed: Appointment) -> list[App
         Change.of(
             "phone_consultation",
             call,
-            f"standby for {missed.appointment_id}: " + ", ".join(best.reasons),
+            Phrase("noshow.standby", appointment=missed.appointment_id, reasons=best.reasons),
         )
     )
     return [call]
@@ -344,14 +342,18 @@ def _reinvite(
     scenario, policy = office.scenario, office.policy
     c = scenario.customers_by_id[missed.customer_id]
     if c.exempt is not None:
-        out.notes.append(f"{c.customer_id} is exempt ({c.exempt.value}): no re-invitation here")
+        out.notes.append(Phrase("reinvite.exempt", customer=c.customer_id, exempt=c.exempt))
         return []
     booked_on, lead = scenario.today, policy.booking.lead_days
     other = office.future_booking(c.customer_id)
     if other is not None and other.mode is Mode.in_person:
         out.notes.append(
-            f"{c.customer_id} already has {other.appointment_id} in person on {other.day}: "
-            "it counts as the re-invitation"
+            Phrase(
+                "reinvite.has_one",
+                customer=c.customer_id,
+                appointment=other.appointment_id,
+                day=other.day,
+            )
         )
         return []
     if other is not None and office.calendar.is_absent(other.specialist_id, other.day):
@@ -359,9 +361,14 @@ def _reinvite(
             Change.of(
                 "not_reinvited",
                 missed,
-                f"{c.customer_id} has {other.appointment_id} ({other.mode.value}) on "
-                f"{other.day}, in an absence of {other.specialist_id}: an absence never voids "
-                "an appointment, re-invite in person by hand",
+                Phrase(
+                    "reinvite.in_absence",
+                    customer=c.customer_id,
+                    appointment=other.appointment_id,
+                    mode=other.mode,
+                    day=other.day,
+                    specialist=other.specialist_id,
+                ),
             )
         )
         return []
@@ -373,16 +380,15 @@ def _reinvite(
     if isinstance(got, str):
         if other is not None:
             office.add(other)
-            got += f"; {other.appointment_id} ({other.mode.value}) stays"
+            got = Phrase(
+                "reinvite.stays", why=got, appointment=other.appointment_id, mode=other.mode
+            )
         out.escalations.append(Change.of("not_reinvited", missed, got))
         return []
     w, kind, mode = got
     r = Ranked(c, office.dues[c.customer_id], kind, mode, 0, (), ())
     new = office.book(r, new_id(scenario, "R", booked_on, taken), w, booked_on)
-    why = (
-        f"re-invited in person with the legal notice after the no-show of "
-        f"{missed.appointment_id} ({missed.mode.value})"
-    )
+    replacing: str = ""
     if other is not None:
         voided = other.model_copy(update={"status": Status.voided})
         out.scenario = replace_row(out.scenario, other, voided)
@@ -390,12 +396,27 @@ def _reinvite(
             Change.of(
                 "voided",
                 voided,
-                f"{other.mode.value} invitation replaced by the in-person re-invitation "
-                f"{new.appointment_id} after the no-show of {missed.appointment_id}",
+                Phrase(
+                    "reinvite.voided",
+                    mode=other.mode,
+                    new=new.appointment_id,
+                    appointment=missed.appointment_id,
+                ),
             )
         )
-        when = "at the same time" if new.start == other.start else "at the earliest slot"
-        why += f", replacing {other.appointment_id} ({other.mode.value}) {when}"
+        when = "reinvite.same_time" if new.start == other.start else "reinvite.earliest"
+        replacing = Phrase(
+            "reinvite.replacing",
+            appointment=other.appointment_id,
+            mode=other.mode,
+            when=Phrase(when),
+        )
+    why = Phrase(
+        "reinvite.reinvited",
+        appointment=missed.appointment_id,
+        mode=missed.mode,
+        replacing=replacing,
+    )
     out.changes.append(Change.of("reinvited", new, why))
     return [new]
 
@@ -442,7 +463,11 @@ def absence(
     scenario = scenario.model_copy(update={"absences": (*scenario.absences, row)})
     out = Outcome("absence", scenario.today, scenario)
     out.changes.append(
-        Change("absence", f"{specialist_id} absent {first} .. {last}", specialist_id=specialist_id)
+        Change(
+            "absence",
+            Phrase("absence.recorded", specialist=specialist_id, first=first, last=last),
+            specialist_id=specialist_id,
+        )
     )
     affected = [
         a

@@ -30,6 +30,7 @@ from kontaktplan.domain import (
     SlotMode,
     Status,
 )
+from kontaktplan.i18n import Phrase
 from kontaktplan.planning.candidates import _requirement, owes_in_person
 from kontaktplan.planning.candidates import priority as _priority
 from kontaktplan.rules.calendar import OfficeCalendar
@@ -222,22 +223,22 @@ class Office:
         """
         due = self.dues.get(c.customer_id)
         if due is None:
-            return "exempt"
+            return Phrase("booking.exempt")
         if (other := self.future_booking(c.customer_id)) is not None:
-            return f"already planned on {other.day}"
+            return Phrase("booking.planned", day=other.day)
         day = w.day
         if (day - booked_on).days < min_lead:
-            return f"less than {min_lead} days after {booked_on}"
+            return Phrase("booking.lead", days=min_lead, day=booked_on)
         if due.last_contact is not None:
             gap = self.policy.booking.min_days_between_contacts
             earliest = min(due.last_contact + dt.timedelta(days=gap), due.due)
             if day < earliest:
-                return f"last contact {due.last_contact}: not before {earliest} (minimum gap)"
+                return Phrase("booking.gap", last=due.last_contact, earliest=earliest)
         kind = self.kind_of(due)
         minutes = self.policy.duration(kind)
         end = w.start + dt.timedelta(minutes=minutes)
         if end > w.end:
-            return f"a {kind.value} needs {minutes} min"
+            return Phrase("booking.too_short", kind=kind, minutes=minutes)
         specialist = self.scenario.specialists_by_id[w.specialist_id]
         if mode is None:
             video = c.mode is Mode.video and specialist.video and w.mode is not SlotMode.in_person
@@ -247,22 +248,22 @@ class Office:
                 video = False  # re-invited in person after a no-show (RULES.md)
             mode = Mode.video if video else self.policy.qualified_contact.default_mode
         if mode is not Mode.video and w.mode is SlotMode.video:
-            return "the slot admits video only"
+            return Phrase("booking.video_only")
         req = _requirement(c, minutes, mode, day.weekday())
         if req is None or not c.available(w.start, end):
-            return "not available at this time"
+            return Phrase("booking.unavailable")
         if self.on_day(c.customer_id, day) is not None:
-            return f"already has an appointment on {day}"
+            return Phrase("booking.same_day", day=day)
         return self._specialist_free(w.specialist_id, w.start, end) or (kind, mode, end)
 
     def _specialist_free(self, sid: str, start: dt.datetime, end: dt.datetime) -> str | None:
         day = start.date()
         if not self.open_day(sid, day):
-            return f"{sid} does not work on {day} (absence, holiday)"
+            return Phrase("booking.not_working", specialist=sid, day=day)
         if (other := self.conflict(sid, start, end)) is not None:
-            return f"{sid} has {other.appointment_id} at this time"
+            return Phrase("booking.taken", specialist=sid, appointment=other.appointment_id)
         if self.counted(sid, day) >= self.policy.booking.daily_cap:
-            return f"{sid} is at the daily cap on {day}"
+            return Phrase("booking.daily_cap", specialist=sid, day=day)
         return None
 
     def book(
@@ -299,27 +300,26 @@ class Office:
                 got = self.booking(c, w, booked_on, lead, mode=mode)
                 if not isinstance(got, str):
                     return w, got[0], got[1]
-        return f"no free slot of {sid} from {first} fits (slots.csv, cap, availability)"
+        return Phrase("booking.no_slot", specialist=sid, day=first)
 
     def reasons(self, ranked: Ranked, booked_on: dt.date, day: dt.date) -> tuple[str, ...]:
         due, c = ranked.due, ranked.customer
-        out = []
+        out: list[str] = []
         if due.due < booked_on:
-            out.append(f"overdue since {due.due}")
+            out.append(Phrase("rank.overdue", due=due.due))
         elif due.due <= day:
-            out.append(f"due {due.due}, met by this booking")
+            out.append(Phrase("rank.met", due=due.due))
         else:
-            out.append(f"due {due.due}")
+            out.append(Phrase("rank.due", due=due.due))
         if due.first_interview:
-            out.append("first interview")
+            out.append(Phrase("rank.first_interview"))
         if c.under_25 and c.unemployed:
             out.append("U25")
         if c.unemployed:
-            out.append("unemployed")
+            out.append(Phrase("rank.unemployed"))
         if due.last_contact is not None:
-            out.append(
-                f"last contact {due.last_contact} ({due.elapsed_share(day):.0%} of the interval)"
-            )
+            share = f"{due.elapsed_share(day):.0%}"
+            out.append(Phrase("rank.last_contact", last=due.last_contact, share=share))
         return tuple(out)
 
 

@@ -33,6 +33,7 @@ from kontaktplan.disruption.outcome import (
 )
 from kontaktplan.disruption.slot_finder import find_slots
 from kontaktplan.domain import Appointment, Scenario, Status
+from kontaktplan.i18n import Phrase
 from kontaktplan.io.csvtable import InputError, Table, read_table
 from kontaktplan.rules.policy import CategoryReview, Policy, category_review
 
@@ -119,10 +120,10 @@ def record_outcomes(
     office = Office(scenario, policy)
     after = office.dues
     for a, status in rows:
-        reason = f"planned -> {status.value}"
         b, f = before.get(a.customer_id), after.get(a.customer_id)
-        if status is Status.held and b and f and b.due != f.due:
-            reason += f"; next deadline {b.due} -> {f.due}"
+        moved = status is Status.held and b and f and b.due != f.due
+        later = Phrase("desk.next_deadline", before=b.due, after=f.due) if moved else ""
+        reason = Phrase("desk.status", status=status, next=later)
         out.changes.append(Change.of("status", changed[a.appointment_id], reason))
     if len(rows) == 1:
         a = rows[0][0]
@@ -136,7 +137,7 @@ def record_outcomes(
     for a, status in rows:
         if status is Status.no_show:
             if command == "status" and len(rows) == 1:
-                out.notes.append("use `kontaktplan noshow` to book a standby call and re-invite")
+                out.notes.append(Phrase("desk.use_noshow"))
                 continue
             got = _reinvite(office, out, changed[a.appointment_id], taken)
             new += got
@@ -166,33 +167,42 @@ def _after_held(
     c = scenario.customers_by_id[held.customer_id]
     if (r := reviews.get(c.customer_id)) is not None:
         out.notes.append(
-            f"category review: {r.customer_id} is stored {r.stored}, the rules say {r.expected} "
-            f"({r.reason}); scheduled by the stricter interval until someone decides"
+            Phrase(
+                "desk.review",
+                customer=r.customer_id,
+                stored=r.stored,
+                expected=r.expected,
+                reason=r.reason,
+            )
         )
     due = office.dues.get(c.customer_id)
     if due is None or due.last_contact != held.day:
         return []  # exempt, or not a qualified contact: no deadline moved
     if not next_contact:
-        out.notes.append(f"{c.customer_id}: next appointment not booked (--no-next); due {due.due}")
+        out.notes.append(Phrase("desk.no_next", customer=c.customer_id, due=due.due))
         return []
     if (other := office.future_booking(c.customer_id)) is not None:
         out.notes.append(
-            f"{c.customer_id} already has {other.appointment_id} on {other.day}: "
-            "that is the next appointment"
+            Phrase(
+                "desk.has_next",
+                customer=c.customer_id,
+                appointment=other.appointment_id,
+                day=other.day,
+            )
         )
         return []
     offers, _ = find_slots(office, c, scenario.today, latest_first=True)
     offers = [o for o in offers if o.own and o.before_deadline]
     if not offers:
         out.notes.append(
-            f"{c.customer_id}: no free slot of {c.specialist_id} before the deadline {due.due} "
-            "(slots.csv, lead time, cap): the next plan books the next contact"
+            Phrase("desk.no_slot", customer=c.customer_id, specialist=c.specialist_id, due=due.due)
         )
         return []
     if not (offers := [o for o in offers if o.under_target]):
         out.notes.append(
-            f"{c.customer_id}: every week of {c.specialist_id} with a free slot before the "
-            f"deadline {due.due} is at its weekly target: the next plan books the next contact"
+            Phrase(
+                "desk.weeks_full", customer=c.customer_id, specialist=c.specialist_id, due=due.due
+            )
         )
         return []
     best = offers[0]
@@ -202,7 +212,7 @@ def _after_held(
         Change.of(
             "next_appointment",
             new,
-            f"booked at the end of {held.appointment_id}: " + ", ".join(best.reasons),
+            Phrase("desk.next", appointment=held.appointment_id, reasons=best.reasons),
         )
     )
     return [new]
@@ -267,10 +277,10 @@ def record_day(
         scenario, policy, outcomes, now=now, next_contact=next_contact, command="status_day"
     )
     if open_ := sorted(held_except - no_show - not_held):
-        out.notes.append(f"left planned (outcome to be set): {', '.join(open_)}")
+        out.notes.append(Phrase("desk.left_planned", ids=open_))
+    held = sum(s is Status.held for s in outcomes.values())
     out.notes.append(
-        f"{day}: {sum(s is Status.held for s in outcomes.values())} held, "
-        f"{len(no_show)} no-show, {len(not_held)} not held"
+        Phrase("desk.day", day=day, held=held, no_show=len(no_show), not_held=len(not_held))
     )
     return out
 

@@ -15,6 +15,7 @@ import datetime as dt
 from kontaktplan.disruption.bookable import Office, Ranked, Window, rank
 from kontaktplan.disruption.outcome import Change, DisruptionError, Outcome, new_id
 from kontaktplan.domain import Appointment, Customer, Kind, Mode, Scenario, Status
+from kontaktplan.i18n import Phrase
 from kontaktplan.rules.policy import Policy, add_months
 
 __all__ = ["group_categories", "group_session"]
@@ -126,15 +127,24 @@ def group_session(
     new: list[Appointment] = []
     for r in ranked[:capacity]:
         new.append(_invite(r, w, end, new_id(scenario, "G", booked_on, _ids(new)), booked_on))
-        out.changes.append(Change.of("group_session", new[-1], "invited: " + ", ".join(r.reasons)))
+        out.changes.append(
+            Change.of("group_session", new[-1], Phrase("group.invited", reasons=r.reasons))
+        )
     out.candidates = ranked[capacity : capacity + 5]
     out.figures = {"invited": len(new), "capacity": capacity, "eligible": len(ranked)}
     out.notes.append(
-        f"group session {specialist_id} {at:%Y-%m-%d %H:%M}: {len(new)} of {capacity} seats, "
-        f"{len(ranked)} eligible (counts for {', '.join(cats)})"
+        Phrase(
+            "group.summary",
+            specialist=specialist_id,
+            at=at,
+            n=len(new),
+            capacity=capacity,
+            eligible=len(ranked),
+            categories=cats,
+        )
     )
     if len(ranked) > capacity:
-        out.notes.append("the next eligible customers are listed as candidates")
+        out.notes.append(Phrase("group.more"))
     out.scenario = scenario.model_copy(update={"appointments": (*scenario.appointments, *new)})
     return out
 

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kontaktplan.disruption.bookable import Ranked
-from kontaktplan.domain import Appointment, Scenario, Status
+from kontaktplan.domain import Appointment, Mode, Scenario, Status
+from kontaktplan.i18n import Lang, Phrase, translator, written
 from kontaktplan.io.plan_log import with_disruption
 
 __all__ = [
@@ -60,16 +61,25 @@ class Change:
         return {k: v for k, v in d.items() if v is not None} | self.extra
 
     def __str__(self) -> str:
-        who = " ".join(
-            x
-            for x in (
-                self.appointment_id,
-                f"({self.customer_id} with {self.specialist_id}" if self.customer_id else "",
-                f"{self.start:%Y-%m-%d %H:%M})" if self.start else ")" if self.customer_id else "",
-            )
-            if x
-        )
-        return f"{self.action}: {who}: {self.reason}" if who else f"{self.action}: {self.reason}"
+        return self.say("en")
+
+    def say(self, lang: Lang) -> str:
+        """``action: id (customer with specialist start): reason`` in ``lang`` (the action
+        and the data's codes as they are in English, the catalogue's words in German)."""
+        action = self.action if lang == "en" else translator(lang)(f"action.{self.action}")
+        why = written(self.reason, lang)
+        if self.customer_id:
+            who = Phrase(
+                "change.who",
+                appointment=self.appointment_id or "",
+                customer=self.customer_id,
+                specialist=self.specialist_id,
+                start=self.start or "",
+            ).say(lang)
+            return f"{action}: {who.strip()}: {why}"
+        if self.appointment_id:
+            return f"{action}: {self.appointment_id}: {why}"
+        return f"{action}: {why}"
 
 
 @dataclass
@@ -102,40 +112,43 @@ class Outcome:
             d["figures"] = self.figures
         return d
 
-    def lines(self) -> list[str]:
-        """What changed and why, for the terminal."""
-        out = [str(c) for c in self.changes]
+    def lines(self, lang: Lang = "en") -> list[str]:
+        """What changed and why, for the terminal, in ``lang`` (``en``: as stored)."""
+        t = translator(lang)
+        out = [c.say(lang) for c in self.changes]
         if self.candidates:
-            out.append("candidates:")
+            out.append(t("outcome.candidates"))
             out += [
-                f"  {i}. {r.customer_id} ({r.kind.value}, {r.mode.value}): {', '.join(r.reasons)}"
+                f"  {i}. {r.customer_id} ({written(r.kind, lang)}, {written(r.mode, lang)}): "
+                + written(r.reasons, lang)
                 for i, r in enumerate(self.candidates, 1)
             ]
         if self.escalations:
-            out.append(f"for the team lead ({len(self.escalations)}):")
+            out.append(t("outcome.team_lead", n=len(self.escalations)))
             for c in self.escalations:
-                out.append(f"  {c}")
-                out += _proposal_lines(c)
-        out += self.notes
+                out.append(f"  {c.say(lang)}")
+                out += _proposal_lines(c, lang)
+        out += [written(n, lang) for n in self.notes]
         return out
 
 
-def _proposal_lines(c: Change) -> list[str]:
+def _proposal_lines(c: Change, lang: Lang) -> list[str]:
     """The ranked ways out of an escalation, and how to apply one."""
     if "proposals" not in c.extra:
         return []
+    t = translator(lang)
     found = c.extra["proposals"]
     if not found:
-        return ["    no free time close to it keeps the deadline: the team lead decides"]
-    lines = [
-        f"    {i}. {p['specialist_id']} {p['start'].replace('T', ' ')}-{p['end'][11:]} "
-        f"{p['mode']}: {', '.join(p['reasons'])}"
-        for i, p in enumerate(found, 1)
-    ]
-    return [
-        *lines,
-        f"    apply one: kontaktplan resolve DIR {c.appointment_id} --choice N --out OUT",
-    ]
+        return [t("outcome.no_proposal")]
+    lines = []
+    for i, p in enumerate(found, 1):
+        start, end = dt.datetime.fromisoformat(p["start"]), dt.datetime.fromisoformat(p["end"])
+        mode = written(Mode(p["mode"]), lang)
+        lines.append(
+            f"    {i}. {p['specialist_id']} {written(start, lang)}-{written(end.time(), lang)} "
+            f"{mode}: {written(p['reasons'], lang)}"
+        )
+    return [*lines, t("outcome.apply", appointment=c.appointment_id)]
 
 
 def plan_json(previous: str | None, outcome: Outcome, base: dict[str, Any] | None = None) -> str:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from kontaktplan.disruption.bookable import Office
 from kontaktplan.domain import Appointment, Kind, Mode
+from kontaktplan.i18n import Listing, Phrase
 
 if TYPE_CHECKING:
     from kontaktplan.disruption.outcome import Outcome
@@ -36,17 +37,17 @@ def why_cannot_take(office: Office, a: Appointment, sid: str, cap: int) -> str |
     day = a.day
     sp = office.scenario.specialists_by_id[sid]
     if not office.calendar.is_working_day(day):
-        return f"{day} is closed"
+        return Phrase("reassign.closed", day=day)
     if office.calendar.is_absent(sid, day):
-        return "absent"
+        return Phrase("reassign.absent")
     if day.weekday() not in office.calendar.regular_weekdays(sid):
-        return "does not work on this weekday"
+        return Phrase("reassign.weekday")
     if a.mode is Mode.video and not sp.video:
-        return "cannot hold video"
+        return Phrase("reassign.no_video")
     if (other := office.conflict(sid, a.start, a.end)) is not None:
-        return f"busy ({other.appointment_id})"
+        return Phrase("reassign.busy", appointment=other.appointment_id)
     if a.kind is not Kind.phone_consultation and office.counted(sid, day) >= cap:
-        return "at the daily cap"
+        return Phrase("reassign.cap")
     return None
 
 
@@ -125,12 +126,12 @@ def reassign(
         new = a.model_copy(update={"specialist_id": to, "reassigned_from": a.specialist_id})
         rows[a.appointment_id] = new
         sub = scenario.specialists_by_id[a.specialist_id].substitute_id
-        role = "the named substitute" if to == sub else "free in the team"
+        role = "reassign.to_substitute" if to == sub else "reassign.to_team"
         out.changes.append(
             Change.of(
                 "reassigned",
                 new,
-                f"{a.specialist_id} absent; {to} is {role}",
+                Phrase(role, absent=a.specialist_id, to=to),
                 reassigned_from=a.specialist_id,
             )
         )
@@ -141,9 +142,6 @@ def reassign(
 def _escalation(reasons: dict[str, str | None]) -> str:
     """Why nobody takes the appointment: each candidate specialist's reason."""
     if not reasons:
-        return "no substitute and nobody else in the team"
-    parts = [
-        f"{s} {r or 'needed for another appointment at this time or day'}"
-        for s, r in reasons.items()
-    ]
-    return "no one free at this time: " + "; ".join(parts)
+        return Phrase("reassign.nobody")
+    parts = [Listing((s, r or Phrase("reassign.needed")), " ") for s, r in reasons.items()]
+    return Phrase("reassign.nobody_free", reasons=Listing(parts, "; "))

@@ -30,6 +30,7 @@ from kontaktplan.disruption.outcome import Change, Outcome, new_id
 from kontaktplan.disruption.reassign import reassign
 from kontaktplan.disruption.resolve import attach_proposals
 from kontaktplan.domain import Appointment, Kind, Scenario, Status
+from kontaktplan.i18n import Listing, Phrase, Weekday
 from kontaktplan.planning import Plan, SolverName, plan
 from kontaktplan.rules.policy import Policy
 
@@ -62,11 +63,12 @@ def invalid_bookings(
         if a.status is not Status.planned or a.day < office.today:
             continue
         if not cal.is_working_day(a.day):
-            out.append((a, CLOSED, f"{a.day} is closed ({cal.holiday(a.day) or f'{a.day:%A}'})"))
+            why = cal.holiday(a.day) or Weekday(a.day, long=True)
+            out.append((a, CLOSED, Phrase("replan.closed", day=a.day, why=why)))
         elif cal.is_absent(a.specialist_id, a.day):
-            out.append((a, ABSENT, f"{a.specialist_id} is absent on {a.day}"))
+            out.append((a, ABSENT, Phrase("replan.absent", specialist=a.specialist_id, day=a.day)))
         elif check_slots and not _holds(office, a):
-            out.append((a, SLOT_GONE, f"no free slot of {a.specialist_id} holds it any more"))
+            out.append((a, SLOT_GONE, Phrase("replan.slot_gone", specialist=a.specialist_id)))
     return out
 
 
@@ -86,13 +88,13 @@ def _move(out: Outcome, policy: Policy, items: list[tuple[Appointment, str]]) ->
         c = scenario.customers_by_id[a.customer_id]
         lead = policy.booking.lead_days
         got = (
-            "exempt customer: not re-booked by the rules"
+            Phrase("replan.exempt")
             if c.exempt is not None
             else office.earliest(c, c.specialist_id, office.today, lead, None)
         )
         if isinstance(got, str):
             office.add(a)
-            out.escalations.append(Change.of("not_moved", a, f"{why}; {got}"))
+            out.escalations.append(Change.of("not_moved", a, Listing((why, got), "; ")))
             continue
         w, kind, mode = got
         aid = new_id(scenario, "M", office.today, {b.appointment_id for b in new})
@@ -160,8 +162,13 @@ def replan(
         "new_bookings": len(result.bookings),
     }
     out.notes.append(
-        f"{len(invalid)} invalid booking(s): {len(absent) - len(unmoved)} reassigned at the same "
-        f"time, {moved} moved, {len(out.escalations)} for the team lead; the plan added "
-        f"{len(result.bookings)} booking(s)"
+        Phrase(
+            "replan.summary",
+            invalid=len(invalid),
+            reassigned=len(absent) - len(unmoved),
+            moved=moved,
+            escalated=len(out.escalations),
+            new=len(result.bookings),
+        )
     )
     return out, result

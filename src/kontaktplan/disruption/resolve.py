@@ -29,6 +29,7 @@ from kontaktplan.disruption.outcome import (
     replace_row,
 )
 from kontaktplan.domain import Appointment, Kind, Mode, Scenario, SlotMode, Status
+from kontaktplan.i18n import Phrase
 from kontaktplan.rules.policy import Policy
 
 __all__ = ["Proposal", "attach_proposals", "escalated", "proposals", "resolve"]
@@ -100,15 +101,15 @@ def _escalated(scenario: Scenario, office: Office, appointment_id: str) -> Appoi
 
 
 def _specialists(scenario: Scenario, a: Appointment) -> list[tuple[str, str]]:
-    """(specialist, who) in the order of RULES.md: own specialist (back from the absence),
-    the named substitute, then the team."""
+    """(specialist, who: the catalogue key) in the order of RULES.md: own specialist (back
+    from the absence), the named substitute, then the team."""
     own = scenario.specialists_by_id[a.specialist_id]
-    out = [(own.specialist_id, "own specialist")]
+    out = [(own.specialist_id, "resolve.own")]
     if own.substitute_id and own.substitute_id != own.specialist_id:
-        out.append((own.substitute_id, "substitute"))
+        out.append((own.substitute_id, "resolve.substitute"))
     taken = {sid for sid, _ in out}
     out += [
-        (s.specialist_id, "team colleague")
+        (s.specialist_id, "resolve.colleague")
         for s in scenario.specialists
         if s.team == own.team and s.specialist_id not in taken
     ]
@@ -122,9 +123,9 @@ def _modes(office: Office, sid: str, w: Window) -> list[tuple[Mode | None, bool,
     out: list[tuple[Mode | None, bool, str]] = [(None, False, "")]
     specialist = office.scenario.specialists_by_id[sid]
     if Mode.video in qc.modes and specialist.video and w.mode is not SlotMode.in_person:
-        out.append((Mode.video, False, "by video (a qualified contact)"))
+        out.append((Mode.video, False, Phrase("resolve.video")))
     if qc.phone_with_exception and w.mode is not SlotMode.video:
-        out.append((Mode.phone, True, "by phone with the documented exception"))
+        out.append((Mode.phone, True, Phrase("resolve.phone")))
     return out
 
 
@@ -139,11 +140,11 @@ def proposals(
     d = policy.disruption
     due = office.dues.get(c.customer_id)
     limit = a.day + dt.timedelta(days=d.resolve_days)
-    kept = ""
+    kept: str = ""
     if due is not None and a.day <= due.due:
-        limit, kept = min(limit, due.due), f"deadline {due.due} kept"
+        limit, kept = min(limit, due.due), Phrase("resolve.kept", due=due.due)
     elif due is not None:
-        kept = f"already late (due {due.due})"
+        kept = Phrase("resolve.late", due=due.due)
     first = max(
         scenario.today + dt.timedelta(days=d.short_notice_days),
         a.day - dt.timedelta(days=d.resolve_days),
@@ -181,7 +182,7 @@ def _search(
                         continue
                     kind, mode_, end = got
                     shift = abs((w.start - a.start).total_seconds())
-                    reasons = [f"{who} {sid}", _when(a, w.start)]
+                    reasons = [Phrase(who, specialist=sid), _when(a, w.start)]
                     reasons += [r for r in (how, kept) if r]
                     key = (abs((day - a.day).days), rank_mode, rank_sid, shift, w.start)
                     out.append(
@@ -192,12 +193,14 @@ def _search(
     return out
 
 
-def _when(a: Appointment, start: dt.datetime) -> str:
+def _when(a: Appointment, start: dt.datetime) -> Phrase:
     days = (start.date() - a.day).days
     if days == 0:
         minutes = int((start - a.start).total_seconds() // 60)
-        return f"same day, {abs(minutes)} min {'later' if minutes >= 0 else 'earlier'}"
-    return f"{abs(days)} day(s) {'later' if days > 0 else 'earlier'}"
+        key = "resolve.later" if minutes >= 0 else "resolve.earlier"
+        return Phrase(key, minutes=abs(minutes))
+    key = "resolve.days_later" if days > 0 else "resolve.days_earlier"
+    return Phrase(key, days=abs(days))
 
 
 def resolve(scenario: Scenario, policy: Policy, appointment_id: str, choice: int = 1) -> Outcome:
@@ -235,12 +238,21 @@ def resolve(scenario: Scenario, policy: Policy, appointment_id: str, choice: int
         Change.of(
             "voided",
             voided,
-            f"{old.specialist_id} absent on {old.day}, nobody free at this time: replaced by "
-            f"{new.appointment_id} (proposal {choice})",
+            Phrase(
+                "resolve.voided",
+                specialist=old.specialist_id,
+                day=old.day,
+                new=new.appointment_id,
+                choice=choice,
+            ),
         )
     )
     out.changes.append(
-        Change.of("booked", new, f"replaces {old.appointment_id}: {', '.join(p.reasons)}")
+        Change.of(
+            "booked",
+            new,
+            Phrase("resolve.booked", appointment=old.appointment_id, reasons=p.reasons),
+        )
     )
     return out
 

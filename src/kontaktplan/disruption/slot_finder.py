@@ -12,11 +12,13 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from kontaktplan.disruption.bookable import Office, Ranked, Window
 from kontaktplan.disruption.outcome import Change, DisruptionError, Outcome, new_id, on_day
 from kontaktplan.domain import Customer, Kind, Mode, Scenario
+from kontaktplan.i18n import IsoWeek, Lang, Listing, Phrase, Weekday
 from kontaktplan.planning.candidates import owes_in_person
 from kontaktplan.rules.calendar import week_days
 from kontaktplan.rules.policy import Policy
@@ -26,7 +28,7 @@ __all__ = ["Offer", "find_slots", "slot"]
 
 @dataclass(frozen=True)
 class Offer:
-    """A free slot one customer can be booked into, with the reasons for its rank."""
+    """A free slot one customer can be booked into, and the facts of its rank."""
 
     window: Window
     kind: Kind
@@ -34,8 +36,44 @@ class Offer:
     own: bool
     before_deadline: bool
     under_target: bool
-    reasons: tuple[str, ...]
     key: tuple[Any, ...]
+    customer_specialist: str  # the customer's own specialist
+    due: dt.date
+    overdue: bool  # the deadline lies before the booking day
+    week: tuple[int, int]  # booked and target of the slot's week
+    day_load: tuple[int, int, int]  # counted that day, fewest and most on a day of the week
+
+    @cached_property
+    def reasons(self) -> tuple[str, ...]:
+        """Why it ranks where it does, in words (built when asked for: a search ranks
+        thousands of offers and shows ten)."""
+        sid, day = self.specialist_id, self.start.date()
+        (booked, target), (n, least, most) = self.week, self.day_load
+        return (
+            Phrase("resolve.own", specialist=sid)
+            if self.own
+            else Phrase("slot.colleague", specialist=sid, own=self.customer_specialist),
+            Phrase(
+                "slot.before" if self.before_deadline else "slot.after",
+                due=self.due,
+                overdue=Phrase("slot.overdue") if self.overdue else "",
+            ),
+            Phrase(
+                "slot.week",
+                week=IsoWeek(day),
+                booked=booked,
+                target=target,
+                over="" if self.under_target else Phrase("slot.over"),
+            ),
+            Phrase(
+                "slot.day",
+                weekday=Weekday(day),
+                n=n,
+                least=least,
+                most=most,
+                even=Phrase("slot.even") if n == least else "",
+            ),
+        )
 
     @property
     def specialist_id(self) -> str:
@@ -54,29 +92,36 @@ class Offer:
             "reasons": list(self.reasons),
         }
 
-    def line(self) -> str:
-        return (
-            f"{self.start:%a %Y-%m-%d %H:%M} with {self.specialist_id} "
-            f"({self.kind.value}, {self.mode.value}): {', '.join(self.reasons)}"
-        )
+    def line(self, lang: Lang = "en") -> str:
+        """The offer as ``kontaktplan slot`` lists it, in ``lang``."""
+        return Phrase(
+            "slot.offer",
+            weekday=Weekday(self.start.date()),
+            start=self.start,
+            specialist=self.specialist_id,
+            kind=self.kind,
+            mode=self.mode,
+            reasons=self.reasons,
+        ).say(lang)
 
 
-#: How a refusal of :meth:`Office.booking` is summed up for the planner.
-_LEFT_OUT = (
-    ("days after", "within the lead time"),
-    ("minimum gap", "too close to the last contact (minimum gap)"),
-    ("not available", "the customer is unavailable (days, half-days)"),
-    ("needs", "slot too short"),
-    ("admits", "slot mode does not fit"),
-    ("daily cap", "day at the daily cap"),
-    ("does not work", "specialist absent or closed day"),
-    ("at this time", "slot taken"),
-    ("already has an appointment", "the customer has another appointment that day"),
-)
+#: How a refusal of :meth:`Office.booking` (its catalogue key) is summed up for the planner.
+_LEFT_OUT = {
+    "booking.lead": "left.lead",
+    "booking.gap": "left.gap",
+    "booking.unavailable": "left.unavailable",
+    "booking.too_short": "left.too_short",
+    "booking.video_only": "left.mode",
+    "booking.daily_cap": "left.daily_cap",
+    "booking.not_working": "left.not_working",
+    "booking.taken": "left.taken",
+    "booking.same_day": "left.same_day",
+}
 
 
 def _left_out(reason: str) -> str:
-    return next((label for part, label in _LEFT_OUT if part in reason), reason)
+    key = _LEFT_OUT.get(getattr(reason, "key", ""))
+    return reason if key is None else Phrase(key)
 
 
 def find_slots(
@@ -146,13 +191,13 @@ def _offers(
     earliest = booked_on + dt.timedelta(days=lead)
     for d in office.slot_days.get(sid, ()):
         if booked_on <= d < start:
-            why = "within the lead time" if d < earliest else "before --from"
+            why = Phrase("left.lead" if d < earliest else "left.from")
             left[why] += len(office.free_slots(sid, d))
     days = [d for d in office.slot_days.get(sid, ()) if d >= start]
     weeks: dict[dt.date, tuple[int, int, dict[dt.date, int]]] = {}
     for day in days:
         if not office.calendar.is_available(sid, day):
-            left["specialist absent or closed day"] += len(office.slots[sid, day])
+            left[Phrase("left.not_working")] += len(office.slots[sid, day])
             continue
         monday = day - dt.timedelta(days=day.weekday())
         if monday not in weeks:
@@ -173,21 +218,18 @@ def _offers(
             kind, how, _end = got
             before = day <= due.due
             under = booked < target
-            least = min(counts.values())
-            above = counts.get(day, 0) - least
-            reasons = [
-                f"own specialist {sid}"
-                if own
-                else f"{sid} of the team ({c.specialist_id} has no slot before the deadline)",
-                (f"before the deadline {due.due}" if before else f"after the deadline {due.due}")
-                + (" (overdue)" if due.due < booked_on else ""),
-                f"week {monday:%G-W%V}: {booked} of {target} booked"
-                + ("" if under else " (at or over the target)"),
-                f"{day:%a} has {counts.get(day, 0)}, the week's days {least}-{max(counts.values())}"
-                + (" (keeps the week even)" if above == 0 else ""),
-            ]
-            key = (not own, not before, not under, monday, above, s.start, sid)
-            out.append(Offer(w, kind, how, own, before, under, tuple(reasons), key))
+            n, least = counts.get(day, 0), min(counts.values())
+            key = (not own, not before, not under, monday, n - least, s.start, sid)
+            out.append(
+                Offer(
+                    *(w, kind, how, own, before, under, key),
+                    customer_specialist=c.specialist_id,
+                    due=due.due,
+                    overdue=due.due < booked_on,
+                    week=(booked, target),
+                    day_load=(n, least, max(counts.values())),
+                )
+            )
     return out
 
 
@@ -227,14 +269,21 @@ def slot(
     out = Outcome("slot", booked_on, scenario)
     out.figures = {"offers": len(offers), "left_out": dict(left)}
     if due is not None:
+        when = Phrase("slot.first_interview" if due.first_interview else "rank.due", due=due.due)
         out.notes.append(
-            f"{customer_id} ({c.category}, {c.specialist_id}): "
-            + (f"first interview, due {due.due}" if due.first_interview else f"due {due.due}")
+            Phrase(
+                "slot.customer",
+                customer=customer_id,
+                category=c.category,
+                specialist=c.specialist_id,
+                due=when,
+            )
         )
     if c.unavailable:
-        out.notes.append(f"unavailable: {', '.join(str(u) for u in c.unavailable)}")
+        out.notes.append(Phrase("slot.unavailable", days=[str(u) for u in c.unavailable]))
     if left:
-        out.notes.append("left out: " + ", ".join(f"{n} {why}" for why, n in sorted(left.items())))
+        counted = [Listing((n, why), " ") for why, n in sorted(left.items())]
+        out.notes.append(Phrase("slot.left_out", reasons=counted))
     if book is None:
         return out, offers
     if not 1 <= book <= len(offers):
@@ -242,6 +291,8 @@ def slot(
     chosen = offers[book - 1]
     r = Ranked(c, due, chosen.kind, chosen.mode, 0, (), ())  # type: ignore[arg-type]
     new = office.book(r, new_id(scenario, "S", booked_on), chosen.window, booked_on)
-    out.changes.append(Change.of("booked", new, f"slot {book}: " + ", ".join(chosen.reasons)))
+    out.changes.append(
+        Change.of("booked", new, Phrase("slot.booked", n=book, reasons=chosen.reasons))
+    )
     out.scenario = scenario.model_copy(update={"appointments": (*scenario.appointments, new)})
     return out, offers

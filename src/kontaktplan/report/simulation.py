@@ -1,5 +1,6 @@
 """The report's section on a simulation (``kontaktplan report --simulation RESULT``):
-the summary across replications per office and group, and a plot per measure."""
+the summary across replications per office and group, and a plot per measure, in the
+report's language."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import html
 from pathlib import Path
 from typing import Any
 
+from kontaktplan.i18n import Lang
 from kontaktplan.report import plots
 from kontaktplan.report.tables import table, words
 
@@ -45,47 +47,49 @@ def _image(ax: Any, alt: str) -> str:
     return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{png}">'
 
 
-def simulation_section(path: Path, warmup_weeks: int = 2) -> str:
-    """HTML: the simulation's summary table and one plot per measure."""
+def simulation_section(path: Path, warmup_weeks: int = 2, lang: Lang = "en") -> str:
+    """HTML: the simulation's summary table and one plot per measure, in ``lang``."""
     from kontaktplan.simulate import plots as sim_plots
     from kontaktplan.simulate.measures import summarise
 
+    t = words(lang)
     rows = _rows(path)
     weeks = max(r["week"] for r in rows) + 1
     skip = min(warmup_weeks, weeks - 1)
     overall = summarise(rows, skip_weeks=skip, by_week=False)
+    overall = [r | {"group": t("sim.all")} if r["group"] == "all" else r for r in overall]
     by_week = summarise(rows, skip_weeks=skip)
     columns = [
-        ("office", "office", False),
-        ("group", "group", False),
-        ("replications", "replications", True),
-        ("density (mean)", "density_mean", True),
-        ("5 %", "density_p5", True),
-        ("95 %", "density_p95", True),
-        ("days overdue p90", "overdue_days_p90_mean", True),
-        ("bookings / FTE", "bookings_per_fte_mean", True),
-        ("standby calls / week", "standby_calls_mean", True),
-        ("handovers / week", "handovers_mean", True),
-        ("escalations / week", "escalations_mean", True),
+        (t(f"sim.col.{name}"), key, numeric)
+        for name, key, numeric in (
+            ("office", "office", False),
+            ("group", "group", False),
+            ("replications", "replications", True),
+            ("density", "density_mean", True),
+            ("p5", "density_p5", True),
+            ("p95", "density_p95", True),
+            ("overdue_p90", "overdue_days_p90_mean", True),
+            ("bookings_per_fte", "bookings_per_fte_mean", True),
+            ("standby_calls", "standby_calls_mean", True),
+            ("handovers", "handovers_mean", True),
+            ("escalations", "escalations_mean", True),
+        )
     ]
+    note = t("sim.note", name=path.name, weeks=weeks, skip=skip)
     out = [
-        "<h2>Simulation</h2>",
-        f'<p class="note">{html.escape(path.name)}: {weeks} simulated weeks, weeks before '
-        f"{skip} left out as warm-up. Mean across replications per week, 90 % interval "
-        "(5th to 95th percentile) in brackets and shaded.</p>",
-        # the simulation section is in English for now (the report's --lang covers the
-        # schedule's sections; README decisions)
-        table(overall, columns, "simulation", "summary", words("en")),
+        f"<h2>{html.escape(t('sim.h'))}</h2>",
+        f'<p class="note">{html.escape(note)}</p>',
+        table(overall, columns, "simulation", "summary", t),
     ]
     for name, draw in (
-        ("realised contact density", sim_plots.density),
-        ("days overdue (90th percentile)", sim_plots.overdue_days),
-        ("bookings per FTE", sim_plots.bookings_per_fte),
-        ("standby calls", sim_plots.standby_calls),
+        ("density", sim_plots.density),
+        ("overdue", sim_plots.overdue_days),
+        ("bookings_per_fte", sim_plots.bookings_per_fte),
+        ("standby_calls", sim_plots.standby_calls),
         ("handovers", sim_plots.handovers),
-        ("team-lead escalations", sim_plots.escalations),
+        ("escalations", sim_plots.escalations),
     ):
         ax = plots.new_axes((7.0, 3.4))
-        draw(by_week, ax=ax)
-        out.append(_image(ax, f"simulation: {name}"))
+        draw(by_week, ax=ax, lang=lang)
+        out.append(_image(ax, t("sim.image", name=t(f"sim.plot.{name}"))))
     return "".join(out)

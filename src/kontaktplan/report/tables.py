@@ -76,6 +76,8 @@ def format_value(value: Any, t: Words | None = None) -> str:
         return t("report.yes") if value else t("report.no")
     if isinstance(value, list):
         return " ".join(format_value(v, t) for v in value)
+    if isinstance(value, float) and t is not None and t.lang == "de":
+        return str(value).replace(".", ",")  # decimal comma
     return str(value)
 
 

@@ -20,6 +20,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from kontaktplan.domain import Appointment, Customer, Kind, Mode, Scenario, Status
+from kontaktplan.i18n import Listing, Phrase
 
 __all__ = [
     "CategoryReview",
@@ -386,11 +387,14 @@ def category_review(scenario: Scenario, policy: Policy) -> list[CategoryReview]:
 
 
 def _why(c: Customer, policy: Policy) -> str:
+    """Why the rules expect another category: as a phrase, so a command can print it in
+    its language (English as stored: ``unemployed, under 25``)."""
     if c.profile and c.profile in policy.category_review.profiles:
-        return f"profile {c.profile} always belongs in {policy.category_review.profiles[c.profile]}"
-    age = "under 25" if c.under_25 else "25 or older"
-    status = "unemployed" if c.unemployed else "not unemployed"
-    return f"{status}, {age}"
+        category = policy.category_review.profiles[c.profile]
+        return Phrase("review.profile", profile=c.profile, category=category)
+    age = Phrase("review.under_25" if c.under_25 else "review.over_25")
+    status = Phrase("review.unemployed" if c.unemployed else "review.not_unemployed")
+    return Listing((status, age))
 
 
 def qualified_contacts(

@@ -10,6 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from kontaktplan.i18n import CATALOGUE, Lang, translator
 from kontaktplan.report.plots import _axes
 
 if TYPE_CHECKING:
@@ -25,14 +28,18 @@ __all__ = [
     "standby_calls",
 ]
 
+#: The axis label of each measure (English; ``lang`` picks the catalogue's words).
 LABELS = {
-    "density": "realised contact density (share within interval)",
-    "overdue_days_median": "days overdue, median of the overdue",
-    "overdue_days_p90": "days overdue, 90th percentile",
-    "bookings_per_fte": "bookings per FTE and week",
-    "standby_calls": "standby calls per week",
-    "handovers": "handovers per week",
-    "escalations": "team-lead escalations per week",
+    m: CATALOGUE[f"sim.axis.{m}"]["en"]
+    for m in (
+        "density",
+        "overdue_days_median",
+        "overdue_days_p90",
+        "bookings_per_fte",
+        "standby_calls",
+        "handovers",
+        "escalations",
+    )
 }
 
 
@@ -43,8 +50,11 @@ def plot_measure(
     groups: Iterable[str] = ("U25", "K1", "K3"),
     offices: Iterable[str] | None = None,
     ax: Axes | None = None,
+    lang: Lang = "en",
 ) -> Axes:
-    """``measure`` per week: mean across replications, 90 % interval shaded."""
+    """``measure`` per week: mean across replications, 90 % interval shaded; the labels
+    in ``lang``."""
+    t = translator(lang)
     ax = _axes(ax, (7.0, 3.6))
     rows = [r for r in summary if "week" in r and r.get(f"{measure}_mean") is not None]
     wanted = set(groups)
@@ -58,7 +68,8 @@ def plot_measure(
             if not line:
                 continue
             weeks = [r["week"] for r in line]
-            label = group if len(names) == 1 else f"{office} {group}"
+            shown = t("sim.all") if group == "all" else group
+            label = shown if len(names) == 1 else f"{office} {shown}"
             (drawn,) = ax.plot(weeks, [r[f"{measure}_mean"] for r in line], label=label)
             ax.fill_between(
                 weeks,
@@ -68,8 +79,11 @@ def plot_measure(
                 alpha=0.2,
                 linewidth=0,
             )
-    ax.set_xlabel("simulated week")
-    ax.set_ylabel(LABELS.get(measure, measure))
+    ax.set_xlabel(t("sim.axis.week"))
+    ax.set_ylabel(t(f"sim.axis.{measure}") if measure in LABELS else measure)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # weeks are whole
+    if lang == "de":  # decimal comma
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}".replace(".", ",")))
     if ax.lines:
         ax.legend(fontsize="small", ncols=2)
     return ax

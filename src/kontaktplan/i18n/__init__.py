@@ -6,6 +6,12 @@ function that looks them up for one language; a missing key is a programming err
 (``KeyError``), never a silent fallback to the other language. The default language comes
 from the locale (:func:`default_lang`).
 
+The disruption commands' sentences live in :mod:`kontaktplan.i18n.disruption`, a
+simulation's words in :mod:`kontaktplan.i18n.simulation`; both are merged into
+:data:`CATALOGUE`. The disruption library builds its reasons as
+:class:`~kontaktplan.i18n.phrase.Phrase` (English as a ``str``, any language by
+:meth:`~kontaktplan.i18n.phrase.Phrase.say`).
+
 Codes that are part of the data format (``follow_up``, ``in_person``, ids, rule names such
 as ``daily_cap``) are not translated: they are what the files and the policy say.
 """
@@ -16,7 +22,22 @@ import os
 from collections.abc import Callable, Mapping
 from typing import Literal
 
-__all__ = ["CATALOGUE", "LANGS", "Lang", "default_lang", "translator"]
+from kontaktplan.i18n.disruption import DISRUPTION
+from kontaktplan.i18n.phrase import IsoWeek, Listing, Phrase, Weekday, written
+from kontaktplan.i18n.simulation import SIMULATION
+
+__all__ = [
+    "CATALOGUE",
+    "LANGS",
+    "IsoWeek",
+    "Lang",
+    "Listing",
+    "Phrase",
+    "Weekday",
+    "default_lang",
+    "translator",
+    "written",
+]
 
 Lang = Literal["de", "en"]
 LANGS: tuple[Lang, ...] = ("de", "en")
@@ -491,6 +512,9 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
     "action.reinvited": {"de": "neu eingeladen", "en": "re-invited"},
     "action.status": {"de": "Status", "en": "status"},
     "action.voided": {"de": "storniert", "en": "voided"},
+    "action.booked": {"de": "gebucht", "en": "booked"},
+    "action.next_appointment": {"de": "nächster Termin", "en": "next appointment"},
+    "action.group_session": {"de": "Gruppenberatung", "en": "group session"},
     # --- plots (report and notebooks) ---
     "plot.team": {"de": " — Team {team}", "en": " — team {team}"},
     "plot.bookings": {"de": "Termine je Tag", "en": "Bookings per day"},
@@ -524,3 +548,14 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
     "plot.over_target": {"de": "bisher {n} über Soll", "en": "{n} over target so far"},
     "plot.customers_due": {"de": "fällige Kunden", "en": "customers due"},
 }
+
+
+def _merge(*parts: dict[str, dict[str, str]]) -> None:
+    """The commands' own catalogues join :data:`CATALOGUE`; a key is defined once."""
+    for part in parts:
+        if twice := sorted(CATALOGUE.keys() & part.keys()):
+            raise KeyError(f"catalogue keys defined twice: {', '.join(twice)}")
+        CATALOGUE.update(part)  # type: ignore[arg-type]
+
+
+_merge(DISRUPTION, SIMULATION)

@@ -1,0 +1,67 @@
+"""Which language a text is in: the catalogue's pieces that only one language uses."""
+
+from __future__ import annotations
+
+import re
+import string
+from html.parser import HTMLParser
+from pathlib import Path
+
+from kontaktplan.i18n import CATALOGUE
+from kontaktplan.io.csvtable import FILES
+
+OTHER = {"de": "en", "en": "de"}
+# the data format's own names (tables, columns) are codes, the same in every language
+CODES = set(FILES) | {c for table in FILES.values() for c in table.columns}
+
+
+def fragments(lang: str) -> set[str]:
+    """The literal pieces of the ``lang`` catalogue that the other language never uses:
+    finding one in an output means the output mixes in ``lang``."""
+
+    def pieces(text: str) -> list[str]:
+        parsed = string.Formatter().parse(text.replace("<code>", "").replace("</code>", ""))
+        return [p.strip(" .,:;()–-") for literal, *_ in parsed for p in literal.split("\n")]
+
+    own = [p for entry in CATALOGUE.values() for p in pieces(entry[lang])]
+    other = " ".join(p for entry in CATALOGUE.values() for p in pieces(entry[OTHER[lang]]))
+    return {
+        p
+        for p in own
+        if len(p) >= 5 and re.search(r"[a-zäöü]", p) and p not in other and p not in CODES
+    }
+
+
+def foreign_in(text: str, lang: str) -> list[str]:
+    """The other language's catalogue pieces found in ``text`` (as whole words)."""
+    return sorted(
+        p for p in fragments(OTHER[lang]) if re.search(rf"(?<!\w){re.escape(p)}(?!\w)", text)
+    )
+
+
+class _Text(HTMLParser):
+    """The visible text of a page (and image alt texts), without the JSON data block."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self.skip = False
+
+    def handle_starttag(self, tag, attrs):
+        self.skip = tag in ("script", "style")
+        alt = dict(attrs).get("alt")
+        if alt:
+            self.parts.append(alt)
+
+    def handle_endtag(self, tag):
+        self.skip = False
+
+    def handle_data(self, data):
+        if not self.skip:
+            self.parts.append(data)
+
+
+def page_text(path: Path) -> str:
+    parser = _Text()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return "\n".join(parser.parts)
