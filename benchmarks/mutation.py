@@ -37,69 +37,78 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PKG = "src/kontaktplan"
 
-# module -> the tests that guard it
+# module (under src/kontaktplan/) -> every test module that checks what it does
 MODULES: dict[str, list[str]] = {
-    "validate.py": ["tests/test_validate.py", "tests/test_named_bugs.py"],
-    "validate_rules.py": ["tests/test_validate.py", "tests/test_named_bugs.py"],
-    "validate_disruption.py": ["tests/test_validate_disruption.py"],
-    "bookable.py": ["tests/test_named_bugs.py", "tests/test_disruption.py"],
-    "disruption.py": ["tests/test_named_bugs.py", "tests/test_disruption.py"],
-    "outcome.py": ["tests/test_disruption.py"],
-    "replan.py": ["tests/test_named_bugs.py", "tests/test_disruption.py"],
-    "policy.py": ["tests/test_policy.py"],
-    "calendar.py": ["tests/test_calendar.py"],
+    "validation/checker.py": [
+        "tests/test_validate.py",
+        "tests/test_named_bugs.py",
+        "tests/test_plan_trust.py",
+        "tests/test_day.py",
+    ],
+    "validation/rules.py": ["tests/test_validate.py", "tests/test_named_bugs.py"],
+    "validation/disruption_rules.py": ["tests/test_validate_disruption.py"],
+    "disruption/bookable.py": ["tests/test_named_bugs.py", "tests/test_disruption.py"],
+    "disruption/actions.py": [
+        "tests/test_named_bugs.py",
+        "tests/test_disruption.py",
+        "tests/test_desk.py",
+    ],
+    "disruption/outcome.py": ["tests/test_disruption.py"],
+    "disruption/replan.py": ["tests/test_named_bugs.py", "tests/test_disruption.py"],
+    "rules/policy.py": ["tests/test_policy.py"],
+    "rules/calendar.py": ["tests/test_calendar.py"],
 }
 
 NAMED: list[tuple[str, str, str, str]] = [
     (
         "daily cap off by one",
-        "bookable.py",
+        "disruption/bookable.py",
         "if self.counted(sid, day) >= self.policy.booking.daily_cap:",
         "if self.counted(sid, day) > self.policy.booking.daily_cap:",
     ),
     (
         "half-day unavailability ignored",
-        "bookable.py",
+        "disruption/bookable.py",
         "if req is None or not c.available(w.start, end):",
         "if req is None:",
     ),
-    ("minimum gap ignored", "bookable.py", "if day < earliest:", "if False:"),
+    ("minimum gap ignored", "disruption/bookable.py", "if day < earliest:", "if False:"),
     (
         "replan voids a booking it cannot move",
-        "replan.py",
+        "disruption/replan.py",
         '            office.add(a)\n            out.escalations.append(Change.of("not_moved"',
         '            rows[a.appointment_id] = a.model_copy(update={"status": Status.voided})\n'
         '            out.escalations.append(Change.of("not_moved"',
     ),
     (
         "cancel --on before the planning date",
-        "disruption.py",
+        "disruption/actions.py",
         "if on < scenario.today:",
         "if False:",
     ),
     (
         "standby call for an absent specialist",
-        "disruption.py",
+        "disruption/actions.py",
         "    if not office.open_day(w.specialist_id, w.day):\n"
         '        out.notes.append(f"no standby',
         '    if False:\n        out.notes.append(f"no standby',
     ),
     (
         "no-show of an exempt customer escalated",
-        "disruption.py",
+        "disruption/actions.py",
         "    if c.exempt is not None:\n        out.notes.append(",
         "    if False:\n        out.notes.append(",
     ),
     (
         "plan books video after a no-show hidden by a cancelled re-invitation",
-        "candidates.py",
+        "planning/candidates.py",
         "    owed = False\n    for a in sorted(history, key=lambda a: a.start):",
         "    last = [a for a in history if a.kind is not Kind.phone_consultation]\n"
         "    return bool(last) and last[-1].status is Status.no_show\n"
         "    for a in sorted(history, key=lambda a: a.start):",
     ),
 ]
-NAMED_TESTS = {"candidates.py": ["tests/test_named_bugs.py"]}
+NAMED_TESTS = {"planning/candidates.py": ["tests/test_named_bugs.py"]}
 
 _SWAP = {
     "<": ["<=", ">"],
