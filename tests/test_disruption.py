@@ -152,6 +152,22 @@ def test_cancel_3_days_ahead_proposes_candidates_by_phone_and_fill_n_books_the_n
         cancel(_cancel_case(), POLICY, "A1", on, fill=9)
 
 
+def test_cancel_7_days_ahead_with_fill_n_books_the_nth_and_says_it_was_chosen():
+    """README: --fill N books the N-th also at 7 days or more, instead of the first; the
+    reason tells the duty's pick from the user's choice."""
+    on = MONDAY - dt.timedelta(days=7)
+    duty = cancel(_cancel_case(), POLICY, "A1", on)
+    chosen = cancel(_cancel_case(), POLICY, "A1", on, fill=2)
+    for out, customer_id, why in (
+        (duty, "C2", "backfill duty"),
+        (chosen, "C4", "backfill (--fill 2)"),
+    ):
+        [new] = [a for a in out.scenario.appointments if a.backfill_for == "A1"]
+        assert new.customer_id == customer_id
+        [change] = [c for c in out.changes if c.action == "backfilled"]
+        assert change.reason.startswith(f"{why} for A1: ")
+
+
 def test_cancel_on_the_day_itself_is_too_late_even_by_phone():
     out = cancel(_cancel_case(), POLICY, "A1", MONDAY, fill=1)
     assert not any(a.backfill_for for a in out.scenario.appointments)
@@ -586,10 +602,25 @@ def test_replan_after_an_absence_with_the_whole_team_full_escalates_and_changes_
     [esc] = out.escalations
     assert (esc.action, esc.appointment_id) == ("escalated", "A1")
     assert "S2 busy" in esc.reason
-    assert (out.figures["escalated"], out.figures["moved"]) == (1, 0)
+    assert (out.figures["escalated"], out.figures["moved"], out.figures["reassigned"]) == (1, 0, 0)
     # only the escalation itself is left (RULES.md step 3, an open task), nothing broken
     assert against(out.scenario, after_absence) == set()
     assert against(out.scenario, full) == set()
+
+
+def test_an_escalation_is_printed_with_its_ranked_proposals_or_left_to_the_team_lead():
+    """README: what nobody can take is an open task with up to proposals_listed (5) ranked
+    proposals and the resolve command that applies one; without any, the team lead decides."""
+    full = _team([*_busy("S2", 10), *_busy("S3", 10), *_busy("S4", 10)])
+    lines = absence(full, POLICY, "S1", TUESDAY, TUESDAY).lines()
+    first = lines.index("for the team lead (1):") + 2
+    assert [line[:8] for line in lines[first : first + 5]] == [f"    {i}. S" for i in range(1, 6)]
+    assert lines[first + 5] == "    apply one: kontaktplan resolve DIR A1 --choice N --out OUT"
+    xmas = dt.date(2026, 12, 25)
+    closed = _team([appt("A9", "C2", "S1", at(xmas, 10), booked_on=dt.date(2026, 11, 1))])
+    lines = absence(closed, POLICY, "S1", xmas, xmas).lines()
+    assert "    no free time close to it keeps the deadline: the team lead decides" in lines
+    assert not any("apply one" in line for line in lines)
 
 
 def test_replan_absence_on_a_closed_day_is_escalated_not_voided():

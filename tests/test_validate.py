@@ -235,6 +235,14 @@ def test_slot_single_overlap_with_an_older_planned_booking():
     assert rules(check(old, book("C2", MON, 8))) == {SLOT_SINGLE}
 
 
+def test_slot_single_overlap_outside_every_slot():
+    # Wednesday 11:00 lies between S1's slots: the new booking is outside a slot and
+    # overlaps the older one there, and the validator says both
+    old = book("C1", D(2026, 12, 9), 11, booked_on=D(2026, 11, 2))
+    assert rules(check(old, book("C2", D(2026, 12, 9), 11, 30))) == {SLOT_OWNED, SLOT_SINGLE}
+    assert rules(check(old, book("C2", D(2026, 12, 9), 12))) == {SLOT_OWNED}
+
+
 def test_slot_single_neighbouring_slots():
     assert check(book("C1", MON, 8), book("C2", MON, 9)).violations == []
 
