@@ -304,12 +304,12 @@ class Office:
     def reasons(self, ranked: Ranked, booked_on: dt.date, day: dt.date) -> tuple[str, ...]:
         due, c = ranked.due, ranked.customer
         out = []
-        if due.due < booked_on:
+        if due.due <= booked_on:  # as validate's overdue list: due today or before
             out.append(f"overdue since {due.due}")
-        elif due.due <= day:
-            out.append(f"due {due.due}, met by this booking")
+        elif due.due < day:
+            out.append(f"due {due.due}, {(day - due.due).days} day(s) before this booking")
         else:
-            out.append(f"due {due.due}")
+            out.append(f"due {due.due}, met by this booking")
         if due.first_interview:
             out.append("first interview")
         if c.under_25 and c.unemployed:
