@@ -37,24 +37,30 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PKG = "src/kontaktplan"
 
-# module (under src/kontaktplan/) -> every test module that checks what it does
+# The test modules that check each stage: the validator's rules are also checked through
+# the planner's trust tests and a planner's day, the disruption commands at the desk.
+VALIDATION_TESTS = [
+    "tests/test_validate.py",
+    "tests/test_validate_disruption.py",
+    "tests/test_named_bugs.py",
+    "tests/test_plan_trust.py",
+    "tests/test_day.py",
+]
+DISRUPTION_TESTS = [
+    "tests/test_named_bugs.py",
+    "tests/test_disruption.py",
+    "tests/test_desk.py",
+    "tests/test_day.py",
+]
+# module (under src/kontaktplan/) -> the tests that guard it
 MODULES: dict[str, list[str]] = {
-    "validation/checker.py": [
-        "tests/test_validate.py",
-        "tests/test_named_bugs.py",
-        "tests/test_plan_trust.py",
-        "tests/test_day.py",
-    ],
-    "validation/rules.py": ["tests/test_validate.py", "tests/test_named_bugs.py"],
-    "validation/disruption_rules.py": ["tests/test_validate_disruption.py"],
-    "disruption/bookable.py": ["tests/test_named_bugs.py", "tests/test_disruption.py"],
-    "disruption/actions.py": [
-        "tests/test_named_bugs.py",
-        "tests/test_disruption.py",
-        "tests/test_desk.py",
-    ],
-    "disruption/outcome.py": ["tests/test_disruption.py"],
-    "disruption/replan.py": ["tests/test_named_bugs.py", "tests/test_disruption.py"],
+    "validation/checker.py": VALIDATION_TESTS,
+    "validation/rules.py": VALIDATION_TESTS,
+    "validation/disruption_rules.py": VALIDATION_TESTS,
+    "disruption/bookable.py": DISRUPTION_TESTS,
+    "disruption/actions.py": DISRUPTION_TESTS,
+    "disruption/outcome.py": DISRUPTION_TESTS,
+    "disruption/replan.py": DISRUPTION_TESTS,
     "rules/policy.py": ["tests/test_policy.py"],
     "rules/calendar.py": ["tests/test_calendar.py"],
 }
