@@ -394,6 +394,8 @@ def test_deadline_lines_list_missed_first_then_late_with_and_n_more():
     assert lines[0].startswith("deadlines: 0 met, 3 late")
     assert [line.split(":")[0].strip() for line in lines[1:11]] == ["missed"] * 9 + ["late"]
     assert lines[11] == "  … and 2 more"
+    every = deadline_lines(f, limit=12)  # exactly the limit: nothing more to say
+    assert len(every) == 13 and every[-1].startswith("  late:")
 
 
 def _counts(figures: dict) -> dict:

@@ -19,6 +19,7 @@ from kontaktplan.rules.policy import (
     Policy,
     add_months,
     category_review,
+    customer_due,
     due_dates,
     expected_category,
     load_policy,
@@ -568,6 +569,29 @@ def cases(draw: st.DrawFn, policy: Policy):
         agreement_start=agreement,
     )
     return customer, earlier, c1, c2, today
+
+
+def test_a_planned_appointment_today_is_the_customers_next_contact():
+    """RULES.md: nothing new while a planned appointment meets the deadline; one today has
+    not taken place yet, so it still counts."""
+    c = _customer(last_contact=D(2026, 8, 1))  # due 2026-12-01
+    today = _held(TODAY, status=Status.planned)
+    assert customer_due(c, [today], HEILBRONN, TODAY).planned == TODAY
+
+
+def test_a_planned_appointment_after_a_deadline_that_can_still_be_met_does_not_count():
+    """RULES.md: a planned appointment after the deadline does not count where a new
+    booking can meet it: due on the first bookable day (today + 10 days lead) it can."""
+    late = _held(D(2026, 12, 10), status=Status.planned)
+    first_bookable = _customer(last_contact=D(2026, 8, 3))  # due 2026-12-03 = today + 10
+    due = customer_due(first_bookable, [late], HEILBRONN, TODAY)
+    assert (due.due, due.planned, due.late_planned) == (
+        D(2026, 12, 3),
+        None,
+        ((late.appointment_id, late.day),),
+    )
+    too_soon = _customer(last_contact=D(2026, 8, 2))  # due 12-02: no new booking meets it
+    assert customer_due(too_soon, [late], HEILBRONN, TODAY).planned == late.day
 
 
 property_settings = settings(max_examples=100, deadline=None)
