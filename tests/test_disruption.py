@@ -136,6 +136,20 @@ def test_backfill_reasons_say_whether_the_booking_meets_the_deadline():
     }
 
 
+def test_a_backfill_takes_the_freed_slot_right_after_a_booked_one():
+    """A slot holds one appointment (FORMAT.md); the next slot is free all the same."""
+    s = _cancel_case()
+    rows = (
+        appt("A1", "C1", "S1", at(MONDAY, 9)),
+        appt("A0", "C3", "S1", at(MONDAY, 8), booked_on=dt.date(2026, 11, 2)),
+    )
+    out = cancel(
+        s.model_copy(update={"appointments": rows}), POLICY, "A1", MONDAY - dt.timedelta(days=7)
+    )
+    [new] = [a for a in out.scenario.appointments if a.backfill_for == "A1"]
+    assert (new.customer_id, new.start) == ("C2", at(MONDAY, 9))
+
+
 def test_cancel_6_days_ahead_only_proposes_optional_candidates():
     on = MONDAY - dt.timedelta(days=6)
     out = cancel(_cancel_case(), POLICY, "A1", on)
@@ -351,6 +365,17 @@ def test_absence_back_to_back_appointments_both_go_to_the_free_substitute():
     after = by_id(out.scenario)
     assert (after["A1"].specialist_id, after["A2"].specialist_id) == ("S2", "S2")
     assert validate(out.scenario, POLICY).ok
+
+
+def test_absence_substitute_takes_an_appointment_that_ends_when_their_next_one_begins():
+    """A1 10:00-11:00; S2 is booked at 11:00 in the next slot: S2 is free for A1."""
+    s = _team(_busy("S2", 11))
+    rows = tuple(
+        a.model_copy(update={"end": at(TUESDAY, 11)}) if a.appointment_id == "A1" else a
+        for a in s.appointments
+    )
+    out = absence(s.model_copy(update={"appointments": rows}), POLICY, "S1", TUESDAY, TUESDAY)
+    assert by_id(out.scenario)["A1"].specialist_id == "S2"
 
 
 def test_absence_video_appointment_moves_only_to_a_video_specialist():
@@ -658,6 +683,20 @@ def test_replan_reassigns_bookings_of_a_new_absence_at_the_same_time():
     assert (a.specialist_id, a.start, a.reassigned_from) == ("S2", at(TUESDAY, 10), "S1")
     assert out.figures["reassigned"] == 1
     assert validate(out.scenario, POLICY).ok
+
+
+def test_replan_hands_over_a_booking_of_today_whose_specialist_is_absent_today():
+    """Bookings from today on are checked: A1 is today, Tuesday, and S1 is absent."""
+    s = _team()
+    s = s.model_copy(
+        update={
+            "meta": s.meta.model_copy(update={"today": TUESDAY}),
+            "absences": (Absence(specialist_id="S1", first_day=TUESDAY, last_day=TUESDAY),),
+        }
+    )
+    out, _ = replan(s, POLICY, weeks=1, time_limit=2, workers=1)
+    a = by_id(out.scenario)["A1"]
+    assert (a.specialist_id, a.start, a.reassigned_from) == ("S2", at(TUESDAY, 10), "S1")
 
 
 def test_replan_after_an_absence_with_the_whole_team_full_escalates_and_changes_nothing():

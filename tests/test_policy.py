@@ -571,6 +571,16 @@ def cases(draw: st.DrawFn, policy: Policy):
     return customer, earlier, c1, c2, today
 
 
+def test_ba_2010_a_contact_counts_in_the_period_that_holds_the_day_after_it():
+    """MP needs 4 contacts per 6 months (agreement from 1 Jan): with 3 by 29 June, the
+    4th is due by the period's end, 1 July; a contact on 30 June, the period's last day,
+    opens the next period (4 missing by 1 Jan: due 16 Aug)."""
+    c = _customer("MP", agreement_start=D(2026, 1, 1))
+    earlier = (D(2026, 2, 1), D(2026, 4, 1))
+    assert _due(BA_2010, c, *earlier, D(2026, 6, 29), today=D(2026, 6, 30)) == D(2026, 7, 1)
+    assert _due(BA_2010, c, *earlier, D(2026, 6, 30), today=D(2026, 6, 30)) == D(2026, 8, 16)
+
+
 def test_a_planned_appointment_today_is_the_customers_next_contact():
     """RULES.md: nothing new while a planned appointment meets the deadline; one today has
     not taken place yet, so it still counts."""
