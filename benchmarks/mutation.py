@@ -13,10 +13,16 @@ Two kinds of mutants:
 - *generated*: a small mutator of our own over the tokens of each module (comparison
   flipped or loosened, ``and``/``or`` swapped, ``not`` dropped, ``True``/``False``
   flipped, an integer constant off by one, ``+``/``-`` swapped), a seeded sample of
-  ``--per-module`` per module (every one of them with ``--per-module 0``).
+  ``--per-module`` per module (every one of them with ``--per-module 0``). Two kinds of
+  token are left alone because no mutation of them can change a result: a decorator's
+  options (``frozen=True``) and a seed's default (``seed: int = 0``; every seed gives a
+  valid result, and a test that needed one seed would pin solver luck).
 
-Each mutant runs in a copy of ``src/`` with the module's tests (``-x``, a timeout counts
-as killed). Results: ``benchmarks/results/mutation.json``.
+Each mutant runs in a copy of ``src/`` with the tests that guard its module (``MODULES``:
+every test module that checks its stage; ``-x``, a timeout counts as killed). The
+samples change when a module changes (they are drawn from its list of mutants), so a
+seed tuned against once is no longer a fresh sample. Results:
+``benchmarks/results/mutation.json`` (``--out`` for another file).
 """
 
 from __future__ import annotations
