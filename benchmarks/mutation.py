@@ -13,10 +13,16 @@ Two kinds of mutants:
 - *generated*: a small mutator of our own over the tokens of each module (comparison
   flipped or loosened, ``and``/``or`` swapped, ``not`` dropped, ``True``/``False``
   flipped, an integer constant off by one, ``+``/``-`` swapped), a seeded sample of
-  ``--per-module`` per module (every one of them with ``--per-module 0``).
+  ``--per-module`` per module (every one of them with ``--per-module 0``). Two kinds of
+  token are left alone because no mutation of them can change a result: a decorator's
+  options (``frozen=True``) and a seed's default (``seed: int = 0``; every seed gives a
+  valid result, and a test that needed one seed would pin solver luck).
 
-Each mutant runs in a copy of ``src/`` with the module's tests (``-x``, a timeout counts
-as killed). Results: ``benchmarks/results/mutation.json``.
+Each mutant runs in a copy of ``src/`` with the tests that guard its module (``MODULES``:
+every test module that checks its stage; ``-x``, a timeout counts as killed). The
+samples change when a module changes (they are drawn from its list of mutants), so a
+seed tuned against once is no longer a fresh sample. Results:
+``benchmarks/results/mutation.json`` (``--out`` for another file).
 """
 
 from __future__ import annotations
@@ -37,69 +43,84 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PKG = "src/kontaktplan"
 
-# module -> the tests that guard it
+# The test modules that check each stage: the validator's rules are also checked through
+# the planner's trust tests and a planner's day, the disruption commands at the desk.
+VALIDATION_TESTS = [
+    "tests/test_validate.py",
+    "tests/test_validate_disruption.py",
+    "tests/test_named_bugs.py",
+    "tests/test_plan_trust.py",
+    "tests/test_day.py",
+]
+DISRUPTION_TESTS = [
+    "tests/test_named_bugs.py",
+    "tests/test_disruption.py",
+    "tests/test_desk.py",
+    "tests/test_day.py",
+]
+# module (under src/kontaktplan/) -> the tests that guard it
 MODULES: dict[str, list[str]] = {
-    "validate.py": ["tests/test_validate.py", "tests/test_named_bugs.py"],
-    "validate_rules.py": ["tests/test_validate.py", "tests/test_named_bugs.py"],
-    "validate_disruption.py": ["tests/test_validate_disruption.py"],
-    "bookable.py": ["tests/test_named_bugs.py", "tests/test_disruption.py"],
-    "disruption.py": ["tests/test_named_bugs.py", "tests/test_disruption.py"],
-    "outcome.py": ["tests/test_disruption.py"],
-    "replan.py": ["tests/test_named_bugs.py", "tests/test_disruption.py"],
-    "policy.py": ["tests/test_policy.py"],
-    "calendar.py": ["tests/test_calendar.py"],
+    "validation/checker.py": VALIDATION_TESTS,
+    "validation/rules.py": VALIDATION_TESTS,
+    "validation/disruption_rules.py": VALIDATION_TESTS,
+    "disruption/bookable.py": DISRUPTION_TESTS,
+    "disruption/actions.py": DISRUPTION_TESTS,
+    "disruption/outcome.py": DISRUPTION_TESTS,
+    "disruption/replan.py": DISRUPTION_TESTS,
+    "rules/policy.py": ["tests/test_policy.py"],
+    "rules/calendar.py": ["tests/test_calendar.py"],
 }
 
 NAMED: list[tuple[str, str, str, str]] = [
     (
         "daily cap off by one",
-        "bookable.py",
+        "disruption/bookable.py",
         "if self.counted(sid, day) >= self.policy.booking.daily_cap:",
         "if self.counted(sid, day) > self.policy.booking.daily_cap:",
     ),
     (
         "half-day unavailability ignored",
-        "bookable.py",
+        "disruption/bookable.py",
         "if req is None or not c.available(w.start, end):",
         "if req is None:",
     ),
-    ("minimum gap ignored", "bookable.py", "if day < earliest:", "if False:"),
+    ("minimum gap ignored", "disruption/bookable.py", "if day < earliest:", "if False:"),
     (
         "replan voids a booking it cannot move",
-        "replan.py",
+        "disruption/replan.py",
         '            office.add(a)\n            out.escalations.append(Change.of("not_moved"',
         '            rows[a.appointment_id] = a.model_copy(update={"status": Status.voided})\n'
         '            out.escalations.append(Change.of("not_moved"',
     ),
     (
         "cancel --on before the planning date",
-        "disruption.py",
+        "disruption/actions.py",
         "if on < scenario.today:",
         "if False:",
     ),
     (
         "standby call for an absent specialist",
-        "disruption.py",
+        "disruption/actions.py",
         "    if not office.open_day(w.specialist_id, w.day):\n"
         '        out.notes.append(f"no standby',
         '    if False:\n        out.notes.append(f"no standby',
     ),
     (
         "no-show of an exempt customer escalated",
-        "disruption.py",
+        "disruption/actions.py",
         "    if c.exempt is not None:\n        out.notes.append(",
         "    if False:\n        out.notes.append(",
     ),
     (
         "plan books video after a no-show hidden by a cancelled re-invitation",
-        "candidates.py",
+        "planning/candidates.py",
         "    owed = False\n    for a in sorted(history, key=lambda a: a.start):",
         "    last = [a for a in history if a.kind is not Kind.phone_consultation]\n"
         "    return bool(last) and last[-1].status is Status.no_show\n"
         "    for a in sorted(history, key=lambda a: a.start):",
     ),
 ]
-NAMED_TESTS = {"candidates.py": ["tests/test_named_bugs.py"]}
+NAMED_TESTS = {"planning/candidates.py": ["tests/test_named_bugs.py"]}
 
 _SWAP = {
     "<": ["<=", ">"],
@@ -142,7 +163,7 @@ def generated(source: str) -> list[tuple[str, str]]:
             if nxt.string == "in":
                 continue
             replacements = [""]
-        elif tok.type == tokenize.NUMBER and tok.string.isdigit():
+        elif tok.type == tokenize.NUMBER and tok.string.isdigit() and not _seed_default(tokens, i):
             replacements = [str(int(tok.string) + 1)]
         for new in replacements:
             shown = lines[row - 1].strip()
@@ -153,6 +174,13 @@ def generated(source: str) -> list[tuple[str, str]]:
                 )
             )
     return out
+
+
+def _seed_default(tokens: list[tokenize.TokenInfo], i: int) -> bool:
+    """Token ``i`` is the default of a seed (``seed: int = 0``, ``seed=0``): every seed
+    gives a valid result, so another default breaks no rule (an equivalent mutant)."""
+    before = [t.string for t in tokens[max(0, i - 4) : i]]
+    return "seed" in before and before[-1] == "="
 
 
 def run_tests(src: Path, tests: list[str], timeout: float) -> str:

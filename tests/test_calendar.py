@@ -145,6 +145,21 @@ def test_full_timer_in_an_ordinary_week_books_25(tiny, heilbronn):
     assert week.available_days == tuple(week_days(MONDAY, 5))
 
 
+def test_case_manager_has_no_weekly_target(tiny, heilbronn):
+    """RULES.md: case managers (role fm) work by their own rules, no weekly target."""
+    cal, p = _office(tiny, heilbronn)
+    week = cal.week_target(p.model_copy(update={"role": "fm"}), MONDAY)
+    assert (week.target, week.regular_days) == (0, 5)
+    assert week.available_days == tuple(week_days(MONDAY, 5))
+
+
+def test_a_partial_first_week_counts_its_days_from_the_first_bookable_day_on(tiny, heilbronn):
+    """RULES.md, Horizon: a partial week gets its prorated target; from Wednesday, 3 days."""
+    cal, p = _office(tiny, heilbronn)
+    week = cal.week_target(p, MONDAY, from_day=MONDAY + dt.timedelta(days=2))
+    assert (week.target, week.available_days) == (15, tuple(week_days(MONDAY, 5))[2:])
+
+
 def test_half_timer_on_five_days_rounds_12_5_up_to_13(tiny, heilbronn):
     cal, p = _office(tiny, heilbronn, fte=0.5)
     assert cal.week_target(p, MONDAY).target == 13

@@ -57,7 +57,7 @@ def test_exports_and_import_print_json_summaries(tmp_path):
     ics = runner.invoke(app, ["export", "ics", str(TINY), "--out", str(tmp_path / "ics"), "--json"])
     assert ics.exit_code == 0, ics.output
     files = json.loads(ics.stdout)["appointments"]
-    assert sorted(files) == sorted(p.name for p in (tmp_path / "ics").iterdir())
+    assert sorted(files) == sorted(p.name for p in (tmp_path / "ics").glob("*.ics"))
     book = tmp_path / "t.xlsx"
     xlsx = runner.invoke(app, ["export", "xlsx", str(TINY), "--out", str(book), "--json"])
     assert xlsx.exit_code == 0, xlsx.output

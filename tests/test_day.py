@@ -319,6 +319,21 @@ def test_resolve_by_video_where_the_slot_admits_video_only():
     assert validate(out.scenario, POLICY, previous=s).ok
 
 
+def test_validator_replacement_after_the_deadline_kept_counts_the_last_contact_of_the_customer():
+    # C1's last contact (customers.csv) was 9 Aug: due 9 Dec, which PA (Tue 8 Dec) kept; a
+    # replacement on Thursday 10 Dec is late, although within resolve_days (2) of PA
+    s = _absent(_escalation(last=D(2026, 8, 9)))
+    ok = resolve(s, POLICY, "PA").scenario
+    new = next(a for a in ok.appointments if a.replaces == "PA")
+    thursday = new.model_copy(
+        update={"specialist_id": "S1", "start": at(THU, 8), "end": at(THU, 8, 45)}
+    )
+    rows = tuple(thursday if a is new else a for a in ok.appointments)
+    [v] = validate(ok.model_copy(update={"appointments": rows}), POLICY).violations
+    assert v.rule == "escalation_replaced"
+    assert "after the deadline 2026-12-09 that 2026-12-08 kept" in v.message
+
+
 def test_validator_escalation_replacement_rules():
     s = _absent(_escalation())
     ok = resolve(s, POLICY, "PA").scenario
@@ -394,6 +409,8 @@ def test_deadline_lines_list_missed_first_then_late_with_and_n_more():
     assert lines[0].startswith("deadlines: 0 met, 3 late")
     assert [line.split(":")[0].strip() for line in lines[1:11]] == ["missed"] * 9 + ["late"]
     assert lines[11] == "  … and 2 more"
+    every = deadline_lines(f, limit=12)  # exactly the limit: nothing more to say
+    assert len(every) == 13 and every[-1].startswith("  late:")
 
 
 def _counts(figures: dict) -> dict:

@@ -650,8 +650,9 @@ def test_noshow_before_the_appointment_started_is_refused():
     s = _one()
     with pytest.raises(DisruptionError, match="a no-show is recorded once the appointment"):
         noshow(s, POLICY, "A1", now=at(MONDAY, 7, 59))
-    out = noshow(s, POLICY, "A1", now=at(MONDAY, 8, 10))
-    assert rows(out.scenario)["A1"].status is Status.no_show
+    for started in (at(MONDAY, 8), at(MONDAY, 8, 10)):  # from its start time on
+        out = noshow(s, POLICY, "A1", now=started)
+        assert rows(out.scenario)["A1"].status is Status.no_show
 
 
 @st.composite

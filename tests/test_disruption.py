@@ -35,6 +35,7 @@ from kontaktplan.disruption import (
     set_status,
     standby,
 )
+from kontaktplan.disruption.outcome import new_id
 from kontaktplan.disruption.replan import replan
 from kontaktplan.domain import Absence, Appointment, Kind, Mode, Scenario, Status
 from kontaktplan.io import read_scenario, write_scenario
@@ -118,6 +119,37 @@ def test_cancel_exactly_7_days_ahead_is_backfilled_at_once():
     assert validate(out.scenario, POLICY).ok
 
 
+def test_backfill_reasons_say_whether_the_booking_meets_the_deadline():
+    """A reason never calls a deadline met by a booking after it; a customer due on or
+    before the day the backfill is booked is overdue, as validate counts them."""
+    on = dt.date(2026, 11, 30)  # the backfill is booked on 11-30 for Monday 12-07
+    s = _cancel_case()
+    due = [customer("C5", last=dt.date(2026, 8, 3)), customer("C6", last=dt.date(2026, 8, 7))]
+    s = s.model_copy(update={"customers": (*s.customers, *due)})
+    reasons = {r.customer_id: r.reasons[0] for r in cancel(s, POLICY, "A1", on).candidates}
+    assert reasons == {
+        "C2": "overdue since 2026-11-01",
+        "C4": "overdue since 2026-11-30",  # first interview: due at once
+        "C5": "due 2026-12-03, 4 day(s) before this booking",
+        "C6": "due 2026-12-07, met by this booking",
+        "C3": "due 2027-02-01, met by this booking",
+    }
+
+
+def test_a_backfill_takes_the_freed_slot_right_after_a_booked_one():
+    """A slot holds one appointment (FORMAT.md); the next slot is free all the same."""
+    s = _cancel_case()
+    rows = (
+        appt("A1", "C1", "S1", at(MONDAY, 9)),
+        appt("A0", "C3", "S1", at(MONDAY, 8), booked_on=dt.date(2026, 11, 2)),
+    )
+    out = cancel(
+        s.model_copy(update={"appointments": rows}), POLICY, "A1", MONDAY - dt.timedelta(days=7)
+    )
+    [new] = [a for a in out.scenario.appointments if a.backfill_for == "A1"]
+    assert (new.customer_id, new.start) == ("C2", at(MONDAY, 9))
+
+
 def test_cancel_6_days_ahead_only_proposes_optional_candidates():
     on = MONDAY - dt.timedelta(days=6)
     out = cancel(_cancel_case(), POLICY, "A1", on)
@@ -150,6 +182,45 @@ def test_cancel_3_days_ahead_proposes_candidates_by_phone_and_fill_n_books_the_n
     assert validate(second.scenario, POLICY).ok
     with pytest.raises(DisruptionError, match="--fill 9: only"):
         cancel(_cancel_case(), POLICY, "A1", on, fill=9)
+
+
+def test_cancel_7_days_ahead_with_fill_n_books_the_nth_and_says_it_was_chosen():
+    """README: --fill N books the N-th also at 7 days or more, instead of the first; the
+    reason tells the duty's pick from the user's choice."""
+    on = MONDAY - dt.timedelta(days=7)
+    duty = cancel(_cancel_case(), POLICY, "A1", on)
+    chosen = cancel(_cancel_case(), POLICY, "A1", on, fill=2)
+    for out, customer_id, why in (
+        (duty, "C2", "backfill duty"),
+        (chosen, "C4", "backfill (--fill 2)"),
+    ):
+        [new] = [a for a in out.scenario.appointments if a.backfill_for == "A1"]
+        assert new.customer_id == customer_id
+        [change] = [c for c in out.changes if c.action == "backfilled"]
+        assert change.reason.startswith(f"{why} for A1: ")
+
+
+def test_cancel_lists_the_candidates_by_the_number_fill_takes():
+    on = MONDAY - dt.timedelta(days=6)
+    lines = cancel(_cancel_case(), POLICY, "A1", on).lines()
+    listed = lines[lines.index("candidates:") + 1 :][:2]
+    assert [line.split(" (")[0] for line in listed] == ["  1. C2", "  2. C4"]
+    [new] = [
+        a
+        for a in cancel(_cancel_case(), POLICY, "A1", on, fill=2).scenario.appointments
+        if a.backfill_for == "A1"
+    ]
+    assert new.customer_id == "C4"
+
+
+def test_new_rows_are_numbered_from_1_per_letter_and_day_first_number_free():
+    """docs/format.md: B20261130-001 for the first backfill booked on 30 Nov, then -002."""
+    s = _cancel_case()
+    assert new_id(s, "B", dt.date(2026, 11, 30)) == "B20261130-001"
+    taken = _with_rows(s, appt("B20261130-001", "C2", "S1", at(MONDAY, 9)))
+    assert new_id(taken, "B", dt.date(2026, 11, 30)) == "B20261130-002"
+    assert new_id(taken, "B", dt.date(2026, 11, 30), {"B20261130-002"}) == "B20261130-003"
+    assert new_id(taken, "R", dt.date(2026, 11, 30)) == "R20261130-001"
 
 
 def test_cancel_on_the_day_itself_is_too_late_even_by_phone():
@@ -280,6 +351,31 @@ def test_absence_two_overlapping_appointments_cannot_both_go_to_the_substitute()
     assert {rows["A1"].specialist_id, rows["A2"].specialist_id} & {"S2"}
     assert rows["A1"].specialist_id != rows["A2"].specialist_id
     assert validate(out.scenario, POLICY).ok
+
+
+def test_absence_back_to_back_appointments_both_go_to_the_free_substitute():
+    """A1 10:00-11:00 and A2 11:00-12:00 only touch: the substitute, free all day, takes
+    both (RULES.md, Absence, step 1); a slot next to one is not shared with it."""
+    s = _team([appt("A2", "C2", "S1", at(TUESDAY, 11), minutes=60)])
+    rows = tuple(
+        a.model_copy(update={"end": at(TUESDAY, 11)}) if a.appointment_id == "A1" else a
+        for a in s.appointments
+    )
+    out = absence(s.model_copy(update={"appointments": rows}), POLICY, "S1", TUESDAY, TUESDAY)
+    after = by_id(out.scenario)
+    assert (after["A1"].specialist_id, after["A2"].specialist_id) == ("S2", "S2")
+    assert validate(out.scenario, POLICY).ok
+
+
+def test_absence_substitute_takes_an_appointment_that_ends_when_their_next_one_begins():
+    """A1 10:00-11:00; S2 is booked at 11:00 in the next slot: S2 is free for A1."""
+    s = _team(_busy("S2", 11))
+    rows = tuple(
+        a.model_copy(update={"end": at(TUESDAY, 11)}) if a.appointment_id == "A1" else a
+        for a in s.appointments
+    )
+    out = absence(s.model_copy(update={"appointments": rows}), POLICY, "S1", TUESDAY, TUESDAY)
+    assert by_id(out.scenario)["A1"].specialist_id == "S2"
 
 
 def test_absence_video_appointment_moves_only_to_a_video_specialist():
@@ -438,6 +534,22 @@ def test_noshow_future_video_booking_in_an_any_slot_becomes_in_person_at_the_sam
     assert not against(out.scenario, s)
 
 
+def test_noshow_future_video_booking_on_a_later_day_keeps_its_day_and_time():
+    """The customer keeps the day: the in-person re-invitation takes V1's time on Friday
+    (V1 fills its slot), not the earliest slot on Thursday."""
+    friday = DAY17 + dt.timedelta(days=1)
+    s = _noshow_with_future(at(friday, 9), Mode.video)
+    s = s.model_copy(update={"slots": (*s.slots, slot(friday, 9))})
+    rows = tuple(
+        a.model_copy(update={"end": at(friday, 10)}) if a.appointment_id == "V1" else a
+        for a in s.appointments
+    )
+    out = noshow(s.model_copy(update={"appointments": rows}), POLICY, "A1")
+    again = _reinvitation(out)
+    assert (again.mode, again.start) == (Mode.in_person, at(friday, 9))
+    assert "at the same time" in out.changes[-1].reason
+
+
 def test_noshow_future_video_booking_in_a_video_only_slot_is_replaced_at_the_earliest_slot():
     s = _noshow_with_future(at(DAY17, 8), Mode.video)
     out = noshow(s, POLICY, "A1")
@@ -573,6 +685,20 @@ def test_replan_reassigns_bookings_of_a_new_absence_at_the_same_time():
     assert validate(out.scenario, POLICY).ok
 
 
+def test_replan_hands_over_a_booking_of_today_whose_specialist_is_absent_today():
+    """Bookings from today on are checked: A1 is today, Tuesday, and S1 is absent."""
+    s = _team()
+    s = s.model_copy(
+        update={
+            "meta": s.meta.model_copy(update={"today": TUESDAY}),
+            "absences": (Absence(specialist_id="S1", first_day=TUESDAY, last_day=TUESDAY),),
+        }
+    )
+    out, _ = replan(s, POLICY, weeks=1, time_limit=2, workers=1)
+    a = by_id(out.scenario)["A1"]
+    assert (a.specialist_id, a.start, a.reassigned_from) == ("S2", at(TUESDAY, 10), "S1")
+
+
 def test_replan_after_an_absence_with_the_whole_team_full_escalates_and_changes_nothing():
     """RULES.md: an absent specialist's appointment is never cancelled; nobody is free at
     10:00, so A1 stays as it is (planned, with S1) and is on the team lead's list."""
@@ -586,10 +712,25 @@ def test_replan_after_an_absence_with_the_whole_team_full_escalates_and_changes_
     [esc] = out.escalations
     assert (esc.action, esc.appointment_id) == ("escalated", "A1")
     assert "S2 busy" in esc.reason
-    assert (out.figures["escalated"], out.figures["moved"]) == (1, 0)
+    assert (out.figures["escalated"], out.figures["moved"], out.figures["reassigned"]) == (1, 0, 0)
     # only the escalation itself is left (RULES.md step 3, an open task), nothing broken
     assert against(out.scenario, after_absence) == set()
     assert against(out.scenario, full) == set()
+
+
+def test_an_escalation_is_printed_with_its_ranked_proposals_or_left_to_the_team_lead():
+    """README: what nobody can take is an open task with up to proposals_listed (5) ranked
+    proposals and the resolve command that applies one; without any, the team lead decides."""
+    full = _team([*_busy("S2", 10), *_busy("S3", 10), *_busy("S4", 10)])
+    lines = absence(full, POLICY, "S1", TUESDAY, TUESDAY).lines()
+    first = lines.index("for the team lead (1):") + 2
+    assert [line[:8] for line in lines[first : first + 5]] == [f"    {i}. S" for i in range(1, 6)]
+    assert lines[first + 5] == "    apply one: kontaktplan resolve DIR A1 --choice N --out OUT"
+    xmas = dt.date(2026, 12, 25)
+    closed = _team([appt("A9", "C2", "S1", at(xmas, 10), booked_on=dt.date(2026, 11, 1))])
+    lines = absence(closed, POLICY, "S1", xmas, xmas).lines()
+    assert "    no free time close to it keeps the deadline: the team lead decides" in lines
+    assert not any("apply one" in line for line in lines)
 
 
 def test_replan_absence_on_a_closed_day_is_escalated_not_voided():

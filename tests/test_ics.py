@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import stat
+import subprocess
+import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -16,8 +18,9 @@ from typer.testing import CliRunner
 
 from kontaktplan.cli import app
 from kontaktplan.domain import Appointment, Scenario
-from kontaktplan.io import read_scenario, write_scenario
+from kontaktplan.io import output, read_scenario, write_scenario
 from kontaktplan.io.ics import event_uid, file_names, office_key, specialist_calendar, write_ics
+from kontaktplan.io.output import Conflict, OutputError, calendar_folder
 
 TINY = Path(__file__).parent / "data" / "tiny"
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -105,7 +108,7 @@ def test_vtimezone_europe_berlin_is_in_every_file_even_without_events(booked, tm
     no_planned = booked.model_copy(update={"appointments": ()})
     write_ics(no_planned, tmp_path / "empty")
     write_ics(booked, tmp_path / "full")
-    for path in [*(tmp_path / "empty").iterdir(), *(tmp_path / "full").iterdir()]:
+    for path in [*(tmp_path / "empty").glob("*.ics"), *(tmp_path / "full").glob("*.ics")]:
         cal = icalendar.Calendar.from_ical(path.read_bytes())
         assert [str(tz["TZID"]) for tz in cal.walk("VTIMEZONE")] == ["Europe/Berlin"]
         assert cal.get_missing_tzids() == set()
@@ -175,11 +178,77 @@ def test_a_new_export_replaces_the_old_one_and_keeps_foreign_folders(booked, tmp
     out.mkdir()
     (out / "OLD.ics").write_text("stale")
     write_ics(booked, out)
-    assert sorted(p.name for p in out.iterdir()) == ["S1.ics", "S2.ics"]
+    assert sorted(p.name for p in out.glob("*.ics")) == ["S1.ics", "S2.ics"]
     (out / "notes.txt").write_text("mine")
-    with pytest.raises(FileExistsError, match=r"notes\.txt"):
+    with pytest.raises(OutputError, match=r"notes\.txt"):
         write_ics(booked, out)
     assert (out / "notes.txt").read_text() == "mine"
+
+
+KILLED_EXPORT = """
+import os, sys
+from kontaktplan.io import output, read_scenario
+from kontaktplan.io.ics import write_ics
+real, n = output.os.replace, [0]
+def killing(a, b):
+    n[0] += 1
+    if n[0] == int(sys.argv[3]):
+        os._exit(9)  # as kill -9: no cleanup runs
+    return real(a, b)
+output.os.replace = killing
+write_ics(read_scenario(sys.argv[1]).scenario, sys.argv[2])
+"""
+
+
+_OURS = (output.MANIFEST, output.LOCK)
+
+
+def _calendars(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in folder.glob("*.ics")}
+
+
+@pytest.mark.parametrize("step", [1, 2, 3, 4])
+def test_an_export_killed_at_any_step_leaves_whole_files_and_the_next_run_finishes_it(
+    booked, tmp_path, step
+):
+    """Renames: 1 the journal, 2-3 S1.ics and S2.ics, 4 the manifest; S3.ics (old) goes."""
+    s3 = booked.specialists[0].model_copy(update={"specialist_id": "S3", "substitute_id": None})
+    rows = [
+        a.model_copy(update={"status": "cancelled"}) if a.appointment_id == "P2" else a
+        for a in booked.appointments
+    ]
+    before = booked.model_copy(
+        update={"specialists": (*booked.specialists, s3), "appointments": tuple(rows)}
+    )
+    write_ics(before, tmp_path / "old")
+    write_ics(booked, tmp_path / "new")
+    old, new = _calendars(tmp_path / "old"), _calendars(tmp_path / "new")
+    out = tmp_path / "ics"
+    write_ics(before, out)
+    source = write_scenario(booked, tmp_path / "scenario")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1] / "src")}
+    args = [sys.executable, "-c", KILLED_EXPORT, str(source), str(out), str(step)]
+    assert subprocess.run(args, env=env, check=False).returncode == 9
+    for name, data in _calendars(out).items():
+        assert data in (old.get(name), new.get(name)), name  # every file whole
+    calendar_folder(out)  # what the next export checks first: it finishes the write
+    expected = old if step == 1 else new
+    assert _calendars(out) == expected
+    assert sorted(p.name for p in out.iterdir()) == sorted([*expected, *_OURS])  # no leftovers
+    result = CliRunner().invoke(app, ["export", "ics", str(source), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert _calendars(out) == new
+
+
+def test_an_export_into_a_folder_changed_since_it_was_checked_writes_nothing(booked, tmp_path):
+    out = tmp_path / "ics"
+    target = calendar_folder(out)
+    out.mkdir()
+    (out / "S1.ics").write_bytes(b"another export")
+    with pytest.raises(Conflict):
+        write_ics(booked, out, target=target)
+    assert _calendars(out) == {"S1.ics": b"another export"}
+    assert not (out / output.MANIFEST).exists()
 
 
 def test_file_names_stay_inside_the_folder_and_are_unique():

@@ -79,6 +79,10 @@ def test_spread_rule_names_a_week_more_uneven_than_the_slots_forced():
         "spread: S1 2026-W50: per day 8/8/8/1/0 (spread 8); the free slots allowed a spread of 0"
     ]
     assert not report.ok_strict()
+    assert (
+        "spread (max - min per day) of the weeks booked today: max 8, 1 of 1 above 1, "
+        "1 more than the slots forced"
+    ) in report.summary().splitlines()
 
 
 def test_spread_rule_accepts_what_the_slots_forced():
@@ -96,6 +100,10 @@ def test_spread_rule_accepts_what_the_slots_forced():
     report = validate(scenario([specialist()], custs, slots, appointments=rows), POLICY)
     assert not [w for w in report.warnings if w.startswith(SPREAD)]
     assert report.ok_strict()
+    assert (
+        "spread (max - min per day) of the weeks booked today: max 5, 1 of 1 above 1, "
+        "0 more than the slots forced"
+    ) in report.summary().splitlines()
 
 
 def test_most_even_spread_by_hand():

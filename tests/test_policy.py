@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import calendar
+import copy
 import datetime as dt
+import re
 import tomllib
+from pathlib import Path
 
 import pytest
 from hypothesis import assume, given, settings
@@ -16,6 +19,7 @@ from kontaktplan.rules.policy import (
     Policy,
     add_months,
     category_review,
+    customer_due,
     due_dates,
     expected_category,
     load_policy,
@@ -567,6 +571,39 @@ def cases(draw: st.DrawFn, policy: Policy):
     return customer, earlier, c1, c2, today
 
 
+def test_ba_2010_a_contact_counts_in_the_period_that_holds_the_day_after_it():
+    """MP needs 4 contacts per 6 months (agreement from 1 Jan): with 3 by 29 June, the
+    4th is due by the period's end, 1 July; a contact on 30 June, the period's last day,
+    opens the next period (4 missing by 1 Jan: due 16 Aug)."""
+    c = _customer("MP", agreement_start=D(2026, 1, 1))
+    earlier = (D(2026, 2, 1), D(2026, 4, 1))
+    assert _due(BA_2010, c, *earlier, D(2026, 6, 29), today=D(2026, 6, 30)) == D(2026, 7, 1)
+    assert _due(BA_2010, c, *earlier, D(2026, 6, 30), today=D(2026, 6, 30)) == D(2026, 8, 16)
+
+
+def test_a_planned_appointment_today_is_the_customers_next_contact():
+    """RULES.md: nothing new while a planned appointment meets the deadline; one today has
+    not taken place yet, so it still counts."""
+    c = _customer(last_contact=D(2026, 8, 1))  # due 2026-12-01
+    today = _held(TODAY, status=Status.planned)
+    assert customer_due(c, [today], HEILBRONN, TODAY).planned == TODAY
+
+
+def test_a_planned_appointment_after_a_deadline_that_can_still_be_met_does_not_count():
+    """RULES.md: a planned appointment after the deadline does not count where a new
+    booking can meet it: due on the first bookable day (today + 10 days lead) it can."""
+    late = _held(D(2026, 12, 10), status=Status.planned)
+    first_bookable = _customer(last_contact=D(2026, 8, 3))  # due 2026-12-03 = today + 10
+    due = customer_due(first_bookable, [late], HEILBRONN, TODAY)
+    assert (due.due, due.planned, due.late_planned) == (
+        D(2026, 12, 3),
+        None,
+        ((late.appointment_id, late.day),),
+    )
+    too_soon = _customer(last_contact=D(2026, 8, 2))  # due 12-02: no new booking meets it
+    assert customer_due(too_soon, [late], HEILBRONN, TODAY).planned == late.day
+
+
 property_settings = settings(max_examples=100, deadline=None)
 
 
@@ -616,7 +653,7 @@ def test_ba_2010_due_date_lies_in_the_period_that_still_misses_a_contact(data):
 
 
 def _bounded_settings():
-    """(section, setting, lowest, highest) of every bounded number of a policy."""
+    """(section, setting) of every number of a policy its model bounds at both ends."""
     from annotated_types import Ge, Gt, Le
 
     from kontaktplan.rules.policy import (
@@ -626,39 +663,103 @@ def _bounded_settings():
         Durations,
         InputRules,
         QualifiedContact,
+        Retention,
         Weights,
     )
 
     sections = {
         "booking": Booking, "disruption": Disruption, "durations": Durations,
         "weights": Weights, "input": InputRules, "qualified_contact": QualifiedContact,
-        "density": Density,
+        "density": Density, "retention": Retention,
     }  # fmt: skip
     for section, model in sections.items():
         for name, info in model.model_fields.items():
-            low = high = None
-            for m in info.metadata:
-                if isinstance(m, Ge):
-                    low = m.ge
-                elif isinstance(m, Gt):
-                    low = m.gt + 1
-                elif isinstance(m, Le):
-                    high = m.le
-            if low is not None and high is not None:
-                yield section, name, low, high
+            kinds = {type(m) for m in info.metadata}
+            if kinds & {Ge, Gt} and Le in kinds:
+                yield section, name
 
 
-@pytest.mark.parametrize(("section", "name", "low", "high"), list(_bounded_settings()))
-def test_every_bounded_policy_number_accepts_its_bounds_and_nothing_beyond(
-    section, name, low, high
-):
-    data = _policy_data("heilbronn-2025")
-    if section == "density":
-        data["density"] = {**data["density"], "rule": "interval"}
-    for value, ok in ((low, True), (high, True), (low - 1, False), (high + 1, False)):
-        data[section] = {**data.get(section, {}), name: value}
-        if ok:
-            Policy.model_validate(data)
-        else:
-            with pytest.raises(ValidationError):
-                Policy.model_validate(data)
+RULES_DOC = Path(__file__).parents[1] / "docs" / "rules.md"
+
+
+def _documented_bounds() -> list[tuple[str, int | D | None, int | D | None]]:
+    """(setting, lowest, highest) of each row of the table of bounds in docs/rules.md; an
+    end given in words (against another setting) is None; ``*`` stands for every key."""
+    text = RULES_DOC.read_text(encoding="utf-8")
+    table = text.split("## Bounds of the settings", 1)[1].split("\n## ", 1)[0]
+    out = []
+    for line in table.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 3 and "`" in cells[0]:
+            for key in re.findall(r"`([^`]+)`", cells[0]):
+                out.append((key, _bound(cells[1]), _bound(cells[2])))
+    return out
+
+
+def _bound(cell: str) -> int | D | None:
+    if re.fullmatch(r"\d+", cell):
+        return int(cell)
+    if re.fullmatch(r"\d{4}-\d\d-\d\d", cell):
+        return D.fromisoformat(cell)
+    return None
+
+
+def _rule_set(key: str) -> str:
+    """The bundled rule set that uses ``key``: the count per period is ba-2010's."""
+    ba = ("density.contacts_per_period", "density.period_months", "density.under_25_interval_days")
+    return "ba-2010" if key.startswith(ba) else "heilbronn-2025"
+
+
+def _settings(key: str, data: dict) -> list[str]:
+    """``key``, or every setting its ``*`` stands for (the weights, a table's categories)."""
+    if not key.endswith(".*"):
+        return [key]
+    section = key.removesuffix(".*")
+    if section == "weights":
+        from kontaktplan.rules.policy import Weights
+
+        return [f"weights.{name}" for name in Weights.model_fields]
+    node = data
+    for part in section.split("."):
+        node = node[part]
+    return [f"{section}.{code}" for code in node]
+
+
+def _with(data: dict, key: str, value: object) -> dict:
+    """``data`` with the setting ``key`` (dotted) set to ``value``."""
+    out = copy.deepcopy(data)
+    *path, last = key.split(".")
+    node = out
+    for part in path:
+        node = node.setdefault(part, {})
+    node[last] = value
+    return out
+
+
+@pytest.mark.parametrize(("key", "low", "high"), _documented_bounds())
+def test_every_policy_number_accepts_its_documented_bounds_and_nothing_beyond(key, low, high):
+    data = _policy_data(_rule_set(key))
+    tries = []
+    for bound, outward in ((low, -1), (high, 1)):
+        if bound is not None:
+            step = dt.timedelta(days=outward) if isinstance(bound, D) else outward
+            tries += [(bound, True), (bound + step, False)]
+    assert tries, key
+    for name in _settings(key, data):
+        for value, ok in tries:
+            if ok:
+                Policy.model_validate(_with(data, name, value))
+            else:
+                with pytest.raises(ValidationError):
+                    Policy.model_validate(_with(data, name, value))
+
+
+def test_every_bounded_policy_number_is_in_the_documented_table():
+    documented = {key for key, _, _ in _documented_bounds()}
+    missing = [
+        f"{section}.{name}"
+        for section, name in _bounded_settings()
+        if f"{section}.{name}" not in documented and f"{section}.*" not in documented
+    ]
+    assert missing == []
+    assert {"input.earliest_date", "density.interval_months.*"} <= documented

@@ -235,6 +235,20 @@ def test_slot_single_overlap_with_an_older_planned_booking():
     assert rules(check(old, book("C2", MON, 8))) == {SLOT_SINGLE}
 
 
+def test_slot_single_overlap_outside_every_slot():
+    # Wednesday 11:00 lies between S1's slots: the new booking is outside a slot and
+    # overlaps the older one there, and the validator says both
+    old = book("C1", D(2026, 12, 9), 11, booked_on=D(2026, 11, 2))
+    assert rules(check(old, book("C2", D(2026, 12, 9), 11, 30))) == {SLOT_OWNED, SLOT_SINGLE}
+    assert rules(check(old, book("C2", D(2026, 12, 9), 12))) == {SLOT_OWNED}
+
+
+def test_slot_owned_a_booking_next_to_a_slot_is_outside_it():
+    # Wednesday's slots are 9-10 and 14-15: 10:00 and 13:15 only touch them
+    for hour, minute in ((10, 0), (13, 15)):
+        assert rules(check(book("C1", D(2026, 12, 9), hour, minute))) == {SLOT_OWNED}
+
+
 def test_slot_single_neighbouring_slots():
     assert check(book("C1", MON, 8), book("C2", MON, 9)).violations == []
 
@@ -528,6 +542,14 @@ def test_min_gap_phone_with_documented_exception_counts():
 def test_one_future_booking_two_new_bookings():
     report = check(book("C1", MON, 8), book("C1", D(2026, 12, 21), 8))
     assert rules(report) == {ONE_FUTURE_BOOKING}
+
+
+def test_one_future_booking_a_new_booking_in_time_beside_an_older_late_one():
+    """RULES.md: a planned appointment after the deadline does not count, so a new one
+    that meets it may stand beside it (CD due 10 Dec: 7 Dec meets it, 21 Dec does not)."""
+    cd = customer("CD", last_contact=D(2026, 8, 10))
+    old = book("CD", D(2026, 12, 21), 8, booked_on=D(2026, 11, 2))
+    assert check(old, book("CD", MON, 8), customers=[*base_customers(), cd]).violations == []
 
 
 def test_one_future_booking_chained_by_the_u25_deadline():

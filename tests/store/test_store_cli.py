@@ -137,7 +137,7 @@ def test_read_only_commands_work_in_place(workspace, tmp_path):
     kp("report", "--out", tmp_path / "r.html", db=db)
     assert (tmp_path / "r.html").read_text().startswith("<!")
     kp("export", "ics", "--out", tmp_path / "ics", db=db)
-    assert sorted(p.name for p in (tmp_path / "ics").iterdir()) == ["S1.ics", "S2.ics"]
+    assert sorted(p.name for p in (tmp_path / "ics").glob("*.ics")) == ["S1.ics", "S2.ics"]
     assert [e.command for e in store.log(workspace)] == ["import"]  # nothing committed
 
 

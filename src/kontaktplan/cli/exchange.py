@@ -51,21 +51,21 @@ def export_ics(
     mode); cancelled and voided ones, and ones handed over to a colleague, stay in the
     file as cancelled events (SEQUENCE counts the changes); a backfill or a re-booking is
     a new event. Outcomes before the current week are left out.
-    Exit 0; 2 on bad input (nothing written).
+    Exit 0; 2 on bad input (nothing written); 3 if the folder changed meanwhile.
     """
     from kontaktplan.io.ics import write_ics
-    from kontaktplan.io.output import calendar_folder
+    from kontaktplan.io.output import Conflict, calendar_folder
 
     try:
-        calendar_folder(out)
+        target = calendar_folder(out, command="kontaktplan export ics")
     except InputError as e:
         raise fail(str(e)) from None
     words = language(lang)
     loaded = source(db, folder, quiet or as_json)
     try:
-        counts = write_ics(loaded.scenario, out, words)
-    except FileExistsError as e:
-        raise fail(f"--out: {e}") from None
+        counts = write_ics(loaded.scenario, out, words, target)
+    except Conflict as e:
+        raise fail(str(e), 3) from None
     except OSError as e:
         raise fail(f"{out}: cannot write ({e.strerror or e}); nothing written") from None
     if as_json:

@@ -305,12 +305,12 @@ class Office:
     def reasons(self, ranked: Ranked, booked_on: dt.date, day: dt.date) -> tuple[str, ...]:
         due, c = ranked.due, ranked.customer
         out: list[str] = []
-        if due.due < booked_on:
+        if due.due <= booked_on:  # as validate's overdue list: due today or before
             out.append(Phrase("rank.overdue", due=due.due))
-        elif due.due <= day:
-            out.append(Phrase("rank.met", due=due.due))
+        elif due.due < day:
+            out.append(Phrase("rank.before_booking", due=due.due, days=(day - due.due).days))
         else:
-            out.append(Phrase("rank.due", due=due.due))
+            out.append(Phrase("rank.met", due=due.due))
         if due.first_interview:
             out.append(Phrase("rank.first_interview"))
         if c.under_25 and c.unemployed:

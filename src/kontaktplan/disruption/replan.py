@@ -53,10 +53,9 @@ def _holds(office: Office, a: Appointment) -> bool:
     return old is not None and old.start <= a.start and a.end <= old.end
 
 
-def invalid_bookings(
-    office: Office, *, check_slots: bool = True
-) -> list[tuple[Appointment, str, str]]:
-    """Planned bookings from today on that can no longer take place: (row, kind, reason)."""
+def invalid_bookings(office: Office, *, check_slots: bool) -> list[tuple[Appointment, str, str]]:
+    """Planned bookings from today on that can no longer take place: (row, kind, reason);
+    ``check_slots``: also those no free slot holds any more."""
     out = []
     cal = office.calendar
     for a in office.scenario.appointments:

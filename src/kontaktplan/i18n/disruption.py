@@ -189,6 +189,10 @@ DISRUPTION: dict[str, dict[str, str]] = {
         "en": "due {due}, met by this booking",
     },
     "rank.due": {"de": "fällig {due}", "en": "due {due}"},
+    "rank.before_booking": {
+        "de": "fällig {due}, {days} Tag(e) vor diesem Termin",
+        "en": "due {due}, {days} day(s) before this booking",
+    },
     "rank.first_interview": {"de": "Erstgespräch", "en": "first interview"},
     "rank.unemployed": {"de": "arbeitslos", "en": "unemployed"},
     "rank.last_contact": {

@@ -12,8 +12,6 @@ from __future__ import annotations
 import gc
 import itertools
 import json
-import os
-import shutil
 import tomllib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -463,26 +461,3 @@ def _with_kept_lines(
     new = iter(table_text(table, [r for r in rows if id(r) not in line_of]).split("\n")[1:])
     body = (line_of[id(r)] if id(r) in line_of else next(new) for r in rows)
     return header + "".join(f"{line}\n" for line in body)
-
-
-def _usual_permissions(folder: Path) -> None:
-    """mkdtemp makes a private (0700) folder; give it what ``mkdir`` would."""
-    umask = os.umask(0)
-    os.umask(umask)
-    folder.chmod(0o777 & ~umask)
-
-
-def _swap(new: Path, folder: Path) -> None:
-    """Put ``new`` in place of ``folder``; if that fails, the old folder is put back."""
-    if not folder.exists():
-        os.replace(new, folder)
-        return
-    old = folder.with_name(f".{folder.name}.old")
-    shutil.rmtree(old, ignore_errors=True)
-    os.replace(folder, old)
-    try:
-        os.replace(new, folder)
-    except BaseException:
-        os.replace(old, folder)
-        raise
-    shutil.rmtree(old, ignore_errors=True)

@@ -29,8 +29,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
-import tempfile
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
@@ -40,7 +38,7 @@ import icalendar
 
 from kontaktplan.domain import Appointment, Scenario, Status
 from kontaktplan.i18n import Lang, translator
-from kontaktplan.io.folder import _swap, _usual_permissions
+from kontaktplan.io.output import Target, calendar_folder, commit
 
 __all__ = [
     "OFFICE_TZ",
@@ -188,32 +186,30 @@ def specialist_calendar(
 
 
 def write_ics(
-    scenario: Scenario, folder: str | Path, lang: Lang = "en"
+    scenario: Scenario,
+    folder: str | Path,
+    lang: Lang = "en",
+    target: Target | None = None,
 ) -> dict[str, dict[str, int]]:
     """Write ``<specialist_id>.ics`` for every specialist into ``folder``, all or nothing.
 
-    Returns per file name the number of confirmed and of cancelled events. The files are
-    written to a temporary folder that then replaces ``folder``. An existing ``folder``
-    that holds anything but ``.ics`` files is left alone (:class:`FileExistsError`): an
-    export must never delete other work.
+    Returns per file name the number of confirmed and of cancelled events. ``target`` is
+    the folder as checked before the work (:func:`kontaktplan.io.output.calendar_folder`;
+    without it, ``folder`` is checked now): a folder holding anything but ``.ics`` files is
+    left alone (:class:`~kontaktplan.io.output.OutputError`), an export must never delete
+    other work. The files are committed like a scenario folder's
+    (:func:`kontaktplan.io.output.commit`): under a lock, through a journal that the next
+    export finishes if this one is cut off; ``.ics`` files of specialists no longer in the
+    scenario are deleted.
     """
-    folder = Path(folder).resolve()
-    if folder.exists():
-        foreign = sorted(
-            p.name for p in folder.iterdir() if not (p.is_file() and p.suffix == ".ics")
-        )
-        if not folder.is_dir() or foreign:
-            what = ", ".join(foreign[:3]) if folder.is_dir() else "a file"
-            raise FileExistsError(
-                f"{folder} exists and holds other files than .ics ({what}); "
-                "choose a new or an earlier export folder"
-            )
+    if target is None:
+        target = calendar_folder(Path(folder))
     rows = _calendar_rows(scenario)
     files = {
         name: specialist_calendar(scenario, sid, lang, rows.get(sid, []))
         for sid, name in file_names(s.specialist_id for s in scenario.specialists).items()
     }
-    _replace_folder(folder, {name: cal.to_ical() for name, cal in files.items()})
+    commit(target, {name: cal.to_ical() for name, cal in files.items()})
     return {name: _counts(cal) for name, cal in files.items()}
 
 
@@ -241,18 +237,3 @@ def file_names(specialist_ids: Iterable[str]) -> dict[str, str]:
         taken.add(name.lower())
         out[sid] = name
     return out
-
-
-def _replace_folder(folder: Path, files: dict[str, bytes]) -> None:
-    # write_scenario's scheme: a temporary folder swapped in (the old one put back if the
-    # swap fails); its helpers are private to io.folder, which only writes scenario files.
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
-    try:
-        _usual_permissions(tmp)
-        for name, data in files.items():
-            (tmp / name).write_bytes(data)
-        _swap(tmp, folder)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise

@@ -16,7 +16,9 @@ folder, checks that the folder is still the version it saw before its work
 temporary folder inside it, records a journal, and moves the files in. A write cut off
 half-way is finished by the next command that touches the folder (the journal lists
 what was complete); a temporary folder without a journal is removed. Readers hold a
-shared lock while they read, so they never see half of a commit.
+shared lock while they read, so they never see half of a commit. A folder of calendar
+files (``export ics``) is written the same way; it may hold nothing but ``.ics`` files,
+and every one of them is the export's to replace.
 """
 
 from __future__ import annotations
@@ -78,6 +80,9 @@ class Target:
     source: str | None = None
     """SHA-256 over the input's files when checked: the same command on the same input
     and options may replace its own earlier result without ``--force``."""
+    owns: frozenset[str] | None = None
+    """The files a write replaces or deletes, where not those the folder's manifest or
+    the scenario files name (a calendar folder: every ``.ics`` file in it)."""
 
 
 def _internal(name: str) -> bool:
@@ -268,14 +273,26 @@ def output_file(
     return real
 
 
-def calendar_folder(out: Path, option: str = "--out") -> Path:
-    """Check ``out`` as a folder of calendar files: absent or a real folder (what it may
-    hold is the calendar writer's check). Returns the real path."""
+def calendar_folder(out: Path, *, command: str | None = None, option: str = "--out") -> Target:
+    """Check ``out`` as a folder of calendar files: absent, or a folder holding nothing
+    but ``.ics`` files (an earlier export) and the writer's own files; anything else is
+    refused (:class:`OutputError`): an export must never delete other work. An
+    interrupted earlier export there is finished (or its leftovers removed) first."""
     real = _normal(Path(out), option)
     what = _kind(real)
     if what is not None or (real.exists() and not real.is_dir()):
         raise OutputError(str(out), f"{option} is {what or 'a file'}; give a folder")
-    return real
+    if real.is_dir() and _leftovers(real):
+        recover(real)
+    names = [n for n in os.listdir(real) if not _internal(n)] if real.is_dir() else []
+    foreign = sorted(n for n in names if not (n.endswith(".ics") and (real / n).is_file()))
+    if foreign:
+        raise OutputError(
+            str(out),
+            f"{option} holds other files than .ics ({', '.join(foreign[:3])}); "
+            "choose a new or an earlier export folder",
+        )
+    return Target(real, version(real), in_place=False, command=command, owns=frozenset(names))
 
 
 def regular_file(path: Path, name: str) -> bool:
@@ -438,7 +455,7 @@ def commit(target: Target, files: Mapping[str, bytes | Path]) -> None:
 
 
 def _commit_locked(target: Target, folder: Path, files: Mapping[str, bytes | Path]) -> None:
-    before = owned(folder)
+    before = owned(folder) if target.owns is None else set(target.owns)
     # A file of the user's that happens to carry the name of one we add (the copy of the
     # rule set) is left alone: that file is not written, nor listed as ours.
     files = {
