@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, Phase, given, seed, settings
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parent / "src"), str(HERE.parent / "tests" / "fuzz")]
 
-from fuzzing import KNOWN, base_folder, cases, run_case  # noqa: E402
+from fuzzing import base_folder, cases, run_case  # noqa: E402
 
 
 def main() -> None:
@@ -58,13 +58,7 @@ def main() -> None:
             failure = f"harness error: {type(e).__name__}: {e}"
         finally:
             shutil.rmtree(root, ignore_errors=True)
-        cls = (
-            "clean"
-            if failure is None
-            else failure.split(":")[0]
-            if not failure.startswith(KNOWN)
-            else failure
-        )
+        cls = "clean" if failure is None else failure.split(":")[0]
         counts[cls] += 1
         by_command[case.command][cls] += 1
         if failure is not None and cls not in examples:

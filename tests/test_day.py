@@ -369,6 +369,23 @@ def test_escalation_fails_validate_only_when_its_day_has_come():
     assert [e["due_today"] for e in report.figures["escalations"]] == [True]
 
 
+@pytest.mark.parametrize(("today", "code"), [(MON, 0), (TUE, 1)])
+def test_absence_exits_1_when_it_leaves_an_escalation_whose_day_has_come(tmp_path, today, code):
+    """Exit 0 means the folder written validates (issue 11): an absence reported on
+    Monday leaves PA (Tuesday) as an open task, exit 0; reported on Tuesday itself, PA's
+    day has come with nobody free: written, but exit 1 with PA named, as validate says."""
+    folder, out = tmp_path / "in", tmp_path / "out"
+    write_scenario(with_today(_escalation(), today), folder)
+    day = TUE.isoformat()
+    args = ["absence", str(folder), "S1", "--from", day, "--to", day, "--out", str(out)]
+    got = runner.invoke(app, args)
+    assert got.exit_code == code, got.output
+    assert ("PA" in got.stderr and "kontaktplan resolve" in got.stderr) == (code == 1)
+    checked = runner.invoke(app, ["validate", str(out), "--quiet"])
+    assert checked.exit_code == code
+    assert read_scenario(out).scenario.absences  # written either way
+
+
 def test_escalated_and_proposals_do_not_list_handed_over_appointments():
     s = _escalation()
     free = s.model_copy(update={"appointments": s.appointments[:1]})  # S2 free at 10:00

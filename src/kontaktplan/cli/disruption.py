@@ -171,21 +171,44 @@ def act(
     folder (the result folder written); print in ``lang``."""
     from kontaktplan.cli.workspace import commit_outcome
 
+    done = []
+
+    def keep(scenario, policy):
+        done.append(call(scenario, policy))
+        return done[-1]
+
     if w.url:
         commit_outcome(
             w.url,
             command,
             args,
-            call,
+            keep,
             actor=actor,
             quiet=quiet,
             as_json=as_json,
             lang=lang,
             about=about,
         )
-        return
-    loaded = load(w.folder, quiet or as_json)
-    _write(loaded, call(loaded.scenario, loaded.policy), w.target, quiet, as_json, lang=lang)
+    else:
+        loaded = load(w.folder, quiet or as_json)
+        _write(loaded, keep(loaded.scenario, loaded.policy), w.target, quiet, as_json, lang=lang)
+    _escalations_due(done[-1], lang)
+
+
+def _escalations_due(outcome, lang: Lang) -> None:
+    """Exit 1 (after writing) when the command left appointments whose day has come with
+    their specialist absent and nobody free: the result breaks the ``absence`` rule until
+    the team lead acts, so it must not look like a clean success (``validate`` exits 1)."""
+    today = outcome.scenario.today
+    due = [
+        c.appointment_id
+        for c in getattr(outcome, "escalations", ())
+        if c.action == "escalated" and c.start and c.start.date() <= today  # in an absence
+    ]
+    if due:
+        ids = ", ".join(due[:5]) + (" …" if len(due) > 5 else "")
+        typer.echo(translator(lang)("cli.escalation_due", n=len(due), ids=ids), err=True)
+        raise typer.Exit(1)
 
 
 class OptionalFill(TyperCommand):
@@ -428,13 +451,19 @@ def replan(
             check_slots=not keep_unslotted,
         )
 
+    done = []
+
+    def keep(scenario, policy):
+        done.append(call(scenario, policy))
+        return done[-1]
+
     if url:
         args = {"weeks": weeks, "solver": solver.value, "time_limit": time_limit, "seed": seed}
-        return commit_outcome(
+        commit_outcome(
             url,
             "replan",
             args,
-            call,
+            keep,
             actor=actor,
             quiet=quiet,
             as_json=as_json,
@@ -444,10 +473,11 @@ def replan(
             after=lambda r: r[0].scenario,
             lang=words,
         )
-    loaded = load(folder, quiet or as_json)
-    outcome, result = call(loaded.scenario, loaded.policy)
-    _write(loaded, outcome, target, quiet, as_json, base=result.to_dict(), lang=words)
-    return None
+    else:
+        loaded = load(folder, quiet or as_json)
+        outcome, result = keep(loaded.scenario, loaded.policy)
+        _write(loaded, outcome, target, quiet, as_json, base=result.to_dict(), lang=words)
+    _escalations_due(done[-1][0], words)
 
 
 def resolve(

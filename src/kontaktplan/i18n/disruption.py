@@ -30,6 +30,14 @@ DISRUPTION: dict[str, dict[str, str]] = {
         "de": "    einen übernehmen: kontaktplan resolve DIR {appointment} --choice N --out OUT",
         "en": "    apply one: kontaktplan resolve DIR {appointment} --choice N --out OUT",
     },
+    "cli.escalation_due": {
+        "de": "{n} Termin(e) heute oder früher bei abwesender Fachkraft, niemand frei: {ids}; "
+        "die Teamleitung muss handeln (kontaktplan resolve), bis dahin bricht der Ordner die "
+        "Regel absence",
+        "en": "{n} appointment(s) today or earlier with an absent specialist and nobody free: "
+        "{ids}; the team lead must act (kontaktplan resolve); until then the folder breaks "
+        "the absence rule",
+    },
     "cli.committed": {
         "de": "Ereignis {event} im Arbeitsbereich gespeichert",
         "en": "committed event {event} to the workspace",
