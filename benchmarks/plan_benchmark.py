@@ -147,7 +147,12 @@ def main() -> int:
                 )
                 print(json.dumps(checks[-1]), flush=True)
     result = {
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            # other jobs on the machine inflate the wall times: the load when the run ended
+            "load_average": [round(x, 2) for x in os.getloadavg()],
+        },
         "runs": rows,
         "checks": checks,
     }

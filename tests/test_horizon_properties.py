@@ -94,9 +94,6 @@ def _urgent_in_week_one(p, sc, policy) -> dict[str, tuple[int, int]]:
     max_examples=12,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-    # The same examples on every run: a random run in CI found the gap below, which the
-    # model does not close yet; the default run must not pass or fail by chance.
-    derandomize=True,
 )
 @given(offices())
 def test_a_longer_horizon_books_the_urgent_customers_of_week_one_no_later(case):
@@ -116,22 +113,28 @@ def test_a_longer_horizon_books_the_urgent_customers_of_week_one_no_later(case):
     assert validate(longer.planned_scenario(), policy).ok
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap (issue 10.2): under ba-2010, with 21 first interviews and one under-25 "
-    "first interview for 5 one-hour slots a week, a 5-week plan books the under-25 later "
-    "than the 1-week plan does (found by the property test above in a random run)",
-)
-def test_known_gap_an_under_25_first_interview_pushed_to_a_later_week_under_ba_2010():
+@pytest.mark.parametrize("weeks", [5, 6])
+def test_an_overdue_under_25_is_not_booked_later_for_an_easier_next_contact(weeks):
+    # Found by the property test above in a random run (ba-2010). 21 first interviews
+    # (priority 4,000) and one under-25 first interview C21 (7,000, every 28 days); one
+    # one-hour slot a weekday: 22 places in 5 weeks, 27 in 6 (holidays 25 Dec, 1 and 6
+    # Jan). Booked in week 1, C21 owes a second contact by 4-8 Jan, when every place
+    # is taken by the first interviews: missed (1,000,000; a week more of a first
+    # interview's waiting costs more). Booked in week 2, the next deadline fell after the
+    # 5-week horizon (no cost), or into week 6 with its free places: so one model
+    # moved C21 back a week for 100 x (7,000 - 4,000) = 300,000 of waiting order. The
+    # week of each urgent first booking is now fixed as with one contact per customer,
+    # before any further contact: C21 stays in week 1, as in the 1-week plan.
     policy = POLICIES["ba-2010"]
+    days = [MONDAY + dt.timedelta(days=d) for d in range(7 * weeks - 2)]
     slots = [
         Slot(
             specialist_id="S0",
-            start=dt.datetime.combine(MONDAY + dt.timedelta(days=d), dt.time(8)),
-            end=dt.datetime.combine(MONDAY + dt.timedelta(days=d), dt.time(9)),
+            start=dt.datetime.combine(d, dt.time(8)),
+            end=dt.datetime.combine(d, dt.time(9)),
         )
-        for d in range(40)
-        if (MONDAY + dt.timedelta(days=d)).weekday() < 5
+        for d in days
+        if d.weekday() < 5
     ]
     custs = [
         customer(f"C{i:02d}", sid="S0", category="MP", last=None, unemployed=False, under_25=False)
@@ -139,8 +142,7 @@ def test_known_gap_an_under_25_first_interview_pushed_to_a_later_week_under_ba_2
     ] + [customer("C21", sid="S0", category="MP", last=None, unemployed=True, under_25=True)]
     sc = scenario([specialist("S0", fte=0.5, video=False)], custs, slots, policy="ba-2010")
     one = plan(sc, policy, weeks=1, workers=1, time_limit=10)
-    longer = plan(sc, policy, weeks=5, workers=1, time_limit=10)
-    first = _urgent_in_week_one(one, sc, policy)
-    later = _urgent_in_week_one(longer, sc, policy)
-    assert "C21" in first
-    assert "C21" in later
+    longer = plan(sc, policy, weeks=weeks, workers=1, time_limit=10)
+    assert "C21" in _urgent_in_week_one(one, sc, policy)
+    assert "C21" in _urgent_in_week_one(longer, sc, policy)
+    assert validate(longer.planned_scenario(), policy).ok
