@@ -11,11 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
+import pytest
 from typer.testing import CliRunner
 
-from builders import MONDAY, appointment, customer, day_slots, scenario, specialist, week
+from builders import MONDAY, appointment, customer, day_slots, scenario, slot, specialist, week
 from kontaktplan.cli import app
-from kontaktplan.domain import Absence, Appointment, Kind, Mode, Status
+from kontaktplan.domain import Absence, Appointment, Kind, Mode, SlotMode, Status
 from kontaktplan.io.folder import write_scenario
 from kontaktplan.planning import plan
 from kontaktplan.rules.policy import Policy, add_months, load_policy
@@ -104,6 +105,32 @@ def test_spread_rule_accepts_what_the_slots_forced():
         "spread (max - min per day) of the weeks booked today: max 5, 1 of 1 above 1, "
         "0 more than the slots forced"
     ) in report.summary().splitlines()
+
+
+@pytest.mark.parametrize(("tuesday", "warned"), [(SlotMode.video, False), (SlotMode.any, True)])
+def test_spread_rule_counts_only_slots_the_weeks_bookings_could_take(tuesday, warned):
+    # 25 in-person bookings 6/1/6/6/6. Every day has 6 in-person slots, Tuesday one only
+    # and five more of mode ``tuesday``. Video slots cannot take an in-person booking:
+    # Tuesday holds 1 at most, 6/1/6/6/6 is as even as it gets, no warning. Slots of
+    # mode any could: 5/5/5/5/5 was possible, the week is named.
+    days = week()
+    slots = [s for d in days if d != days[1] for s in day_slots(d, 6)]
+    slots += [slot(days[1], 8)] + [
+        slot(days[1], 9 + k, mode=tuesday) for k in range(5)
+    ]  # fmt: skip
+    custs = [customer(f"C{i:02d}", last=D(2026, 6, 1)) for i in range(25)]
+    counts = [6, 1, 6, 6, 6]
+    rows = [
+        appointment(f"C{i:02d}", d, 8 + k)
+        for i, (d, k) in enumerate(
+            (d, k) for d, n in zip(days, counts, strict=True) for k in range(n)
+        )
+    ]
+    report = validate(scenario([specialist()], custs, slots, appointments=rows), POLICY)
+    assert report.ok
+    spread = [w for w in report.warnings if w.startswith(f"{SPREAD}:")]
+    assert bool(spread) == warned, spread
+    assert [w["forced_spread"] for w in report.figures["weeks"]] == [0 if warned else 5]
 
 
 def test_most_even_spread_by_hand():

@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from kontaktplan.domain import Appointment, Customer, Kind, Scenario, Status
+from kontaktplan.domain import Appointment, Customer, Kind, Mode, Scenario, Slot, SlotMode, Status
 from kontaktplan.rules.calendar import (
     OfficeCalendar,
     first_bookable_day,
@@ -123,25 +123,26 @@ def week_figures(
     The target is the whole week's (absences and holidays off), whatever the planning
     date: a disruption that moves ``today`` changes no week's target. Days before the first
     bookable day (today + lead) can take no new booking, so for the forced spread their
-    bookings are fixed. (The plan's own figures give a partial first week its prorated
-    target, since the plan books only its days from the first bookable day.)"""
+    bookings are fixed, as is every booking made before today. A day holds at most the
+    daily cap, and no more than the slots that could take one of the week's new bookings
+    (:func:`_usable`), plus bookings outside any slot. (The plan's own figures give a
+    partial first week its prorated target, since the plan books only its days from the
+    first bookable day.)"""
     first = figures_from(scenario)
     bookable = first_bookable_day(scenario.today, policy.booking.lead_days)
     cap = policy.booking.daily_cap
-    slots: Counter[tuple[str, dt.date]] = Counter(
-        (s.specialist_id, s.day) for s in scenario.slots if s.day >= first
-    )
-    fixed: Counter[tuple[str, dt.date]] = Counter()
-    outside: Counter[tuple[str, dt.date]] = Counter()
-    windows: dict[tuple[str, dt.date], list[tuple[dt.datetime, dt.datetime]]] = {}
+    slots: dict[tuple[str, dt.date], list[Slot]] = {}
     for s in scenario.slots:
         if s.day >= first:
-            windows.setdefault((s.specialist_id, s.day), []).append((s.start, s.end))
+            slots.setdefault((s.specialist_id, s.day), []).append(s)
+    fixed: Counter[tuple[str, dt.date]] = Counter()
+    kept: dict[tuple[str, dt.date], list[Appointment]] = {}  # made before today, by day
+    outside: Counter[tuple[str, dt.date]] = Counter()
+    new: dict[tuple[str, dt.date], list[Appointment]] = {}  # by specialist and Monday
     per_day: Counter[tuple[str, dt.date]] = Counter()
     mondays: dict[str, set[dt.date]] = {}
-    for s in scenario.slots:
-        if s.day >= first:
-            mondays.setdefault(s.specialist_id, set()).add(_monday(s.day))
+    for sid, day in slots:
+        mondays.setdefault(sid, set()).add(_monday(day))
     for a in scenario.appointments:
         if a.day >= first and _counted_in_volume(a):
             key = (a.specialist_id, a.day)
@@ -149,7 +150,10 @@ def week_figures(
             mondays.setdefault(a.specialist_id, set()).add(_monday(a.day))
             if a.booked_on != scenario.today:
                 fixed[key] += 1
-            if not any(s < a.end and a.start < e for s, e in windows.get(key, ())):
+                kept.setdefault(key, []).append(a)
+            else:
+                new.setdefault((a.specialist_id, _monday(a.day)), []).append(a)
+            if not any(s.start < a.end and a.start < s.end for s in slots.get(key, ())):
                 outside[key] += 1
     out = []
     for sp in scenario.specialists:
@@ -159,11 +163,14 @@ def week_figures(
             days = week_days(monday)
             counts = [per_day[sid, d] for d in week_days(monday)]
             available = [per_day[sid, d] for d in target.available_days]
+            movable = new.get((sid, monday), [])
             forced = most_even_spread(
                 available,
                 [per_day[sid, d] if d < bookable else fixed[sid, d] for d in target.available_days],
                 [
-                    per_day[sid, d] if d < bookable else min(cap, slots[sid, d] + outside[sid, d])
+                    per_day[sid, d]
+                    if d < bookable
+                    else min(cap, _day_capacity(scenario, sid, d, slots, movable, kept, outside))
                     for d in target.available_days
                 ],
             )
@@ -183,6 +190,42 @@ def week_figures(
                 }
             )
     return out
+
+
+def _day_capacity(scenario, sid, day, slots, movable, kept, outside) -> int:
+    """The bookings day ``day`` of ``sid`` could hold (before the daily cap)."""
+    key = (sid, day)
+    return _usable(scenario, slots.get(key, []), movable, kept.get(key, [])) + outside[key]
+
+
+def _usable(
+    scenario: Scenario, day_slots: list[Slot], movable: list[Appointment], kept: list[Appointment]
+) -> int:
+    """How many of a day's slots could hold a booking of the week: one holding a booking
+    made before today (``kept``: it stays), or one where at least one of the week's new
+    bookings could have been placed (:func:`_fits`). Without a new booking nothing moves:
+    every slot counts."""
+    if not movable:
+        return len(day_slots)
+    return sum(
+        1
+        for s in day_slots
+        if any(a.start < s.end and s.start < a.end for a in kept)
+        or any(_fits(scenario, s, a) for a in movable)
+    )
+
+
+def _fits(scenario: Scenario, s: Slot, a: Appointment) -> bool:
+    """Could new booking ``a`` have been placed in slot ``s`` instead?"""
+    length = a.end - a.start
+    if s.end - s.start < length:
+        return False
+    if a.mode is not Mode.phone and s.mode not in (SlotMode.any, SlotMode(a.mode.value)):
+        return False
+    customer = scenario.customers_by_id.get(a.customer_id)
+    return customer is None or not any(
+        u.blocks(s.start, s.start + length) for u in customer.unavailable
+    )
 
 
 def team_figures(weeks: list[dict[str, Any]]) -> list[dict[str, Any]]:
