@@ -12,7 +12,8 @@ from collections import Counter
 from collections.abc import Mapping
 from enum import StrEnum
 from functools import cached_property
-from typing import Any, Self
+from types import MappingProxyType
+from typing import Any, ClassVar, Self
 
 from pydantic import (
     BaseModel,
@@ -48,12 +49,19 @@ NOON = dt.time(12, 0)
 class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
+    derived_from: ClassVar[Mapping[str, tuple[str, ...]]] = {}
+    """Cached properties and the fields each is computed from: a copy that keeps those
+    fields keeps the cached value (see ``model_copy``)."""
+
     def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
-        """A copy; with ``update``, a new validated model (checks run, no cached values kept).
+        """A copy; with ``update``, a new validated model (checks run).
 
         Pydantic's own ``model_copy(update=...)`` skips validation and copies the
         instance ``__dict__``, cached properties included, so a changed scenario would
-        keep answering from the old data.
+        keep answering from the old data. Here a cached property is kept only when every
+        field it is computed from (``derived_from``) is the very object it was; the checks
+        of the copy may use it (issue 15: a simulated day's commands each copy a team's
+        scenario, and rebuilt every index of it).
         """
         if not update:
             return super().model_copy(deep=deep)
@@ -61,14 +69,25 @@ class Frozen(BaseModel):
         data.update(update)
         # A field given the very object it had was checked when this model was made.
         unchanged = frozenset(name for name, value in data.items() if value is getattr(self, name))
-        copy = type(self).model_validate(data, context={UNCHANGED: unchanged})
+        kept = {
+            prop: self.__dict__[prop]
+            for prop, fields in self.derived_from.items()
+            if prop in self.__dict__ and unchanged.issuperset(fields)
+        }
+        copy = type(self).model_validate(data, context={UNCHANGED: unchanged, KEPT: kept})
         for name in unchanged:  # validation rebuilt equal tuples: keep the originals, so
             copy.__dict__[name] = data[name]  # "unchanged" stays an identity check
         return copy
 
+    def _keep_derived(self, info: ValidationInfo) -> None:
+        """Install the cached values a copy keeps (call first in a model validator)."""
+        self.__dict__.update((info.context or {}).get(KEPT, {}))
+
 
 UNCHANGED = "unchanged"
 """Validation context key: the fields a copy keeps as they were (see ``model_copy``)."""
+KEPT = "kept"
+"""Validation context key: the cached properties a copy keeps (see ``model_copy``)."""
 
 
 def _none_if_empty(value: str | None) -> str | None:
@@ -271,7 +290,7 @@ class Slot(Frozen):
     def minutes(self) -> int:
         return int((self.end - self.start).total_seconds() // 60)
 
-    @property
+    @cached_property  # asked for very often (issue 15); ``start`` never changes
     def day(self) -> dt.date:
         return self.start.date()
 
@@ -324,7 +343,7 @@ class Appointment(Frozen):
         _after("end", "start", info, end, strict=True)
         return end
 
-    @property
+    @cached_property  # asked for very often (issue 15); ``start`` never changes
     def day(self) -> dt.date:
         return self.start.date()
 
@@ -371,8 +390,18 @@ class Scenario(Frozen):
     absences: tuple[Absence, ...] = ()
     appointments: tuple[Appointment, ...] = ()
 
+    derived_from: ClassVar[Mapping[str, tuple[str, ...]]] = {
+        "specialists_by_id": ("specialists",),
+        "customers_by_id": ("customers",),
+        "customers_by_specialist": ("customers",),
+        "appointments_by_customer": ("appointments",),
+        "slots_by_day": ("slots",),
+        "slot_days": ("slots",),
+    }
+
     @model_validator(mode="after")
     def _references(self, info: ValidationInfo) -> Scenario:
+        self._keep_derived(info)
         # A copy re-checks what its changed tables take part in; a new scenario, all.
         kept = frozenset((info.context or {}).get(UNCHANGED, ()))
         changed = {t for t in _TABLES if t not in kept}
@@ -403,7 +432,7 @@ class Scenario(Frozen):
         rows of a table are checked when it or a table it refers to changed."""
         problems = []
         everything = "specialists" in changed
-        known = {s.specialist_id for s in self.specialists}
+        known = self.specialists_by_id
         if everything:
             for s in self.specialists:
                 if s.substitute_id is not None and s.substitute_id not in known:
@@ -422,9 +451,9 @@ class Scenario(Frozen):
             problems += self._appointment_references(known)
         return problems
 
-    def _appointment_references(self, known: set[str]) -> list[str]:
+    def _appointment_references(self, known: Mapping[str, Specialist]) -> list[str]:
         problems = []
-        customers = {c.customer_id for c in self.customers}
+        customers = self.customers_by_id
         appointments = {a.appointment_id for a in self.appointments}
         for a in self.appointments:
             if a.customer_id not in customers:
@@ -456,6 +485,32 @@ class Scenario(Frozen):
     @cached_property
     def customers_by_id(self) -> dict[str, Customer]:
         return {c.customer_id: c for c in self.customers}
+
+    @cached_property
+    def customers_by_specialist(self) -> dict[str, tuple[Customer, ...]]:
+        """Each specialist's customers, in table order."""
+        out: dict[str, list[Customer]] = {}
+        for c in self.customers:
+            out.setdefault(c.specialist_id, []).append(c)
+        return {k: tuple(v) for k, v in out.items()}
+
+    @cached_property
+    def slots_by_day(self) -> Mapping[tuple[str, dt.date], tuple[Slot, ...]]:
+        """Each specialist's free slots per day, in order of start (read-only)."""
+        out: dict[tuple[str, dt.date], list[Slot]] = {}
+        for s in sorted(self.slots, key=lambda s: s.start):
+            out.setdefault((s.specialist_id, s.day), []).append(s)
+        return MappingProxyType({k: tuple(v) for k, v in out.items()})
+
+    @cached_property
+    def slot_days(self) -> Mapping[str, tuple[dt.date, ...]]:
+        """The days each specialist has free slots, in order (read-only)."""
+        out: dict[str, list[dt.date]] = {}
+        for sid, day in self.slots_by_day:  # in order of start, so of day
+            days = out.setdefault(sid, [])
+            if not days or days[-1] != day:
+                days.append(day)
+        return MappingProxyType({k: tuple(v) for k, v in out.items()})
 
     @cached_property
     def appointments_by_customer(self) -> dict[str, tuple[Appointment, ...]]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -87,16 +87,21 @@ class _Dues(Mapping[str, Due]):
     cost more than the rest of the command. Same fields and rules as ``due_dates``.
     """
 
-    def __init__(self, scenario: Scenario, policy: Policy) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        policy: Policy,
+        history: Callable[[str], Sequence[Appointment]] | None = None,
+    ) -> None:
         self.scenario, self.policy = scenario, policy
+        self._history = history or (lambda cid: scenario.appointments_by_customer.get(cid, ()))
         self._done: dict[str, Due | None] = {}
 
     def _compute(self, cid: str) -> Due | None:
         c = self.scenario.customers_by_id.get(cid)
         if c is None or c.exempt is not None:
             return None
-        history = self.scenario.appointments_by_customer.get(cid, ())
-        return customer_due(c, history, self.policy, self.scenario.today)
+        return customer_due(c, self._history(cid), self.policy, self.scenario.today)
 
     def __getitem__(self, cid: str) -> Due:
         if cid not in self._done:
@@ -131,26 +136,39 @@ class Office:
         self.scenario, self.policy = scenario, policy
         self.today = scenario.today
         self.calendar = OfficeCalendar(scenario, policy)
-        self.dues = _Dues(scenario, policy)
+        # The due dates are those of ``scenario``: from a customer's active rows (the only
+        # ones a due date looks at) as they were before this office changed them.
+        self.dues = _Dues(scenario, policy, history=self._rows_at_start)
         self._by_specialist: dict[tuple[str, dt.date], list[Appointment]] = defaultdict(list)
         self._by_customer: dict[str, list[Appointment]] = defaultdict(list)
-        self.slots: dict[tuple[str, dt.date], list[Slot]] = defaultdict(list)
-        self.slot_days: dict[str, list[dt.date]] = defaultdict(list)
-        for s in sorted(scenario.slots, key=lambda s: s.start):
-            if not self.slots[s.specialist_id, s.day]:
-                self.slot_days[s.specialist_id].append(s.day)
-            self.slots[s.specialist_id, s.day].append(s)
+        self._at_start: dict[str, tuple[Appointment, ...]] = {}
+        self.slots: Mapping[tuple[str, dt.date], tuple[Slot, ...]] = scenario.slots_by_day
+        self.slot_days: Mapping[str, tuple[dt.date, ...]] = scenario.slot_days
+        by_specialist, by_customer = self._by_specialist, self._by_customer
         for a in scenario.appointments:
             if a.status in ACTIVE:
-                self.add(a)
+                by_specialist[a.specialist_id, a.day].append(a)
+                by_customer[a.customer_id].append(a)
 
     def add(self, a: Appointment) -> None:
+        self._keep_start(a.customer_id)
         self._by_specialist[a.specialist_id, a.day].append(a)
         self._by_customer[a.customer_id].append(a)
 
     def remove(self, a: Appointment) -> None:
+        self._keep_start(a.customer_id)
         self._by_specialist[a.specialist_id, a.day].remove(a)
         self._by_customer[a.customer_id].remove(a)
+
+    def _keep_start(self, cid: str) -> None:
+        if cid not in self._at_start:
+            self._at_start[cid] = tuple(self._by_customer.get(cid, ()))
+
+    def _rows_at_start(self, cid: str) -> Sequence[Appointment]:
+        """The customer's active rows in ``scenario`` (before this office's changes)."""
+        if cid in self._at_start:
+            return self._at_start[cid]
+        return self._by_customer.get(cid, ())
 
     def busy(self, sid: str, start: dt.datetime, end: dt.datetime) -> Appointment | None:
         """An active appointment of ``sid`` overlapping ``start``–``end``, if any."""
