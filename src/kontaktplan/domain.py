@@ -24,6 +24,8 @@ from pydantic import (
     model_validator,
 )
 
+from kontaktplan.appointment_index import AppointmentIndex, Edit
+
 __all__ = [
     "Absence",
     "Appointment",
@@ -74,7 +76,8 @@ class Frozen(BaseModel):
             for prop, fields in self.derived_from.items()
             if prop in self.__dict__ and unchanged.issuperset(fields)
         }
-        copy = type(self).model_validate(data, context={UNCHANGED: unchanged, KEPT: kept})
+        context = {UNCHANGED: unchanged, KEPT: kept, PREVIOUS: self}
+        copy = type(self).model_validate(data, context=context)
         for name in unchanged:  # validation rebuilt equal tuples: keep the originals, so
             copy.__dict__[name] = data[name]  # "unchanged" stays an identity check
         return copy
@@ -88,6 +91,8 @@ UNCHANGED = "unchanged"
 """Validation context key: the fields a copy keeps as they were (see ``model_copy``)."""
 KEPT = "kept"
 """Validation context key: the cached properties a copy keeps (see ``model_copy``)."""
+PREVIOUS = "previous"
+"""Validation context key: the model a copy is made from (see ``model_copy``)."""
 
 
 def _none_if_empty(value: str | None) -> str | None:
@@ -395,6 +400,7 @@ class Scenario(Frozen):
         "customers_by_id": ("customers",),
         "customers_by_specialist": ("customers",),
         "appointments_by_customer": ("appointments",),
+        "appointment_index": ("appointments",),
         "slots_by_day": ("slots",),
         "slot_days": ("slots",),
     }
@@ -403,8 +409,11 @@ class Scenario(Frozen):
     def _references(self, info: ValidationInfo) -> Scenario:
         self._keep_derived(info)
         # A copy re-checks what its changed tables take part in; a new scenario, all.
-        kept = frozenset((info.context or {}).get(UNCHANGED, ()))
+        context = info.context or {}
+        kept = frozenset(context.get(UNCHANGED, ()))
         changed = {t for t in _TABLES if t not in kept}
+        if changed == {"appointments"} and self._edit_checked(context.get(PREVIOUS)):
+            return self
         problems = [
             *self._duplicate_ids(changed),
             *self._unknown_references(changed),
@@ -413,6 +422,30 @@ class Scenario(Frozen):
         if problems:
             raise ValueError("; ".join(problems[:10]))
         return self
+
+    def _edit_checked(self, previous: Scenario | None) -> bool:
+        """A copy of ``previous`` that replaced a few appointment rows in place and
+        appended a few: its new rows checked (ids, references), its index taken over from
+        ``previous``'s. False where that cannot be told (the full check decides)."""
+        if previous is None:
+            return False
+        rows = self.appointments
+        edit = Edit.between(previous.appointments, rows)
+        index = previous.appointment_index.edited(edit, rows) if edit is not None else None
+        if index is None:
+            return False
+        known, customers, ids = self.specialists_by_id, self.customers_by_id, index.by_id
+        for a in edit.added:
+            if (
+                a.specialist_id not in known
+                or a.customer_id not in customers
+                or (a.reassigned_from is not None and a.reassigned_from not in known)
+                or (a.backfill_for is not None and a.backfill_for not in ids)
+                or (a.replaces is not None and a.replaces not in ids)
+            ):
+                return False
+        self.__dict__["appointment_index"] = index
+        return True
 
     def _duplicate_ids(self, changed: set[str]) -> list[str]:
         problems = []
@@ -511,6 +544,11 @@ class Scenario(Frozen):
             if not days or days[-1] != day:
                 days.append(day)
         return MappingProxyType({k: tuple(v) for k, v in out.items()})
+
+    @cached_property
+    def appointment_index(self) -> AppointmentIndex:
+        """Rows by id, active rows by specialist and day and by customer (read-only)."""
+        return AppointmentIndex.of(self.appointments)
 
     @cached_property
     def appointments_by_customer(self) -> dict[str, tuple[Appointment, ...]]:
