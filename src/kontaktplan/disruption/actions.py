@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator
 
-from kontaktplan.disruption.bookable import Office, Ranked, Window, rank
+from kontaktplan.disruption.bookable import DueCache, Office, Ranked, Window, rank
 from kontaktplan.disruption.outcome import (
     Change,
     DisruptionError,
@@ -97,6 +97,7 @@ def cancel(
     on: dt.date,
     *,
     fill: bool | int = False,
+    dues: DueCache | None = None,
 ) -> Outcome:
     """A cancellation by the customer on ``on``; backfill the freed slot (RULES.md).
 
@@ -107,7 +108,7 @@ def cancel(
     first, N the N-th (also at the duty's distance, instead of the first). Closer than
     ``backfill_min_lead_days`` a letter arrives too late: the candidates are those who can
     be asked by phone at short notice (``short_notice_days``). The cancelling customer
-    keeps their deadline.
+    keeps their deadline. ``dues``: due dates computed by earlier commands, if kept.
     """
     old = find(scenario, appointment_id)
     require_planned(old, "can be cancelled")
@@ -127,14 +128,19 @@ def cancel(
             "the deadline and is booked by the next plan",
         )
     )
-    new = _backfill(out, scenario, policy, old, int(fill))
+    new = _backfill(out, scenario, policy, old, int(fill), dues)
     # One new scenario for both changes (a copy re-checks every appointment).
     out.scenario = replace_row(scenario, old, cancelled, *([new] if new else []))
     return out
 
 
 def _backfill(
-    out: Outcome, scenario: Scenario, policy: Policy, old: Appointment, fill: int
+    out: Outcome,
+    scenario: Scenario,
+    policy: Policy,
+    old: Appointment,
+    fill: int,
+    dues: DueCache | None = None,
 ) -> Appointment | None:
     """The backfill for the cancelled ``old`` (still planned in ``scenario``), if one is
     booked (``fill``: the N-th candidate, 0 = none unless it is a duty); candidates and
@@ -146,7 +152,7 @@ def _backfill(
     if old.kind is Kind.phone_consultation:
         out.notes.append("a standby phone consultation frees no invitation slot: no backfill")
         return None
-    office = Office(scenario, policy)
+    office = Office(scenario, policy, dues)
     office.remove(old)  # cancelled: it no longer occupies its slot
     w = freed_window(office, old)
     short = ahead < d.backfill_min_lead_days
@@ -282,7 +288,12 @@ def _callable(
 
 
 def noshow(
-    scenario: Scenario, policy: Policy, appointment_id: str, *, now: dt.datetime | None = None
+    scenario: Scenario,
+    policy: Policy,
+    appointment_id: str,
+    *,
+    now: dt.datetime | None = None,
+    dues: DueCache | None = None,
 ) -> Outcome:
     """A no-show: status ``no_show``, a standby phone consultation in its time that day,
     and the customer re-invited in person at the earliest slot the lead time allows.
@@ -290,6 +301,7 @@ def noshow(
     A customer who already has a future booking: in person, it counts as the
     re-invitation; otherwise (video, phone) it is replaced, see :func:`_reinvite`. An
     appointment that has not started at ``now`` cannot be missed yet (None: not checked).
+    ``dues``: due dates computed by earlier commands, if kept.
     """
     old = find(scenario, appointment_id)
     require_planned(old, "can be missed")
@@ -303,7 +315,7 @@ def noshow(
     scenario = replace_row(on_day(scenario, day), old, missed)
     out = Outcome("noshow", max(day, scenario.today), scenario)
     out.changes.append(Change.of("no_show", missed, "the customer did not come"))
-    office = Office(scenario, policy)
+    office = Office(scenario, policy, dues)
     new: list[Appointment] = []
     if day < scenario.today:
         out.notes.append(f"{day} has passed: no standby phone consultation")

@@ -14,13 +14,11 @@ interval elapsed).
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from kontaktplan.domain import (
-    ACTIVE,
     Appointment,
     Customer,
     Kind,
@@ -35,7 +33,7 @@ from kontaktplan.planning.candidates import priority as _priority
 from kontaktplan.rules.calendar import OfficeCalendar
 from kontaktplan.rules.policy import Due, Policy, customer_due
 
-__all__ = ["Office", "Ranked", "Window", "rank"]
+__all__ = ["DueCache", "Office", "Ranked", "Window", "rank"]
 
 
 @dataclass(frozen=True)
@@ -80,6 +78,30 @@ class Ranked:
         }
 
 
+class DueCache:
+    """Due dates computed on earlier versions of an office, for the commands of a day.
+
+    An entry is used while the customer, their active rows and the planning date are the
+    same: the very ``Customer`` and the very tuple of the scenario's appointment index (a
+    copy that leaves a customer's rows alone keeps the tuple). Anything else is computed
+    again, so a due date from the cache is the one :func:`customer_due` gives (issue 15: a
+    simulated day's commands each computed the due dates of the same customers).
+    """
+
+    def __init__(self, policy: Policy) -> None:
+        self.policy = policy
+        self._entries: dict[str, tuple[Customer, Sequence[Appointment], dt.date, Due]] = {}
+
+    def due(self, c: Customer, rows: Sequence[Appointment], today: dt.date) -> Due:
+        """:func:`customer_due` of ``c`` with ``rows`` on ``today``."""
+        e = self._entries.get(c.customer_id)
+        if e is not None and e[0] is c and e[1] is rows and e[2] == today:
+            return e[3]
+        due = customer_due(c, rows, self.policy, today)
+        self._entries[c.customer_id] = (c, rows, today, due)
+        return due
+
+
 class _Dues(Mapping[str, Due]):
     """:func:`kontaktplan.rules.policy.due_dates`, computed per customer when first asked for.
 
@@ -92,15 +114,19 @@ class _Dues(Mapping[str, Due]):
         scenario: Scenario,
         policy: Policy,
         history: Callable[[str], Sequence[Appointment]] | None = None,
+        cache: DueCache | None = None,
     ) -> None:
         self.scenario, self.policy = scenario, policy
         self._history = history or (lambda cid: scenario.appointments_by_customer.get(cid, ()))
+        self._cache = cache
         self._done: dict[str, Due | None] = {}
 
     def _compute(self, cid: str) -> Due | None:
         c = self.scenario.customers_by_id.get(cid)
         if c is None or c.exempt is not None:
             return None
+        if self._cache is not None:
+            return self._cache.due(c, self._history(cid), self.scenario.today)
         return customer_due(c, self._history(cid), self.policy, self.scenario.today)
 
     def __getitem__(self, cid: str) -> Due:
@@ -132,43 +158,33 @@ class Office:
     one, so the next check sees it.
     """
 
-    def __init__(self, scenario: Scenario, policy: Policy) -> None:
+    def __init__(self, scenario: Scenario, policy: Policy, dues: DueCache | None = None) -> None:
+        """``dues``: due dates already computed on earlier versions of ``scenario``."""
+        if dues is not None and dues.policy is not policy:
+            raise ValueError("the due date cache belongs to another policy")
         self.scenario, self.policy = scenario, policy
         self.today = scenario.today
         self.calendar = OfficeCalendar(scenario, policy)
+        index = scenario.appointment_index
         # The due dates are those of ``scenario``: from a customer's active rows (the only
-        # ones a due date looks at) as they were before this office changed them.
-        self.dues = _Dues(scenario, policy, history=self._rows_at_start)
-        self._by_specialist: dict[tuple[str, dt.date], list[Appointment]] = defaultdict(list)
-        self._by_customer: dict[str, list[Appointment]] = defaultdict(list)
-        self._at_start: dict[str, tuple[Appointment, ...]] = {}
+        # ones a due date looks at) as the scenario has them, whatever this office books.
+        active = index.active_by_customer
+        self.dues = _Dues(scenario, policy, lambda cid: active.get(cid, ()), dues)
+        # Copies of the scenario's index; a change replaces a tuple, never changes one.
+        self._by_specialist = dict(index.active_by_specialist_day)
+        self._by_customer = dict(index.active_by_customer)
         self.slots: Mapping[tuple[str, dt.date], tuple[Slot, ...]] = scenario.slots_by_day
         self.slot_days: Mapping[str, tuple[dt.date, ...]] = scenario.slot_days
-        by_specialist, by_customer = self._by_specialist, self._by_customer
-        for a in scenario.appointments:
-            if a.status in ACTIVE:
-                by_specialist[a.specialist_id, a.day].append(a)
-                by_customer[a.customer_id].append(a)
 
     def add(self, a: Appointment) -> None:
-        self._keep_start(a.customer_id)
-        self._by_specialist[a.specialist_id, a.day].append(a)
-        self._by_customer[a.customer_id].append(a)
+        key = (a.specialist_id, a.day)
+        self._by_specialist[key] = (*self._by_specialist.get(key, ()), a)
+        self._by_customer[a.customer_id] = (*self._by_customer.get(a.customer_id, ()), a)
 
     def remove(self, a: Appointment) -> None:
-        self._keep_start(a.customer_id)
-        self._by_specialist[a.specialist_id, a.day].remove(a)
-        self._by_customer[a.customer_id].remove(a)
-
-    def _keep_start(self, cid: str) -> None:
-        if cid not in self._at_start:
-            self._at_start[cid] = tuple(self._by_customer.get(cid, ()))
-
-    def _rows_at_start(self, cid: str) -> Sequence[Appointment]:
-        """The customer's active rows in ``scenario`` (before this office's changes)."""
-        if cid in self._at_start:
-            return self._at_start[cid]
-        return self._by_customer.get(cid, ())
+        key = (a.specialist_id, a.day)
+        self._by_specialist[key] = _without(self._by_specialist.get(key, ()), a)
+        self._by_customer[a.customer_id] = _without(self._by_customer.get(a.customer_id, ()), a)
 
     def busy(self, sid: str, start: dt.datetime, end: dt.datetime) -> Appointment | None:
         """An active appointment of ``sid`` overlapping ``start``–``end``, if any."""
@@ -339,6 +355,12 @@ class Office:
                 f"last contact {due.last_contact} ({due.elapsed_share(day):.0%} of the interval)"
             )
         return tuple(out)
+
+
+def _without(rows: tuple[Appointment, ...], a: Appointment) -> tuple[Appointment, ...]:
+    """``rows`` without the first row equal to ``a`` (ValueError if none, as ``list.remove``)."""
+    i = rows.index(a)
+    return rows[:i] + rows[i + 1 :]
 
 
 def rank(

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from kontaktplan.disruption import Outcome, absence, cancel, noshow
+from kontaktplan.disruption.bookable import DueCache
 from kontaktplan.domain import Appointment, Customer, Kind, Scenario, Status
 from kontaktplan.rules.calendar import OfficeCalendar, first_plannable_monday
 from kontaktplan.rules.policy import Policy
@@ -97,6 +98,7 @@ class OfficeRun:
         self.new_ids = 0
         self.tally = Tally()
         self.timing = RunTiming()
+        self.dues = DueCache(policy)  # due dates kept from command to command
 
     # -- the week ------------------------------------------------------------------------
 
@@ -282,7 +284,8 @@ class OfficeRun:
             a = parts.row(aid)
             if a.status is not Status.planned:
                 continue
-            out = cancel(parts.view(a.specialist_id), self.policy, aid, day, fill=fill)
+            view = parts.view(a.specialist_id)
+            out = cancel(view, self.policy, aid, day, fill=fill, dues=self.dues)
             out.scenario = parts.put(a.specialist_id, out.scenario)
             self.tally.add(self._group_of(a.customer_id), self.fates[aid].what)
             self._record(out)
@@ -304,7 +307,8 @@ class OfficeRun:
             if current.status is not Status.planned:
                 continue
             self.tally.add(self._group_of(a.customer_id), "no_shows")
-            out = noshow(parts.view(current.specialist_id), self.policy, a.appointment_id)
+            view = parts.view(current.specialist_id)
+            out = noshow(view, self.policy, a.appointment_id, dues=self.dues)
             out.scenario = parts.put(current.specialist_id, out.scenario)
             self._record(out)
 
