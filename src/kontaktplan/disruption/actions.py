@@ -98,6 +98,7 @@ def cancel(
     *,
     fill: bool | int = False,
     dues: DueCache | None = None,
+    propose: bool = True,
 ) -> Outcome:
     """A cancellation by the customer on ``on``; backfill the freed slot (RULES.md).
 
@@ -108,7 +109,12 @@ def cancel(
     first, N the N-th (also at the duty's distance, instead of the first). Closer than
     ``backfill_min_lead_days`` a letter arrives too late: the candidates are those who can
     be asked by phone at short notice (``short_notice_days``). The cancelling customer
-    keeps their deadline. ``dues``: due dates computed by earlier commands, if kept.
+    keeps their deadline.
+
+    ``dues``: due dates computed by earlier commands, if kept. ``propose=False``: when no
+    backfill is booked (no duty, no ``fill``), the optional candidates are not looked for
+    (for a caller that never books them, as the simulated office; the bookings are the
+    same).
     """
     old = find(scenario, appointment_id)
     require_planned(old, "can be cancelled")
@@ -128,7 +134,7 @@ def cancel(
             "the deadline and is booked by the next plan",
         )
     )
-    new = _backfill(out, scenario, policy, old, int(fill), dues)
+    new = _backfill(out, scenario, policy, old, int(fill), dues, propose)
     # One new scenario for both changes (a copy re-checks every appointment).
     out.scenario = replace_row(scenario, old, cancelled, *([new] if new else []))
     return out
@@ -141,16 +147,23 @@ def _backfill(
     old: Appointment,
     fill: int,
     dues: DueCache | None = None,
+    propose: bool = True,
 ) -> Appointment | None:
     """The backfill for the cancelled ``old`` (still planned in ``scenario``), if one is
     booked (``fill``: the N-th candidate, 0 = none unless it is a duty); candidates and
-    notes go to ``out``."""
+    notes go to ``out`` (``propose``: also the optional ones, when none is booked)."""
     on = out.date
     ahead = (old.day - on).days
     d = policy.disruption
     duty = ahead >= d.backfill_notice_days
     if old.kind is Kind.phone_consultation:
         out.notes.append("a standby phone consultation frees no invitation slot: no backfill")
+        return None
+    if not (duty or fill or propose):
+        out.notes.append(
+            f"{ahead} days ahead (< {d.backfill_notice_days}): no duty to backfill; "
+            "candidates not looked for"
+        )
         return None
     office = Office(scenario, policy, dues)
     office.remove(old)  # cancelled: it no longer occupies its slot

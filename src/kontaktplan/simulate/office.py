@@ -285,7 +285,7 @@ class OfficeRun:
             if a.status is not Status.planned:
                 continue
             view = parts.view(a.specialist_id)
-            out = cancel(view, self.policy, aid, day, fill=fill, dues=self.dues)
+            out = cancel(view, self.policy, aid, day, fill=fill, dues=self.dues, propose=False)
             out.scenario = parts.put(a.specialist_id, out.scenario)
             self.tally.add(self._group_of(a.customer_id), self.fates[aid].what)
             self._record(out)
