@@ -435,7 +435,8 @@ def test_commands_on_the_parts_give_what_they_give_on_the_whole_office(policy):
     assert len(teams) == 2
     first = min(a.day for a in planned)
     whole = on_day(parts.merged(), first)
-    parts = DayParts(whole)
+    earlier = parts
+    parts = DayParts(whole, earlier=earlier)  # a team's view starts from the day before's
     today = sorted(
         (a for a in whole.appointments if a.day == first and a.status is Status.planned),
         key=lambda a: (a.start, a.appointment_id),
@@ -447,6 +448,9 @@ def test_commands_on_the_parts_give_what_they_give_on_the_whole_office(policy):
         parts.put(a.specialist_id, out.scenario)
     assert parts.merged() == whole
     assert sum(a.kind is Kind.phone_consultation for a in whole.appointments) >= 4
+    slots = [e.slots for e in earlier._views.values()]
+    reused = [v for v in parts._views.values() if any(v.slots is x for x in slots)]
+    assert reused  # the slots table taken over, not filtered and checked again
 
 
 def plan_first_week(office, policy):

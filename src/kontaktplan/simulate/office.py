@@ -99,6 +99,7 @@ class OfficeRun:
         self.tally = Tally()
         self.timing = RunTiming()
         self.dues = DueCache(policy)  # due dates kept from command to command
+        self.parts: DayParts | None = None  # the day before's, whose views a day starts from
 
     # -- the week ------------------------------------------------------------------------
 
@@ -205,7 +206,7 @@ class OfficeRun:
         if working:
             self._sickness(day)
         self._draw_fates(day)
-        parts = DayParts(self.scenario)
+        parts = self.parts = DayParts(self.scenario, earlier=self.parts)
         self._cancellations(day, parts)  # a cancellation may come in on any day
         if working:
             self._no_shows(day, parts)

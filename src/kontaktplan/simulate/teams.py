@@ -17,6 +17,7 @@ one of the office — the id the command would have chosen on the whole office.
 
 from __future__ import annotations
 
+from kontaktplan.appointment_index import Edit
 from kontaktplan.domain import Appointment, Scenario
 
 __all__ = ["DayParts"]
@@ -50,35 +51,42 @@ def _parts(scenario: Scenario) -> dict[str, int]:
 
 
 class DayParts:
-    """The office's parts for one day's commands, and the office put back together."""
+    """The office's parts for one day's commands, and the office put back together.
 
-    def __init__(self, scenario: Scenario) -> None:
+    ``earlier``: the day before's parts. A part with the same specialists starts from the
+    earlier day's view, with only the tables that differ replaced: what did not change is
+    neither checked again nor indexed again (issue 15).
+    """
+
+    def __init__(self, scenario: Scenario, earlier: DayParts | None = None) -> None:
         self.office = scenario
         self.part = _parts(scenario)
-        self.ids = {a.appointment_id for a in scenario.appointments}
-        self.rows: dict[str, Appointment] = {a.appointment_id: a for a in scenario.appointments}
+        self.rows: dict[str, Appointment] = dict(scenario.appointment_index.by_id)
         self.added: list[str] = []
         self._views: dict[int, Scenario] = {}
+        self._tables = _split(scenario, self.part)
+        self._earlier = {} if earlier is None else earlier._by_members()
+
+    def _by_members(self) -> dict[frozenset[str], Scenario]:
+        members: dict[int, set[str]] = {}
+        for sid, k in self.part.items():
+            members.setdefault(k, set()).add(sid)
+        return {frozenset(members[k]): v for k, v in self._views.items()}
 
     def view(self, specialist_id: str) -> Scenario:
         """The part of the office ``specialist_id`` belongs to, as it stands now."""
         k = self.part[specialist_id]
         if k not in self._views:
-            s = self.office
-            keep = {sid for sid, p in self.part.items() if p == k}
-            self._views[k] = s.model_copy(
-                update={
-                    "specialists": tuple(x for x in s.specialists if x.specialist_id in keep),
-                    "customers": tuple(x for x in s.customers if x.specialist_id in keep),
-                    "slots": tuple(x for x in s.slots if x.specialist_id in keep),
-                    "absences": tuple(x for x in s.absences if x.specialist_id in keep),
-                    "appointments": tuple(
-                        self.rows[a.appointment_id]
-                        for a in s.appointments
-                        if a.specialist_id in keep
-                    ),
-                }
-            )
+            tables = self._tables[k]
+            members = frozenset(x.specialist_id for x in tables["specialists"])
+            base = self._earlier.get(members)
+            if base is None:
+                self._views[k] = self.office.model_copy(update=tables)
+            else:
+                update = {t: v for t, v in tables.items() if v != getattr(base, t)}
+                if base.meta != self.office.meta:
+                    update["meta"] = self.office.meta
+                self._views[k] = base.model_copy(update=update) if update else base
         return self._views[k]
 
     def row(self, appointment_id: str) -> Appointment:
@@ -87,23 +95,27 @@ class DayParts:
     def put(self, specialist_id: str, changed: Scenario) -> Scenario:
         """Take a command's result on the part; returns it with new ids made unique."""
         k = self.part[specialist_id]
-        before = {a.appointment_id for a in self._views[k].appointments}
+        view = self._views[k]
+        edit = Edit.between(view.appointments, changed.appointments)
+        if edit is None or any(
+            a.appointment_id != b.appointment_id
+            for a, b in zip(edit.removed, edit.replacing, strict=True)
+        ):
+            raise ValueError("a command on a part replaces rows in place and appends new ones")
+        for a in edit.replacing:
+            self.rows[a.appointment_id] = a
         rows = list(changed.appointments)
         renamed = False
-        for i, a in enumerate(rows):
-            if a.appointment_id in before:
-                self.rows[a.appointment_id] = a
-                continue
+        for i, a in enumerate(edit.appended, start=len(view.appointments)):
             aid = a.appointment_id
-            if aid in self.ids:  # taken in another part: the office's first free number
+            if aid in self.rows:  # taken in another part: the office's first free number
                 base = aid.rsplit("-", 1)[0]
                 n = 1
-                while f"{base}-{n:03d}" in self.ids:
+                while f"{base}-{n:03d}" in self.rows:
                     n += 1
                 aid = f"{base}-{n:03d}"
                 rows[i] = a = a.model_copy(update={"appointment_id": aid})
                 renamed = True
-            self.ids.add(aid)
             self.rows[aid] = a
             self.added.append(aid)
         if renamed:
@@ -124,3 +136,18 @@ class DayParts:
         today = max((v.today for v in self._views.values()), default=s.today)
         meta = s.meta if today == s.today else s.meta.model_copy(update={"today": today})
         return s.model_copy(update={"appointments": rows, "meta": meta})
+
+
+def _split(scenario: Scenario, part: dict[str, int]) -> dict[int, dict[str, tuple]]:
+    """Each part's rows of the specialists, customers, slots, absences and appointments
+    tables, in table order."""
+    tables: dict[int, dict[str, list]] = {
+        k: {t: [] for t in _PART_TABLES} for k in set(part.values())
+    }
+    for t in _PART_TABLES:
+        for x in getattr(scenario, t):
+            tables[part[x.specialist_id]][t].append(x)
+    return {k: {t: tuple(v) for t, v in ts.items()} for k, ts in tables.items()}
+
+
+_PART_TABLES = ("specialists", "customers", "slots", "absences", "appointments")
