@@ -12,7 +12,6 @@ from collections import Counter
 from collections.abc import Mapping
 from enum import StrEnum
 from functools import cached_property
-from types import MappingProxyType
 from typing import Any, ClassVar, Self
 
 from pydantic import (
@@ -529,21 +528,21 @@ class Scenario(Frozen):
 
     @cached_property
     def slots_by_day(self) -> Mapping[tuple[str, dt.date], tuple[Slot, ...]]:
-        """Each specialist's free slots per day, in order of start (read-only)."""
+        """Each specialist's free slots per day, in order of start (not to be changed)."""
         out: dict[tuple[str, dt.date], list[Slot]] = {}
         for s in sorted(self.slots, key=lambda s: s.start):
             out.setdefault((s.specialist_id, s.day), []).append(s)
-        return MappingProxyType({k: tuple(v) for k, v in out.items()})
+        return {k: tuple(v) for k, v in out.items()}
 
     @cached_property
     def slot_days(self) -> Mapping[str, tuple[dt.date, ...]]:
-        """The days each specialist has free slots, in order (read-only)."""
+        """The days each specialist has free slots, in order (not to be changed)."""
         out: dict[str, list[dt.date]] = {}
         for sid, day in self.slots_by_day:  # in order of start, so of day
             days = out.setdefault(sid, [])
             if not days or days[-1] != day:
                 days.append(day)
-        return MappingProxyType({k: tuple(v) for k, v in out.items()})
+        return {k: tuple(v) for k, v in out.items()}
 
     @cached_property
     def appointment_index(self) -> AppointmentIndex:
