@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import compress
 from operator import is_not
 from typing import TYPE_CHECKING
@@ -67,6 +67,8 @@ class AppointmentIndex:
     by_id: Mapping[str, Appointment]
     active_by_specialist_day: Mapping[tuple[str, dt.date], tuple[Appointment, ...]]
     active_by_customer: Mapping[str, tuple[Appointment, ...]]
+    # the ids that rows refer to (backfill_for, replaces); after edits it may hold more
+    referred: frozenset[str] = field(default=frozenset(), compare=False)
 
     @classmethod
     def of(cls, rows: Sequence[Appointment]) -> AppointmentIndex:
@@ -81,11 +83,12 @@ class AppointmentIndex:
             {a.appointment_id: a for a in rows},
             {k: tuple(v) for k, v in by_day.items()},
             {k: tuple(v) for k, v in by_customer.items()},
+            _referred(rows),
         )
 
-    def edited(self, edit: Edit, rows: Sequence[Appointment]) -> AppointmentIndex | None:
-        """The index of ``rows``, made by ``edit``; None where an id is duplicated or a
-        row refers to an id no longer there (the caller's full check reports it), or where
+    def edited(self, edit: Edit) -> AppointmentIndex | None:
+        """The index after ``edit``; None where an id is duplicated or an id is gone that a
+        row may refer to (the caller's full check reports it), or where
         an active row took the place of an inactive one or of one of another specialist,
         day or customer (its order among the active rows is not known here: built anew)."""
         by_id = dict(self.by_id)
@@ -95,9 +98,9 @@ class AppointmentIndex:
             if a.appointment_id in by_id:
                 return None
             by_id[a.appointment_id] = a
-        gone = {a.appointment_id for a in edit.removed if a.appointment_id not in by_id}
-        if gone and any(a.backfill_for in gone or a.replaces in gone for a in rows):
-            return None
+        referred = self.referred | new if (new := _referred(edit.added)) else self.referred
+        if any(a.appointment_id in referred for a in edit.removed if a.appointment_id not in by_id):
+            return None  # an id is gone that a row may refer to: the full check tells
         by_day, by_customer = dict(self.active_by_specialist_day), dict(self.active_by_customer)
         for old, new in zip(edit.removed, edit.replacing, strict=True):
             if not new.is_active:
@@ -114,7 +117,11 @@ class AppointmentIndex:
                 key = (a.specialist_id, a.day)
                 by_day[key] = (*by_day.get(key, ()), a)
                 by_customer[a.customer_id] = (*by_customer.get(a.customer_id, ()), a)
-        return AppointmentIndex(by_id, by_day, by_customer)
+        return AppointmentIndex(by_id, by_day, by_customer, referred)
+
+
+def _referred(rows: Sequence[Appointment]) -> frozenset[str]:
+    return frozenset(x for a in rows for x in (a.backfill_for, a.replaces) if x is not None)
 
 
 def _keys(a: Appointment) -> tuple[str, dt.date, str]:

@@ -41,10 +41,14 @@ def _parts(scenario: Scenario) -> dict[str, int]:
     for s in scenario.specialists:
         union(s.specialist_id, first_of_team.setdefault(s.team, s.specialist_id))
         union(s.specialist_id, s.substitute_id)
-    for a in scenario.appointments:
-        c = scenario.customers_by_id.get(a.customer_id)
-        union(a.specialist_id, c.specialist_id if c else None)
-        union(a.specialist_id, a.reassigned_from)
+    customers = scenario.customers_by_id
+    for a in scenario.appointments:  # most rows link nobody: their own customer, not moved
+        sid = a.specialist_id
+        c = customers.get(a.customer_id)
+        if c is not None and c.specialist_id != sid:
+            union(sid, c.specialist_id)
+        if a.reassigned_from is not None and a.reassigned_from != sid:
+            union(sid, a.reassigned_from)
     roots = sorted({find(x) for x in parent})
     number = {r: i for i, r in enumerate(roots)}
     return {x: number[find(x)] for x in parent}
@@ -61,7 +65,7 @@ class DayParts:
     def __init__(self, scenario: Scenario, earlier: DayParts | None = None) -> None:
         self.office = scenario
         self.part = _parts(scenario)
-        self.rows: dict[str, Appointment] = dict(scenario.appointment_index.by_id)
+        self.rows: dict[str, Appointment] = {a.appointment_id: a for a in scenario.appointments}
         self.added: list[str] = []
         self._views: dict[int, Scenario] = {}
         self._tables = _split(scenario, self.part)
