@@ -24,7 +24,8 @@ if TYPE_CHECKING:
 __all__ = ["AppointmentIndex", "Edit"]
 
 MAX_EDIT = 64
-"""More changed positions than this: the edit is no small one, the index is built anew."""
+"""More changed positions than this and an eighth of the rows: no small edit, the index
+is built anew."""
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ class Edit:
         if len(rows) < len(before):
             return None
         places = list(compress(range(len(before)), map(is_not, before, rows)))
-        if len(places) + len(rows) - len(before) > MAX_EDIT:
+        if len(places) + len(rows) - len(before) > max(MAX_EDIT, len(before) // 8):
             return None
         return cls(
             tuple(before[i] for i in places),

@@ -455,6 +455,10 @@ class Scenario(Frozen):
         ):
             if table not in changed:
                 continue
+            if table == "appointments" and len(self.appointment_index.by_id) == len(
+                self.appointments
+            ):
+                continue  # the index a later copy can take over, and no id twice
             if dup := _duplicates([getattr(r, what) for r in getattr(self, table)]):
                 problems.append(f"duplicate {what}: {', '.join(dup[:5])}")
         return problems
@@ -486,7 +490,7 @@ class Scenario(Frozen):
     def _appointment_references(self, known: Mapping[str, Specialist]) -> list[str]:
         problems = []
         customers = self.customers_by_id
-        appointments = {a.appointment_id for a in self.appointments}
+        appointments = self.appointment_index.by_id
         for a in self.appointments:
             if a.customer_id not in customers:
                 problems.append(f"appointment {a.appointment_id}: unknown customer_id")
