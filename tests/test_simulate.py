@@ -77,6 +77,22 @@ def test_same_seed_same_rows_over_eight_weeks_and_another_seed_differs(small, po
     assert validate(end_a, policy).ok  # the office after 8 weeks breaks no rule
 
 
+def test_a_run_gives_the_frozen_objects_back(small, policy, defaults):
+    """The run freezes the old objects once a week (gc.freeze) and unfreezes them at the
+    end; a process that froze objects itself keeps them frozen."""
+    import gc
+
+    simulate_office(small, policy, defaults, weeks=2, seed=1)
+    assert gc.get_freeze_count() == 0
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        simulate_office(small, policy, defaults, weeks=2, seed=1)
+        assert 0 < gc.get_freeze_count() <= frozen  # (a frozen object can still die)
+    finally:
+        gc.unfreeze()
+
+
 # -- hand-checked effects of the rates ---------------------------------------------------
 
 
