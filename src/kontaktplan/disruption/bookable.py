@@ -324,7 +324,7 @@ class Office:
         """The earliest free slot of ``sid`` at least ``lead`` days after ``booked_on`` that
         ``c`` can take, with the kind and mode of the booking; or why there is none."""
         first = booked_on + dt.timedelta(days=lead)
-        days = sorted({d for (s, d) in self.slots if s == sid and d >= first})
+        days = [d for d in self.slot_days.get(sid, ()) if d >= first]  # in order
         for day in days:
             if not self.calendar.is_available(sid, day):
                 continue

@@ -108,8 +108,7 @@ class DayParts:
             raise ValueError("a command on a part replaces rows in place and appends new ones")
         for a in edit.replacing:
             self.rows[a.appointment_id] = a
-        rows = list(changed.appointments)
-        renamed = False
+        rows: list[Appointment] = []  # the command's rows, once one is renumbered
         for i, a in enumerate(edit.appended, start=len(view.appointments)):
             aid = a.appointment_id
             if aid in self.rows:  # taken in another part: the office's first free number
@@ -118,11 +117,11 @@ class DayParts:
                 while f"{base}-{n:03d}" in self.rows:
                     n += 1
                 aid = f"{base}-{n:03d}"
+                rows = rows or list(changed.appointments)
                 rows[i] = a = a.model_copy(update={"appointment_id": aid})
-                renamed = True
             self.rows[aid] = a
             self.added.append(aid)
-        if renamed:
+        if rows:
             changed = changed.model_copy(update={"appointments": tuple(rows)})
         self._views[k] = changed
         return changed
