@@ -113,3 +113,17 @@ def test_a_scenario_with_its_indexes_pickles(office):
     s.appointment_index, s.slots_by_day, s.slot_days, s.customers_by_specialist  # noqa: B018
     back = pickle.loads(pickle.dumps(s))
     assert back == s and back.appointment_index == s.appointment_index
+
+
+def test_a_copy_checking_only_its_changes_equals_a_validated_one(office):
+    from kontaktplan.domain import Scenario
+
+    last = office.appointments[-1].model_copy(update={"status": Status.held})
+    rows = (*office.appointments[:-1], last)
+    quick = office.model_copy(update={"appointments": list(rows)})  # a list becomes a tuple
+    data = {name: getattr(office, name) for name in Scenario.model_fields}
+    full = Scenario.model_validate({**data, "appointments": rows})
+    assert quick == full and quick.model_fields_set == full.model_fields_set
+    assert type(quick.appointments) is tuple
+    with pytest.raises(ValidationError, match="appointments"):
+        office.model_copy(update={"appointments": (*rows, office.customers[0])})

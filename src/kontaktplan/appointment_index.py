@@ -59,7 +59,8 @@ class Edit:
 
 @dataclass(frozen=True)
 class AppointmentIndex:
-    """Rows by id, and the active rows by (specialist, day) and by customer in table order.
+    """Rows by id, all rows by day, and the active rows by (specialist, day) and by
+    customer, in table order.
 
     Read-only: the mappings are not to be changed (an edited index shares most tuples
     with the one it came from).
@@ -68,30 +69,35 @@ class AppointmentIndex:
     by_id: Mapping[str, Appointment]
     active_by_specialist_day: Mapping[tuple[str, dt.date], tuple[Appointment, ...]]
     active_by_customer: Mapping[str, tuple[Appointment, ...]]
+    by_day: Mapping[dt.date, tuple[Appointment, ...]]
     # the ids that rows refer to (backfill_for, replaces); after edits it may hold more
     referred: frozenset[str] = field(default=frozenset(), compare=False)
 
     @classmethod
     def of(cls, rows: Sequence[Appointment]) -> AppointmentIndex:
         """The index of ``rows`` (a later row of a duplicate id wins ``by_id``)."""
-        by_day: dict[tuple[str, dt.date], list[Appointment]] = {}
+        by_specialist_day: dict[tuple[str, dt.date], list[Appointment]] = {}
         by_customer: dict[str, list[Appointment]] = {}
+        by_day: dict[dt.date, list[Appointment]] = {}
         for a in rows:
+            by_day.setdefault(a.day, []).append(a)
             if a.is_active:
-                by_day.setdefault((a.specialist_id, a.day), []).append(a)
+                by_specialist_day.setdefault((a.specialist_id, a.day), []).append(a)
                 by_customer.setdefault(a.customer_id, []).append(a)
         return cls(
             {a.appointment_id: a for a in rows},
-            {k: tuple(v) for k, v in by_day.items()},
+            {k: tuple(v) for k, v in by_specialist_day.items()},
             {k: tuple(v) for k, v in by_customer.items()},
+            {k: tuple(v) for k, v in by_day.items()},
             _referred(rows),
         )
 
     def edited(self, edit: Edit) -> AppointmentIndex | None:
         """The index after ``edit``; None where an id is duplicated or an id is gone that a
         row may refer to (the caller's full check reports it), or where
-        an active row took the place of an inactive one or of one of another specialist,
-        day or customer (its order among the active rows is not known here: built anew)."""
+        a row took the place of one of another day, or an active row the place of an
+        inactive one or of one of another specialist or customer (its order among the rows
+        of its day or the active rows is not known here: built anew)."""
         by_id = dict(self.by_id)
         for a in edit.removed:
             del by_id[a.appointment_id]
@@ -103,7 +109,11 @@ class AppointmentIndex:
         if any(a.appointment_id in referred for a in edit.removed if a.appointment_id not in by_id):
             return None  # an id is gone that a row may refer to: the full check tells
         by_day, by_customer = dict(self.active_by_specialist_day), dict(self.active_by_customer)
+        every_day = dict(self.by_day)
         for old, new in zip(edit.removed, edit.replacing, strict=True):
+            if old.day != new.day:
+                return None
+            _swap(every_day, old.day, old, new)
             if not new.is_active:
                 if old.is_active:
                     _drop(by_day, (old.specialist_id, old.day), old)
@@ -114,11 +124,12 @@ class AppointmentIndex:
                 _swap(by_day, (old.specialist_id, old.day), old, new)
                 _swap(by_customer, old.customer_id, old, new)
         for a in edit.appended:
+            every_day[a.day] = (*every_day.get(a.day, ()), a)
             if a.is_active:
                 key = (a.specialist_id, a.day)
                 by_day[key] = (*by_day.get(key, ()), a)
                 by_customer[a.customer_id] = (*by_customer.get(a.customer_id, ()), a)
-        return AppointmentIndex(by_id, by_day, by_customer, referred)
+        return AppointmentIndex(by_id, by_day, by_customer, every_day, referred)
 
 
 def _referred(rows: Sequence[Appointment]) -> frozenset[str]:

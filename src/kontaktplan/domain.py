@@ -11,13 +11,15 @@ import itertools
 from collections import Counter
 from collections.abc import Mapping
 from enum import StrEnum
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Any, ClassVar, Self
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    TypeAdapter,
+    ValidationError,
     ValidationInfo,
     field_validator,
     model_validator,
@@ -54,6 +56,10 @@ class Frozen(BaseModel):
     """Cached properties and the fields each is computed from: a copy that keeps those
     fields keeps the cached value (see ``model_copy``)."""
 
+    fields_alone: ClassVar[bool] = False
+    """No field validator of the model looks at another field: a copy checks only the
+    fields it changes, each by its type, then runs ``_checks`` (see ``model_copy``)."""
+
     def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
         """A copy; with ``update``, a new validated model (checks run).
 
@@ -76,14 +82,44 @@ class Frozen(BaseModel):
             if prop in self.__dict__ and unchanged.issuperset(fields)
         }
         context = {UNCHANGED: unchanged, KEPT: kept, PREVIOUS: self}
+        if self.fields_alone and (copy := self._copy_checking_changes(data, context)):
+            return copy
+        # Everything validated again: also where the quick way found a problem, so that it
+        # is reported as pydantic reports it.
         copy = type(self).model_validate(data, context=context)
         for name in unchanged:  # validation rebuilt equal tuples: keep the originals, so
             copy.__dict__[name] = data[name]  # "unchanged" stays an identity check
         return copy
 
-    def _keep_derived(self, info: ValidationInfo) -> None:
-        """Install the cached values a copy keeps (call first in a model validator)."""
-        self.__dict__.update((info.context or {}).get(KEPT, {}))
+    def _copy_checking_changes(self, data: dict[str, Any], context: dict) -> Self | None:
+        """The copy with only its changed fields validated (the unchanged ones were when
+        this model was made: a team's scenario has thousands of rows in each table, issue
+        15), then the model's checks; None where either finds a problem."""
+        cls = type(self)
+        try:
+            changed = {
+                name: _field_adapter(cls, name).validate_python(value)
+                for name, value in data.items()
+                if name not in context[UNCHANGED]
+            }
+        except ValidationError:
+            return None
+        copy = cls.model_construct(**{**data, **changed})
+        try:
+            copy._checks(context)
+        except ValueError:
+            return None
+        return copy
+
+    def _checks(self, context: dict[str, Any]) -> None:
+        """The checks of the whole model (raise ValueError); with ``fields_alone``, also run
+        by a copy's quick way. Here: install the cached values a copy keeps."""
+        self.__dict__.update(context.get(KEPT, {}))
+
+
+@cache
+def _field_adapter(cls: type[BaseModel], name: str) -> TypeAdapter:
+    return TypeAdapter(cls.model_fields[name].annotation)
 
 
 UNCHANGED = "unchanged"
@@ -394,6 +430,7 @@ class Scenario(Frozen):
     absences: tuple[Absence, ...] = ()
     appointments: tuple[Appointment, ...] = ()
 
+    fields_alone: ClassVar[bool] = True
     derived_from: ClassVar[Mapping[str, tuple[str, ...]]] = {
         "specialists_by_id": ("specialists",),
         "customers_by_id": ("customers",),
@@ -406,13 +443,16 @@ class Scenario(Frozen):
 
     @model_validator(mode="after")
     def _references(self, info: ValidationInfo) -> Scenario:
-        self._keep_derived(info)
+        self._checks(info.context or {})
+        return self
+
+    def _checks(self, context: dict[str, Any]) -> None:
+        super()._checks(context)
         # A copy re-checks what its changed tables take part in; a new scenario, all.
-        context = info.context or {}
         kept = frozenset(context.get(UNCHANGED, ()))
         changed = {t for t in _TABLES if t not in kept}
         if changed == {"appointments"} and self._edit_checked(context.get(PREVIOUS)):
-            return self
+            return
         problems = [
             *self._duplicate_ids(changed),
             *self._unknown_references(changed),
@@ -420,7 +460,6 @@ class Scenario(Frozen):
         ]
         if problems:
             raise ValueError("; ".join(problems[:10]))
-        return self
 
     def _edit_checked(self, previous: Scenario | None) -> bool:
         """A copy of ``previous`` that replaced a few appointment rows in place and

@@ -135,7 +135,7 @@ def cancel(
         )
     )
     new = _backfill(out, scenario, policy, old, int(fill), dues, propose)
-    # One new scenario for both changes (a copy re-checks every appointment).
+    # One new scenario for both changes.
     out.scenario = replace_row(scenario, old, cancelled, *([new] if new else []))
     return out
 
@@ -256,7 +256,7 @@ def _standby_list(
     others = [
         s.specialist_id for s in scenario.specialists if s.team == team and s.specialist_id != sid
     ]
-    that_day = {a.customer_id for a in scenario.appointments if a.day == day}
+    that_day = {a.customer_id for a in scenario.appointment_index.by_day.get(day, ())}
     out: list[Ranked] = []
     for sids in ((sid,), others):
         bunches: tuple[list, list] = ([], [])

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from itertools import repeat
+from itertools import compress, count, repeat
 from operator import is_
 from typing import Any
 
@@ -165,7 +165,7 @@ def replace_row(scenario: Scenario, old: Appointment, *new: Appointment) -> Scen
     """``old`` replaced by its changed version (same position), further rows appended."""
     rows = list(scenario.appointments)
     if (row := scenario.appointment_index.by_id.get(old.appointment_id)) is not None:
-        rows[list(map(is_, rows, repeat(row))).index(True)] = new[0]  # ids are unique
+        rows[next(compress(count(), map(is_, rows, repeat(row))))] = new[0]  # ids are unique
     return scenario.model_copy(update={"appointments": (*rows, *new[1:])})
 
 

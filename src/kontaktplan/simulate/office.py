@@ -281,9 +281,12 @@ class OfficeRun:
 
     def _cancellations(self, day: dt.date, parts: DayParts) -> None:
         fill = self.settings.appointments.fill_late_cancellations
+        by_day = self.scenario.appointment_index.by_day
         due = sorted(
             a.appointment_id
-            for a in self.scenario.appointments
+            for d in by_day
+            if d > day  # a cancellation comes in before its appointment's day
+            for a in by_day[d]
             if a.status is Status.planned
             and (f := self.fates.get(a.appointment_id)) is not None
             and f.what.startswith("cancel")
@@ -305,7 +308,11 @@ class OfficeRun:
         appointment of an absent specialist nobody took over is left for the outcomes."""
         cal = OfficeCalendar(self.scenario, self.policy)
         today = sorted(
-            (a for a in self.scenario.appointments if a.day == day and a.status is Status.planned),
+            (
+                a
+                for a in self.scenario.appointment_index.by_day.get(day, ())
+                if a.status is Status.planned
+            ),
             key=lambda a: (a.start, a.appointment_id),
         )
         for a in today:
