@@ -31,14 +31,19 @@ def office():
 
 
 def _step(s, rng: random.Random):
-    """One command-like edit: a row's status changed in place, maybe a row appended (a
-    copy of a planned row under a new id), maybe a new row's id changed again."""
+    """One command-like edit: a row's status changed in place (or the row handed over to
+    another specialist, or moved), maybe a row appended (a copy of a row under a new id),
+    maybe a new row's id changed again."""
     rows = list(s.appointments)
     i = rng.randrange(len(rows))
     status = rng.choice([Status.cancelled, Status.no_show, Status.voided, Status.held])
-    if rows[i].status is not Status.planned:
-        status = Status.voided  # an active row in an inactive one's place: index built anew
-    rows[i] = rows[i].model_copy(update={"status": status})
+    update = {"status": status}
+    if rng.random() < 0.2:  # handed over (another specialist) or moved (another day)
+        other = rng.choice(s.appointments)
+        update = {"specialist_id": other.specialist_id, "status": Status.planned}
+        if rng.random() < 0.5:
+            update |= {"start": other.start, "end": other.end}
+    rows[i] = rows[i].model_copy(update=update)
     if rng.random() < 0.6:
         base = rng.choice(s.appointments)
         rows.append(

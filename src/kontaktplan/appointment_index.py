@@ -12,11 +12,11 @@ None and the caller builds one.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import compress
 from operator import is_not
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from kontaktplan.domain import Appointment
@@ -92,12 +92,10 @@ class AppointmentIndex:
             _referred(rows),
         )
 
-    def edited(self, edit: Edit) -> AppointmentIndex | None:
-        """The index after ``edit``; None where an id is duplicated or an id is gone that a
-        row may refer to (the caller's full check reports it), or where
-        a row took the place of one of another day, or an active row the place of an
-        inactive one or of one of another specialist or customer (its order among the rows
-        of its day or the active rows is not known here: built anew)."""
+    def edited(self, edit: Edit, rows: Sequence[Appointment]) -> AppointmentIndex | None:
+        """The index of ``rows``, made from this one by ``edit``; None where an id is
+        duplicated or an id is gone that a row may refer to (the caller's full check
+        reports it)."""
         by_id = dict(self.by_id)
         for a in edit.removed:
             del by_id[a.appointment_id]
@@ -108,45 +106,83 @@ class AppointmentIndex:
         referred = self.referred | new if (new := _referred(edit.added)) else self.referred
         if any(a.appointment_id in referred for a in edit.removed if a.appointment_id not in by_id):
             return None  # an id is gone that a row may refer to: the full check tells
-        by_day, by_customer = dict(self.active_by_specialist_day), dict(self.active_by_customer)
-        every_day = dict(self.by_day)
-        for old, new in zip(edit.removed, edit.replacing, strict=True):
-            if old.day != new.day:
-                return None
-            _swap(every_day, old.day, old, new)
-            if not new.is_active:
-                if old.is_active:
-                    _drop(by_day, (old.specialist_id, old.day), old)
-                    _drop(by_customer, old.customer_id, old)
-            elif not old.is_active or _keys(old) != _keys(new):
-                return None
-            else:
-                _swap(by_day, (old.specialist_id, old.day), old, new)
-                _swap(by_customer, old.customer_id, old, new)
-        for a in edit.appended:
-            every_day[a.day] = (*every_day.get(a.day, ()), a)
-            if a.is_active:
-                key = (a.specialist_id, a.day)
-                by_day[key] = (*by_day.get(key, ()), a)
-                by_customer[a.customer_id] = (*by_customer.get(a.customer_id, ()), a)
-        return AppointmentIndex(by_id, by_day, by_customer, every_day, referred)
+        position = _Positions(rows)
+        return AppointmentIndex(
+            by_id,
+            _apply(self.active_by_specialist_day, _specialist_day, True, edit, position),
+            _apply(self.active_by_customer, _customer, True, edit, position),
+            _apply(self.by_day, _day, False, edit, position),
+            referred,
+        )
+
+
+def _specialist_day(a: Appointment) -> tuple[str, dt.date]:
+    return a.specialist_id, a.day
+
+
+def _customer(a: Appointment) -> str:
+    return a.customer_id
+
+
+def _day(a: Appointment) -> dt.date:
+    return a.day
+
+
+class _Positions:
+    """Each row's place in the table, worked out when first asked for."""
+
+    def __init__(self, rows: Sequence[Appointment]) -> None:
+        self.rows, self._at = rows, None
+
+    def __call__(self, a: Appointment) -> int:
+        if self._at is None:
+            self._at = {id(x): i for i, x in enumerate(self.rows)}
+        return self._at[id(a)]
+
+
+@dataclass
+class _KeyChange:
+    swap: dict[int, Appointment] = field(default_factory=dict)  # id(old) -> new, in place
+    drop: set[int] = field(default_factory=set)
+    insert: list[Appointment] = field(default_factory=list)  # at their place in the table
+    append: list[Appointment] = field(default_factory=list)
+
+
+def _apply(
+    index: Mapping[Any, tuple[Appointment, ...]],
+    key: Callable[[Appointment], Any],
+    active_only: bool,
+    edit: Edit,
+    position: Callable[[Appointment], int],
+) -> dict[Any, tuple[Appointment, ...]]:
+    """``index`` (rows by ``key`` in table order) after ``edit``, each touched key's
+    tuple built once; untouched tuples are shared."""
+    changes: dict[Any, _KeyChange] = {}
+    for old, new in zip(edit.removed, edit.replacing, strict=True):
+        k_old = key(old) if old.is_active or not active_only else None
+        k_new = key(new) if new.is_active or not active_only else None
+        if k_old is not None and k_old == k_new:
+            changes.setdefault(k_old, _KeyChange()).swap[id(old)] = new
+            continue
+        if k_old is not None:
+            changes.setdefault(k_old, _KeyChange()).drop.add(id(old))
+        if k_new is not None:
+            changes.setdefault(k_new, _KeyChange()).insert.append(new)
+    for a in edit.appended:
+        if a.is_active or not active_only:
+            changes.setdefault(key(a), _KeyChange()).append.append(a)
+    out = dict(index)
+    for k, c in changes.items():
+        rows = tuple(c.swap.get(id(x), x) for x in out.get(k, ()) if id(x) not in c.drop)
+        if c.insert:  # before every appended row: they come after the original's rows
+            rows = tuple(sorted((*rows, *c.insert), key=position))
+        rows += tuple(c.append)
+        if rows:
+            out[k] = rows
+        else:
+            out.pop(k, None)
+    return out
 
 
 def _referred(rows: Sequence[Appointment]) -> frozenset[str]:
     return frozenset(x for a in rows for x in (a.backfill_for, a.replaces) if x is not None)
-
-
-def _keys(a: Appointment) -> tuple[str, dt.date, str]:
-    return a.specialist_id, a.day, a.customer_id
-
-
-def _swap(index: dict, key: object, old: Appointment, new: Appointment) -> None:
-    index[key] = tuple(new if x is old else x for x in index[key])
-
-
-def _drop(index: dict, key: object, a: Appointment) -> None:
-    rest = tuple(x for x in index[key] if x is not a)
-    if rest:
-        index[key] = rest
-    else:
-        del index[key]

@@ -469,7 +469,7 @@ class Scenario(Frozen):
             return False
         rows = self.appointments
         edit = Edit.between(previous.appointments, rows)
-        index = previous.appointment_index.edited(edit) if edit is not None else None
+        index = previous.appointment_index.edited(edit, rows) if edit is not None else None
         if index is None:
             return False
         known, customers, ids = self.specialists_by_id, self.customers_by_id, index.by_id
