@@ -453,6 +453,9 @@ def test_commands_on_the_parts_give_what_they_give_on_the_whole_office(policy):
     whole = on_day(parts.merged(), first)
     earlier = parts
     parts = DayParts(whole, earlier=earlier)  # a team's view starts from the day before's
+    fresh = DayParts(whole)  # the same parts, links and tables as from scratch
+    assert (parts.part, parts._links, parts._tables) == (fresh.part, fresh._links, fresh._tables)
+    assert parts._tables[0]["customers"] is earlier._tables[0]["customers"]  # taken over
     today = sorted(
         (a for a in whole.appointments if a.day == first and a.status is Status.planned),
         key=lambda a: (a.start, a.appointment_id),

@@ -59,8 +59,8 @@ class Edit:
 
 @dataclass(frozen=True)
 class AppointmentIndex:
-    """Rows by id, all rows by day, and the active rows by (specialist, day) and by
-    customer, in table order.
+    """Rows by id, all rows by day and by customer, and the active rows by (specialist,
+    day) and by customer, in table order.
 
     Read-only: the mappings are not to be changed (an edited index shares most tuples
     with the one it came from).
@@ -70,6 +70,7 @@ class AppointmentIndex:
     active_by_specialist_day: Mapping[tuple[str, dt.date], tuple[Appointment, ...]]
     active_by_customer: Mapping[str, tuple[Appointment, ...]]
     by_day: Mapping[dt.date, tuple[Appointment, ...]]
+    by_customer: Mapping[str, tuple[Appointment, ...]]
     # the ids that rows refer to (backfill_for, replaces); after edits it may hold more
     referred: frozenset[str] = field(default=frozenset(), compare=False)
 
@@ -79,8 +80,10 @@ class AppointmentIndex:
         by_specialist_day: dict[tuple[str, dt.date], list[Appointment]] = {}
         by_customer: dict[str, list[Appointment]] = {}
         by_day: dict[dt.date, list[Appointment]] = {}
+        every_row: dict[str, list[Appointment]] = {}
         for a in rows:
             by_day.setdefault(a.day, []).append(a)
+            every_row.setdefault(a.customer_id, []).append(a)
             if a.is_active:
                 by_specialist_day.setdefault((a.specialist_id, a.day), []).append(a)
                 by_customer.setdefault(a.customer_id, []).append(a)
@@ -89,6 +92,7 @@ class AppointmentIndex:
             {k: tuple(v) for k, v in by_specialist_day.items()},
             {k: tuple(v) for k, v in by_customer.items()},
             {k: tuple(v) for k, v in by_day.items()},
+            {k: tuple(v) for k, v in every_row.items()},
             _referred(rows),
         )
 
@@ -112,6 +116,7 @@ class AppointmentIndex:
             _apply(self.active_by_specialist_day, _specialist_day, True, edit, position),
             _apply(self.active_by_customer, _customer, True, edit, position),
             _apply(self.by_day, _day, False, edit, position),
+            _apply(self.by_customer, _customer, False, edit, position),
             referred,
         )
 

@@ -173,15 +173,18 @@ class Office:
         # Copies of the scenario's index; a change replaces a tuple, never changes one.
         self._by_specialist = dict(index.active_by_specialist_day)
         self._by_customer = dict(index.active_by_customer)
+        self._free: dict[tuple[str, dt.datetime, dt.datetime], str | None] = {}
         self.slots: Mapping[tuple[str, dt.date], tuple[Slot, ...]] = scenario.slots_by_day
         self.slot_days: Mapping[str, tuple[dt.date, ...]] = scenario.slot_days
 
     def add(self, a: Appointment) -> None:
+        self._free.clear()
         key = (a.specialist_id, a.day)
         self._by_specialist[key] = (*self._by_specialist.get(key, ()), a)
         self._by_customer[a.customer_id] = (*self._by_customer.get(a.customer_id, ()), a)
 
     def remove(self, a: Appointment) -> None:
+        self._free.clear()
         key = (a.specialist_id, a.day)
         self._by_specialist[key] = _without(self._by_specialist.get(key, ()), a)
         self._by_customer[a.customer_id] = _without(self._by_customer.get(a.customer_id, ()), a)
@@ -276,7 +279,7 @@ class Office:
         if mode is None:
             video = c.mode is Mode.video and specialist.video and w.mode is not SlotMode.in_person
             if video and owes_in_person(
-                self.scenario.appointments_by_customer.get(c.customer_id, ())
+                self.scenario.appointment_index.by_customer.get(c.customer_id, ())
             ):
                 video = False  # re-invited in person after a no-show (RULES.md)
             mode = Mode.video if video else self.policy.qualified_contact.default_mode
@@ -290,6 +293,14 @@ class Office:
         return self._specialist_free(w.specialist_id, w.start, end) or (kind, mode, end)
 
     def _specialist_free(self, sid: str, start: dt.datetime, end: dt.datetime) -> str | None:
+        """Why ``sid`` cannot take ``start``-``end``, or None; kept until the office changes
+        (a backfill asks it of the same window for every customer of the specialist)."""
+        key = (sid, start, end)
+        if key not in self._free:
+            self._free[key] = self._why_busy(sid, start, end)
+        return self._free[key]
+
+    def _why_busy(self, sid: str, start: dt.datetime, end: dt.datetime) -> str | None:
         day = start.date()
         if not self.open_day(sid, day):
             return f"{sid} does not work on {day} (absence, holiday)"
