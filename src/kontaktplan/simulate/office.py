@@ -388,14 +388,13 @@ def outcomes_of_the_day(
     plan sees the whole week's demand).
     """
     cal = OfficeCalendar(scenario, policy)
-    rows, done = [], []
-    for a in scenario.appointments:
-        if a.day == day and a.status is Status.planned:
-            absent = cal.is_absent(a.specialist_id, day)
-            a = a.model_copy(update={"status": Status.not_held if absent else Status.held})
-            done.append(a)
-        rows.append(a)
-    return scenario.model_copy(update={"appointments": tuple(rows)}), done
+    done: dict[int, Appointment] = {}  # id(row) -> its outcome, in table order
+    for a in scenario.appointment_index.by_day.get(day, ()):
+        if a.status is Status.planned:
+            outcome = Status.not_held if cal.is_absent(a.specialist_id, day) else Status.held
+            done[id(a)] = a.model_copy(update={"status": outcome})
+    rows = tuple(map(done.get, map(id, scenario.appointments), scenario.appointments))  # in C
+    return scenario.model_copy(update={"appointments": rows}), list(done.values())
 
 
 def simulate_office(

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from operator import attrgetter, is_
 
 from kontaktplan.appointment_index import Edit
 from kontaktplan.domain import Appointment, Customer, Scenario
@@ -167,12 +168,10 @@ class DayParts:
         """The whole office with every part's changes: rows in place, new rows appended in
         the order they were made."""
         s = self.office
-        if not self.added and all(self.rows[a.appointment_id] is a for a in s.appointments):
+        kept = tuple(map(self.rows.__getitem__, map(_ID, s.appointments)))  # in C
+        if not self.added and all(map(is_, kept, s.appointments)):
             return s
-        rows = (
-            *(self.rows[a.appointment_id] for a in s.appointments),
-            *(self.rows[aid] for aid in self.added),
-        )
+        rows = (*kept, *(self.rows[aid] for aid in self.added))
         today = max((v.today for v in self._views.values()), default=s.today)
         meta = s.meta if today == s.today else s.meta.model_copy(update={"today": today})
         return s.model_copy(update={"appointments": rows, "meta": meta})
@@ -238,4 +237,5 @@ def _edited_rows(
     return out
 
 
+_ID = attrgetter("appointment_id")
 _PART_TABLES = ("specialists", "customers", "slots", "absences", "appointments")
