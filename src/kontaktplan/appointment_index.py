@@ -178,7 +178,11 @@ def _apply(
             changes.setdefault(key(a), _KeyChange()).append.append(a)
     out = dict(index)
     for k, c in changes.items():
-        rows = tuple(c.swap.get(id(x), x) for x in out.get(k, ()) if id(x) not in c.drop)
+        rows = out.get(k, ())
+        if c.drop:
+            rows = tuple(c.swap.get(id(x), x) for x in rows if id(x) not in c.drop)
+        elif c.swap:
+            rows = tuple(map(c.swap.get, map(id, rows), rows))  # in C
         if c.insert:  # before every appended row: they come after the original's rows
             rows = tuple(sorted((*rows, *c.insert), key=position))
         rows += tuple(c.append)

@@ -451,7 +451,8 @@ class Scenario(Frozen):
         # A copy re-checks what its changed tables take part in; a new scenario, all.
         kept = frozenset(context.get(UNCHANGED, ()))
         changed = {t for t in _TABLES if t not in kept}
-        if changed == {"appointments"} and self._edit_checked(context.get(PREVIOUS)):
+        edit = self._index_edited(context.get(PREVIOUS)) if "appointments" in changed else None
+        if edit is not None and changed == {"appointments"} and self._new_rows_resolve(edit):
             return
         problems = [
             *self._duplicate_ids(changed),
@@ -461,29 +462,33 @@ class Scenario(Frozen):
         if problems:
             raise ValueError("; ".join(problems[:10]))
 
-    def _edit_checked(self, previous: Scenario | None) -> bool:
-        """A copy of ``previous`` that replaced a few appointment rows in place and
-        appended a few: its new rows checked (ids, references), its index taken over from
-        ``previous``'s. False where that cannot be told (the full check decides)."""
+    def _index_edited(self, previous: Scenario | None) -> Edit | None:
+        """Where the appointments are ``previous``'s with a few rows replaced in place and
+        a few appended: the index taken over from ``previous``'s, and the edit; else None
+        (the index is built when asked for)."""
         if previous is None:
-            return False
+            return None
         rows = self.appointments
         edit = Edit.between(previous.appointments, rows)
         index = previous.appointment_index.edited(edit, rows) if edit is not None else None
         if index is None:
-            return False
-        known, customers, ids = self.specialists_by_id, self.customers_by_id, index.by_id
-        for a in edit.added:
-            if (
-                a.specialist_id not in known
-                or a.customer_id not in customers
-                or (a.reassigned_from is not None and a.reassigned_from not in known)
-                or (a.backfill_for is not None and a.backfill_for not in ids)
-                or (a.replaces is not None and a.replaces not in ids)
-            ):
-                return False
+            return None
         self.__dict__["appointment_index"] = index
-        return True
+        return edit
+
+    def _new_rows_resolve(self, edit: Edit) -> bool:
+        """The edit's new rows refer only to what exists (with unique ids, as the edited
+        index found): a copy that changed only appointments needs no other check."""
+        known, customers = self.specialists_by_id, self.customers_by_id
+        ids = self.appointment_index.by_id
+        return all(
+            a.specialist_id in known
+            and a.customer_id in customers
+            and (a.reassigned_from is None or a.reassigned_from in known)
+            and (a.backfill_for is None or a.backfill_for in ids)
+            and (a.replaces is None or a.replaces in ids)
+            for a in edit.added
+        )
 
     def _duplicate_ids(self, changed: set[str]) -> list[str]:
         problems = []
