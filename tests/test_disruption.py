@@ -159,6 +159,21 @@ def test_cancel_6_days_ahead_only_proposes_optional_candidates():
     assert any("optional" in n for n in out.notes)
 
 
+@pytest.mark.parametrize("days", [7, 6, 3])
+def test_cancel_without_proposals_books_what_it_books_with_them(days):
+    """propose=False (the simulated office) skips only the optional candidates: the same
+    rows; at 7 days the duty still books the best, at 6 and 3 nobody is looked for."""
+    on = MONDAY - dt.timedelta(days=days)
+    full = cancel(_cancel_case(), POLICY, "A1", on)
+    lean = cancel(_cancel_case(), POLICY, "A1", on, propose=False)
+    assert lean.scenario == full.scenario
+    assert [c.to_dict() for c in lean.changes] == [c.to_dict() for c in full.changes]
+    if days < 7:
+        assert not lean.candidates and "candidates not looked for" in lean.notes[0]
+    else:
+        assert lean.candidates == full.candidates
+
+
 def test_cancel_6_days_ahead_with_fill_books_the_best_candidate():
     on = MONDAY - dt.timedelta(days=6)
     out = cancel(_cancel_case(), POLICY, "A1", on, fill=True)

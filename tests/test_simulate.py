@@ -79,6 +79,22 @@ def test_same_seed_same_rows_over_eight_weeks_and_another_seed_differs(small, po
     assert validate(end_a, policy).ok  # the office after 8 weeks breaks no rule
 
 
+def test_a_run_gives_the_frozen_objects_back(small, policy, defaults):
+    """The run freezes the old objects once a week (gc.freeze) and unfreezes them at the
+    end; a process that froze objects itself keeps them frozen."""
+    import gc
+
+    simulate_office(small, policy, defaults, weeks=2, seed=1)
+    assert gc.get_freeze_count() == 0
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        simulate_office(small, policy, defaults, weeks=2, seed=1)
+        assert 0 < gc.get_freeze_count() <= frozen  # (a frozen object can still die)
+    finally:
+        gc.unfreeze()
+
+
 # -- hand-checked effects of the rates ---------------------------------------------------
 
 
@@ -472,7 +488,11 @@ def test_commands_on_the_parts_give_what_they_give_on_the_whole_office(policy):
     assert len(teams) == 2
     first = min(a.day for a in planned)
     whole = on_day(parts.merged(), first)
-    parts = DayParts(whole)
+    earlier = parts
+    parts = DayParts(whole, earlier=earlier)  # a team's view starts from the day before's
+    fresh = DayParts(whole)  # the same parts, links and tables as from scratch
+    assert (parts.part, parts._links, parts._tables) == (fresh.part, fresh._links, fresh._tables)
+    assert parts._tables[0]["customers"] is earlier._tables[0]["customers"]  # taken over
     today = sorted(
         (a for a in whole.appointments if a.day == first and a.status is Status.planned),
         key=lambda a: (a.start, a.appointment_id),
@@ -484,6 +504,9 @@ def test_commands_on_the_parts_give_what_they_give_on_the_whole_office(policy):
         parts.put(a.specialist_id, out.scenario)
     assert parts.merged() == whole
     assert sum(a.kind is Kind.phone_consultation for a in whole.appointments) >= 4
+    slots = [e.slots for e in earlier._views.values()]
+    reused = [v for v in parts._views.values() if any(v.slots is x for x in slots)]
+    assert reused  # the slots table taken over, not filtered and checked again
 
 
 def plan_first_week(office, policy):

@@ -11,17 +11,21 @@ import itertools
 from collections import Counter
 from collections.abc import Mapping
 from enum import StrEnum
-from functools import cached_property
-from typing import Any, Self
+from functools import cache, cached_property
+from typing import Any, ClassVar, Self
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    TypeAdapter,
+    ValidationError,
     ValidationInfo,
     field_validator,
     model_validator,
 )
+
+from kontaktplan.appointment_index import AppointmentIndex, Edit
 
 __all__ = [
     "Absence",
@@ -48,12 +52,23 @@ NOON = dt.time(12, 0)
 class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
+    derived_from: ClassVar[Mapping[str, tuple[str, ...]]] = {}
+    """Cached properties and the fields each is computed from: a copy that keeps those
+    fields keeps the cached value (see ``model_copy``)."""
+
+    fields_alone: ClassVar[bool] = False
+    """No field validator of the model looks at another field: a copy checks only the
+    fields it changes, each by its type, then runs ``_checks`` (see ``model_copy``)."""
+
     def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
-        """A copy; with ``update``, a new validated model (checks run, no cached values kept).
+        """A copy; with ``update``, a new validated model (checks run).
 
         Pydantic's own ``model_copy(update=...)`` skips validation and copies the
         instance ``__dict__``, cached properties included, so a changed scenario would
-        keep answering from the old data.
+        keep answering from the old data. Here a cached property is kept only when every
+        field it is computed from (``derived_from``) is the very object it was; the checks
+        of the copy may use it (issue 15: a simulated day's commands each copy a team's
+        scenario, and rebuilt every index of it).
         """
         if not update:
             return super().model_copy(deep=deep)
@@ -61,14 +76,58 @@ class Frozen(BaseModel):
         data.update(update)
         # A field given the very object it had was checked when this model was made.
         unchanged = frozenset(name for name, value in data.items() if value is getattr(self, name))
-        copy = type(self).model_validate(data, context={UNCHANGED: unchanged})
+        kept = {
+            prop: self.__dict__[prop]
+            for prop, fields in self.derived_from.items()
+            if prop in self.__dict__ and unchanged.issuperset(fields)
+        }
+        context = {UNCHANGED: unchanged, KEPT: kept, PREVIOUS: self}
+        if self.fields_alone and (copy := self._copy_checking_changes(data, context)):
+            return copy
+        # Everything validated again: also where the quick way found a problem, so that it
+        # is reported as pydantic reports it.
+        copy = type(self).model_validate(data, context=context)
         for name in unchanged:  # validation rebuilt equal tuples: keep the originals, so
             copy.__dict__[name] = data[name]  # "unchanged" stays an identity check
         return copy
 
+    def _copy_checking_changes(self, data: dict[str, Any], context: dict) -> Self | None:
+        """The copy with only its changed fields validated (the unchanged ones were when
+        this model was made: a team's scenario has thousands of rows in each table, issue
+        15), then the model's checks; None where either finds a problem."""
+        cls = type(self)
+        try:
+            changed = {
+                name: _field_adapter(cls, name).validate_python(value)
+                for name, value in data.items()
+                if name not in context[UNCHANGED]
+            }
+        except ValidationError:
+            return None
+        copy = cls.model_construct(**{**data, **changed})
+        try:
+            copy._checks(context)
+        except ValueError:
+            return None
+        return copy
+
+    def _checks(self, context: dict[str, Any]) -> None:
+        """The checks of the whole model (raise ValueError); with ``fields_alone``, also run
+        by a copy's quick way. Here: install the cached values a copy keeps."""
+        self.__dict__.update(context.get(KEPT, {}))
+
+
+@cache
+def _field_adapter(cls: type[BaseModel], name: str) -> TypeAdapter:
+    return TypeAdapter(cls.model_fields[name].annotation)
+
 
 UNCHANGED = "unchanged"
 """Validation context key: the fields a copy keeps as they were (see ``model_copy``)."""
+KEPT = "kept"
+"""Validation context key: the cached properties a copy keeps (see ``model_copy``)."""
+PREVIOUS = "previous"
+"""Validation context key: the model a copy is made from (see ``model_copy``)."""
 
 
 def _none_if_empty(value: str | None) -> str | None:
@@ -271,7 +330,7 @@ class Slot(Frozen):
     def minutes(self) -> int:
         return int((self.end - self.start).total_seconds() // 60)
 
-    @property
+    @cached_property  # asked for very often (issue 15); ``start`` never changes
     def day(self) -> dt.date:
         return self.start.date()
 
@@ -324,7 +383,7 @@ class Appointment(Frozen):
         _after("end", "start", info, end, strict=True)
         return end
 
-    @property
+    @cached_property  # asked for very often (issue 15); ``start`` never changes
     def day(self) -> dt.date:
         return self.start.date()
 
@@ -375,11 +434,30 @@ class Scenario(Frozen):
     # Never written: not a table of the folder.
     ids_elsewhere: frozenset[str] = Field(default=frozenset(), exclude=True, repr=False)
 
+    fields_alone: ClassVar[bool] = True
+    derived_from: ClassVar[Mapping[str, tuple[str, ...]]] = {
+        "specialists_by_id": ("specialists",),
+        "customers_by_id": ("customers",),
+        "customers_by_specialist": ("customers",),
+        "appointments_by_customer": ("appointments",),
+        "appointment_index": ("appointments",),
+        "slots_by_day": ("slots",),
+        "slot_days": ("slots",),
+    }
+
     @model_validator(mode="after")
     def _references(self, info: ValidationInfo) -> Scenario:
+        self._checks(info.context or {})
+        return self
+
+    def _checks(self, context: dict[str, Any]) -> None:
+        super()._checks(context)
         # A copy re-checks what its changed tables take part in; a new scenario, all.
-        kept = frozenset((info.context or {}).get(UNCHANGED, ()))
+        kept = frozenset(context.get(UNCHANGED, ()))
         changed = {t for t in _TABLES if t not in kept}
+        edit = self._index_edited(context.get(PREVIOUS)) if "appointments" in changed else None
+        if edit is not None and changed == {"appointments"} and self._new_rows_resolve(edit):
+            return
         problems = [
             *self._duplicate_ids(changed),
             *self._unknown_references(changed),
@@ -387,7 +465,34 @@ class Scenario(Frozen):
         ]
         if problems:
             raise ValueError("; ".join(problems[:10]))
-        return self
+
+    def _index_edited(self, previous: Scenario | None) -> Edit | None:
+        """Where the appointments are ``previous``'s with a few rows replaced in place and
+        a few appended: the index taken over from ``previous``'s, and the edit; else None
+        (the index is built when asked for)."""
+        if previous is None:
+            return None
+        rows = self.appointments
+        edit = Edit.between(previous.appointments, rows)
+        index = previous.appointment_index.edited(edit, rows) if edit is not None else None
+        if index is None:
+            return None
+        self.__dict__["appointment_index"] = index
+        return edit
+
+    def _new_rows_resolve(self, edit: Edit) -> bool:
+        """The edit's new rows refer only to what exists (with unique ids, as the edited
+        index found): a copy that changed only appointments needs no other check."""
+        known, customers = self.specialists_by_id, self.customers_by_id
+        ids = self.appointment_index.by_id
+        return all(
+            a.specialist_id in known
+            and a.customer_id in customers
+            and (a.reassigned_from is None or a.reassigned_from in known)
+            and (a.backfill_for is None or a.backfill_for in ids)
+            and (a.replaces is None or a.replaces in ids)
+            for a in edit.added
+        )
 
     def _duplicate_ids(self, changed: set[str]) -> list[str]:
         problems = []
@@ -398,6 +503,10 @@ class Scenario(Frozen):
         ):
             if table not in changed:
                 continue
+            if table == "appointments" and len(self.appointment_index.by_id) == len(
+                self.appointments
+            ):
+                continue  # the index a later copy can take over, and no id twice
             if dup := _duplicates([getattr(r, what) for r in getattr(self, table)]):
                 problems.append(f"duplicate {what}: {', '.join(dup[:5])}")
         return problems
@@ -407,7 +516,7 @@ class Scenario(Frozen):
         rows of a table are checked when it or a table it refers to changed."""
         problems = []
         everything = "specialists" in changed
-        known = {s.specialist_id for s in self.specialists}
+        known = self.specialists_by_id
         if everything:
             for s in self.specialists:
                 if s.substitute_id is not None and s.substitute_id not in known:
@@ -426,10 +535,10 @@ class Scenario(Frozen):
             problems += self._appointment_references(known)
         return problems
 
-    def _appointment_references(self, known: set[str]) -> list[str]:
+    def _appointment_references(self, known: Mapping[str, Specialist]) -> list[str]:
         problems = []
-        customers = {c.customer_id for c in self.customers}
-        appointments = {a.appointment_id for a in self.appointments}
+        customers = self.customers_by_id
+        appointments = self.appointment_index.by_id
         for a in self.appointments:
             if a.customer_id not in customers:
                 problems.append(f"appointment {a.appointment_id}: unknown customer_id")
@@ -460,6 +569,37 @@ class Scenario(Frozen):
     @cached_property
     def customers_by_id(self) -> dict[str, Customer]:
         return {c.customer_id: c for c in self.customers}
+
+    @cached_property
+    def customers_by_specialist(self) -> dict[str, tuple[Customer, ...]]:
+        """Each specialist's customers, in table order."""
+        out: dict[str, list[Customer]] = {}
+        for c in self.customers:
+            out.setdefault(c.specialist_id, []).append(c)
+        return {k: tuple(v) for k, v in out.items()}
+
+    @cached_property
+    def slots_by_day(self) -> Mapping[tuple[str, dt.date], tuple[Slot, ...]]:
+        """Each specialist's free slots per day, in order of start (not to be changed)."""
+        out: dict[tuple[str, dt.date], list[Slot]] = {}
+        for s in sorted(self.slots, key=lambda s: s.start):
+            out.setdefault((s.specialist_id, s.day), []).append(s)
+        return {k: tuple(v) for k, v in out.items()}
+
+    @cached_property
+    def slot_days(self) -> Mapping[str, tuple[dt.date, ...]]:
+        """The days each specialist has free slots, in order (not to be changed)."""
+        out: dict[str, list[dt.date]] = {}
+        for sid, day in self.slots_by_day:  # in order of start, so of day
+            days = out.setdefault(sid, [])
+            if not days or days[-1] != day:
+                days.append(day)
+        return {k: tuple(v) for k, v in out.items()}
+
+    @cached_property
+    def appointment_index(self) -> AppointmentIndex:
+        """Rows by id, active rows by specialist and day and by customer (read-only)."""
+        return AppointmentIndex.of(self.appointments)
 
     @cached_property
     def appointments_by_customer(self) -> dict[str, tuple[Appointment, ...]]:

@@ -15,8 +15,9 @@ booked "today". The planning date never goes back.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Iterator
 
-from kontaktplan.disruption.bookable import Office, Ranked, Window, rank
+from kontaktplan.disruption.bookable import DueCache, Office, Ranked, Window, rank
 from kontaktplan.disruption.outcome import (
     Change,
     DisruptionError,
@@ -76,9 +77,14 @@ def backfill_candidates(
     if lead is None:
         lead = office.policy.disruption.backfill_min_lead_days
     items = []
-    for c in office.scenario.customers:
-        if c.specialist_id != w.specialist_id or c.customer_id == exclude:
+    for c in office.scenario.customers_by_specialist.get(w.specialist_id, ()):
+        if c.customer_id == exclude:
             continue
+        if (
+            office.future_booking(c.customer_id) is not None
+            or office.on_day(c.customer_id, w.day) is not None
+        ):
+            continue  # refused by ``booking`` too, but before it computes the due date
         got = office.booking(c, w, booked_on, lead)
         if not isinstance(got, str):
             items.append((c, got[0], got[1]))
@@ -92,6 +98,8 @@ def cancel(
     on: dt.date,
     *,
     fill: bool | int = False,
+    dues: DueCache | None = None,
+    propose: bool = True,
 ) -> Outcome:
     """A cancellation by the customer on ``on``; backfill the freed slot (RULES.md).
 
@@ -103,6 +111,11 @@ def cancel(
     ``backfill_min_lead_days`` a letter arrives too late: the candidates are those who can
     be asked by phone at short notice (``short_notice_days``). The cancelling customer
     keeps their deadline.
+
+    ``dues``: due dates computed by earlier commands, if kept. ``propose=False``: when no
+    backfill is booked (no duty, no ``fill``), the optional candidates are not looked for
+    (for a caller that never books them, as the simulated office; the bookings are the
+    same).
     """
     old = find(scenario, appointment_id)
     require_planned(old, "can be cancelled")
@@ -121,18 +134,24 @@ def cancel(
             Phrase("cancel.cancelled", on=on, ahead=ahead),
         )
     )
-    new = _backfill(out, scenario, policy, old, int(fill))
-    # One new scenario for both changes (a copy re-checks every appointment).
+    new = _backfill(out, scenario, policy, old, int(fill), dues, propose)
+    # One new scenario for both changes.
     out.scenario = replace_row(scenario, old, cancelled, *([new] if new else []))
     return out
 
 
 def _backfill(
-    out: Outcome, scenario: Scenario, policy: Policy, old: Appointment, fill: int
+    out: Outcome,
+    scenario: Scenario,
+    policy: Policy,
+    old: Appointment,
+    fill: int,
+    dues: DueCache | None = None,
+    propose: bool = True,
 ) -> Appointment | None:
     """The backfill for the cancelled ``old`` (still planned in ``scenario``), if one is
     booked (``fill``: the N-th candidate, 0 = none unless it is a duty); candidates and
-    notes go to ``out``."""
+    notes go to ``out`` (``propose``: also the optional ones, when none is booked)."""
     on = out.date
     ahead = (old.day - on).days
     d = policy.disruption
@@ -140,7 +159,13 @@ def _backfill(
     if old.kind is Kind.phone_consultation:
         out.notes.append(Phrase("cancel.standby_call"))
         return None
-    office = Office(scenario, policy)
+    if not (duty or fill or propose):
+        out.notes.append(
+            f"{ahead} days ahead (< {d.backfill_notice_days}): no duty to backfill; "
+            "candidates not looked for"
+        )
+        return None
+    office = Office(scenario, policy, dues)
     office.remove(old)  # cancelled: it no longer occupies its slot
     w = freed_window(office, old)
     short = ahead < d.backfill_min_lead_days
@@ -203,55 +228,83 @@ def standby(
         for a in scenario.appointments
         if a.day == day and a.is_active and office.open_day(a.specialist_id, day)
     }
-    return {sid: _standby_list(office, sid, day, None)[:n] for sid in sorted(working)}
+    return {sid: _standby_list(office, sid, day, None, limit=n) for sid in sorted(working)}
 
 
 def _standby_list(
-    office: Office, sid: str, day: dt.date, window: Window | None, exclude: str = ""
+    office: Office,
+    sid: str,
+    day: dt.date,
+    window: Window | None,
+    exclude: str = "",
+    limit: int | None = None,
 ) -> list[Ranked]:
-    """Standby candidates of ``sid`` on ``day`` (at ``window``'s time when given).
+    """Standby candidates of ``sid`` on ``day`` (at ``window``'s time when given), the
+    first ``limit`` of them (None: all).
 
     A customer with any appointment row that day (any status: one who cancelled or missed
-    an appointment that day is not called either) is left out.
+    an appointment that day is not called either) is left out. The order is in four
+    bunches (own customers without a planned booking, own with one, the team's without,
+    the team's with one), each by urgency. Once ``limit`` are found, the later bunches
+    are neither looked at nor ranked (issue 15: a due date costs, and a no-show asked for
+    every team customer's).
     """
-    scenario, policy = office.scenario, office.policy
+    scenario = office.scenario
     team = scenario.specialists_by_id[sid].team
-    minutes = policy.duration(Kind.phone_consultation)
-    that_day = {a.customer_id for a in scenario.appointments if a.day == day}
-    groups: tuple[list, list] = ([], [])
-    for c in scenario.customers:
-        if not c.unemployed or c.customer_id == exclude:
-            continue
-        own = c.specialist_id == sid
-        if not own and scenario.specialists_by_id[c.specialist_id].team != team:
-            continue
-        if c.customer_id not in office.dues:  # exempt (a due date costs: the team's only)
-            continue
-        if c.customer_id in that_day or office.on_day(c.customer_id, day) is not None:
-            continue
-        if window is None:
-            if not any(u.weekday == day.weekday() for u in c.unavailable if u.half is None):
-                groups[not own].append(c)
-        elif c.available(window.start, window.start + dt.timedelta(minutes=minutes)):
-            groups[not own].append(c)
+    others = [
+        s.specialist_id for s in scenario.specialists if s.team == team and s.specialist_id != sid
+    ]
+    that_day = {a.customer_id for a in scenario.appointment_index.by_day.get(day, ())}
     out: list[Ranked] = []
-    for group in groups:
-        items = [(c, Kind.phone_consultation, Mode.phone) for c in group]
-        ranked = rank(office, items, day, day)
-        ranked.sort(
-            key=lambda r: (
-                office.future_booking(r.customer_id) is not None,
-                r.due.due,
-                -r.priority,
-                r.customer_id,
-            )
-        )
-        out += ranked
-    return out
+    for sids in ((sid,), others):
+        bunches: tuple[list, list] = ([], [])
+        for c in _callable(office, sids, day, window, exclude, that_day):
+            bunches[office.future_booking(c.customer_id) is not None].append(c)
+        for bunch in bunches:
+            if limit is not None and len(out) >= limit:
+                return out[:limit]
+            items = [(c, Kind.phone_consultation, Mode.phone) for c in bunch]
+            ranked = rank(office, items, day, day)
+            ranked.sort(key=lambda r: (r.due.due, -r.priority, r.customer_id))
+            out += ranked
+    return out[:limit]
+
+
+def _callable(
+    office: Office,
+    sids: Iterable[str],
+    day: dt.date,
+    window: Window | None,
+    exclude: str,
+    that_day: set[str],
+) -> Iterator[Customer]:
+    """The customers of ``sids`` who can take a standby call on ``day`` (at ``window``):
+    unemployed, not exempt, no appointment row that day, available."""
+    scenario = office.scenario
+    minutes = office.policy.duration(Kind.phone_consultation)
+    for sid in sids:
+        for c in scenario.customers_by_specialist.get(sid, ()):
+            if not c.unemployed or c.customer_id == exclude:
+                continue
+            if c.customer_id not in office.dues:  # exempt
+                continue
+            if c.customer_id in that_day or office.on_day(c.customer_id, day) is not None:
+                continue
+            if window is None:
+                if any(u.weekday == day.weekday() for u in c.unavailable if u.half is None):
+                    continue
+            elif not c.available(window.start, window.start + dt.timedelta(minutes=minutes)):
+                continue
+            yield c
 
 
 def noshow(
-    scenario: Scenario, policy: Policy, appointment_id: str, *, now: dt.datetime | None = None
+    scenario: Scenario,
+    policy: Policy,
+    appointment_id: str,
+    *,
+    now: dt.datetime | None = None,
+    dues: DueCache | None = None,
 ) -> Outcome:
     """A no-show: status ``no_show``, a standby phone consultation in its time that day,
     and the customer re-invited in person at the earliest slot the lead time allows.
@@ -259,6 +312,7 @@ def noshow(
     A customer who already has a future booking: in person, it counts as the
     re-invitation; otherwise (video, phone) it is replaced, see :func:`_reinvite`. An
     appointment that has not started at ``now`` cannot be missed yet (None: not checked).
+    ``dues``: due dates computed by earlier commands, if kept.
     """
     old = find(scenario, appointment_id)
     require_planned(old, "can be missed")
@@ -272,7 +326,7 @@ def noshow(
     scenario = replace_row(on_day(scenario, day), old, missed)
     out = Outcome("noshow", max(day, scenario.today), scenario)
     out.changes.append(Change.of("no_show", missed, Phrase("noshow.missed")))
-    office = Office(scenario, policy)
+    office = Office(scenario, policy, dues)
     new: list[Appointment] = []
     if day < scenario.today:
         out.notes.append(Phrase("noshow.passed", day=day))
@@ -293,9 +347,9 @@ def _standby_call(office: Office, out: Outcome, missed: Appointment) -> list[App
     if (other := office.conflict(w.specialist_id, w.start, w.end)) is not None:
         out.notes.append(Phrase("noshow.taken", appointment=other.appointment_id))
         return []
-    ranked = _standby_list(office, w.specialist_id, w.day, w, exclude=missed.customer_id)
     n = office.policy.disruption.standby_list_length
-    out.candidates = ranked[:n]
+    ranked = _standby_list(office, w.specialist_id, w.day, w, exclude=missed.customer_id, limit=n)
+    out.candidates = ranked
     if not ranked:
         out.notes.append(Phrase("noshow.nobody", specialist=w.specialist_id))
         return []

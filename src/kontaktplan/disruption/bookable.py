@@ -14,13 +14,11 @@ interval elapsed).
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from kontaktplan.domain import (
-    ACTIVE,
     Appointment,
     Customer,
     Kind,
@@ -36,7 +34,7 @@ from kontaktplan.planning.candidates import priority as _priority
 from kontaktplan.rules.calendar import OfficeCalendar
 from kontaktplan.rules.policy import Due, Policy, customer_due
 
-__all__ = ["Office", "Ranked", "Window", "rank"]
+__all__ = ["DueCache", "Office", "Ranked", "Window", "rank"]
 
 
 @dataclass(frozen=True)
@@ -81,6 +79,30 @@ class Ranked:
         }
 
 
+class DueCache:
+    """Due dates computed on earlier versions of an office, for the commands of a day.
+
+    An entry is used while the customer, their active rows and the planning date are the
+    same: the very ``Customer`` and the very tuple of the scenario's appointment index (a
+    copy that leaves a customer's rows alone keeps the tuple). Anything else is computed
+    again, so a due date from the cache is the one :func:`customer_due` gives (issue 15: a
+    simulated day's commands each computed the due dates of the same customers).
+    """
+
+    def __init__(self, policy: Policy) -> None:
+        self.policy = policy
+        self._entries: dict[str, tuple[Customer, Sequence[Appointment], dt.date, Due]] = {}
+
+    def due(self, c: Customer, rows: Sequence[Appointment], today: dt.date) -> Due:
+        """:func:`customer_due` of ``c`` with ``rows`` on ``today``."""
+        e = self._entries.get(c.customer_id)
+        if e is not None and e[0] is c and e[1] is rows and e[2] == today:
+            return e[3]
+        due = customer_due(c, rows, self.policy, today)
+        self._entries[c.customer_id] = (c, rows, today, due)
+        return due
+
+
 class _Dues(Mapping[str, Due]):
     """:func:`kontaktplan.rules.policy.due_dates`, computed per customer when first asked for.
 
@@ -88,16 +110,25 @@ class _Dues(Mapping[str, Due]):
     cost more than the rest of the command. Same fields and rules as ``due_dates``.
     """
 
-    def __init__(self, scenario: Scenario, policy: Policy) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        policy: Policy,
+        history: Callable[[str], Sequence[Appointment]] | None = None,
+        cache: DueCache | None = None,
+    ) -> None:
         self.scenario, self.policy = scenario, policy
+        self._history = history or (lambda cid: scenario.appointments_by_customer.get(cid, ()))
+        self._cache = cache
         self._done: dict[str, Due | None] = {}
 
     def _compute(self, cid: str) -> Due | None:
         c = self.scenario.customers_by_id.get(cid)
         if c is None or c.exempt is not None:
             return None
-        history = self.scenario.appointments_by_customer.get(cid, ())
-        return customer_due(c, history, self.policy, self.scenario.today)
+        if self._cache is not None:
+            return self._cache.due(c, self._history(cid), self.scenario.today)
+        return customer_due(c, self._history(cid), self.policy, self.scenario.today)
 
     def __getitem__(self, cid: str) -> Due:
         if cid not in self._done:
@@ -128,30 +159,36 @@ class Office:
     one, so the next check sees it.
     """
 
-    def __init__(self, scenario: Scenario, policy: Policy) -> None:
+    def __init__(self, scenario: Scenario, policy: Policy, dues: DueCache | None = None) -> None:
+        """``dues``: due dates already computed on earlier versions of ``scenario``."""
+        if dues is not None and dues.policy is not policy:
+            raise ValueError("the due date cache belongs to another policy")
         self.scenario, self.policy = scenario, policy
         self.today = scenario.today
         self.calendar = OfficeCalendar(scenario, policy)
-        self.dues = _Dues(scenario, policy)
-        self._by_specialist: dict[tuple[str, dt.date], list[Appointment]] = defaultdict(list)
-        self._by_customer: dict[str, list[Appointment]] = defaultdict(list)
-        self.slots: dict[tuple[str, dt.date], list[Slot]] = defaultdict(list)
-        self.slot_days: dict[str, list[dt.date]] = defaultdict(list)
-        for s in sorted(scenario.slots, key=lambda s: s.start):
-            if not self.slots[s.specialist_id, s.day]:
-                self.slot_days[s.specialist_id].append(s.day)
-            self.slots[s.specialist_id, s.day].append(s)
-        for a in scenario.appointments:
-            if a.status in ACTIVE:
-                self.add(a)
+        index = scenario.appointment_index
+        # The due dates are those of ``scenario``: from a customer's active rows (the only
+        # ones a due date looks at) as the scenario has them, whatever this office books.
+        active = index.active_by_customer
+        self.dues = _Dues(scenario, policy, lambda cid: active.get(cid, ()), dues)
+        # Copies of the scenario's index; a change replaces a tuple, never changes one.
+        self._by_specialist = dict(index.active_by_specialist_day)
+        self._by_customer = dict(index.active_by_customer)
+        self._free: dict[tuple[str, dt.datetime, dt.datetime], str | None] = {}
+        self.slots: Mapping[tuple[str, dt.date], tuple[Slot, ...]] = scenario.slots_by_day
+        self.slot_days: Mapping[str, tuple[dt.date, ...]] = scenario.slot_days
 
     def add(self, a: Appointment) -> None:
-        self._by_specialist[a.specialist_id, a.day].append(a)
-        self._by_customer[a.customer_id].append(a)
+        self._free.clear()
+        key = (a.specialist_id, a.day)
+        self._by_specialist[key] = (*self._by_specialist.get(key, ()), a)
+        self._by_customer[a.customer_id] = (*self._by_customer.get(a.customer_id, ()), a)
 
     def remove(self, a: Appointment) -> None:
-        self._by_specialist[a.specialist_id, a.day].remove(a)
-        self._by_customer[a.customer_id].remove(a)
+        self._free.clear()
+        key = (a.specialist_id, a.day)
+        self._by_specialist[key] = _without(self._by_specialist.get(key, ()), a)
+        self._by_customer[a.customer_id] = _without(self._by_customer.get(a.customer_id, ()), a)
 
     def busy(self, sid: str, start: dt.datetime, end: dt.datetime) -> Appointment | None:
         """An active appointment of ``sid`` overlapping ``start``–``end``, if any."""
@@ -243,7 +280,7 @@ class Office:
         if mode is None:
             video = c.mode is Mode.video and specialist.video and w.mode is not SlotMode.in_person
             if video and owes_in_person(
-                self.scenario.appointments_by_customer.get(c.customer_id, ())
+                self.scenario.appointment_index.by_customer.get(c.customer_id, ())
             ):
                 video = False  # re-invited in person after a no-show (RULES.md)
             mode = Mode.video if video else self.policy.qualified_contact.default_mode
@@ -257,6 +294,14 @@ class Office:
         return self._specialist_free(w.specialist_id, w.start, end) or (kind, mode, end)
 
     def _specialist_free(self, sid: str, start: dt.datetime, end: dt.datetime) -> str | None:
+        """Why ``sid`` cannot take ``start``-``end``, or None; kept until the office changes
+        (a backfill asks it of the same window for every customer of the specialist)."""
+        key = (sid, start, end)
+        if key not in self._free:
+            self._free[key] = self._why_busy(sid, start, end)
+        return self._free[key]
+
+    def _why_busy(self, sid: str, start: dt.datetime, end: dt.datetime) -> str | None:
         day = start.date()
         if not self.open_day(sid, day):
             return Phrase("booking.not_working", specialist=sid, day=day)
@@ -291,7 +336,7 @@ class Office:
         """The earliest free slot of ``sid`` at least ``lead`` days after ``booked_on`` that
         ``c`` can take, with the kind and mode of the booking; or why there is none."""
         first = booked_on + dt.timedelta(days=lead)
-        days = sorted({d for (s, d) in self.slots if s == sid and d >= first})
+        days = [d for d in self.slot_days.get(sid, ()) if d >= first]  # in order
         for day in days:
             if not self.calendar.is_available(sid, day):
                 continue
@@ -321,6 +366,12 @@ class Office:
             share = f"{due.elapsed_share(day):.0%}"
             out.append(Phrase("rank.last_contact", last=due.last_contact, share=share))
         return tuple(out)
+
+
+def _without(rows: tuple[Appointment, ...], a: Appointment) -> tuple[Appointment, ...]:
+    """``rows`` without the first row equal to ``a`` (ValueError if none, as ``list.remove``)."""
+    i = rows.index(a)
+    return rows[:i] + rows[i + 1 :]
 
 
 def rank(

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from itertools import compress, count, repeat
+from operator import is_
 from typing import Any
 
 from kontaktplan.disruption.bookable import Ranked
@@ -160,9 +162,8 @@ def plan_json(previous: str | None, outcome: Outcome, base: dict[str, Any] | Non
 
 def find(scenario: Scenario, appointment_id: str) -> Appointment:
     """The appointment with this id; :class:`DisruptionError` if there is none."""
-    for a in scenario.appointments:
-        if a.appointment_id == appointment_id:
-            return a
+    if (a := scenario.appointment_index.by_id.get(appointment_id)) is not None:
+        return a
     raise DisruptionError(f"no appointment {appointment_id!r} in appointments.csv")
 
 
@@ -175,19 +176,20 @@ def on_day(scenario: Scenario, day: dt.date) -> Scenario:
 
 def replace_row(scenario: Scenario, old: Appointment, *new: Appointment) -> Scenario:
     """``old`` replaced by its changed version (same position), further rows appended."""
-    rows = [new[0] if a.appointment_id == old.appointment_id else a for a in scenario.appointments]
+    rows = list(scenario.appointments)
+    if (row := scenario.appointment_index.by_id.get(old.appointment_id)) is not None:
+        rows[next(compress(count(), map(is_, rows, repeat(row))))] = new[0]  # ids are unique
     return scenario.model_copy(update={"appointments": (*rows, *new[1:])})
 
 
 def new_id(scenario: Scenario, prefix: str, day: dt.date, taken: set[str] | None = None) -> str:
     """The first free id ``PREFIXYYYYMMDD-NNN``: taken by none of the office's appointments
     (also those outside a partial scenario) nor by ``taken``."""
-    ids = {a.appointment_id for a in scenario.appointments} | scenario.ids_elsewhere
-    ids |= taken or set()
+    ids, taken = scenario.appointment_index.by_id, (taken or set()) | scenario.ids_elsewhere
     n = 1
-    while f"{prefix}{day:%Y%m%d}-{n:03d}" in ids:
+    while (aid := f"{prefix}{day:%Y%m%d}-{n:03d}") in ids or aid in taken:
         n += 1
-    return f"{prefix}{day:%Y%m%d}-{n:03d}"
+    return aid
 
 
 def require_planned(a: Appointment, what: str) -> None:

@@ -75,9 +75,9 @@ class OfficeCalendar:
         self._absences: dict[str, list[tuple[dt.date, dt.date]]] = {}
         for a in scenario.absences:
             self._absences.setdefault(a.specialist_id, []).append((a.first_day, a.last_day))
-        slot_weekdays: dict[str, set[int]] = {}
-        for s in scenario.slots:
-            slot_weekdays.setdefault(s.specialist_id, set()).add(s.start.weekday())
+        slot_weekdays = {
+            sid: {d.weekday() for d in days} for sid, days in scenario.slot_days.items()
+        }
         full = policy.booking.full_time_regular_days
         self._regular: dict[str, frozenset[int]] = {}
         for sp in scenario.specialists:

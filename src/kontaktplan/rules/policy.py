@@ -447,10 +447,10 @@ class Due:
 
 def due_dates(scenario: Scenario, policy: Policy) -> dict[str, Due]:
     """The due date of every non-exempt customer's next qualified contact."""
+    # A due date looks only at the planned and held rows (the active ones), in no order.
+    active = scenario.appointment_index.active_by_customer
     return {
-        c.customer_id: customer_due(
-            c, scenario.appointments_by_customer.get(c.customer_id, ()), policy, scenario.today
-        )
+        c.customer_id: customer_due(c, active.get(c.customer_id, ()), policy, scenario.today)
         for c in scenario.customers
         if c.exempt is None
     }

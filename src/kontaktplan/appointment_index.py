@@ -1,0 +1,197 @@
+"""A scenario's appointments indexed: every row by id, the active ones (planned, held) by
+specialist and day and by customer.
+
+A copy that replaces a few rows in place and appends a few more (what every disruption
+command does) gets its index from the original's, changed where the rows changed, instead
+of one built from every row again (issue 15: a simulated day's some 300 commands each
+copied a team's scenario and indexed it from scratch). :meth:`AppointmentIndex.edited` is
+exact: the index it gives equals :meth:`AppointmentIndex.of` the new rows, or it gives
+None and the caller builds one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import compress
+from operator import is_not
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kontaktplan.domain import Appointment
+
+__all__ = ["AppointmentIndex", "Edit"]
+
+MAX_EDIT = 64
+"""More changed positions than this and an eighth of the rows: no small edit, the index
+is built anew."""
+
+
+@dataclass(frozen=True)
+class Edit:
+    """How ``rows`` differ from the original's by position: ``removed`` (the original's
+    rows no longer at their place), ``replacing`` (the new rows at those places) and
+    ``appended`` (after the original's length)."""
+
+    removed: tuple[Appointment, ...]
+    replacing: tuple[Appointment, ...]
+    appended: tuple[Appointment, ...]
+
+    @classmethod
+    def between(cls, before: Sequence[Appointment], rows: Sequence[Appointment]) -> Edit | None:
+        """The edit from ``before`` to ``rows``, None if rows were dropped or it is large."""
+        if len(rows) < len(before):
+            return None
+        places = list(compress(range(len(before)), map(is_not, before, rows)))
+        if len(places) + len(rows) - len(before) > max(MAX_EDIT, len(before) // 8):
+            return None
+        return cls(
+            tuple(before[i] for i in places),
+            tuple(rows[i] for i in places),
+            tuple(rows[len(before) :]),
+        )
+
+    @property
+    def added(self) -> tuple[Appointment, ...]:
+        return (*self.replacing, *self.appended)
+
+
+@dataclass(frozen=True)
+class AppointmentIndex:
+    """Rows by id, all rows by day and by customer, and the active rows by (specialist,
+    day) and by customer, in table order.
+
+    Read-only: the mappings are not to be changed (an edited index shares most tuples
+    with the one it came from).
+    """
+
+    by_id: Mapping[str, Appointment]
+    active_by_specialist_day: Mapping[tuple[str, dt.date], tuple[Appointment, ...]]
+    active_by_customer: Mapping[str, tuple[Appointment, ...]]
+    by_day: Mapping[dt.date, tuple[Appointment, ...]]
+    by_customer: Mapping[str, tuple[Appointment, ...]]
+    # the ids that rows refer to (backfill_for, replaces); after edits it may hold more
+    referred: frozenset[str] = field(default=frozenset(), compare=False)
+
+    @classmethod
+    def of(cls, rows: Sequence[Appointment]) -> AppointmentIndex:
+        """The index of ``rows`` (a later row of a duplicate id wins ``by_id``)."""
+        by_specialist_day: dict[tuple[str, dt.date], list[Appointment]] = {}
+        by_customer: dict[str, list[Appointment]] = {}
+        by_day: dict[dt.date, list[Appointment]] = {}
+        every_row: dict[str, list[Appointment]] = {}
+        for a in rows:
+            by_day.setdefault(a.day, []).append(a)
+            every_row.setdefault(a.customer_id, []).append(a)
+            if a.is_active:
+                by_specialist_day.setdefault((a.specialist_id, a.day), []).append(a)
+                by_customer.setdefault(a.customer_id, []).append(a)
+        return cls(
+            {a.appointment_id: a for a in rows},
+            {k: tuple(v) for k, v in by_specialist_day.items()},
+            {k: tuple(v) for k, v in by_customer.items()},
+            {k: tuple(v) for k, v in by_day.items()},
+            {k: tuple(v) for k, v in every_row.items()},
+            _referred(rows),
+        )
+
+    def edited(self, edit: Edit, rows: Sequence[Appointment]) -> AppointmentIndex | None:
+        """The index of ``rows``, made from this one by ``edit``; None where an id is
+        duplicated or an id is gone that a row may refer to (the caller's full check
+        reports it)."""
+        by_id = dict(self.by_id)
+        for a in edit.removed:
+            del by_id[a.appointment_id]
+        for a in edit.added:
+            if a.appointment_id in by_id:
+                return None
+            by_id[a.appointment_id] = a
+        referred = self.referred | new if (new := _referred(edit.added)) else self.referred
+        if any(a.appointment_id in referred for a in edit.removed if a.appointment_id not in by_id):
+            return None  # an id is gone that a row may refer to: the full check tells
+        position = _Positions(rows)
+        return AppointmentIndex(
+            by_id,
+            _apply(self.active_by_specialist_day, _specialist_day, True, edit, position),
+            _apply(self.active_by_customer, _customer, True, edit, position),
+            _apply(self.by_day, _day, False, edit, position),
+            _apply(self.by_customer, _customer, False, edit, position),
+            referred,
+        )
+
+
+def _specialist_day(a: Appointment) -> tuple[str, dt.date]:
+    return a.specialist_id, a.day
+
+
+def _customer(a: Appointment) -> str:
+    return a.customer_id
+
+
+def _day(a: Appointment) -> dt.date:
+    return a.day
+
+
+class _Positions:
+    """Each row's place in the table, worked out when first asked for."""
+
+    def __init__(self, rows: Sequence[Appointment]) -> None:
+        self.rows, self._at = rows, None
+
+    def __call__(self, a: Appointment) -> int:
+        if self._at is None:
+            self._at = {id(x): i for i, x in enumerate(self.rows)}
+        return self._at[id(a)]
+
+
+@dataclass
+class _KeyChange:
+    swap: dict[int, Appointment] = field(default_factory=dict)  # id(old) -> new, in place
+    drop: set[int] = field(default_factory=set)
+    insert: list[Appointment] = field(default_factory=list)  # at their place in the table
+    append: list[Appointment] = field(default_factory=list)
+
+
+def _apply(
+    index: Mapping[Any, tuple[Appointment, ...]],
+    key: Callable[[Appointment], Any],
+    active_only: bool,
+    edit: Edit,
+    position: Callable[[Appointment], int],
+) -> dict[Any, tuple[Appointment, ...]]:
+    """``index`` (rows by ``key`` in table order) after ``edit``, each touched key's
+    tuple built once; untouched tuples are shared."""
+    changes: dict[Any, _KeyChange] = {}
+    for old, new in zip(edit.removed, edit.replacing, strict=True):
+        k_old = key(old) if old.is_active or not active_only else None
+        k_new = key(new) if new.is_active or not active_only else None
+        if k_old is not None and k_old == k_new:
+            changes.setdefault(k_old, _KeyChange()).swap[id(old)] = new
+            continue
+        if k_old is not None:
+            changes.setdefault(k_old, _KeyChange()).drop.add(id(old))
+        if k_new is not None:
+            changes.setdefault(k_new, _KeyChange()).insert.append(new)
+    for a in edit.appended:
+        if a.is_active or not active_only:
+            changes.setdefault(key(a), _KeyChange()).append.append(a)
+    out = dict(index)
+    for k, c in changes.items():
+        rows = out.get(k, ())
+        if c.drop:
+            rows = tuple(c.swap.get(id(x), x) for x in rows if id(x) not in c.drop)
+        elif c.swap:
+            rows = tuple(map(c.swap.get, map(id, rows), rows))  # in C
+        if c.insert:  # before every appended row: they come after the original's rows
+            rows = tuple(sorted((*rows, *c.insert), key=position))
+        rows += tuple(c.append)
+        if rows:
+            out[k] = rows
+        else:
+            out.pop(k, None)
+    return out
+
+
+def _referred(rows: Sequence[Appointment]) -> frozenset[str]:
+    return frozenset(x for a in rows for x in (a.backfill_for, a.replaces) if x is not None)
