@@ -118,6 +118,7 @@ class OfficeRun:
         return rows
 
     def _week(self, week: int) -> list[dict]:
+        """One simulated week: caseload, plan, the seven days, the week's rows."""
         t0 = time.perf_counter()
         monday = self.start + dt.timedelta(weeks=week)
         self.tally = Tally()
