@@ -61,18 +61,20 @@ def test_overdue_customers_are_spread_evenly_not_piled_on_monday():
     assert report.ok_strict(), report.warnings
 
 
+def booked(days: list[dt.date], counts: list[int]) -> list[Appointment]:
+    """``counts[i]`` bookings made today on ``days[i]``, hourly from 8:00, one customer
+    each (C00, C01, ...)."""
+    at = [(d, k) for d, n in zip(days, counts, strict=True) for k in range(n)]
+    return [appointment(f"C{i:02d}", d, 8 + k) for i, (d, k) in enumerate(at)]
+
+
 def test_spread_rule_names_a_week_more_uneven_than_the_slots_forced():
     # The same office booked by hand 8/8/8/1/0 today: the slots allowed 5/5/5/5/5 (forced
     # spread 0), so the validator names the week; --strict turns it into a failure.
     slots = [s for d in week() for s in day_slots(d, 8)]
     custs = [customer(f"C{i:02d}", last=D(2026, 6, 1)) for i in range(25)]
     counts = [8, 8, 8, 1, 0]
-    rows = [
-        appointment(f"C{i:02d}", d, 8 + k)
-        for i, (d, k) in enumerate(
-            (d, k) for d, n in zip(week(), counts, strict=True) for k in range(n)
-        )
-    ]
+    rows = booked(week(), counts)
     report = validate(scenario([specialist()], custs, slots, appointments=rows), POLICY)
     assert report.ok
     spread = [w for w in report.warnings if w.startswith(f"{SPREAD}:")]
@@ -92,12 +94,7 @@ def test_spread_rule_accepts_what_the_slots_forced():
     slots = [s for d in days[:4] for s in day_slots(d, 8)] + day_slots(days[4], 1)
     custs = [customer(f"C{i:02d}", last=D(2026, 6, 1)) for i in range(25)]
     counts = [6, 6, 6, 6, 1]
-    rows = [
-        appointment(f"C{i:02d}", d, 8 + k)
-        for i, (d, k) in enumerate(
-            (d, k) for d, n in zip(days, counts, strict=True) for k in range(n)
-        )
-    ]
+    rows = booked(days, counts)
     report = validate(scenario([specialist()], custs, slots, appointments=rows), POLICY)
     assert not [w for w in report.warnings if w.startswith(SPREAD)]
     assert report.ok_strict()
@@ -120,12 +117,7 @@ def test_spread_rule_counts_only_slots_the_weeks_bookings_could_take(tuesday, wa
     ]  # fmt: skip
     custs = [customer(f"C{i:02d}", last=D(2026, 6, 1)) for i in range(25)]
     counts = [6, 1, 6, 6, 6]
-    rows = [
-        appointment(f"C{i:02d}", d, 8 + k)
-        for i, (d, k) in enumerate(
-            (d, k) for d, n in zip(days, counts, strict=True) for k in range(n)
-        )
-    ]
+    rows = booked(days, counts)
     report = validate(scenario([specialist()], custs, slots, appointments=rows), POLICY)
     assert report.ok
     spread = [w for w in report.warnings if w.startswith(f"{SPREAD}:")]
