@@ -277,3 +277,27 @@ def test_report_command_bad_input_writes_nothing(tmp_path):
     assert result.exit_code == 2 and "plan.json" in result.output and not out.exists()
     result = runner.invoke(app, ["report", str(TINY), "--out", str(tmp_path)])
     assert result.exit_code == 2
+
+
+def test_the_disruption_log_is_in_the_reports_language(tmp_path):
+    """plan.json keeps each reason in English and German; a German report shows the
+    German one (issue 12.13: one language per output), an English report the English."""
+    runner = CliRunner()
+    planned, missed = tmp_path / "planned", tmp_path / "missed"
+    got = runner.invoke(app, ["plan", str(DEMO), "--out", str(planned), "--solver", "greedy", "-q"])
+    assert got.exit_code == 0, got.output
+    rows = (planned / "appointments.csv").read_text(encoding="utf-8").splitlines()
+    first = next(r.split(",")[0] for r in rows if ",planned," in r and ",2026-12-07T" in r)
+    args = ["noshow", str(planned), first, "--on", "2026-12-07T23:00", "--out", str(missed)]
+    assert runner.invoke(app, [*args, "-q"]).exit_code == 0
+    texts = {}
+    for lang in ("de", "en"):
+        out = tmp_path / f"report-{lang}.html"
+        got = runner.invoke(app, ["report", str(missed), "--out", str(out), "--lang", lang, "-q"])
+        assert got.exit_code == 0, got.output
+        page = re.sub(r"<script.*?</script>", "", out.read_text(encoding="utf-8"), flags=re.S)
+        texts[lang] = re.sub(r"<[^>]+>", " ", page)
+    assert "der Kunde ist nicht erschienen" in texts["de"]
+    assert "the customer did not come" not in texts["de"]
+    assert "the customer did not come" in texts["en"]
+    assert "der Kunde ist nicht erschienen" not in texts["en"]

@@ -59,6 +59,7 @@ class Change:
             "specialist_id": self.specialist_id,
             "start": self.start.strftime("%Y-%m-%dT%H:%M") if self.start else None,
             "reason": self.reason,
+            "reason_de": written(self.reason, "de"),  # the report reads it in German
         }
         return {k: v for k, v in d.items() if v is not None} | self.extra
 
@@ -110,6 +111,7 @@ class Outcome:
             d["candidates"] = [r.to_dict() for r in self.candidates]
         if self.notes:
             d["notes"] = list(self.notes)
+            d["notes_de"] = [written(n, "de") for n in self.notes]
         if self.figures:
             d["figures"] = self.figures
         return d

@@ -210,7 +210,8 @@ def _change(c: dict[str, Any], t: Words) -> str:
             when=when,
         )
     action = t.action(str(c.get("action", "")))
-    text = f"{action}: " + (f"{who.strip()}: " if who else "") + str(c.get("reason", ""))
+    reason = c.get(f"reason_{t.lang}") or c.get("reason", "")  # plan.json: English and German
+    text = f"{action}: " + (f"{who.strip()}: " if who else "") + str(reason)
     return f"<li>{html.escape(text)}</li>"
 
 
@@ -237,7 +238,8 @@ def disruption_log(log: list[dict[str, Any]] | None, t: Words) -> str:
     for entry in log:
         changes = entry.get("changes", [])
         escalations = entry.get("escalations", [])
-        notes = "".join(f"<div>{html.escape(str(n))}</div>" for n in entry.get("notes", []))
+        said = entry.get(f"notes_{t.lang}") or entry.get("notes", [])
+        notes = "".join(f"<div>{html.escape(str(n))}</div>" for n in said)
         rows.append(
             f"<tr><td>{html.escape(str(entry.get('date', '')))}</td>"
             f"<td>{html.escape(str(entry.get('command', '')))}</td>"
