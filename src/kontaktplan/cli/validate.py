@@ -58,6 +58,7 @@ def validate(
     except with --strict those of the classes spread and late_booking.
     """
     from kontaktplan.cli.text import validate_summary
+    from kontaktplan.i18n import translator, written
     from kontaktplan.validation import validate as run
 
     loaded = source(db, folder, quiet or as_json)
@@ -67,17 +68,19 @@ def validate(
     if as_json:
         typer.echo(json.dumps(report.to_dict(), indent=2, default=str))
         raise typer.Exit(0 if passed else 1)
+    words = language(lang)
+    t = translator(words)
     shown = report.violations if quiet or show_all else report.violations[:20]
     for v in shown:
-        typer.echo(f"{v.rule}: {v.message}")
+        typer.echo(f"{v.rule}: {written(v.message, words)}")
     if len(shown) < len(report.violations):
-        typer.echo(f"... {len(report.violations) - len(shown)} more (--all lists every one)")
+        typer.echo(t("validate.more", n=len(report.violations) - len(shown)))
     if not quiet:
         for w in report.warnings if show_all else report.warnings[:10]:
-            typer.echo(f"warning: {w}", err=True)
-        typer.echo(validate_summary(report, language(lang)))
+            typer.echo(t("validate.warning", warning=written(w, words)), err=True)
+        typer.echo(validate_summary(report, words))
     if strict and report.ok and not passed:
         for w in report.strict_failures()[: None if show_all else 20]:
-            typer.echo(f"strict: {w}")
-        typer.echo(f"strict: {len(report.strict_failures())} warnings of a strict class")
+            typer.echo(t("validate.strict", warning=written(w, words)))
+        typer.echo(t("validate.strict_count", n=len(report.strict_failures())))
     raise typer.Exit(0 if passed else 1)

@@ -25,6 +25,7 @@ from typing import Literal
 from kontaktplan.i18n.disruption import DISRUPTION
 from kontaktplan.i18n.phrase import IsoWeek, Listing, Phrase, Weekday, written
 from kontaktplan.i18n.simulation import SIMULATION
+from kontaktplan.i18n.validation import VALIDATION
 
 __all__ = [
     "CATALOGUE",
@@ -559,3 +560,4 @@ def _merge(*parts: dict[str, dict[str, str]]) -> None:
 
 
 _merge(DISRUPTION, SIMULATION)
+_merge(VALIDATION)

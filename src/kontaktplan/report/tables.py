@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from kontaktplan.i18n import CATALOGUE, Lang, translator
+from kontaktplan.i18n import CATALOGUE, Lang, translator, written
 from kontaktplan.validation import Report
 
 __all__ = [
@@ -180,7 +180,8 @@ def violations(report: Report, t: Words) -> str:
     out = [f"<h2>{t('report.h_violations')}</h2>"]
     if report.violations:
         rows = "".join(
-            f'<tr><td>{html.escape(v.rule)}</td><td class="wrap">{html.escape(v.message)}</td></tr>'
+            f"<tr><td>{html.escape(v.rule)}</td>"
+            f'<td class="wrap">{html.escape(written(v.message, t.lang))}</td></tr>'
             for v in report.violations
         )
         head = f"<th>{t('col.rule')}</th><th>{t('col.what')}</th>"
@@ -192,7 +193,7 @@ def violations(report: Report, t: Words) -> str:
             )
         )
     if report.warnings:
-        items = "".join(f"<li>{html.escape(w)}</li>" for w in report.warnings)
+        items = "".join(f"<li>{html.escape(written(w, t.lang))}</li>" for w in report.warnings)
         summary = t("report.warnings", n=len(report.warnings))
         out.append(f"<details><summary>{summary}</summary><ul>{items}</ul></details>")
     return "".join(out)

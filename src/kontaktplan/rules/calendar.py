@@ -13,6 +13,7 @@ from kontaktplan.rules.holiday_cache import is_known_region as known_region
 from kontaktplan.rules.policy import Policy
 
 __all__ = [
+    "Holiday",
     "OfficeCalendar",
     "WeekTarget",
     "first_bookable_day",
@@ -50,9 +51,36 @@ def first_bookable_day(today: dt.date, lead_days: int) -> dt.date:
     return today + dt.timedelta(days=lead_days)
 
 
+class Holiday(str):
+    """A public holiday's name: as a ``str`` its English name (what ``--json`` and the
+    stored reasons say), in another language by :meth:`say` (``Erster Weihnachtstag``)."""
+
+    region: str
+    day: dt.date
+
+    def __new__(cls, name: str, region: str, day: dt.date) -> Holiday:
+        self = super().__new__(cls, name)
+        self.region, self.day = region, day
+        return self
+
+    def say(self, lang: str) -> str:
+        """The name in ``lang`` (``en`` or ``de``), as the ``holidays`` library words it."""
+        if lang == "en":
+            return str.__str__(self)
+        return _names(self.region, self.day.year, lang).get(self.day, str.__str__(self))
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return Holiday, (str.__str__(self), self.region, self.day)
+
+
 @cache
-def _holidays(region: str, year: int) -> dict[dt.date, str]:
-    return holidays_of(region, year)
+def _holidays(region: str, year: int) -> dict[dt.date, Holiday]:
+    return {day: Holiday(name, region, day) for day, name in holidays_of(region, year).items()}
+
+
+@cache
+def _names(region: str, year: int, lang: str) -> dict[dt.date, str]:
+    return holidays_of(region, year, lang)
 
 
 @dataclass(frozen=True)
@@ -87,7 +115,7 @@ class OfficeCalendar:
             else:
                 self._regular[sp.specialist_id] = frozenset(days)
 
-    def holiday(self, day: dt.date) -> str | None:
+    def holiday(self, day: dt.date) -> Holiday | None:
         """The name of the region's public holiday on ``day``, if any."""
         return _holidays(self.region, day.year).get(day)
 

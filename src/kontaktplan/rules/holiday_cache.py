@@ -8,8 +8,9 @@ modification time): another version of ``holidays`` starts a fresh folder.
 
 Where: ``$KONTAKTPLAN_CACHE`` if set (``off`` turns caching off), else the user's
 cache folder (``%LOCALAPPDATA%``, ``$XDG_CACHE_HOME`` or ``~/.cache``) under
-``kontaktplan``. Only dates and holiday names are kept, never office data. A cache
-that cannot be read or written is ignored: the library is asked instead.
+``kontaktplan``. Only dates and holiday names are kept, never office data; the names
+in each language apart (``years``: English, ``years_de``: German). A cache that cannot
+be read or written is ignored: the library is asked instead.
 """
 
 from __future__ import annotations
@@ -108,9 +109,21 @@ def is_known_region(region: str) -> bool:
     return known
 
 
-def holidays_of(region: str, year: int) -> dict[dt.date, str]:
-    """The public holidays of a known ``region`` in ``year``: date -> English name."""
-    years = _entry(region).get("years")
+#: Our languages as ``holidays`` names them.
+LIBRARY_LANGUAGES = {"en": "en_US", "de": "de"}
+
+
+def _years_key(lang: str) -> str:
+    """Where a region's file keeps the names in ``lang``: ``years`` (English, as before
+    there were two languages), ``years_de`` ..."""
+    return "years" if lang == "en" else f"years_{lang}"
+
+
+def holidays_of(region: str, year: int, lang: str = "en") -> dict[dt.date, str]:
+    """The public holidays of a known ``region`` in ``year``: date -> name in ``lang``
+    (``en`` or ``de``)."""
+    key = _years_key(lang)
+    years = _entry(region).get(key)
     years = years if isinstance(years, dict) else {}
     table = years.get(str(year))
     if isinstance(table, dict):
@@ -118,6 +131,6 @@ def holidays_of(region: str, year: int) -> dict[dt.date, str]:
             return {dt.date.fromisoformat(day): str(name) for day, name in table.items()}
         except (TypeError, ValueError):
             pass  # a damaged entry: ask the library again
-    out = _ask_library(region, years=year, language="en_US")
-    _store(region, years={**years, str(year): {d.isoformat(): n for d, n in out.items()}})
+    out = _ask_library(region, years=year, language=LIBRARY_LANGUAGES[lang])
+    _store(region, **{key: {**years, str(year): {d.isoformat(): n for d, n in out.items()}}})
     return out

@@ -118,7 +118,10 @@ HARD_RULES = (*BOOKING_RULES, *FOLDER_RULES, *CHANGE_RULES)
 
 @dataclass
 class Report:
-    """The verdict: hard violations, warnings (``rule: text``) and the figures."""
+    """The verdict: hard violations, warnings (``rule: text``) and the figures.
+
+    Messages and warnings are :class:`~kontaktplan.i18n.phrase.Phrase`: their English
+    text as a ``str`` (``to_dict``, ``summary``), any language by ``say``."""
 
     violations: list[Violation] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -196,7 +199,7 @@ class Report:
             "ok_strict": self.ok_strict(),
             "counts": self.counts(),
             "violations": [v.to_dict() for v in self.violations],
-            "warnings": list(self.warnings),
+            "warnings": [str(w) for w in self.warnings],
             "figures": self.figures,
         }
 

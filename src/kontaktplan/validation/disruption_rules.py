@@ -21,7 +21,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from kontaktplan.domain import Appointment, Kind, Mode, Scenario, Status
-from kontaktplan.validation.rules import Checker, _show
+from kontaktplan.i18n.phrase import Listing, Phrase
+from kontaktplan.validation.rules import Checker, _problems, _show
 
 __all__ = [
     "ABSENCE_NEVER_CANCELS",
@@ -106,12 +107,15 @@ def reinvite_in_person(c: Checker) -> None:
             if again is None or again.mode is Mode.in_person or again.appointment_id in seen:
                 continue
             seen.add(again.appointment_id)
-            c.finding(
-                REINVITE_IN_PERSON,
-                [again],
-                f"{_show(again)}: after the no-show of {missed.appointment_id} on "
-                f"{missed.day} ({missed.mode.value}) {cid} is re-invited in person",
+            message = Phrase(
+                "check.reinvite_in_person",
+                show=_show(again),
+                missed=missed.appointment_id,
+                day=missed.day,
+                mode=missed.mode,
+                customer=cid,
             )
+            c.finding(REINVITE_IN_PERSON, [again], message)
 
 
 def _in_freed_time(c: Checker, a: Appointment, old: Appointment) -> bool:
@@ -135,26 +139,31 @@ def backfill_slot(c: Checker) -> None:
             continue
         old = c.by_id.get(a.backfill_for)
         if old is None:
-            problems = [f"{a.backfill_for} does not exist"]
+            problems = [Phrase("check.missing", appointment=a.backfill_for)]
         else:
             problems = _backfill_problems(c, a, old)
         if problems:
-            message = f"backfill {_show(a)} for {a.backfill_for}: {'; '.join(problems)}"
+            message = Phrase(
+                "check.backfill_slot",
+                show=_show(a),
+                cancelled=a.backfill_for,
+                problems=Listing(problems, "; "),
+            )
             c.finding(BACKFILL_SLOT, [a], message)
 
 
-def _backfill_problems(c: Checker, a: Appointment, old: Appointment) -> list[str]:
+def _backfill_problems(c: Checker, a: Appointment, old: Appointment) -> list[Phrase]:
     problems = []
     if old.status is not Status.cancelled:
-        problems.append(f"it is {old.status.value}, not cancelled")
+        problems.append(Phrase("check.not_cancelled", status=old.status))
     if old.specialist_id not in (a.specialist_id, a.reassigned_from):
-        problems.append(f"it was {old.specialist_id}'s appointment, not {a.specialist_id}'s")
+        problems.append(Phrase("check.whose", was=old.specialist_id, now=a.specialist_id))
     elif not _in_freed_time(c, a, old):
-        problems.append(
-            f"not in its time {old.start:%Y-%m-%d %H:%M}-{old.end:%H:%M} or the slot holding it"
-        )
+        problems.append(Phrase("check.not_in_freed_time", start=old.start, end=old.end.time()))
     if old.cancelled_on and a.booked_on and a.booked_on < old.cancelled_on:
-        problems.append(f"booked {a.booked_on}, before the cancellation on {old.cancelled_on}")
+        problems.append(
+            Phrase("check.before_cancellation", booked=a.booked_on, cancelled=old.cancelled_on)
+        )
     return problems
 
 
@@ -172,20 +181,18 @@ def standby_call(c: Checker) -> None:
             or a.reassigned_from is not None
         ):
             continue
-        if not c.customer(a).unemployed:
-            c.hard(
-                STANDBY_CALL,
-                a,
-                f"{_show(a)}: a standby call goes to an unemployed customer, "
-                f"{a.customer_id} is not unemployed",
+        customer = c.customer(a)
+        if not customer.unemployed:
+            message = Phrase("check.standby_unemployed", show=_show(a), customer=a.customer_id)
+            c.hard(STANDBY_CALL, a, message)
+        elif customer.exempt is not None:
+            message = Phrase(
+                "check.standby_exempt",
+                show=_show(a),
+                customer=a.customer_id,
+                exempt=customer.exempt,
             )
-        elif c.customer(a).exempt is not None:
-            c.hard(
-                STANDBY_CALL,
-                a,
-                f"{_show(a)}: a standby call goes to a customer under the density rules, "
-                f"{a.customer_id} is exempt ({c.customer(a).exempt.value})",
-            )
+            c.hard(STANDBY_CALL, a, message)
 
 
 def escalation_replaced(c: Checker) -> None:
@@ -205,25 +212,27 @@ def escalation_replaced(c: Checker) -> None:
         old = c.by_id.get(a.replaces)
         problems = []
         if old is None:
-            problems.append(f"{a.replaces} does not exist")
+            problems.append(Phrase("check.missing", appointment=a.replaces))
         else:
             problems += _replacement_problems(c, a, old)
         if problems:
-            c.finding(
-                ESCALATION_REPLACED,
-                [a],
-                f"{_show(a)} replaces {a.replaces}: {'; '.join(problems)}",
+            message = Phrase(
+                "check.escalation_replaced",
+                show=_show(a),
+                replaced=a.replaces,
+                problems=Listing(problems, "; "),
             )
+            c.finding(ESCALATION_REPLACED, [a], message)
 
 
-def _replacement_problems(c: Checker, a: Appointment, old: Appointment) -> list[str]:
+def _replacement_problems(c: Checker, a: Appointment, old: Appointment) -> list[Phrase]:
     problems = []
     if old.status is not Status.voided:
-        problems.append(f"it is {old.status.value}, not voided")
+        problems.append(Phrase("check.not_voided", status=old.status))
     if old.customer_id != a.customer_id:
-        problems.append(f"it was {old.customer_id}'s appointment, not {a.customer_id}'s")
+        problems.append(Phrase("check.whose", was=old.customer_id, now=a.customer_id))
     if not c.calendar.is_absent(old.specialist_id, old.day):
-        problems.append(f"{old.specialist_id} is not absent on {old.day}: no escalation")
+        problems.append(Phrase("check.not_absent", specialist=old.specialist_id, day=old.day))
     customer = c.customer(a)
     if customer.exempt is None:
         held = [x.day for x in c.contacts(customer) if x.status is Status.held]
@@ -231,13 +240,11 @@ def _replacement_problems(c: Checker, a: Appointment, old: Appointment) -> list[
             held.append(customer.last_contact)
         due = c.policy.next_due(customer, sorted(held), c.today)
         if old.day <= due < a.day:
-            problems.append(f"on {a.day}, after the deadline {due} that {old.day} kept")
+            problems.append(Phrase("check.after_deadline", day=a.day, due=due, kept=old.day))
         later = (a.day - old.day).days
-        if due < old.day and later > c.policy.disruption.resolve_days:
-            problems.append(
-                f"already late on {old.day}, and {later} days later "
-                f"(at most resolve_days {c.policy.disruption.resolve_days})"
-            )
+        most = c.policy.disruption.resolve_days
+        if due < old.day and later > most:
+            problems.append(Phrase("check.resolve_days", old=old.day, later=later, most=most))
     return problems
 
 
@@ -259,11 +266,8 @@ def no_row_lost(c: Checker, previous: Scenario) -> None:
     disappears."""
     for old in previous.appointments:
         if old.appointment_id not in c.by_id:
-            c.hard(
-                NO_ROW_LOST,
-                old,
-                f"{_show(old)} ({old.status.value}) is missing: no appointment row is removed",
-            )
+            message = Phrase("check.no_row_lost", show=_show(old), status=old.status)
+            c.hard(NO_ROW_LOST, old, message)
 
 
 def reassignment_keeps_time(c: Checker, previous: Scenario) -> None:
@@ -278,24 +282,37 @@ def reassignment_keeps_time(c: Checker, previous: Scenario) -> None:
             continue
         problems = []
         if old.status is not Status.planned:
-            problems.append(f"it was {old.status.value}; only a planned appointment moves")
+            problems.append(Phrase("check.only_planned_moves", status=old.status))
         if new.customer_id != old.customer_id:
-            problems.append(f"customer {old.customer_id} became {new.customer_id}")
+            customers = {"was": old.customer_id, "now": new.customer_id}
+            problems.append(Phrase("check.customer_changed", **customers))
         if (new.start, new.end) != (old.start, old.end):
             problems.append(
-                f"time {old.start:%Y-%m-%d %H:%M}-{old.end:%H:%M} became "
-                f"{new.start:%Y-%m-%d %H:%M}-{new.end:%H:%M}"
+                Phrase(
+                    "check.time_changed",
+                    was_start=old.start,
+                    was_end=old.end.time(),
+                    start=new.start,
+                    end=new.end.time(),
+                )
             )
         if not _handed_over(c, old, new):
-            problems.append(
-                f"reassigned_from is {new.reassigned_from or 'empty'}, not {old.specialist_id}"
-            )
+            problems.append(_reassigned_from(new.reassigned_from, old.specialist_id))
         if problems:
-            c.hard(
-                REASSIGNMENT_KEEPS_TIME,
-                new,
-                f"{_show(new)} moved from {old.specialist_id}: {'; '.join(problems)}",
+            message = Phrase(
+                "check.reassignment",
+                show=_show(new),
+                was=old.specialist_id,
+                problems=Listing(problems, "; "),
             )
+            c.hard(REASSIGNMENT_KEEPS_TIME, new, message)
+
+
+def _reassigned_from(given: str | None, specialist: str) -> Phrase:
+    """``reassigned_from is S9 (or empty), not S1``."""
+    if given:
+        return Phrase("check.reassigned_from", given=given, specialist=specialist)
+    return Phrase("check.reassigned_from_empty", specialist=specialist)
 
 
 def _handed_over(c: Checker, old: Appointment, new: Appointment) -> bool:
@@ -329,12 +346,13 @@ def absence_never_cancels(c: Checker, previous: Scenario) -> None:
         if old.appointment_id in replaced:
             continue  # resolved: another time or specialist instead (escalation_replaced)
         if c.calendar.is_absent(old.specialist_id, old.day):
-            c.hard(
-                ABSENCE_NEVER_CANCELS,
-                new,
-                f"{_show(new)} was voided while {old.specialist_id} is absent on "
-                f"{old.day}: hand it over at the same time or escalate it to the team lead",
+            message = Phrase(
+                "check.absence_never_cancels",
+                show=_show(new),
+                specialist=old.specialist_id,
+                day=old.day,
             )
+            c.hard(ABSENCE_NEVER_CANCELS, new, message)
 
 
 def history_unchanged(c: Checker, previous: Scenario) -> None:
@@ -353,23 +371,34 @@ def history_unchanged(c: Checker, previous: Scenario) -> None:
         if old.status is Status.planned:
             ignore += STATUS_FIELDS
         problems = [
-            f"{name} {getattr(old, name)} became {getattr(new, name)}"
+            _changed(name, getattr(old, name), getattr(new, name))
             for name in type(old).model_fields
             if name not in ignore and getattr(old, name) != getattr(new, name)
         ]
         if old.status is Status.planned:
             problems += _status_problems(old, new)
         if problems:
-            what = "a planned row" if old.status is Status.planned else f"a {old.status.value} row"
-            c.hard(HISTORY_UNCHANGED, new, f"{_show(new)}, {what}: {'; '.join(problems)}")
+            listed = Listing(problems, "; ")
+            if old.status is Status.planned:
+                message = Phrase("check.history_planned", show=_show(new), problems=listed)
+            else:
+                message = Phrase(
+                    "check.history_row", show=_show(new), status=old.status, problems=listed
+                )
+            c.hard(HISTORY_UNCHANGED, new, message)
 
 
-def _status_problems(old: Appointment, new: Appointment) -> list[str]:
+def _changed(name: str, was: object, now: object) -> Phrase:
+    """``field old became new``, the values as the row holds them (``str``)."""
+    return Phrase("check.field_changed", name=name, was=str(was), now=str(now))
+
+
+def _status_problems(old: Appointment, new: Appointment) -> list[Phrase]:
     """A planned row's new status: ``cancelled`` needs ``cancelled_on``, nothing else sets it."""
     if new.status is Status.cancelled:
-        return [] if new.cancelled_on is not None else ["cancelled without cancelled_on"]
+        return [] if new.cancelled_on is not None else [Phrase("check.cancelled_without_date")]
     if new.cancelled_on != old.cancelled_on:
-        return [f"cancelled_on {old.cancelled_on} became {new.cancelled_on}"]
+        return [_changed("cancelled_on", old.cancelled_on, new.cancelled_on)]
     return []
 
 
@@ -380,11 +409,13 @@ def new_booking_in_absence(c: Checker, previous: Scenario) -> None:
     before = {a.appointment_id for a in previous.appointments}
     for a in c.planned:
         if a.appointment_id not in before and c.calendar.is_absent(a.specialist_id, a.day):
-            c.hard(
-                NEW_BOOKING_IN_ABSENCE,
-                a,
-                f"{_show(a)}: booked while {a.specialist_id} is absent on {a.day}",
+            message = Phrase(
+                "check.new_booking_in_absence",
+                show=_show(a),
+                specialist=a.specialist_id,
+                day=a.day,
             )
+            c.hard(NEW_BOOKING_IN_ABSENCE, a, message)
 
 
 FOLDER_CHECKS: tuple[Callable[[Checker], None], ...] = (

@@ -16,6 +16,7 @@ from itertools import pairwise
 from typing import Any, NamedTuple
 
 from kontaktplan.domain import Appointment, Customer, Kind, Mode, Scenario, SlotMode, Status
+from kontaktplan.i18n.phrase import IsoWeek, Listing, Phrase, Weekday
 from kontaktplan.rules.calendar import OfficeCalendar
 from kontaktplan.rules.policy import Policy, add_months
 from kontaktplan.validation.figures import counted_contacts, deadline_figures, week_figures
@@ -75,7 +76,10 @@ HARD_RULES = (
 
 @dataclass(frozen=True)
 class Violation:
-    """A broken hard rule, with the appointment, specialist, customer and day it concerns."""
+    """A broken hard rule, with the appointment, specialist, customer and day it concerns.
+
+    ``message`` is a :class:`~kontaktplan.i18n.phrase.Phrase`: English as a ``str``, in
+    German by ``message.say("de")``."""
 
     rule: str
     message: str
@@ -86,6 +90,7 @@ class Violation:
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
+        d["message"] = str(self.message)  # the English text of the Phrase
         d["day"] = self.day.isoformat() if self.day else None
         return d
 
@@ -108,11 +113,23 @@ def _overlap(a: Appointment, b: Appointment) -> bool:
     return a.start < b.end and b.start < a.end
 
 
-def _show(a: Appointment) -> str:
-    return (
-        f"{a.appointment_id} ({a.customer_id} with {a.specialist_id}, "
-        f"{a.start:%Y-%m-%d %H:%M}-{a.end:%H:%M}, {a.kind.value}, {a.mode.value})"
+def _show(a: Appointment) -> Phrase:
+    """``P1 (C1 with S1, 2026-12-07 08:00-08:45, follow_up, in_person)``."""
+    return Phrase(
+        "check.show",
+        appointment=a.appointment_id,
+        customer=a.customer_id,
+        specialist=a.specialist_id,
+        start=a.start,
+        end=a.end.time(),
+        kind=a.kind,
+        mode=a.mode,
     )
+
+
+def _problems(show: Phrase, problems: list[Phrase]) -> Phrase:
+    """``{show}: problem; problem``."""
+    return Phrase("check.problems", show=show, problems=Listing(problems, "; "))
 
 
 class Checker:
@@ -124,7 +141,7 @@ class Checker:
         self.today = scenario.today
         self.calendar = OfficeCalendar(scenario, policy)
         self.violations: list[Violation] = []
-        self.warnings: list[str] = []
+        self.warnings: list[str] = []  # Phrase "rule: message" each
         self._contacts: dict[str, list[Appointment]] = {}
 
     def in_scope(self, a: Appointment) -> bool:
@@ -236,20 +253,24 @@ class Checker:
         """The window that holds ``a`` entirely, if any."""
         return next((w for w in self.windows(a) if w.holds(a)), None)
 
-    def hard(self, rule: str, a: Appointment, message: str) -> None:
+    def hard(self, rule: str, a: Appointment, message: Phrase) -> None:
         """A hard violation of ``rule`` by ``a``."""
         self.violations.append(
             Violation(rule, message, a.appointment_id, a.specialist_id, a.customer_id, a.day)
         )
 
-    def finding(self, rule: str, involved: Iterable[Appointment], message: str) -> None:
+    def finding(self, rule: str, involved: Iterable[Appointment], message: Phrase) -> None:
         """Hard when one of the involved appointments is touched, else a warning."""
         involved = sorted(involved, key=lambda a: (a.start, a.appointment_id))
         touched = [a for a in involved if self.touched(a)]
         if touched:
             self.hard(rule, touched[-1], message)
         elif any(self.in_scope(a) for a in involved):
-            self.warnings.append(f"{rule}: {message} (existing bookings)")
+            self.warnings.append(Phrase("check.existing", rule=rule, message=message))
+
+    def warn(self, rule: str, message: Phrase) -> None:
+        """A warning of class ``rule``: ``rule: message``."""
+        self.warnings.append(Phrase("check.warning", rule=rule, message=message))
 
 
 def slot_owned(c: Checker) -> None:
@@ -262,8 +283,9 @@ def slot_owned(c: Checker) -> None:
             for sid, slots in c.slots.items()
             if sid != a.specialist_id and any(w.holds(a) for w in slots)
         ]
-        where = f" (it lies in a slot of {', '.join(others)})" if others else ""
-        c.hard(SLOT_OWNED, a, f"{_show(a)}: no free slot of {a.specialist_id} at this time{where}")
+        key = "check.slot_owned_other" if others else "check.slot_owned"
+        fields = {"others": tuple(others)} if others else {}
+        c.hard(SLOT_OWNED, a, Phrase(key, show=_show(a), specialist=a.specialist_id, **fields))
 
 
 def slot_single(c: Checker) -> None:
@@ -295,8 +317,8 @@ def slot_single(c: Checker) -> None:
     for a, b in pairs.values():
         if _same_group_session(a, b):
             continue
-        why = "overlap in time" if _overlap(a, b) else "share one slot"
-        c.finding(SLOT_SINGLE, (a, b), f"{_show(a)} and {_show(b)} {why}")
+        key = "check.overlap" if _overlap(a, b) else "check.share_slot"
+        c.finding(SLOT_SINGLE, (a, b), Phrase(key, first=_show(a), second=_show(b)))
 
 
 def _same_group_session(a: Appointment, b: Appointment) -> bool:
@@ -316,12 +338,12 @@ def slot_fits(c: Checker) -> None:
         windows = c.windows(a)
         if windows and c.home(a) is None:
             w = windows[0]
-            problems.append(f"does not fit in the slot {w.start:%H:%M}-{w.end:%H:%M}")
+            problems.append(Phrase("check.not_in_slot", start=w.start.time(), end=w.end.time()))
         need = c.policy.duration(a.kind)
         if a.minutes < need:
-            problems.append(f"lasts {a.minutes} min, a {a.kind.value} needs {need}")
+            problems.append(Phrase("check.too_short", minutes=a.minutes, kind=a.kind, need=need))
         if problems:
-            c.hard(SLOT_FITS, a, f"{_show(a)}: {'; '.join(problems)}")
+            c.hard(SLOT_FITS, a, _problems(_show(a), problems))
 
 
 def daily_cap(c: Checker) -> None:
@@ -345,7 +367,8 @@ def daily_cap(c: Checker) -> None:
         group = [a for a in items if a.kind is Kind.group_session]
         n = len(items) - len(group) + len(sessions[sid, day])
         if n > cap:
-            c.finding(DAILY_CAP, items, f"{sid} has {n} appointments on {day} (cap {cap})")
+            message = Phrase("check.daily_cap", specialist=sid, n=n, day=day, cap=cap)
+            c.finding(DAILY_CAP, items, message)
 
 
 def lead_time(c: Checker) -> None:
@@ -374,11 +397,15 @@ def lead_time(c: Checker) -> None:
         days = (a.day - a.booked_on).days
         if days >= need:
             continue
-        what = "backfill " if backfill else ""
-        note = ""
-        if a.backfill_for and not backfill:
-            note = f"; backfill_for {a.backfill_for} is no cancelled appointment"
-        message = f"{what}{_show(a)} booked {a.booked_on}, {days} days ahead, needs {need}{note}"
+        fields: dict[str, Any] = {"show": _show(a), "booked": a.booked_on, "days": days}
+        if backfill:
+            message = Phrase("check.lead_time_backfill", need=need, **fields)
+        elif a.backfill_for:
+            message = Phrase(
+                "check.lead_time_not_cancelled", need=need, cancelled=a.backfill_for, **fields
+            )
+        else:
+            message = Phrase("check.lead_time", need=need, **fields)
         c.finding(LEAD_TIME, [a], message)
 
 
@@ -387,8 +414,11 @@ def closed_day(c: Checker) -> None:
     for a in c.planned:
         holiday = c.calendar.holiday(a.day)
         if a.day.weekday() >= 5 or holiday:
-            why = holiday or a.day.strftime("%A")
-            c.hard(CLOSED_DAY, a, f"{_show(a)}: {a.day} is closed ({why}, {c.calendar.region})")
+            why = holiday or Weekday(a.day, long=True)
+            message = Phrase(
+                "check.closed_day", show=_show(a), day=a.day, why=why, region=c.calendar.region
+            )
+            c.hard(CLOSED_DAY, a, message)
 
 
 def absence(c: Checker) -> None:
@@ -403,18 +433,11 @@ def absence(c: Checker) -> None:
     for a in c.planned:
         if not c.calendar.is_absent(a.specialist_id, a.day):
             continue
+        fields = {"show": _show(a), "specialist": a.specialist_id, "day": a.day}
         if a.day <= c.today:
-            c.hard(
-                ABSENCE,
-                a,
-                f"{_show(a)}: {a.specialist_id} is absent on {a.day}, its day has come "
-                "and nobody took it",
-            )
+            c.hard(ABSENCE, a, Phrase("check.absence", **fields))
         else:
-            c.warnings.append(
-                f"{ABSENCE_ESCALATED}: {_show(a)}: {a.specialist_id} is absent on {a.day}; "
-                "open task for the team lead (kontaktplan resolve)"
-            )
+            c.warn(ABSENCE_ESCALATED, Phrase("check.absence_escalated", **fields))
 
 
 def customer_unavailable(c: Checker) -> None:
@@ -422,11 +445,13 @@ def customer_unavailable(c: Checker) -> None:
     for a in c.planned:
         blocked = [str(u) for u in c.customer(a).unavailable if u.blocks(a.start, a.end)]
         if blocked:
-            c.finding(
-                CUSTOMER_UNAVAILABLE,
-                [a],
-                f"{_show(a)}: {a.customer_id} is unavailable {', '.join(blocked)}",
+            message = Phrase(
+                "check.customer_unavailable",
+                show=_show(a),
+                customer=a.customer_id,
+                when=tuple(blocked),
             )
+            c.finding(CUSTOMER_UNAVAILABLE, [a], message)
 
 
 def one_per_day(c: Checker) -> None:
@@ -435,8 +460,9 @@ def one_per_day(c: Checker) -> None:
     for a in c.active:
         days[a.customer_id, a.day].append(a)
     for (cid, day), items in sorted((k, v) for k, v in days.items() if len(v) > 1):
-        ids = ", ".join(a.appointment_id for a in items)
-        c.finding(ONE_PER_DAY, items, f"{cid} has {len(items)} appointments on {day}: {ids}")
+        ids = tuple(a.appointment_id for a in items)
+        message = Phrase("check.one_per_day", customer=cid, n=len(items), day=day, ids=ids)
+        c.finding(ONE_PER_DAY, items, message)
 
 
 def min_gap(c: Checker) -> None:
@@ -462,12 +488,11 @@ def min_gap(c: Checker) -> None:
                 due = c.policy.next_due(customer, before, c.today)
                 if a.day <= due < earlier + dt.timedelta(days=gap):
                     continue
-            c.finding(
-                MIN_GAP,
-                [a],
-                f"{_show(a)}: {(a.day - earlier).days} days after the contact on {earlier}, "
-                f"at least {gap} needed",
+            days_after = (a.day - earlier).days
+            message = Phrase(
+                "check.min_gap", show=_show(a), days=days_after, earlier=earlier, gap=gap
             )
+            c.finding(MIN_GAP, [a], message)
 
 
 def one_future_booking(c: Checker) -> None:
@@ -495,13 +520,18 @@ def one_future_booking(c: Checker) -> None:
                 deadline = c.policy.next_due(customer, [d for d in days if d < before.day], c.today)
                 if c.touched(before) and not c.touched(a) and a.day > deadline >= before.day:
                     continue
-            why = f"next due {due}, after" if due else "exempt, no deadline before"
-            c.finding(
-                ONE_FUTURE_BOOKING,
-                (before, a),
-                f"{_show(a)}: {a.customer_id} already has {before.appointment_id} on "
-                f"{before.day} ({why} the last free slot {c.horizon_end})",
-            )
+            fields = {
+                "show": _show(a),
+                "customer": a.customer_id,
+                "other": before.appointment_id,
+                "day": before.day,
+                "last": c.horizon_end,
+            }
+            if due:
+                message = Phrase("check.one_future_booking", due=due, **fields)
+            else:
+                message = Phrase("check.one_future_booking_exempt", **fields)
+            c.finding(ONE_FUTURE_BOOKING, (before, a), message)
 
 
 def spread(c: Checker) -> None:
@@ -513,11 +543,15 @@ def spread(c: Checker) -> None:
     """
     for w in week_figures(c.scenario, c.policy, c.calendar):
         if w["new"] and w["spread"] > w["forced_spread"]:
-            c.warnings.append(
-                f"{SPREAD}: {w['specialist']} {w['week']}: per day "
-                f"{'/'.join(str(n) for n in w['per_day'])} (spread {w['spread']}); "
-                f"the free slots allowed a spread of {w['forced_spread']}"
+            message = Phrase(
+                "check.spread",
+                specialist=w["specialist"],
+                week=IsoWeek(dt.date.fromisoformat(w["monday"])),
+                per_day=Listing(w["per_day"], "/"),
+                spread=w["spread"],
+                forced=w["forced_spread"],
             )
+            c.warn(SPREAD, message)
 
 
 def late_booking(c: Checker) -> None:
@@ -535,10 +569,14 @@ def late_booking(c: Checker) -> None:
         due = dt.date.fromisoformat(d["due"])
         # a deadline no slot of the own specialist could meet is not hidden by the booking
         if any(day <= due for day in slot_days[d["specialist"]]):
-            c.warnings.append(
-                f"{LATE_BOOKING}: {d['customer']} ({d['specialist']}) due {d['due']}, "
-                f"first planned contact {d['planned']}, after the deadline"
+            message = Phrase(
+                "check.late_booking",
+                customer=d["customer"],
+                specialist=d["specialist"],
+                due=due,
+                planned=dt.date.fromisoformat(d["planned"]),
             )
+            c.warn(LATE_BOOKING, message)
 
 
 def mode(c: Checker) -> None:
@@ -551,43 +589,43 @@ def mode(c: Checker) -> None:
     for a in c.planned:
         if a.kind is Kind.phone_consultation:
             if a.booked_on == c.today and a.mode is not Mode.phone:
-                c.hard(MODE, a, f"{_show(a)}: a phone consultation is held by phone")
+                c.hard(MODE, a, Phrase("check.phone_consultation_mode", show=_show(a)))
             continue
         problems = []
         specialist = c.scenario.specialists_by_id[a.specialist_id]
         if a.mode is Mode.video and not specialist.video and c.touched(a):
-            problems.append(f"{a.specialist_id} cannot hold video appointments")
+            problems.append(Phrase("check.no_video", specialist=a.specialist_id))
         if c.is_new(a):
             problems += _mode_problems(c, a)
         if problems:
-            c.hard(MODE, a, f"{_show(a)}: {'; '.join(problems)}")
+            c.hard(MODE, a, _problems(_show(a), problems))
 
 
-def _mode_problems(c: Checker, a: Appointment) -> list[str]:
+def _mode_problems(c: Checker, a: Appointment) -> list[Phrase]:
     wanted = c.customer(a).mode or c.policy.qualified_contact.default_mode
     qc = c.policy.qualified_contact
     problems = []
     if a.mode is not Mode.phone and a.mode not in c.policy.qualified_contact.modes:
-        problems.append(f"{a.mode.value} is no qualified contact under {c.policy.name}")
+        problems.append(Phrase("check.not_qualified", mode=a.mode, policy=c.policy.name))
     if c.replaced(a) is not None and a.mode is Mode.phone:
         # a resolved escalation may be a phone contact where the rule set counts it
         if not (qc.phone_with_exception and a.qualified_exception):
-            problems.append("a phone contact needs the documented exception the rule set allows")
+            problems.append(Phrase("check.phone_exception"))
     elif a.mode is Mode.phone:
-        problems.append("phone only for a phone consultation")
+        problems.append(Phrase("check.phone_only"))
     elif (
         a.mode is Mode.video
         and wanted is not Mode.video
         and (c.replaced(a) is None or Mode.video not in qc.modes)
     ):
-        problems.append(f"{a.customer_id} is booked {wanted.value}, not video")
+        problems.append(Phrase("check.not_video", customer=a.customer_id, mode=wanted))
     window = c.home(a)
     if (
         window is not None
         and a.mode is not Mode.phone
         and window.mode not in (SlotMode.any, SlotMode(a.mode.value))
     ):
-        problems.append(f"the slot admits {window.mode.value} only")
+        problems.append(Phrase("check.slot_admits", mode=window.mode))
     return problems
 
 
@@ -599,12 +637,12 @@ def first_interview_kind(c: Checker) -> None:
             b.start < a.start for b in c.contacts(customer)
         )
         if first and a.kind is not Kind.first_interview:
-            why = "has no qualified contact yet: first_interview"
+            key = "check.first_interview_kind"
         elif not first and a.kind is Kind.first_interview:
-            why = "had a qualified contact: follow_up"
+            key = "check.follow_up_kind"
         else:
             continue
-        c.hard(FIRST_INTERVIEW_KIND, a, f"{_show(a)}: {a.customer_id} {why}")
+        c.hard(FIRST_INTERVIEW_KIND, a, Phrase(key, show=_show(a), customer=a.customer_id))
 
 
 def group_session_limit(c: Checker) -> None:
@@ -620,11 +658,8 @@ def group_session_limit(c: Checker) -> None:
         for a in items:
             last = max([b.day for b in earlier] + ([previous] if previous else []), default=None)
             if last is not None and a.day < add_months(last, every):
-                c.finding(
-                    GROUP_SESSION_LIMIT,
-                    [a],
-                    f"{_show(a)}: group session within {every} months of the one on {last}",
-                )
+                message = Phrase("check.group_session_limit", show=_show(a), every=every, last=last)
+                c.finding(GROUP_SESSION_LIMIT, [a], message)
             earlier.append(a)
 
 
@@ -632,11 +667,9 @@ def missing_status(c: Checker) -> None:
     """Past appointments still ``planned``: statuses are set on the day (RULES.md; a warning)."""
     past = [a for a in c.scenario.appointments if a.status is Status.planned and a.day < c.today]
     for a in sorted(past, key=lambda a: a.start)[:20]:
-        c.warnings.append(f"{MISSING_STATUS}: {_show(a)} lies in the past and is still planned")
+        c.warn(MISSING_STATUS, Phrase("check.missing_status", show=_show(a)))
     if len(past) > 20:
-        c.warnings.append(
-            f"{MISSING_STATUS}: {len(past) - 20} more past appointments without status"
-        )
+        c.warn(MISSING_STATUS, Phrase("check.missing_status_more", n=len(past) - 20))
 
 
 RULE_CHECKS: tuple[Callable[[Checker], None], ...] = (

@@ -21,7 +21,7 @@ from kontaktplan.validation.figures import iso_week, week_figures
 class DayCell:
     day: dt.date
     booked: int
-    closed: str | None  # "Abwesend", a holiday's name, "frei" (no regular day), or None
+    closed: str | None  # "Abwesend", a holiday's German name, "kein Arbeitstag", or None
     over_cap: bool
 
 
@@ -100,7 +100,7 @@ def build_board(scenario: Scenario, policy: Policy, team: str, monday: dt.date) 
         monday=monday,
         week=iso_week(monday),
         days=days,
-        holidays={d: h for d in days if (h := cal.holiday(d))},
+        holidays={d: h.say("de") for d in days if (h := cal.holiday(d))},
         daily_cap=cap,
     )
     for sp in scenario.specialists:
@@ -121,7 +121,7 @@ def build_board(scenario: Scenario, policy: Policy, team: str, monday: dt.date) 
 
 def _closed(cal: OfficeCalendar, sid: str, day: dt.date) -> str | None:
     if (h := cal.holiday(day)) is not None:
-        return h
+        return h.say("de")
     if cal.is_absent(sid, day):
         return "Abwesend"
     if day.weekday() not in cal.regular_weekdays(sid):

@@ -402,7 +402,8 @@ def report(request: Request, _s: User):
 
     snap = request.app.state.ws.snapshot()
     log = request.app.state.ws.plan_json().get("disruptions")
-    page = render_report(snap.scenario, snap.policy, validate(snap.scenario, snap.policy), log)
+    report = validate(snap.scenario, snap.policy)
+    page = render_report(snap.scenario, snap.policy, report, log, lang="de")
     return HTMLResponse(page)
 
 
