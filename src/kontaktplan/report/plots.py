@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
-from kontaktplan.i18n import Lang, translator
+from kontaktplan.i18n import IsoWeek, Lang, translator
 from kontaktplan.report.data import bookings_grid, due_by_week, horizon_mondays
 
 if TYPE_CHECKING:
@@ -166,7 +166,7 @@ def weekly_volume(
         )
         ax.hlines([w["target"] for w in week], xs - width * 0.4, xs + width * 0.4, "black", lw=2)
         handles.append(Patch(facecolor=shades[k]))
-        labels.append(week[0]["week"])
+        labels.append(IsoWeek(dt.date.fromisoformat(monday)).say(lang))
     handles += [Line2D([], [], color="black", lw=2), Patch(fc="white", ec=OVER, hatch="///")]
     labels += [t("plot.weekly_target"), t("plot.below_target")]
     ax.set_xticks(range(len(specialists)), specialists)
@@ -230,7 +230,8 @@ def due_per_week(
             continue
         ax.annotate(text, (i, top * 1.03), ha="center", va="bottom", color=colour, fontsize=8)
     ax.set_ylim(0, top * 1.22)
-    ax.set_xticks(x, [f"{r['week']}\n{dt.date.fromisoformat(r['monday']):%d.%m.}" for r in rows])
+    mondays = [dt.date.fromisoformat(r["monday"]) for r in rows]
+    ax.set_xticks(x, [f"{IsoWeek(m).say(lang)}\n{m:%d.%m.}" for m in mondays])
     for label, r in zip(ax.get_xticklabels(), rows, strict=True):
         if r["over_cap"]:
             label.set_color(OVER)

@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from kontaktplan.i18n import CATALOGUE, Lang, translator, written
+from kontaktplan.i18n import CATALOGUE, IsoWeek, Lang, translator, written
 from kontaktplan.validation import Report
 
 __all__ = [
@@ -27,6 +27,9 @@ __all__ = [
 ]
 
 LONG_TABLE = 15  # rows shown before a table folds into "show all"
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+ISO_MINUTE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?")
+ISO_WEEK = re.compile(r"(\d{4})-W(\d{2})")
 
 
 class Words:
@@ -43,6 +46,20 @@ class Words:
     def day(self, iso: str) -> str:
         d = dt.date.fromisoformat(iso)
         return f"{d:%d.%m.%Y}" if self.lang == "de" else iso
+
+    def figure(self, text: str) -> str:
+        """A figure's text as the language writes it: an ISO day, start or week
+        (``2026-12-07``, ``2026-12-07T08:00``, ``2026-W50``) in German as ``07.12.2026``,
+        ``07.12.2026 08:00``, ``KW 50/2026``; English and anything else as it is."""
+        if self.lang == "en":
+            return text
+        if ISO_DAY.fullmatch(text):
+            return written(dt.date.fromisoformat(text), self.lang)
+        if ISO_MINUTE.fullmatch(text):
+            return written(dt.datetime.fromisoformat(text), self.lang)
+        if m := ISO_WEEK.fullmatch(text):
+            return IsoWeek(dt.date.fromisocalendar(int(m[1]), int(m[2]), 1)).say(self.lang)
+        return text
 
     def action(self, code: str) -> str:
         """A disruption log's action (``backfilled``, ``reassigned`` ...) in the language."""
@@ -78,6 +95,8 @@ def format_value(value: Any, t: Words | None = None) -> str:
         return " ".join(format_value(v, t) for v in value)
     if isinstance(value, float) and t is not None and t.lang == "de":
         return str(value).replace(".", ",")  # decimal comma
+    if isinstance(value, str) and t is not None:
+        return t.figure(value)
     return str(value)
 
 
@@ -139,7 +158,7 @@ def overdue_table(overdue: list[dict[str, Any]], days: list[int], t: Words) -> s
         "<tr>"
         + cell(o["customer"], f' data-figure="overdue.{i}.customer"')
         + cell(o["specialist"], f' data-figure="overdue.{i}.specialist"')
-        + cell(o["due"], f' data-figure="overdue.{i}.due"')
+        + cell(format_value(o["due"], t), f' data-figure="overdue.{i}.due"')
         + cell(str(n), f' data-derived="days_overdue.{i}"', numeric=True)
         + "</tr>"
         for i, (o, n) in enumerate(zip(overdue, days, strict=True))
@@ -203,7 +222,7 @@ def _change(c: dict[str, Any], t: Words) -> str:
     """``action: P1 (C1 with S1, 2026-12-08 08:15): reason``, as the commands print it."""
     who = c.get("appointment_id") or ""
     if c.get("customer_id"):
-        when = f", {str(c['start']).replace('T', ' ')}" if c.get("start") else ""
+        when = f", {t.figure(str(c['start'])).replace('T', ' ')}" if c.get("start") else ""
         who += " " + t(
             "report.who",
             customer=c["customer_id"],
@@ -242,7 +261,7 @@ def disruption_log(log: list[dict[str, Any]] | None, t: Words) -> str:
         said = entry.get(f"notes_{t.lang}") or entry.get("notes", [])
         notes = "".join(f"<div>{html.escape(str(n))}</div>" for n in said)
         rows.append(
-            f"<tr><td>{html.escape(str(entry.get('date', '')))}</td>"
+            f"<tr><td>{html.escape(t.figure(str(entry.get('date', ''))))}</td>"
             f"<td>{html.escape(str(entry.get('command', '')))}</td>"
             f'<td class="num">{len(changes)}</td>'
             f'<td class="wrap">{_changes(changes, t("col.changes"), t)}{notes}</td>'
