@@ -19,6 +19,7 @@ from kontaktplan.io import read_scenario
 from kontaktplan.report import plots
 from kontaktplan.report.data import due_by_week
 from kontaktplan.report.html import format_value, render_report
+from kontaktplan.report.tables import Words, review_reason
 from kontaktplan.validation import validate
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -217,6 +218,28 @@ def test_page_is_self_contained(demo):
         png = base64.b64decode(src.split(",", 1)[1])
         assert png.startswith(b"\x89PNG\r\n\x1a\n")
         assert b"tIME" not in png and b"Software" not in png  # no timestamp, no version
+
+
+def test_a_german_page_writes_each_figure_as_german_does():
+    """Issue 12.13: in a German report a day, a start and an ISO week read 07.12.2026,
+    08.12.2026 08:00 and KW 50/2026 (the figures in the JSON block stay ISO)."""
+    loaded = read_scenario(DEMO)
+    report = validate(loaded.scenario, loaded.policy)
+    page = render_report(loaded.scenario, loaded.policy, report, LOG, lang="de")
+    figures = json.loads(json.dumps(report.figures))
+    shown = [c for c in parse(page).cells if c[0] == "figure"]
+    de = Words("de")
+    for _, path, text in shown:
+        value = resolve(figures, path)
+        said = review_reason(value, de) if path.endswith(".reason") else format_value(value, de)
+        assert text == said, path
+    texts = {p.split(".")[-1]: t for _, p, t in shown}
+    assert re.fullmatch(r"KW \d+/\d{4}", texts["week"])
+    assert re.fullmatch(r"\d{2}\.\d{2}\.\d{4}", texts["due"])
+    visible = re.sub(r"<script.*?</script>", "", page, flags=re.S)
+    figures_part = visible.split("Störungsprotokoll")[0]  # LOG's reasons are English only
+    assert not re.search(r"\d{4}-\d{2}-\d{2}|\d{4}-W\d{2}", re.sub(r"<[^>]+>", " ", figures_part))
+    assert "A9 (C4 bei S2, 08.12.2026 08:00)" in visible  # the disruption log
 
 
 def test_same_input_same_bytes(demo):

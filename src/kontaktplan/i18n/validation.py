@@ -75,7 +75,7 @@ VALIDATION: dict[str, dict[str, str]] = {
         "{cancelled} is no cancelled appointment",
     },
     "check.closed_day": {
-        "de": "{show}: am {day} ist geschlossen ({why}, {region})",
+        "de": "{show}: {day} ist geschlossen ({why}, {region})",
         "en": "{show}: {day} is closed ({why}, {region})",
     },
     "check.absence": {
