@@ -10,9 +10,9 @@ A field is written per language by :func:`written`: a date ``07.12.2026`` (de) o
 ``2026-12-07`` (en); a time of day with its date ``07.12.2026 08:15`` or
 ``2026-12-07 08:15``; a kind, mode or status in words (de) or as the data format's code
 (en); a nested phrase in the same language; a tuple or list as its items joined by
-commas (:class:`Listing` for another separator); anything with a ``say(lang)`` (a
-:class:`Weekday`, an :class:`IsoWeek`, a public holiday's name) as it says itself;
-anything else as ``str``.
+commas (:class:`Listing` for another separator); a :class:`Weekday`, an
+:class:`IsoWeek` or a ``str`` with a ``say(lang)`` (a public holiday's name) as it says
+itself; anything else as ``str``.
 """
 
 from __future__ import annotations
@@ -123,16 +123,17 @@ def written(value: Any, lang: Lang) -> str:
         if lang != "en" and key in _catalogue():
             return _catalogue()[key][lang]
         return str(value.value)
-    if hasattr(value, "say"):  # before str: a holiday's name is a str that says itself
-        return value.say(lang)
-    if isinstance(value, str):
-        return value
+    if isinstance(value, str):  # a holiday's name is a str that says itself
+        say = getattr(value, "say", None)
+        return say(lang) if say is not None else value
     if isinstance(value, dt.datetime):
         return f"{value:%d.%m.%Y %H:%M}" if lang == "de" else f"{value:%Y-%m-%d %H:%M}"
     if isinstance(value, dt.date):
         return f"{value:%d.%m.%Y}" if lang == "de" else value.isoformat()
     if isinstance(value, dt.time):
         return f"{value:%H:%M}"
+    if isinstance(value, Weekday | IsoWeek):
+        return value.say(lang)
     if isinstance(value, tuple | list):
         return ", ".join(written(v, lang) for v in value)
     return str(value)
