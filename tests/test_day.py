@@ -101,6 +101,23 @@ def test_a_cancellation_changes_only_the_figures_it_changed():
     assert (chart0[0]["planned"], chart1[0]["planned"]) == (2, 1)  # A's lost, C's is W51
 
 
+def test_a_first_interviews_deadline_stays_where_the_plan_found_it():
+    """F has no contact: due at once. Booked on 23 Nov (the planning date) for Tue 8 Dec,
+    F waited from 23 Nov: due 23 Nov, late (the lead time ruled out anything earlier).
+    A week later (a cancellation moves the planning date to 30 Nov, then to Tue itself)
+    that is still so: before, the deadline moved with the planning date and turned 'met'
+    on the day of the interview."""
+    s = _planned_week()
+    first = appointment("F", TUE, 9, minutes=60, kind=Kind.first_interview, appointment_id="PF")
+    s = s.model_copy(update={"appointments": (*s.appointments, first)})
+    rows = []
+    for day in (TODAY, D(2026, 11, 30), TUE):
+        f = validate(with_today(s, day), POLICY).figures
+        [row] = [d for d in f["deadlines"] if d["customer"] == "F"]
+        rows.append((row["due"], row["planned"], row["status"], row["first_interview"]))
+    assert rows == [("2026-11-23", "2026-12-08", "late", True)] * 3
+
+
 def test_figures_start_at_the_monday_of_the_planning_dates_week():
     s = with_today(_planned_week(), D(2026, 12, 9))  # a Wednesday in week 50
     f = validate(s, POLICY).figures
@@ -130,9 +147,14 @@ def test_demo_day_plan_then_cancel_keeps_every_other_figure(tmp_path):
     changed = {first.customer_id, fill.customer_id}
 
     def rows_of(f):
-        # a first interview is due "at once", on the planning date: its date moves with it
+        # a first interview with nothing planned is due "at once", on the planning date:
+        # its date moves with it (a planned one keeps the day it was booked)
         return {
-            d["customer"]: {k: v for k, v in d.items() if not (k == "due" and d["first_interview"])}
+            d["customer"]: {
+                k: v
+                for k, v in d.items()
+                if not (k == "due" and d["first_interview"] and d["planned"] is None)
+            }
             for d in f["deadlines"]
             if d["customer"] not in changed
         }

@@ -463,9 +463,17 @@ def customer_due(
 
     A planned appointment counts only if it meets the deadline; one that no new booking
     could meet (due before today + lead) keeps its earliest planned appointment. The
-    planned ones after a deadline that can still be met are ``late_planned``."""
+    planned ones after a deadline that can still be met are ``late_planned``.
+
+    A customer without any qualified contact is due at once: on the planning date, or
+    on the day their first row was booked if that is earlier (they were waiting since).
+    So a first interview's deadline does not move with the planning date: a disruption a
+    week later leaves it as the plan found it."""
     contacts = qualified_contacts(c, history, policy)
     due = policy.next_due(c, contacts, today)
+    if not contacts:
+        due = min((a.booked_on for a in history if a.booked_on is not None), default=due)
+        due = min(due, today)
     planned = sorted(
         (a.day, a.appointment_id) for a in history if a.status is Status.planned and a.day >= today
     )
