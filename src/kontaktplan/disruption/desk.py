@@ -302,7 +302,7 @@ class _OutcomeRow(BaseModel):
     @classmethod
     def _outcome(cls, v: str) -> str:
         if v not in {s.value for s in OUTCOMES}:
-            raise ValueError("an outcome is held, not_held, no_show or voided")
+            raise ValueError(Phrase("err.an_outcome"))
         return v
 
 

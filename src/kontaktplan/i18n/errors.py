@@ -216,7 +216,13 @@ def pydantic_reason(err: Mapping[str, Any]) -> str:
         return said if isinstance(said, Phrase) else message
     if "expected" in ctx:
         ctx["expected"] = Choices(re.findall(r"'([^']*)'", str(ctx["expected"])))
-    return Worded(message, f"pyd.{kind}", **{k: v for k, v in ctx.items() if k != "error"})
+    fields = {k: _number(v) for k, v in ctx.items() if k != "error"}
+    return Worded(message, f"pyd.{kind}", **fields)
+
+
+def _number(value: Any) -> Any:
+    """A bound as pydantic writes it: ``1``, not ``1.0``."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 ERRORS: dict[str, dict[str, str]] = {
@@ -1166,6 +1172,10 @@ ERRORS |= {
     "err.given_twice": {
         "de": "doppelt angegeben (zuerst in Zeile {first})",
         "en": "given twice (first in row {first})",
+    },
+    "err.an_outcome": {
+        "de": "ein Ergebnis ist held, not_held, no_show oder voided",
+        "en": "an outcome is held, not_held, no_show or voided",
     },
     "err.no_outcomes": {"de": "keine Ergebniszeilen", "en": "no outcome rows"},
     "err.not_in_folder": {
