@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import pickle
+import re
 import string
 from collections.abc import Callable
 from pathlib import Path
@@ -29,6 +30,7 @@ from kontaktplan.io import InputError
 from language import foreign_in, without_paths
 
 TINY = Path(__file__).parent / "data" / "tiny"
+SRC = Path(__file__).parents[1] / "src" / "kontaktplan"
 runner = CliRunner()
 PREFIX = {"de": "Fehler: ", "en": "error: "}
 WARNING = {"de": "Warnung: ", "en": "warning: "}
@@ -45,6 +47,19 @@ def test_every_error_and_warning_has_both_languages_with_the_same_fields():
         assert _fields(entry["de"]) == _fields(entry["en"]), key
         assert key.startswith((*FAMILIES, "zip.")), key
         assert CATALOGUE[key] is entry, key  # merged, defined once
+
+
+def test_every_error_phrase_the_product_builds_is_in_the_catalogue():
+    """A key is checked where it is written: an error path no test reaches must not end in
+    a KeyError instead of its message."""
+    pattern = re.compile(r'"((?:err|warn|what|group)\.[a-z_]+)"')
+    used = {
+        m[1]
+        for path in SRC.rglob("*.py")
+        for m in pattern.finditer(path.read_text(encoding="utf-8"))
+    }
+    assert len(used) > 150
+    assert sorted(used - set(CATALOGUE)) == []
 
 
 # --- the phrases and the words from outside the product --------------------------------

@@ -52,6 +52,7 @@ __all__ = [
     "check_out",
     "check_out_file",
     "counts",
+    "error",
     "fail",
     "language",
     "load",
@@ -237,12 +238,17 @@ def output_lang() -> Lang:
     return default_lang()
 
 
-def fail(message: str | Exception, code: int = 2) -> typer.Exit:
-    """Print ``error: message`` (``Fehler: …``) on stderr in :func:`output_lang`;
-    ``raise fail(...)`` ends the command (exit 2). ``message``: a phrase, an exception
-    (said as :func:`~kontaktplan.i18n.errors.message_of`), or text printed as it is."""
+def error(message: str | Exception) -> None:
+    """Print ``error: message`` (``Fehler: …``) on stderr in :func:`output_lang`.
+    ``message``: a phrase, an exception (said as
+    :func:`~kontaktplan.i18n.errors.message_of`), or text printed as it is."""
     said = message_of(message) if isinstance(message, Exception) else message
     typer.echo(Phrase("err.line", message=said).say(output_lang()), err=True)
+
+
+def fail(message: str | Exception, code: int = 2) -> typer.Exit:
+    """Print the :func:`error`; ``raise fail(...)`` ends the command (exit 2)."""
+    error(message)
     return typer.Exit(code)
 
 

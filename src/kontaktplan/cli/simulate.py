@@ -18,7 +18,7 @@ from typing import Annotated, Literal
 
 import typer
 
-from kontaktplan.cli.common import AsJson, Quiet, fail, in_folder
+from kontaktplan.cli.common import AsJson, Quiet, error, fail, in_folder
 from kontaktplan.i18n import Phrase
 
 Backend = Literal["local", "ray"]
@@ -278,9 +278,7 @@ def simulate(
         files = f"{out}, {summary_path.name}, {runs_path.name}"
         typer.echo(f"wrote {files}: {len(tasks)} tasks in {seconds:.1f} s")
     for r in failed:
-        typer.echo(
-            f"error: {r.office} replication {r.replication} failed ({r.tries} tries): {r.error}",
-            err=True,
-        )
+        what = Phrase("err.task", office=r.office, n=r.replication, tries=r.tries, why=r.error)
+        error(what)
     if failed:
         raise typer.Exit(1)

@@ -786,6 +786,10 @@ ERRORS: dict[str, dict[str, str]] = {
         "de": "--out .parquet braucht pyarrow (pip install pyarrow); oder eine .csv angeben",
         "en": "--out .parquet needs pyarrow (pip install pyarrow); or give a .csv",
     },
+    "err.task": {
+        "de": "{office} Replikation {n} fehlgeschlagen ({tries} Versuche): {why}",
+        "en": "{office} replication {n} failed ({tries} tries): {why}",
+    },
     "err.address": {"de": "--address braucht --backend ray", "en": "--address needs --backend ray"},
     "err.ray": {
         "de": "--backend ray braucht Ray: pip install 'kontaktplan[ray]'",
