@@ -22,7 +22,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, Phase, given, seed, settings
 
 HERE = Path(__file__).resolve().parent
-sys.path[:0] = [str(HERE.parent / "src"), str(HERE.parent / "tests" / "fuzz")]
+sys.path[:0] = [str(HERE.parent / p) for p in ("src", "tests/fuzz", "tests")]
 
 from fuzzing import base_folder, cases, run_case  # noqa: E402
 

@@ -7,12 +7,18 @@ import string
 from html.parser import HTMLParser
 from pathlib import Path
 
+from kontaktplan.domain import ScenarioMeta
 from kontaktplan.i18n import CATALOGUE
 from kontaktplan.io.csvtable import FILES
 
 OTHER = {"de": "en", "en": "de"}
-# the data format's own names (tables, columns) are codes, the same in every language
-CODES = set(FILES) | {c for table in FILES.values() for c in table.columns}
+# the data format's own names (tables, columns, scenario.toml's keys) are codes, the same
+# in every language
+CODES = (
+    set(FILES)
+    | {c for table in FILES.values() for c in table.columns}
+    | set(ScenarioMeta.model_fields)
+)
 
 
 def fragments(lang: str) -> set[str]:
@@ -30,6 +36,11 @@ def fragments(lang: str) -> set[str]:
         for p in own
         if len(p) >= 5 and re.search(r"[a-zäöü]", p) and p not in other and p not in CODES
     }
+
+
+def without_paths(text: str) -> str:
+    """The words of a message, not the paths it names (a folder may be called "target")."""
+    return re.sub(r"\S*/\S*", "", text)
 
 
 def foreign_in(text: str, lang: str) -> list[str]:

@@ -168,14 +168,14 @@ def test_german_validate_words_its_warnings_and_strict_lines(tmp_path):
     assert de.exit_code == en.exit_code == 1
     cap_de = "daily_cap: S1 hat 9 Termine am 14.12.2026 (Tageshöchstzahl 8) (bestehende Buchungen)"
     cap_en = "daily_cap: S1 has 9 appointments on 2026-12-14 (cap 8) (existing bookings)"
-    assert f"Hinweis: {cap_de}" in de.stderr.splitlines()
+    assert f"Warnung: {cap_de}" in de.stderr.splitlines()
     assert f"warning: {cap_en}" in en.stderr.splitlines()
     spread_de = (
         "spread: S1 KW 50/2026: je Tag 8/8/8/1/0 (Spreizung 8); die freien Slots erlaubten "
         "eine Spreizung von 0"
     )
     assert f"streng: {spread_de}" in de.stdout.splitlines()
-    assert "streng: 1 Hinweis(e) einer strengen Klasse" in de.stdout.splitlines()
+    assert "streng: 1 Warnung(en) einer strengen Klasse" in de.stdout.splitlines()
     assert "strict: 1 warnings of a strict class" in en.stdout.splitlines()
     for result, lang in ((de, "de"), (en, "en")):
         for text in (result.stdout, result.stderr):

@@ -19,17 +19,24 @@ import pytest
 from typer.testing import CliRunner
 
 from kontaktplan.cli import app
+from kontaktplan.i18n import LANGS
 from kontaktplan.io import output as output_module
 from kontaktplan.io import read_scenario, write_scenario
 from kontaktplan.io.output import Conflict, OutputError, commit, output_folder
+from language import foreign_in, without_paths
 
 TINY = Path(__file__).parent / "data" / "tiny"
 runner = CliRunner()
 SRC = Path(__file__).parents[1] / "src"
 
 
-def _run(*args: str):
-    return runner.invoke(app, [str(a) for a in args])
+def _run(*args: str, lang: str = "en"):
+    """The command in-process; in German by the locale (every command, --lang or not)."""
+    env = {"LC_ALL": "de_DE.UTF-8"} if lang == "de" else None
+    return runner.invoke(app, [str(a) for a in args], env=env)
+
+
+ERROR = {"de": "Fehler:", "en": "error:"}
 
 
 @pytest.fixture(scope="module")
@@ -152,16 +159,18 @@ def _input_copy(planned: Path, root: Path) -> Path:
     return scenario
 
 
-def _check_refused(result, before, root, what):
+def _check_refused(result, before, root, what, lang="en"):
     assert result.exit_code == 2, (what, result.output)
     assert isinstance(result.exception, SystemExit), (what, result.exception)
-    assert "error:" in result.output and "Traceback" not in result.output, what
+    assert ERROR[lang] in result.output and "Traceback" not in result.output, what
+    assert foreign_in(without_paths(result.stderr), lang) == [], (what, result.stderr)
     assert _snapshot(root) == before, what
     assert Path("/dev/null").is_char_device()
 
 
+@pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("command", FOLDER_COMMANDS)
-def test_folder_command_refuses_bad_out_paths(command, planned, workbook, place, monkeypatch):
+def test_folder_command_refuses_bad_out_paths(command, lang, planned, workbook, place, monkeypatch):
     scenario = _input_copy(planned, place)
     (place / "office" / "cwd-note.txt").write_text("keep")
     monkeypatch.chdir(place / "office")  # "." is a folder holding the input and a note
@@ -170,13 +179,15 @@ def test_folder_command_refuses_bad_out_paths(command, planned, workbook, place,
         if command in ("import xlsx", "scenario generate") and what.endswith("the input"):
             continue  # no input folder
         before = _snapshot(place)
-        _check_refused(_run(*build(scenario, out)), before, place, f"{command}: {what}")
+        result = _run(*build(scenario, out), lang=lang)
+        _check_refused(result, before, place, f"{command}: {what}", lang)
 
 
+@pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize(
     ("command", "suffix"), [("report", ".html"), ("export xlsx", ".xlsx"), ("export ics", "")]
 )
-def test_file_command_refuses_bad_out_paths(command, suffix, planned, place):
+def test_file_command_refuses_bad_out_paths(command, suffix, lang, planned, place):
     scenario = _input_copy(planned, place)
     bad = _bad_paths(place, scenario)
     cases = {k: bad[k] for k in ("device", "fifo", "socket", "symlink", "dangling symlink")}
@@ -189,8 +200,8 @@ def test_file_command_refuses_bad_out_paths(command, suffix, planned, place):
         cases["file"] = bad["file"]
     for what, out in cases.items():
         before = _snapshot(place)
-        result = _run(*command.split(), scenario, "--out", out)
-        _check_refused(result, before, place, f"{command}: {what}")
+        result = _run(*command.split(), scenario, "--out", out, lang=lang)
+        _check_refused(result, before, place, f"{command}: {what}", lang)
 
 
 def test_report_and_workbook_replace_their_own_file_and_others_with_force(planned, tmp_path):
@@ -262,7 +273,24 @@ def test_a_folder_changed_while_the_command_worked_is_not_written(tiny, tmp_path
     assert _snapshot(tmp_path) == before
 
 
-def test_the_cli_says_exit_3_when_the_folder_changed_meanwhile(planned, tmp_path, monkeypatch):
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        (
+            "en",
+            "changed while this command ran (another command wrote it); nothing was written: "
+            "run the command again on the new state",
+        ),
+        (
+            "de",
+            "wurde geändert, während dieser Befehl lief (ein anderer Befehl hat geschrieben); "
+            "nichts wurde geschrieben: bitte den Befehl auf dem neuen Stand wiederholen",
+        ),
+    ],
+)
+def test_the_cli_says_exit_3_when_the_folder_changed_meanwhile(
+    lang, said, planned, tmp_path, monkeypatch
+):
     folder = tmp_path / "p"
     shutil.copytree(planned, folder)
     from kontaktplan.cli import common as cli
@@ -275,9 +303,10 @@ def test_the_cli_says_exit_3_when_the_folder_changed_meanwhile(planned, tmp_path
         return loaded
 
     monkeypatch.setattr("kontaktplan.cli.disruption.load", load_then_someone_writes)
-    result = _run("cancel", folder, "P20261123-00001", "--on", "2026-11-23", "--out", folder)
+    on = ("--on", "2026-11-23", "--out", folder, "--lang", lang)
+    result = _run("cancel", folder, "P20261123-00001", *on)
     assert result.exit_code == 3, result.output
-    assert "changed while this command ran" in result.output
+    assert result.stderr == f"{ERROR[lang]} {folder} {said}\n"
     assert (folder / "plan.json").read_text() == '{"disruptions": []}\n'
 
 
@@ -400,17 +429,19 @@ def test_a_reader_finishes_a_commit_left_half_done_by_a_killed_writer(tiny, tmp_
         ["standby", "{p}", "--day", "07.13.2026"],
     ],
 )
+@pytest.mark.parametrize("lang", LANGS)
 def test_every_refusal_of_a_disruption_or_import_is_exit_2_and_writes_nothing(
-    args, planned, tmp_path
+    args, lang, planned, tmp_path
 ):
     folder = tmp_path / "p"
     shutil.copytree(planned, folder)
     before = _snapshot(tmp_path)
     filled = [a.format(p=folder, o=tmp_path / "out") for a in args]
-    result = _run(*filled)
+    result = _run(*filled, lang=lang)
     assert result.exit_code == 2, result.output
     assert isinstance(result.exception, SystemExit)
-    assert result.output.count("error:") == 1
+    assert result.output.count(ERROR[lang]) == 1
+    assert foreign_in(without_paths(result.stderr), lang) == [], result.stderr
     assert _snapshot(tmp_path) == before
 
 

@@ -26,6 +26,7 @@ from pydantic import (
 )
 
 from kontaktplan.appointment_index import AppointmentIndex, Edit
+from kontaktplan.i18n.phrase import Phrase
 
 __all__ = [
     "Absence",
@@ -141,7 +142,8 @@ def _after(field: str, earlier: str, info: ValidationInfo, value: Any, strict: b
     if before is None:
         return
     if value < before or (strict and value == before):
-        raise ValueError(f"{field} must be {'after' if strict else 'on or after'} {earlier}")
+        key = "err.must_be_after" if strict else "err.must_be_on_or_after"
+        raise ValueError(Phrase(key, field=field, earlier=earlier))
 
 
 class Mode(StrEnum):
@@ -208,7 +210,7 @@ class Unavailability(Frozen):
     @classmethod
     def _half(cls, v: str | None) -> str | None:
         if v not in (None, "AM", "PM"):
-            raise ValueError("half must be AM or PM")
+            raise ValueError(Phrase("err.half_day"))
         return v
 
     def blocks(self, start: dt.datetime, end: dt.datetime) -> bool:
@@ -250,9 +252,9 @@ def parse_unavailable(text: str) -> tuple[Unavailability, ...]:
             continue
         day, dash, half = (part.strip() for part in token.partition("-"))
         if day.lower() not in _WEEKDAY_NAMES:
-            raise ValueError(f"unknown weekday {day!r} in {text!r} (use Mon..Sun, e.g. Mon;Wed-AM)")
+            raise ValueError(Phrase("err.unknown_weekday", day=day, text=text))
         if dash and half.upper() not in ("AM", "PM"):
-            raise ValueError(f"unknown half day {half!r} in {text!r} (use AM or PM, e.g. Wed-AM)")
+            raise ValueError(Phrase("err.unknown_half_day", half=half, text=text))
         items.append(Unavailability(weekday=_WEEKDAY_NAMES[day.lower()], half=half.upper() or None))
     return tuple(items)
 
@@ -293,7 +295,7 @@ class Customer(Frozen):
     @classmethod
     def _mode(cls, v: Mode | None) -> Mode | None:
         if v is Mode.phone:
-            raise ValueError("a customer's preferred mode is in_person or video")
+            raise ValueError(Phrase("err.customer_mode"))
         return v
 
     def available(self, start: dt.datetime, end: dt.datetime) -> bool:
@@ -315,7 +317,7 @@ class Slot(Frozen):
         _after("end", "start", info, end, strict=True)
         start = info.data.get("start")
         if start is not None and end.date() != start.date():
-            raise ValueError("a slot must start and end on the same day")
+            raise ValueError(Phrase("err.slot_one_day"))
         return end
 
     def overlaps(self, other: Slot) -> bool:

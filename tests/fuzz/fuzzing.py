@@ -8,13 +8,15 @@ run in-process (typer's CliRunner); :func:`check` returns the failure class, or 
 Properties (issue 11): the exit code is 0, 1, 2 or 3; no traceback; on exit 2 nothing on
 the disk changed and the message names the file (and row and column where the message
 says there is one); on exit 0, a folder the command wrote validates whenever its input
-did.
+did. A case runs in English or German (issue 12.13): its error and warning lines are in
+that language, with none of the other's words.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import socket
 import stat
@@ -25,7 +27,8 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from kontaktplan.cli import app
-from kontaktplan.rules.policy import models_dir
+from kontaktplan.rules.policy import bundled_names, models_dir
+from language import foreign_in, without_paths
 
 TINY = Path(__file__).parents[1] / "data" / "tiny"
 TABLES = (
@@ -108,9 +111,13 @@ class Case:
     command: str = "validate"
     out_kind: str = "fresh"
     extra: tuple = ()
+    lang: str = "en"
 
     def describe(self) -> str:
-        return f"{self.command} {self.extra} --out {self.out_kind} after {self.mutations}"
+        return (
+            f"{self.command} {self.extra} --out {self.out_kind} --lang {self.lang} "
+            f"after {self.mutations}"
+        )
 
 
 # ---------------------------------------------------------------------------
@@ -206,7 +213,8 @@ def cases(draw) -> Case:
     command = draw(st.sampled_from(COMMANDS))
     out_kind = draw(st.sampled_from(OUT_KINDS))
     arg = draw(st.none() | st.none() | st.sampled_from(ARGS))
-    return Case(mutations, command, out_kind, (arg,) if arg is not None else ())
+    lang = draw(st.sampled_from(["en", "de"]))
+    return Case(mutations, command, out_kind, (arg,) if arg is not None else (), lang)
 
 
 # ---------------------------------------------------------------------------
@@ -472,6 +480,7 @@ def run_case(case: Case, root: Path, base: Path) -> str | None:
     args = _args(case.command, src, out)
     if case.extra:
         args = _with_arg(args, case.extra[0])
+    args += ["--lang", case.lang]
     result = runner.invoke(app, args)
     return check(result, args, root, before, input_ok, case, src)
 
@@ -486,10 +495,12 @@ def check(result, args, root, before, input_ok, case: Case, src: Path) -> str | 
         return f"traceback:{type(result.exception).__name__}"
     if code not in (0, 1, 2, 3):
         return f"exit {code}"
+    if (mixed := _other_language(result.stderr, case.lang)) is not None:
+        return mixed
     if code == 2:
         if snapshot(root) != before:
             return "exit 2 but the disk changed"
-        if not _names_where(result.output, args):
+        if not _names_where(result.output, args, case.lang):
             return "exit 2 without naming the file"
     if code == 0 and case.command in WRITES_FOLDER:
         out = Path(args[args.index("--out") + 1])
@@ -499,11 +510,35 @@ def check(result, args, root, before, input_ok, case: Case, src: Path) -> str | 
     return None
 
 
-def _names_where(output: str, args: list[str]) -> bool:
+ERROR = {"en": "error:", "de": "Fehler:"}
+WARNING = {"en": "warning:", "de": "Warnung:"}
+PLACE = {
+    # a row, its column, the one message that names a row without a column, the header row
+    "en": (", row ", "column", "cells but", "row 1"),
+    "de": (", Zeile ", "Spalte", "Zellen, aber", "Zeile 1"),
+}
+
+
+def _other_language(stderr: str, lang: str) -> str | None:
+    """Why the error and warning lines are not all in ``lang``, or None."""
+    other = "de" if lang == "en" else "en"
+    lines = stderr.splitlines()
+    if any(line.startswith((ERROR[other], WARNING[other])) for line in lines):
+        return f"an {other} error line under --lang {lang}"
+    ours = [line for line in lines if line.startswith((ERROR[lang], WARNING[lang]))]
+    words = re.sub(r"'[^']*'", "", without_paths("\n".join(ours)))  # not the data quoted
+    for name in bundled_names():  # nor the rule sets' names (simulation-default)
+        words = words.replace(name, "")
+    if foreign := foreign_in(words, lang):
+        return f"{other} words under --lang {lang}: {foreign}"
+    return None
+
+
+def _names_where(output: str, args: list[str], lang: str = "en") -> bool:
     """The error names a file of the folder, an option, or a path given."""
     if "Usage:" in output and "Error" in output:
         return True  # typer's own usage error: it names the argument or option
-    error = [line for line in output.splitlines() if line.startswith("error:")]
+    error = [line for line in output.splitlines() if line.startswith(ERROR[lang])]
     if not error:
         return False
     text = error[0]
@@ -511,7 +546,8 @@ def _names_where(output: str, args: list[str]) -> bool:
         return True  # a refused id names the id given
     names = (*FILES, "--out", "--on", "--from", "--to", "--day", ".xlsx", "nowhere")
     if any(n in text for n in names) or any(a in text for a in args if "/" in a):
-        if ", row " in text and "column" not in text and "cells but" not in text:
-            return "row 1" in text or "CSV" in text  # a row without its column
+        row, column, cells, header = PLACE[lang]
+        if row in text and column not in text and cells not in text:
+            return header in text or "CSV" in text  # a row without its column
         return True
     return False

@@ -3,6 +3,13 @@
 as flags, reading a folder (bad input ends the command with exit 2), and the error exit.
 Imported by the command modules of :mod:`kontaktplan.cli`.
 
+Error and warning lines are in the language of the command's output (:func:`output_lang`:
+its ``--lang``, else the locale's), however deep the :func:`fail` that prints them: the
+language is read from the running command's parameters, not passed down. A message is a
+:class:`~kontaktplan.i18n.Phrase` (or an exception raised with one) to be said in either
+language; plain text is printed as it is. typer's own usage errors (an unknown option, a
+missing argument) stay in click's English.
+
 Exit codes: 0 ok; 1 the plan/schedule breaks a hard rule; 2 bad input or a refused output
 path (nothing written); 3 the output folder (or workspace) changed while the command ran
 (nothing written).
@@ -19,7 +26,8 @@ from typing import Annotated, Any
 import typer
 import typer.core
 
-from kontaktplan.i18n import Lang, default_lang
+from kontaktplan.i18n import Lang, Phrase, default_lang
+from kontaktplan.i18n.errors import message_of, os_reason
 from kontaktplan.io import InputError, Loaded, read_scenario, write_scenario
 from kontaktplan.io.output import Conflict, Target, output_file, output_folder
 
@@ -41,14 +49,20 @@ __all__ = [
     "Verbose",
     "Weeks",
     "Workers",
+    "cannot_write",
     "check_out",
     "check_out_file",
     "counts",
+    "error",
     "fail",
+    "in_folder",
     "language",
     "load",
+    "output_lang",
     "parse_day",
     "save",
+    "unreadable",
+    "warn",
 ]
 
 
@@ -204,13 +218,46 @@ def parse_day(text: str | None, option: str) -> dt.date | None:
             return dt.date.fromisoformat(value)
     except ValueError:
         pass
-    raise fail(f"{option}: {text!r} is not a date (TT.MM.JJJJ or JJJJ-MM-TT, e.g. 07.12.2026)")
+    raise fail(Phrase("err.bad_day", option=option, text=text))
 
 
-def fail(message: str, code: int = 2) -> typer.Exit:
-    """Print ``error: message`` on stderr; ``raise fail(...)`` ends the command (exit 2)."""
-    typer.echo(f"error: {message}", err=True)
+def _context() -> Any:
+    try:  # typer >= 0.22 carries its own copy of click
+        from typer._click.globals import get_current_context
+    except ImportError:
+        from click import get_current_context
+    return get_current_context(silent=True)
+
+
+def output_lang() -> Lang:
+    """The language of the running command's output: its ``--lang``, else the locale's
+    (also for a command without ``--lang``, and outside a command)."""
+    ctx = _context()
+    while ctx is not None:
+        value = ctx.params.get("lang")
+        if isinstance(value, Language):
+            return language(value)
+        ctx = ctx.parent
+    return default_lang()
+
+
+def error(message: str | Exception) -> None:
+    """Print ``error: message`` (``Fehler: …``) on stderr in :func:`output_lang`.
+    ``message``: a phrase, an exception (said as
+    :func:`~kontaktplan.i18n.errors.message_of`), or text printed as it is."""
+    said = message_of(message) if isinstance(message, Exception) else message
+    typer.echo(Phrase("err.line", message=said).say(output_lang()), err=True)
+
+
+def fail(message: str | Exception, code: int = 2) -> typer.Exit:
+    """Print the :func:`error`; ``raise fail(...)`` ends the command (exit 2)."""
+    error(message)
     return typer.Exit(code)
+
+
+def warn(message: str) -> None:
+    """Print ``warning: message`` (``Warnung: …``) on stderr in :func:`output_lang`."""
+    typer.echo(Phrase("warn.line", message=message).say(output_lang()), err=True)
 
 
 MAX_WARNINGS = 5
@@ -221,17 +268,32 @@ def load(folder: Path, quiet: bool = False) -> Loaded:
     try:
         loaded = read_scenario(folder, one_shot=True)
     except InputError as e:
-        where = "" if Path(e.file).is_absolute() or e.file == str(folder) else f"{folder}/"
-        raise fail(f"{where}{e}") from None
+        raise fail(in_folder(e, folder)) from None
     except OSError as e:
-        raise fail(f"{folder}: cannot be read ({e.strerror or e})") from None
+        raise fail(Phrase("err.at", where=folder, message=unreadable(e))) from None
     if not quiet:
         for w in loaded.warnings[:MAX_WARNINGS]:
-            typer.echo(f"warning: {w}", err=True)
+            warn(w)
         if len(loaded.warnings) > MAX_WARNINGS:
-            more = len(loaded.warnings) - MAX_WARNINGS
-            typer.echo(f"warning: ... and {more} more (kontaktplan validate --all)", err=True)
+            warn(Phrase("warn.more", n=len(loaded.warnings) - MAX_WARNINGS))
     return loaded
+
+
+def in_folder(e: InputError, folder: Path) -> InputError:
+    """The error with its file named inside ``folder`` (``office/customers.csv, row 3``)."""
+    if Path(e.file).is_absolute() or e.file == str(folder):
+        return e
+    return InputError(f"{folder}/{e.file}", e.message, e.row, e.column)
+
+
+def unreadable(e: OSError) -> str:
+    """``cannot be read (reason)``."""
+    return Phrase("err.unreadable", reason=os_reason(e) if e.strerror else str(e))
+
+
+def cannot_write(path: Path, e: OSError) -> str:
+    """``path: cannot write (reason); nothing written``."""
+    return Phrase("err.cannot_write", path=path, reason=os_reason(e) if e.strerror else str(e))
 
 
 def counts(scenario) -> dict[str, int]:
@@ -248,12 +310,7 @@ def counts(scenario) -> dict[str, int]:
 def _signature() -> str:
     """The command and its options as given (not the paths in and out): a result folder
     may be replaced without --force only by the same command on the same input."""
-    try:  # typer >= 0.22 carries its own copy of click
-        from typer._click.globals import get_current_context
-    except ImportError:
-        from click import get_current_context
-
-    ctx = get_current_context()
+    ctx = _context()
     # the language changes only what is printed, never the result folder
     skip = {"folder", "workbook", "out", "force", "quiet", "as_json", "lang"}
     options = " ".join(
@@ -267,7 +324,7 @@ def check_out(out: Path, *inputs: Path, force: bool = False) -> Target:
     try:
         return output_folder(out, inputs=inputs, force=force, command=_signature())
     except InputError as e:
-        raise fail(str(e)) from None
+        raise fail(e) from None
 
 
 def check_out_file(out: Path, ours, force: bool, suffix: str | None = None) -> Path:
@@ -275,7 +332,7 @@ def check_out_file(out: Path, ours, force: bool, suffix: str | None = None) -> P
     try:
         return output_file(out, ours=ours, force=force, suffix=suffix)
     except InputError as e:
-        raise fail(str(e)) from None
+        raise fail(e) from None
 
 
 def save(scenario, target: Target, extra: dict[str, str] | None = None, read=None) -> None:
@@ -283,8 +340,8 @@ def save(scenario, target: Target, extra: dict[str, str] | None = None, read=Non
     try:
         write_scenario(scenario, target.path, extra=extra, read=read, target=target)
     except Conflict as e:
-        raise fail(str(e), 3) from None
+        raise fail(e, 3) from None
     except InputError as e:
-        raise fail(str(e)) from None
+        raise fail(e) from None
     except OSError as e:
-        raise fail(f"{target.path}: cannot write ({e.strerror or e}); nothing written") from None
+        raise fail(cannot_write(target.path, e)) from None

@@ -35,7 +35,7 @@ from kontaktplan.cli.common import (
     load,
 )
 from kontaktplan.cli.disruption import Out, Where, _date, _now, _run, _write, act
-from kontaktplan.i18n import translator, written
+from kontaktplan.i18n import Phrase, translator, written
 from kontaktplan.io import InputError
 
 On = Annotated[
@@ -59,7 +59,7 @@ def _ids(text: str | None, option: str) -> set[str]:
         return set()
     ids = {t.strip() for t in text.replace(";", ",").split(",")}
     if "" in ids:
-        raise fail(f"{option}: {text!r} holds an empty id (ids separated by commas)")
+        raise fail(Phrase("err.empty_id", option=option, text=text))
     return ids
 
 
@@ -133,15 +133,13 @@ def status(
     now = _now(on)
     if day is None:
         if appointment_id is None or outcome is None:
-            raise fail("give ID and OUTCOME (held, not_held, no_show, voided), or --day DATE")
+            raise fail(Phrase("err.status_args"))
         if held_except or no_show or not_held:
-            raise fail("--held-except, --no-show and --not-held go with --day")
+            raise fail(Phrase("err.day_options"))
         try:
             value = Status(outcome)
         except ValueError:
-            raise fail(
-                f"status must be held, not_held, no_show or voided, not {outcome!r}"
-            ) from None
+            raise fail(Phrase("err.bad_outcome", outcome=outcome)) from None
         args = {"appointment_id": appointment_id, "outcome": outcome, "on": on}
 
         def call(scenario, policy):
@@ -156,7 +154,7 @@ def status(
             )
     else:
         if appointment_id is not None or outcome is not None:
-            raise fail("--day records a whole day: give no ID and OUTCOME with it")
+            raise fail(Phrase("err.day_and_id"))
         d = _date(day, "--day")
         sets = (
             _ids(held_except, "--held-except"),
@@ -219,13 +217,13 @@ def import_outcomes(
 
     now = _now(on)
     if not file.is_file():
-        raise fail(f"{file}: no such file")
+        raise fail(Phrase("err.at", where=file, message=Phrase("err.no_file")))
     target = check_out(out, folder, force=force) if out is not None else None
     loaded = load(folder, quiet or as_json)
     try:
         result = _run(run, loaded.scenario, loaded.policy, file, now=now, next_contact=not no_next)
     except InputError as e:
-        raise fail(str(e)) from None
+        raise fail(e) from None
     _write(loaded, result, target, quiet, as_json, lang=language(lang))
 
 
@@ -271,9 +269,9 @@ def slot(
     from kontaktplan.domain import Kind
 
     if book is not None and out is None:
-        raise fail("--book needs --out (the folder to write)")
+        raise fail(Phrase("err.book_out"))
     if kind is not None and kind not in ("first_interview", "follow_up"):
-        raise fail(f"--kind must be first_interview or follow_up, not {kind!r}")
+        raise fail(Phrase("err.bad_kind", kind=kind))
     d_first, d_on = _date(first, "--from"), _date(on, "--on")
     target = check_out(out, folder, force=force) if out is not None else None
     loaded = load(folder, quiet or as_json)
@@ -333,7 +331,9 @@ def group(
     try:
         start = dt.datetime.fromisoformat(at)
     except ValueError:
-        raise fail(f"--at: {at!r} is not a time YYYY-MM-DDTHH:MM") from None
+        raise fail(
+            Phrase("err.at", where="--at", message=Phrase("err.not_time", text=at))
+        ) from None
     target = check_out(out, folder, force=force) if out is not None else None
     loaded = load(folder, quiet or as_json)
     outcome = _run(group_session, loaded.scenario, loaded.policy, specialist, start, capacity)

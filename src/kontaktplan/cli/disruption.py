@@ -44,7 +44,8 @@ from kontaktplan.cli.common import (
 )
 from kontaktplan.cli.common import parse_day as _date
 from kontaktplan.cli.workspace import source
-from kontaktplan.i18n import Lang, translator, written
+from kontaktplan.i18n import Lang, Phrase, translator, written
+from kontaktplan.i18n.errors import reason_of
 from kontaktplan.io import InputError, Loaded
 from kontaktplan.io.output import Target
 
@@ -73,7 +74,7 @@ def _now(on: str | None) -> dt.datetime:
         try:
             return dt.datetime.fromisoformat(on)
         except ValueError:
-            raise fail(f"--on: {on!r} is no date YYYY-MM-DD or time YYYY-MM-DDTHH:MM") from None
+            raise fail(Phrase("err.bad_moment", text=on)) from None
     return dt.datetime.combine(_date(on, "--on"), dt.time.max)
 
 
@@ -83,7 +84,9 @@ def _in_range(policy, **days: dt.date | None) -> None:
     rules = policy.input
     for option, day in days.items():
         if day is not None and not rules.earliest_date <= day <= rules.latest_date:
-            raise fail(f"--{option}: {day} outside {rules.earliest_date} .. {rules.latest_date}")
+            first, last = rules.earliest_date, rules.latest_date
+            what = Phrase("err.day_outside", day=day, first=first, last=last)
+            raise fail(Phrase("err.at", where=f"--{option}", message=what))
 
 
 def _run(fn, *args: Any, **kwargs: Any):
@@ -94,7 +97,7 @@ def _run(fn, *args: Any, **kwargs: Any):
     try:
         result = fn(*args, **kwargs)
     except (DisruptionError, InputError) as e:
-        raise fail(str(e)) from None
+        raise fail(e) from None
     outcome = result[0] if isinstance(result, tuple) else result
     if isinstance(outcome, Outcome):
         outcome.figures["seconds"] = round(time.perf_counter() - started, 3)
@@ -121,9 +124,9 @@ def _write(
         text = previous.read_text(encoding="utf-8") if has_log else None
         report = plan_json(text, outcome, base)
     except InputError as e:
-        raise fail(str(e)) from None
+        raise fail(e) from None
     except (json.JSONDecodeError, UnicodeDecodeError, ValueError, TypeError, AttributeError) as e:
-        raise fail(f"{previous}: not a plan.json this product can read ({e})") from None
+        raise fail(Phrase("err.bad_plan_json", path=previous, reason=reason_of(e))) from None
     save(outcome.scenario, target, extra={"plan.json": report}, read=loaded)
     if as_json:
         typer.echo(json.dumps(outcome.entry(), indent=2, default=str))

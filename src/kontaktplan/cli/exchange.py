@@ -16,15 +16,18 @@ from kontaktplan.cli.common import (
     LangOption,
     MaybeScenarioDir,
     Quiet,
+    cannot_write,
     check_out,
     check_out_file,
     counts,
     fail,
     language,
     save,
+    unreadable,
+    warn,
 )
 from kontaktplan.cli.workspace import source
-from kontaktplan.i18n import translator
+from kontaktplan.i18n import Phrase, translator
 from kontaktplan.io import InputError
 
 
@@ -59,15 +62,15 @@ def export_ics(
     try:
         target = calendar_folder(out, command="kontaktplan export ics")
     except InputError as e:
-        raise fail(str(e)) from None
+        raise fail(e) from None
     words = language(lang)
     loaded = source(db, folder, quiet or as_json)
     try:
         counts = write_ics(loaded.scenario, out, words, target)
     except Conflict as e:
-        raise fail(str(e), 3) from None
+        raise fail(e, 3) from None
     except OSError as e:
-        raise fail(f"{out}: cannot write ({e.strerror or e}); nothing written") from None
+        raise fail(cannot_write(out, e)) from None
     if as_json:
         typer.echo(json.dumps({"out": str(out), "appointments": counts}, indent=2))
     elif not quiet:
@@ -101,7 +104,7 @@ def export_xlsx(
     try:
         rows = write_xlsx(loaded.scenario, loaded.policy, path, lang=words)
     except OSError as e:
-        raise fail(f"{out}: cannot write ({e.strerror or e}); nothing written") from None
+        raise fail(cannot_write(out, e)) from None
     if as_json:
         typer.echo(json.dumps({"out": str(out), "rows": rows}, indent=2))
     elif not quiet:
@@ -137,12 +140,12 @@ def import_xlsx(
     try:
         loaded = read_xlsx(workbook)
     except InputError as e:
-        raise fail(str(e)) from None
+        raise fail(e) from None
     except OSError as e:
-        raise fail(f"{workbook}: cannot be read ({e.strerror or e})") from None
+        raise fail(Phrase("err.at", where=workbook, message=unreadable(e))) from None
     if not (quiet or as_json):
         for w in loaded.warnings:
-            typer.echo(f"warning: {w}", err=True)
+            warn(w)
     scenario = loaded.scenario
     save(scenario, target)
     if as_json:

@@ -30,7 +30,8 @@ from kontaktplan.cli.common import (
     save,
 )
 from kontaktplan.cli.progress import solve_progress
-from kontaktplan.i18n import translator
+from kontaktplan.i18n import Phrase, translator
+from kontaktplan.i18n.errors import reason_of
 from kontaktplan.io import Loaded
 from kontaktplan.io.plan_log import read_log, with_plan_run
 
@@ -44,7 +45,7 @@ def _plan_log(loaded: Loaded) -> str | None:
     try:
         read_log(text)
     except ValueError as e:
-        raise fail(f"{path}: not a plan.json this product can read ({e})") from None
+        raise fail(Phrase("err.bad_plan_json", path=path, reason=reason_of(e))) from None
     return text
 
 

@@ -15,12 +15,14 @@ from kontaktplan.cli.common import (
     LangOption,
     MaybeScenarioDir,
     Quiet,
+    cannot_write,
     check_out_file,
     fail,
     language,
 )
 from kontaktplan.cli.workspace import source
-from kontaktplan.i18n import translator
+from kontaktplan.i18n import Phrase, translator
+from kontaktplan.i18n.errors import reason_of
 from kontaktplan.io.files import write_text_atomic
 
 __all__ = ["report"]
@@ -81,7 +83,7 @@ def report(
     if db is None:
         path = check_out_file(out, is_our_report, force)
     elif out.is_dir():
-        raise fail(f"--out: {out} is a folder; name the HTML file to write")
+        raise fail(Phrase("err.report_folder", out=out))
     else:
         path = out
     loaded = source(db, folder, quiet or as_json)
@@ -92,7 +94,8 @@ def report(
             else json.loads(loaded.plan_json or "{}").get("disruptions")  # type: ignore[attr-defined]
         )
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise fail(f"{loaded.folder / 'plan.json'}: not JSON ({e})") from None
+        path = loaded.folder / "plan.json"
+        raise fail(Phrase("err.not_json", path=path, reason=reason_of(e))) from None
     words = language(lang)
     extra = ""
     if simulation is not None:
@@ -101,13 +104,13 @@ def report(
         try:
             extra = simulation_section(simulation, lang=words)
         except SimulationFileError as e:
-            raise fail(str(e)) from None
+            raise fail(e) from None
     checked = validate(loaded.scenario, loaded.policy)
     page = render_report(loaded.scenario, loaded.policy, checked, disruptions, words, extra)
     try:
         write_text_atomic(path, page)
     except OSError as e:
-        raise fail(f"{out}: cannot write ({e.strerror or e}); nothing written") from None
+        raise fail(cannot_write(out, e)) from None
     if as_json:
         typer.echo(json.dumps(summary(out, checked, disruptions), indent=2))
     elif not quiet:

@@ -10,6 +10,8 @@ import typer
 
 from kontaktplan.cli.common import AsJson, Force, Quiet, check_out, counts, fail, parse_day, save
 from kontaktplan.cli.progress import working
+from kontaktplan.i18n import Phrase
+from kontaktplan.i18n.errors import reason_of
 
 
 def generate(
@@ -57,13 +59,14 @@ def generate(
     try:
         rules = load_policy(policy)
     except FileNotFoundError as e:
-        raise fail(f"--policy: {e}") from None
+        raise fail(Phrase("err.at", where="--policy", message=reason_of(e))) from None
     except (OSError, ValueError) as e:  # unreadable, not UTF-8, not TOML, out of bounds
-        raise fail(f"--policy: {policy}: not a valid policy file ({e})") from None
+        what = Phrase("err.policy_bad", policy=policy, reason=reason_of(e))
+        raise fail(Phrase("err.at", where="--policy", message=what)) from None
     if not rules.input.earliest_date <= day <= rules.input.latest_date:
-        raise fail(
-            f"--today: {day} outside {rules.input.earliest_date} .. {rules.input.latest_date}"
-        )
+        first, last = rules.input.earliest_date, rules.input.latest_date
+        what = Phrase("err.day_outside", day=day, first=first, last=last)
+        raise fail(Phrase("err.at", where="--today", message=what))
     with working(f"generating {specialists} specialists' office", quiet or as_json):
         scenario = generate(
             specialists=specialists,

@@ -18,7 +18,8 @@ from typing import Annotated, Literal
 
 import typer
 
-from kontaktplan.cli.common import AsJson, Quiet, fail
+from kontaktplan.cli.common import AsJson, Quiet, error, fail, in_folder
+from kontaktplan.i18n import Phrase
 
 Backend = Literal["local", "ray"]
 
@@ -41,26 +42,25 @@ def _offices(folder: Path | None, offices: Path | None):
         try:
             read_scenario(folder, one_shot=True)  # bad input ends here, before any task
         except InputError as e:
-            where = "" if Path(e.file).is_absolute() or e.file == str(folder) else f"{folder}/"
-            raise fail(f"{where}{e}") from None
+            raise fail(in_folder(e, folder)) from None
         specs.append(folder_office(folder))
     if offices is not None:
         try:
             specs += read_offices(offices)
         except OfficesError as e:
-            raise fail(str(e)) from None
+            raise fail(e) from None
     if not specs:
-        raise fail("give a scenario folder DIR or --offices OFFICES.toml")
+        raise fail(Phrase("err.sim_input"))
     names = [s.name for s in specs]
     if len(set(names)) != len(names):
         twice = sorted({n for n in names if names.count(n) > 1})
-        raise fail(f"office names must be unique: {', '.join(twice)}")
+        raise fail(Phrase("err.office_names", names=twice))
     for s in specs:
         if s.folder is not None and s is not specs[0]:
             try:
                 read_scenario(s.folder, one_shot=True)
             except InputError as e:
-                raise fail(f"{s.folder}/{e}") from None
+                raise fail(in_folder(e, s.folder)) from None
     return specs
 
 
@@ -198,25 +198,23 @@ def simulate(
     from kontaktplan.simulate.settings import SettingsError, load_settings
 
     if out.suffix not in (".csv", ".parquet"):
-        raise fail(f"--out {out}: give a .csv or .parquet file")
+        raise fail(Phrase("err.sim_out", out=out))
     if out.suffix == ".parquet":
         try:
             import pyarrow  # noqa: F401
         except ImportError:
-            raise fail(
-                "--out .parquet needs pyarrow (pip install pyarrow); or give a .csv"
-            ) from None
+            raise fail(Phrase("err.pyarrow")) from None
     if address and backend != "ray":
-        raise fail("--address needs --backend ray")
+        raise fail(Phrase("err.address"))
     if backend == "ray":
         try:
             import ray  # noqa: F401
         except ImportError:
-            raise fail("--backend ray needs Ray: pip install 'kontaktplan[ray]'") from None
+            raise fail(Phrase("err.ray")) from None
     try:
         rules = load_settings(settings)
     except SettingsError as e:
-        raise fail(str(e)) from None
+        raise fail(e) from None
     specs = _offices(folder, offices)
     tasks = [Task(s, r, seed, weeks, rules) for s in specs for r in range(replications)]
     summary_path, runs_path, partial = _outputs(out)
@@ -280,9 +278,7 @@ def simulate(
         files = f"{out}, {summary_path.name}, {runs_path.name}"
         typer.echo(f"wrote {files}: {len(tasks)} tasks in {seconds:.1f} s")
     for r in failed:
-        typer.echo(
-            f"error: {r.office} replication {r.replication} failed ({r.tries} tries): {r.error}",
-            err=True,
-        )
+        what = Phrase("err.task", office=r.office, n=r.replication, tries=r.tries, why=r.error)
+        error(what)
     if failed:
         raise typer.Exit(1)

@@ -13,6 +13,8 @@ from typing import Annotated
 import typer
 
 from kontaktplan.cli.common import DbUrl, OfficeGroup, fail
+from kontaktplan.i18n import Phrase
+from kontaktplan.i18n.errors import os_reason
 
 user_app = typer.Typer(
     cls=OfficeGroup, help="Users of the web app and their roles.", no_args_is_help=True
@@ -26,17 +28,19 @@ def _workspace(db: str | None):
 
     url = resolve(db)
     if url is None:
-        raise fail("no workspace: give --db URL or set KONTAKTPLAN_DB")
+        raise fail(Phrase("err.no_workspace"))
     try:
         from sqlalchemy.exc import SQLAlchemyError
 
         from kontaktplan.web.workspace import WebWorkspace
     except ImportError as e:  # the optional extra is missing
-        raise fail(f"the web app needs the extra: pip install 'kontaktplan[web]' ({e})") from None
+        raise fail(Phrase("err.web_extra", reason=str(e))) from None
     try:
         return WebWorkspace(url)
     except (SQLAlchemyError, OSError) as e:
-        raise fail(f"--db: {str(e).splitlines()[0]}") from None
+        line = str(e).splitlines()[0]
+        reason = os_reason(e, line) if isinstance(e, OSError) else line
+        raise fail(Phrase("err.at", where="--db", message=reason)) from None
 
 
 @user_app.command("add")
@@ -59,7 +63,7 @@ def user_add(
     try:
         add_user(ws, name, role, password)
     except UserError as e:
-        raise fail(str(e)) from None
+        raise fail(e) from None
     typer.echo(f"user {name} ({role}) added")
 
 
@@ -98,12 +102,12 @@ def serve(
         try:
             ws.import_folder(demo, actor="demo")
         except InputError as e:
-            raise fail(str(e)) from None
+            raise fail(e) from None
         with contextlib.suppress(UserError):  # a demo user from an earlier start
             add_user(ws, "demo", "teamlead", "demo-demo")
         typer.echo(f"imported {demo}; log in as demo / demo-demo")
     if ws.is_empty():
-        raise fail("the workspace holds no office: start with --demo DIR (or import one)")
+        raise fail(Phrase("err.no_office"))
     import uvicorn
 
     from kontaktplan.web import create_app

@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from kontaktplan.cli.common import ActorName, AsJson, DbUrl, OfficeGroup, Quiet, fail, load
-from kontaktplan.i18n import Lang, translator
+from kontaktplan.i18n import Lang, Phrase, translator
+from kontaktplan.i18n.errors import message_of, os_reason, reason_of
 
 if TYPE_CHECKING:
     from kontaktplan.io import Loaded
@@ -61,22 +62,22 @@ def positional(db: str | None, folder: Path | None, *rest: str | None) -> tuple[
     the folder is left out, so what typer took as the folder is the next argument."""
     if db is None:
         if folder is None or None in rest:
-            raise fail("missing argument: give the scenario folder first (or a workspace: --db)")
+            raise fail(Phrase("err.missing_folder"))
         return (folder, *rest)
     if (rest and rest[-1] is not None) or (not rest and folder is not None):
-        raise fail("with a workspace (--db or KONTAKTPLAN_DB), leave out the folder argument")
+        raise fail(Phrase("err.folder_and_db"))
     shifted = (None if folder is None else str(folder), *rest[:-1]) if rest else ()
     if None in shifted:
-        raise fail("missing argument (see --help)")
+        raise fail(Phrase("err.missing_argument"))
     return (None, *shifted)
 
 
 def require_out(db: str | None, out: Path | None) -> Path | None:
     """``--out`` is needed on folders and not allowed in a workspace (changes stay in it)."""
     if db is None and out is None:
-        raise fail("missing option --out (the folder to write), or choose a workspace: --db")
+        raise fail(Phrase("err.missing_out"))
     if db is not None and out is not None:
-        raise fail("with a workspace, leave out --out: the command changes the workspace")
+        raise fail(Phrase("err.out_and_db"))
     return out
 
 
@@ -88,10 +89,10 @@ def _open(url: str):
     try:
         return open_workspace(url)
     except ImportError as e:
-        driver = f"no database driver ({e.name}): pip install 'kontaktplan[postgres]'"
-        raise fail(f"--db: {driver}") from None
+        driver = Phrase("err.no_driver", name=str(e.name))
+        raise fail(_db(driver)) from None
     except (FileNotFoundError, StoreError, SQLAlchemyError, ValueError) as e:
-        raise fail(f"--db: {e}") from None
+        raise fail(_db(reason_of(e))) from None
 
 
 def snapshot(url: str, plan_json: bool = False, about: str | None = None):
@@ -106,7 +107,7 @@ def snapshot(url: str, plan_json: bool = False, about: str | None = None):
         teams = (teams_of(ws, about) or None) if about else None
         return ws, load(ws, plan_json=plan_json, teams=teams)
     except (StoreError, SQLAlchemyError) as e:
-        raise fail(f"--db: {_short(e)}") from None
+        raise fail(_db(_short(e))) from None
 
 
 @contextmanager
@@ -117,15 +118,23 @@ def _db_errors() -> Iterator[None]:
     try:
         yield
     except SQLAlchemyError as e:
-        raise fail(f"--db: {_short(e)}") from None
+        raise fail(_db(_short(e))) from None
+
+
+def _db(reason: str) -> str:
+    """``--db: reason``."""
+    return Phrase("err.at", where="--db", message=reason)
 
 
 def _short(e: Exception) -> str:
     """A database error in one line; missing tables point to ``db init``."""
+    said = message_of(e)
+    if isinstance(said, Phrase):
+        return said
     text = str(e).split("\n", 1)[0]
     if "no such table" in text or ("relation" in text and "does not exist" in text):
-        return "the workspace has no tables yet (make them with: kontaktplan db init)"
-    return text
+        return Phrase("err.no_tables")
+    return os_reason(e, text) if isinstance(e, OSError) else text
 
 
 def loaded(url: str):
@@ -191,9 +200,9 @@ def commit_outcome(
             plan_json_update=update,
         )
     except Conflict as e:
-        raise fail(str(e), CONFLICT) from None
+        raise fail(e, CONFLICT) from None
     except (StoreError, SQLAlchemyError) as e:
-        raise fail(f"--db: {_short(e)}") from None
+        raise fail(_db(_short(e))) from None
     if as_json:
         entry = update.get("disruption") or {  # a plan: its summary, as on folders
             k: v for k, v in update["plan"].items() if k not in ("specialists", "deadlines")
@@ -214,7 +223,7 @@ def commit_outcome(
 def _url(db: str | None) -> str:
     url = resolve(db)
     if url is None:
-        raise fail("no workspace: give --db URL or set KONTAKTPLAN_DB")
+        raise fail(Phrase("err.no_workspace"))
     return url
 
 
@@ -233,7 +242,7 @@ def db_init(db: DbUrl = None, quiet: Quiet = False) -> None:
     try:
         init(url).dispose()
     except (SQLAlchemyError, OSError) as e:
-        raise fail(f"--db: {_short(e)}") from None
+        raise fail(_db(_short(e))) from None
     if not quiet:
         typer.echo(f"workspace ready: {_shown(url)}")
 
@@ -266,7 +275,7 @@ def db_import(
     try:
         event = import_folder(ws, folder, actor_name(actor))
     except (StoreError, SQLAlchemyError) as e:
-        raise fail(f"--db: {_short(e)}") from None
+        raise fail(_db(_short(e))) from None
     if not quiet:
         typer.echo(f"imported {folder} into {_shown(url)} (event {event})")
 
@@ -290,7 +299,7 @@ def db_export(
     try:
         export(ws, out)
     except InputError as e:
-        raise fail(str(e)) from None
+        raise fail(e) from None
     if not quiet:
         typer.echo(f"wrote {out}")
 
@@ -301,7 +310,9 @@ def _day(text: str | None, option: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise fail(f"{option}: {text!r} is not a date YYYY-MM-DD") from None
+        raise fail(
+            Phrase("err.at", where=option, message=Phrase("err.not_date", text=text))
+        ) from None
 
 
 @db_app.command("purge")
@@ -325,7 +336,7 @@ def db_purge(
         with _db_errors():
             event = purge(ws, day, actor_name(actor))
     except StoreError as e:
-        raise fail(str(e)) from None
+        raise fail(e) from None
     if not quiet:
         from kontaktplan.store import log
 
@@ -382,7 +393,7 @@ def undo_command(
         with _db_errors():
             new = undo(ws, event, actor_name(actor))
     except StoreError as e:
-        raise fail(str(e)) from None
+        raise fail(e) from None
     if not quiet:
         from kontaktplan.store import log
 

@@ -118,11 +118,12 @@ def cancel(
     same).
     """
     old = find(scenario, appointment_id)
-    require_planned(old, "can be cancelled")
+    require_planned(old, "err.can_be_cancelled")
     if on < scenario.today:
-        raise DisruptionError(f"--on {on} lies before the folder's planning date {scenario.today}")
+        raise DisruptionError(Phrase("err.on_before_today", on=on, today=scenario.today))
     if old.day < on:
-        raise DisruptionError(f"{appointment_id} on {old.day} lies before the cancellation {on}")
+        what = Phrase("err.before_cancellation", appointment=appointment_id, day=old.day, on=on)
+        raise DisruptionError(what)
     cancelled = old.model_copy(update={"status": Status.cancelled, "cancelled_on": on})
     scenario = on_day(scenario, on)
     ahead = (old.day - on).days
@@ -185,7 +186,7 @@ def _backfill(
         out.notes.append(Phrase("cancel.nobody", specialist=w.specialist_id))
         return None
     if fill > len(out.candidates):
-        raise DisruptionError(f"--fill {fill}: only {len(out.candidates)} candidate(s)")
+        raise DisruptionError(Phrase("err.fill", fill=fill, n=len(out.candidates)))
     if not (duty or fill):
         how = (
             Phrase("cancel.by_phone", days=d.backfill_min_lead_days)
@@ -315,11 +316,10 @@ def noshow(
     ``dues``: due dates computed by earlier commands, if kept.
     """
     old = find(scenario, appointment_id)
-    require_planned(old, "can be missed")
+    require_planned(old, "err.can_be_missed")
     if now is not None and old.start > now:
         raise DisruptionError(
-            f"{appointment_id} starts {old.start:%Y-%m-%d %H:%M}, after {now:%Y-%m-%d %H:%M}: "
-            "a no-show is recorded once the appointment has started (give the day with --on)"
+            Phrase("err.noshow_early", appointment=appointment_id, start=old.start, now=now)
         )
     day = old.day
     missed = old.model_copy(update={"status": Status.no_show})
@@ -510,9 +510,9 @@ def absence(
     from kontaktplan.disruption.resolve import attach_proposals
 
     if specialist_id not in scenario.specialists_by_id:
-        raise DisruptionError(f"unknown specialist {specialist_id!r} (not in specialists.csv)")
+        raise DisruptionError(Phrase("err.no_specialist", id=specialist_id))
     if last < first:
-        raise DisruptionError(f"--to {last} lies before --from {first}")
+        raise DisruptionError(Phrase("err.to_before_from", first=first, last=last))
     row = Absence(specialist_id=specialist_id, first_day=first, last_day=last, reason=reason)
     scenario = scenario.model_copy(update={"absences": (*scenario.absences, row)})
     out = Outcome("absence", scenario.today, scenario)

@@ -34,6 +34,7 @@ from kontaktplan.disruption.outcome import (
 from kontaktplan.disruption.slot_finder import find_slots
 from kontaktplan.domain import Appointment, Scenario, Status
 from kontaktplan.i18n import Phrase
+from kontaktplan.i18n.errors import message_of
 from kontaktplan.io.csvtable import InputError, Table, read_table
 from kontaktplan.rules.policy import CategoryReview, Policy, category_review
 
@@ -54,25 +55,28 @@ OUTCOMES = (Status.held, Status.not_held, Status.no_show, Status.voided)
 
 def _check_outcome(scenario: Scenario, a: Appointment, status: Status, now: dt.datetime | None):
     if status not in OUTCOMES:
-        raise DisruptionError(f"status must be one of {', '.join(s.value for s in OUTCOMES)}")
+        raise DisruptionError(_statuses())
     if a.status is Status.cancelled:
-        raise DisruptionError(
-            f"{a.appointment_id} was cancelled by the customer"
-            + (f" on {a.cancelled_on}" if a.cancelled_on else "")
-            + ": it gets no outcome"
-        )
+        key = "err.cancelled_on" if a.cancelled_on else "err.cancelled"
+        raise DisruptionError(Phrase(key, appointment=a.appointment_id, on=a.cancelled_on))
     if a.status is not Status.planned:
         raise DisruptionError(
-            f"{a.appointment_id} already has the outcome {a.status.value}; an outcome is set "
-            f"once, on a planned appointment (to correct it, change it in the source system "
-            f"and export again)"
+            Phrase("err.has_outcome", appointment=a.appointment_id, status=a.status)
         )
     if now is not None and status is not Status.voided and a.start > now:
         raise DisruptionError(
-            f"{a.appointment_id} starts {a.start:%Y-%m-%d %H:%M}, after {now:%Y-%m-%d %H:%M}: "
-            f"an outcome ({status.value}) is set once the appointment has taken place "
-            "(only voided before; give the day with --on)"
+            Phrase(
+                "err.outcome_early",
+                appointment=a.appointment_id,
+                start=a.start,
+                now=now,
+                status=status,
+            )
         )
+
+
+def _statuses() -> str:
+    return Phrase("err.statuses", statuses=[s.value for s in OUTCOMES])
 
 
 def record_outcomes(
@@ -102,9 +106,12 @@ def record_outcomes(
         _check_outcome(scenario, a, status, now)
         if status is Status.voided and calendar.is_absent(a.specialist_id, a.day):
             raise DisruptionError(
-                f"{a.appointment_id}: {a.specialist_id} is absent on {a.day}, and an absence "
-                "never cancels an appointment (docs/rules.md): hand it over (`kontaktplan "
-                "absence`, `kontaktplan replan`) or move it with `kontaktplan resolve`"
+                Phrase(
+                    "err.absent_void",
+                    appointment=a.appointment_id,
+                    specialist=a.specialist_id,
+                    day=a.day,
+                )
             )
     before = _Dues(scenario, policy)  # only the customers concerned are computed
     days = [a.day for a, s in rows if s is not Status.voided]
@@ -251,27 +258,25 @@ def record_day(
         if a.day == day and a.status is Status.planned
     }
     if both := sorted(no_show & not_held):
-        raise DisruptionError(f"{', '.join(both)}: both --no-show and --not-held")
+        raise DisruptionError(Phrase("err.both", ids=both))
     listed = held_except | no_show | not_held
     for aid in sorted(listed):
         if aid not in planned:
             a = next((x for x in scenario.appointments if x.appointment_id == aid), None)
             why = (
-                "no appointment with this id in appointments.csv"
+                Phrase("err.no_such_id")
                 if a is None
-                else f"it is on {a.day}"
+                else Phrase("err.is_on", day=a.day)
                 if a.day != day
-                else f"it already has status {a.status.value}"
+                else Phrase("err.has_status", status=a.status)
             )
-            raise DisruptionError(f"{aid} is no planned appointment of {day}: {why}")
+            raise DisruptionError(Phrase("err.not_of_day", appointment=aid, day=day, why=why))
     outcomes = {aid: Status.held for aid in sorted(planned) if aid not in listed}
     outcomes |= {aid: Status.no_show for aid in sorted(no_show)}
     outcomes |= {aid: Status.not_held for aid in sorted(not_held)}
     if not outcomes:
         raise DisruptionError(
-            f"no outcome to record on {day}: every planned appointment is excepted"
-            if planned
-            else f"no planned appointment on {day}"
+            Phrase("err.all_excepted" if planned else "err.none_planned", day=day)
         )
     out = record_outcomes(
         scenario, policy, outcomes, now=now, next_contact=next_contact, command="status_day"
@@ -297,7 +302,7 @@ class _OutcomeRow(BaseModel):
     @classmethod
     def _outcome(cls, v: str) -> str:
         if v not in {s.value for s in OUTCOMES}:
-            raise ValueError("an outcome is held, not_held, no_show or voided")
+            raise ValueError(Phrase("err.an_outcome"))
         return v
 
 
@@ -310,7 +315,7 @@ def read_outcomes(path: Path) -> list[tuple[int, str, Status]]:
     """
     table = Table(str(path), _OutcomeRow, ("appointment_id", "status"))
     if not path.is_file():
-        raise InputError(str(path), "no such file")
+        raise InputError(str(path), Phrase("err.no_file"))
     rows, numbers = read_table(path, table)
     out: list[tuple[int, str, Status]] = []
     first: dict[str, int] = {}
@@ -319,14 +324,14 @@ def read_outcomes(path: Path) -> list[tuple[int, str, Status]]:
         if row.appointment_id in first:
             raise InputError(
                 str(path),
-                f"given twice (first in row {first[row.appointment_id]})",
+                Phrase("err.given_twice", first=first[row.appointment_id]),
                 n,
                 "appointment_id",
             )
         first[row.appointment_id] = n
         out.append((n, row.appointment_id, Status(row.status)))
     if not out:
-        raise InputError(str(path), "no outcome rows", 2)
+        raise InputError(str(path), Phrase("err.no_outcomes"), 2)
     return out
 
 
@@ -346,20 +351,18 @@ def import_outcomes(
     for n, aid, status in rows:
         a = by_id.get(aid)
         if a is None:
-            raise InputError(
-                str(path), f"no appointment {aid!r} in the folder", n, "appointment_id"
-            )
+            raise InputError(str(path), Phrase("err.not_in_folder", id=aid), n, "appointment_id")
         try:
             _check_outcome(scenario, a, status, now)
         except DisruptionError as e:
-            raise InputError(str(path), str(e), n, "status") from None
+            raise InputError(str(path), message_of(e), n, "status") from None
     outcomes = {aid: status for _, aid, status in rows}
     try:
         return record_outcomes(
             scenario, policy, outcomes, now=now, next_contact=next_contact, command="import"
         )
     except DisruptionError as e:
-        raise InputError(str(path), str(e)) from None
+        raise InputError(str(path), message_of(e)) from None
 
 
 def set_status(
@@ -389,7 +392,7 @@ def set_status(
     system (the ATV) and exported again.
     """
     if status not in OUTCOMES:
-        raise DisruptionError(f"status must be one of {', '.join(s.value for s in OUTCOMES)}")
+        raise DisruptionError(_statuses())
     return record_outcomes(
         scenario, policy, {appointment_id: status}, now=now, next_contact=next_contact
     )

@@ -15,7 +15,7 @@ import datetime as dt
 from kontaktplan.disruption.bookable import Office, Ranked, Window, rank
 from kontaktplan.disruption.outcome import Change, DisruptionError, Outcome, new_id
 from kontaktplan.domain import Appointment, Customer, Kind, Mode, Scenario, Status
-from kontaktplan.i18n import Phrase
+from kontaktplan.i18n import Listing, Phrase
 from kontaktplan.rules.policy import Policy, add_months
 
 __all__ = ["group_categories", "group_session"]
@@ -53,20 +53,30 @@ def _last_group_session(scenario: Scenario, c: Customer) -> dt.date | None:
     return max(days, default=None)
 
 
+def _reason_kind(why: str) -> str:
+    """The reason counted: an earlier booking or the last contact without its day."""
+    key = getattr(why, "key", None)
+    if key == "booking.planned":
+        return Phrase("group.planned")
+    if key == "booking.gap":
+        return Phrase("group.last_contact", last=why.fields["last"])
+    return why
+
+
 def _why_not(office: Office, c: Customer, w: Window, cats: tuple[str, ...]) -> str | None:
     """Why ``c`` cannot be invited to the session in ``w``; None if they can."""
     policy = office.policy
     if c.exempt is not None:
-        return "exempt"
+        return Phrase("booking.exempt")
     if not set(policy.effective_categories(c)) <= set(cats):
-        return f"a group session does not count for {c.category}"
+        return Phrase("group.not_counted", category=c.category)
     due = office.dues[c.customer_id]
     if due.first_interview:
-        return "needs a first interview"
+        return Phrase("group.first_interview")
     last = _last_group_session(office.scenario, c)
     every = policy.qualified_contact.group_session_every_months
     if last is not None and w.day < add_months(last, every):
-        return f"group session on {last}, less than {every} months before"
+        return Phrase("group.recent", last=last, every=every)
     got = office.booking(c, w, office.today, policy.booking.lead_days, mode=Mode.in_person)
     return got if isinstance(got, str) else None
 
@@ -85,17 +95,14 @@ def group_session(
     then priority).
     """
     if specialist_id not in scenario.specialists_by_id:
-        raise DisruptionError(f"unknown specialist {specialist_id!r}")
+        raise DisruptionError(Phrase("err.unknown_specialist", id=specialist_id))
     if capacity < 1:
-        raise DisruptionError("--capacity must be at least 1")
+        raise DisruptionError(Phrase("err.capacity"))
     office = Office(scenario, policy)
     booked_on = scenario.today
     lead = policy.booking.lead_days
     if (at.date() - booked_on).days < lead:
-        raise DisruptionError(
-            f"{at:%Y-%m-%d} is less than {lead} days after the planning date {booked_on} "
-            "(lead time)"
-        )
+        raise DisruptionError(Phrase("err.group_lead", day=at.date(), lead=lead, today=booked_on))
     end = at + dt.timedelta(minutes=policy.duration(Kind.group_session))
     home = next(
         (s for s in office.free_slots(specialist_id, at.date()) if s.start <= at and end <= s.end),
@@ -103,8 +110,7 @@ def group_session(
     )
     if home is None:
         raise DisruptionError(
-            f"no free slot of {specialist_id} holds {at:%Y-%m-%d %H:%M}-{end:%H:%M} "
-            "(slots.csv; a slot holding an appointment is taken)"
+            Phrase("err.group_slot", specialist=specialist_id, start=at, end=end.time())
         )
     w = Window(specialist_id, at, home.end, home.mode)
     cats = group_categories(policy)
@@ -117,11 +123,14 @@ def group_session(
         if why is None:
             items.append((c, Kind.group_session, Mode.in_person))
         else:
-            key = why.split(":")[0] if "already planned" not in why else "already planned"
+            key = _reason_kind(why)
             left[key] = left.get(key, 0) + 1
     if not items:
-        reasons = "; ".join(f"{n} {why}" for why, n in sorted(left.items()))
-        raise DisruptionError(f"no customer of {specialist_id} can be invited ({reasons})")
+        reasons = [Phrase("group.left", n=n, why=why) for why, n in sorted(left.items())]
+        what = Phrase(
+            "err.nobody_invited", specialist=specialist_id, reasons=Listing(reasons, "; ")
+        )
+        raise DisruptionError(what)
     ranked = rank(office, items, at.date(), booked_on)
     out = Outcome("group", booked_on, scenario)
     new: list[Appointment] = []

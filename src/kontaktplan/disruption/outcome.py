@@ -166,7 +166,7 @@ def find(scenario: Scenario, appointment_id: str) -> Appointment:
     """The appointment with this id; :class:`DisruptionError` if there is none."""
     if (a := scenario.appointment_index.by_id.get(appointment_id)) is not None:
         return a
-    raise DisruptionError(f"no appointment {appointment_id!r} in appointments.csv")
+    raise DisruptionError(Phrase("err.no_appointment", id=appointment_id))
 
 
 def on_day(scenario: Scenario, day: dt.date) -> Scenario:
@@ -195,7 +195,11 @@ def new_id(scenario: Scenario, prefix: str, day: dt.date, taken: set[str] | None
 
 
 def require_planned(a: Appointment, what: str) -> None:
+    """:class:`DisruptionError` unless ``a`` is planned; ``what``: the catalogue key of what
+    only a planned appointment can undergo (``err.can_be_cancelled``)."""
     if a.status is not Status.planned:
         raise DisruptionError(
-            f"{a.appointment_id} has status {a.status.value}; only a planned appointment {what}"
+            Phrase(
+                "err.not_planned", appointment=a.appointment_id, status=a.status, what=Phrase(what)
+            )
         )

@@ -87,16 +87,21 @@ def escalated(
 def _escalated(scenario: Scenario, office: Office, appointment_id: str) -> Appointment:
     a = find(scenario, appointment_id)
     if a.status is not Status.planned:
+        what = Phrase("err.can_be_resolved")
         raise DisruptionError(
-            f"{appointment_id} has status {a.status.value}; only a planned appointment of "
-            "an absent specialist is resolved"
+            Phrase("err.not_planned", appointment=appointment_id, status=a.status, what=what)
         )
     if not office.calendar.is_absent(a.specialist_id, a.day):
         raise DisruptionError(
-            f"{appointment_id}: {a.specialist_id} is not absent on {a.day}; nothing to resolve"
+            Phrase(
+                "err.not_absent", appointment=appointment_id, specialist=a.specialist_id, day=a.day
+            )
         )
     if a.day < scenario.today:
-        raise DisruptionError(f"{appointment_id} on {a.day} lies before today {scenario.today}")
+        what = Phrase(
+            "err.before_today", appointment=appointment_id, day=a.day, today=scenario.today
+        )
+        raise DisruptionError(what)
     return a
 
 
@@ -210,13 +215,10 @@ def resolve(scenario: Scenario, policy: Policy, appointment_id: str, choice: int
     options = proposals(scenario, policy, appointment_id, office)
     old = find(scenario, appointment_id)
     if not options:
-        raise DisruptionError(
-            f"{appointment_id}: no free time of the own specialist, the substitute or the team "
-            f"within {policy.disruption.resolve_days} days that keeps the deadline; it stays "
-            "with the team lead"
-        )
+        days = policy.disruption.resolve_days
+        raise DisruptionError(Phrase("err.no_option", appointment=appointment_id, days=days))
     if not 1 <= choice <= len(options):
-        raise DisruptionError(f"--choice must be 1 to {len(options)}, not {choice}")
+        raise DisruptionError(Phrase("err.choice", n=len(options), choice=choice))
     p = options[choice - 1]
     today = scenario.today
     new = Appointment(

@@ -146,12 +146,17 @@ def find_slots(
     due = office.dues.get(customer.customer_id)
     if due is None:
         raise DisruptionError(
-            f"{customer.customer_id} is exempt ({customer.exempt}): not booked under these rules"
+            Phrase("err.exempt", customer=customer.customer_id, exempt=customer.exempt)
         )
     if (other := office.future_booking(customer.customer_id)) is not None:
         raise DisruptionError(
-            f"{customer.customer_id} already has {other.appointment_id} on {other.day} with "
-            f"{other.specialist_id}: one future booking per customer (cancel it first)"
+            Phrase(
+                "err.booked_already",
+                customer=customer.customer_id,
+                appointment=other.appointment_id,
+                day=other.day,
+                specialist=other.specialist_id,
+            )
         )
     lead = office.policy.booking.lead_days
     start = max(first or booked_on, booked_on + dt.timedelta(days=lead))
@@ -254,17 +259,17 @@ def slot(
     """
     c = scenario.customers_by_id.get(customer_id)
     if c is None:
-        raise DisruptionError(f"no customer {customer_id!r} in customers.csv")
+        raise DisruptionError(Phrase("err.no_customer", id=customer_id))
     if on is not None and on < scenario.today:
-        raise DisruptionError(f"--on {on} lies before the folder's planning date {scenario.today}")
+        raise DisruptionError(Phrase("err.on_before_today", on=on, today=scenario.today))
     scenario = on_day(scenario, on or scenario.today)
     office = Office(scenario, policy)
     booked_on = scenario.today
     due = office.dues.get(customer_id)
     if kind is not None and due is not None and office.kind_of(due) is not kind:
         need = office.kind_of(due)
-        why = "has no qualified contact yet" if due.first_interview else "had a qualified contact"
-        raise DisruptionError(f"{customer_id} {why}: the appointment is a {need.value}")
+        why = "err.no_contact_yet" if due.first_interview else "err.had_contact"
+        raise DisruptionError(Phrase(why, customer=customer_id, kind=need))
     offers, left = find_slots(office, c, booked_on, first=first)
     out = Outcome("slot", booked_on, scenario)
     out.figures = {"offers": len(offers), "left_out": dict(left)}
@@ -287,7 +292,7 @@ def slot(
     if book is None:
         return out, offers
     if not 1 <= book <= len(offers):
-        raise DisruptionError(f"--book {book}: there are {len(offers)} free slots to choose from")
+        raise DisruptionError(Phrase("err.book_choice", book=book, n=len(offers)))
     chosen = offers[book - 1]
     r = Ranked(c, due, chosen.kind, chosen.mode, 0, (), ())  # type: ignore[arg-type]
     new = office.book(r, new_id(scenario, "S", booked_on), chosen.window, booked_on)

@@ -23,6 +23,7 @@ from collections.abc import Callable, Mapping
 from typing import Literal
 
 from kontaktplan.i18n.disruption import DISRUPTION
+from kontaktplan.i18n.errors import ERRORS
 from kontaktplan.i18n.phrase import IsoWeek, Listing, Phrase, Weekday, written
 from kontaktplan.i18n.simulation import SIMULATION
 from kontaktplan.i18n.validation import VALIDATION
@@ -561,3 +562,4 @@ def _merge(*parts: dict[str, dict[str, str]]) -> None:
 
 _merge(DISRUPTION, SIMULATION)
 _merge(VALIDATION)
+_merge(ERRORS)

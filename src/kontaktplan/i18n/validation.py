@@ -293,10 +293,10 @@ VALIDATION: dict[str, dict[str, str]] = {
         "de": "... {n} weitere (--all zeigt alle)",
         "en": "... {n} more (--all lists every one)",
     },
-    "validate.warning": {"de": "Hinweis: {warning}", "en": "warning: {warning}"},
+    "validate.warning": {"de": "Warnung: {warning}", "en": "warning: {warning}"},
     "validate.strict": {"de": "streng: {warning}", "en": "strict: {warning}"},
     "validate.strict_count": {
-        "de": "streng: {n} Hinweis(e) einer strengen Klasse",
+        "de": "streng: {n} Warnung(en) einer strengen Klasse",
         "en": "strict: {n} warnings of a strict class",
     },
 }

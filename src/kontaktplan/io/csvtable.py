@@ -32,19 +32,25 @@ from kontaktplan.domain import (
     Specialist,
     parse_unavailable,
 )
+from kontaktplan.i18n import Phrase
+from kontaktplan.i18n.errors import csv_reason, message_of, place, pydantic_reason, utf8_reason
 
 __all__ = ["FILES", "InputError", "Table", "parse_row", "read_table", "table_text"]
 
 
 class InputError(Exception):
-    """Bad input: names the file, the row (1 = header) and the column."""
+    """Bad input: names the file, the row (1 = header) and the column.
+
+    ``message`` is a :class:`~kontaktplan.i18n.Phrase` where the product words it; the
+    error is raised with the whole line as a phrase (``str(e)`` its English text,
+    :func:`~kontaktplan.i18n.errors.message_of` the phrase to say in another language).
+    """
 
     def __init__(
         self, file: str, message: str, row: int | None = None, column: str | None = None
     ) -> None:
         self.file, self.row, self.column, self.message = file, row, column, message
-        where = file + (f", row {row}" if row else "") + (f", column {column!r}" if column else "")
-        super().__init__(f"{where}: {message}")
+        super().__init__(Phrase("err.at", where=place(file, row, column), message=message))
 
 
 @dataclass(frozen=True)
@@ -145,14 +151,14 @@ def _bool(text: str) -> bool:
         return True
     if low in _FALSE:
         return False
-    raise ValueError(f"{text!r} is not a boolean (true/false, 1/0, ja/nein)")
+    raise ValueError(Phrase("err.not_boolean", text=text))
 
 
 def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"{text!r} is not a date YYYY-MM-DD") from None
+        raise ValueError(Phrase("err.not_date", text=text)) from None
 
 
 def _datetime(text: str) -> dt.datetime:
@@ -162,9 +168,9 @@ def _datetime(text: str) -> dt.datetime:
             raise ValueError
         value = dt.datetime.fromisoformat(text.replace(" ", "T"))
     except ValueError:
-        raise ValueError(f"{text!r} is not a time YYYY-MM-DDTHH:MM") from None
+        raise ValueError(Phrase("err.not_time", text=text)) from None
     if value.tzinfo is not None:
-        raise ValueError(f"{text!r}: give local office time without a time zone")
+        raise ValueError(Phrase("err.time_zone", text=text))
     return value
 
 
@@ -172,7 +178,7 @@ def _float(text: str) -> float:
     try:
         return float(text.replace(",", "."))
     except ValueError:
-        raise ValueError(f"{text!r} is not a number") from None
+        raise ValueError(Phrase("err.not_number", text=text)) from None
 
 
 _PARSERS: dict[str, Callable[[str], Any]] = {
@@ -216,6 +222,11 @@ def _format_datetime(value: dt.datetime) -> str:
     return value.isoformat(timespec="auto" if exact else "minutes")
 
 
+def not_utf8(e: UnicodeDecodeError) -> str:
+    """A file that is not UTF-8 text, with where its first bad byte is."""
+    return Phrase("err.not_utf8", reason=utf8_reason(e), byte=e.start)
+
+
 def _sniff(text: str) -> str:
     header = text.split("\n", 1)[0]
     return ";" if header.count(";") > header.count(",") else ","
@@ -227,27 +238,31 @@ def _read_cells(path: Path, table: Table) -> tuple[list[str], list[int], list[li
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise InputError(table.file, f"not UTF-8 text ({e.reason} at byte {e.start})") from None
+        raise InputError(table.file, not_utf8(e)) from None
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff(text))
     try:
         rows = list(reader)
     except csv.Error as e:
-        raise InputError(table.file, f"not readable as CSV ({e})", reader.line_num or 1) from None
+        raise InputError(
+            table.file, Phrase("err.not_csv", reason=csv_reason(e)), reader.line_num or 1
+        ) from None
     if not rows:
-        raise InputError(table.file, "empty file: a header row is required", row=1)
+        raise InputError(table.file, Phrase("err.empty_file"), row=1)
     header = [h.strip() for h in rows[0]]
     for col in table.required:
         if col not in header:
-            raise InputError(table.file, "missing column", row=1, column=col)
+            raise InputError(table.file, Phrase("err.missing_column"), row=1, column=col)
     for col in table.columns:
         if header.count(col) > 1:
-            raise InputError(table.file, "column given twice", row=1, column=col)
+            raise InputError(table.file, Phrase("err.column_twice"), row=1, column=col)
     width, body = len(header), rows[1:]
     if not body:
         return header, [], [[] for _ in header]
     if max(map(len, body)) > width:
         number, cells = next((n, r) for n, r in enumerate(body, start=2) if len(r) > width)
-        raise InputError(table.file, f"{len(cells)} cells but {width} columns", number)
+        raise InputError(
+            table.file, Phrase("err.too_many_cells", cells=len(cells), columns=width), number
+        )
     if min(map(len, body)) < width:
         body = [r + [""] * (width - len(r)) for r in body]
     columns = [list(map(str.strip, col)) for col in zip(*body, strict=True)]
@@ -381,7 +396,7 @@ def _row_data(table: Table, number: int, values: dict[str, str]) -> dict[str, An
         try:
             data[col] = parser(text) if parser else text
         except ValueError as e:
-            raise InputError(table.file, str(e), number, col) from None
+            raise InputError(table.file, message_of(e), number, col) from None
     return data
 
 
@@ -398,12 +413,12 @@ def _row_error(
 ) -> InputError:
     err = e.errors()[0]
     col = str(err["loc"][0]) if err["loc"] else None
-    msg = err["msg"].removeprefix("Value error, ")
+    msg = pydantic_reason(err)
     if err["type"] == "missing":
-        msg = "value required"
+        msg = Phrase("err.value_required")
     elif col in data or col is None:
         shown = values.get(col, "") if col else ""
-        msg = f"{msg} (got {shown!r})" if shown else msg
+        msg = Phrase("err.got", message=msg, got=shown) if shown else msg
     return InputError(table.file, msg, number, col)
 
 

@@ -20,7 +20,23 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from kontaktplan.domain import Scenario, ScenarioMeta, Slot
-from kontaktplan.io.csvtable import FILES, InputError, has_formula_text, read_table, table_text
+from kontaktplan.i18n import Phrase
+from kontaktplan.i18n.errors import (
+    message_of,
+    os_reason,
+    place,
+    pydantic_reason,
+    toml_reason,
+    utf8_reason,
+)
+from kontaktplan.io.csvtable import (
+    FILES,
+    InputError,
+    has_formula_text,
+    not_utf8,
+    read_table,
+    table_text,
+)
 from kontaktplan.io.inputs import TEXT_CELLS, check_inputs
 from kontaktplan.io.output import (
     Target,
@@ -51,6 +67,7 @@ class Loaded:
     policy: Policy
     folder: Path
     warnings: list[str] = field(default_factory=list)
+    """What is odd but readable, as :class:`~kontaktplan.i18n.Phrase` (English as ``str``)."""
     rows: dict[str, list[int]] = field(default_factory=dict)
     stamps: dict[str, tuple[int, int]] = field(default_factory=dict)
     """Size and modification time of each table file read, by table key."""
@@ -63,21 +80,19 @@ class Loaded:
 def _read_meta(folder: Path) -> ScenarioMeta:
     path = folder / "scenario.toml"
     if not regular_file(path, "scenario.toml"):
-        raise InputError("scenario.toml", f"not found in {folder}")
+        raise InputError("scenario.toml", Phrase("err.not_found_in", folder=folder))
     try:
         data = tomllib.loads(path.read_bytes().decode("utf-8-sig"))
     except UnicodeDecodeError as e:
-        raise InputError(
-            "scenario.toml", f"not UTF-8 text ({e.reason} at byte {e.start})"
-        ) from None
+        raise InputError("scenario.toml", not_utf8(e)) from None
     except tomllib.TOMLDecodeError as e:
-        raise InputError("scenario.toml", str(e)) from None
+        raise InputError("scenario.toml", toml_reason(e)) from None
     try:
         meta = ScenarioMeta.model_validate(data)
     except ValidationError as e:
         err = e.errors()[0]
         key = str(err["loc"][0]) if err["loc"] else None
-        raise InputError("scenario.toml", err["msg"], column=key) from None
+        raise InputError("scenario.toml", pydantic_reason(err), column=key) from None
     check_region(meta, "scenario.toml")
     return meta
 
@@ -87,7 +102,7 @@ def check_region(meta: ScenarioMeta, source: str, row: int | None = None) -> Non
     if not known_region(meta.region):
         raise InputError(
             source,
-            f"unknown region {meta.region!r} (a country or country-subdivision code, e.g. DE-BW)",
+            Phrase("err.unknown_region", region=meta.region),
             row,
             "region",
         )
@@ -127,33 +142,31 @@ def scenario_policy(meta: ScenarioMeta, base: Path, source: str, row: int | None
     try:
         return load_policy(meta.policy, base=base)
     except FileNotFoundError as e:
-        raise InputError(source, str(e), row, "policy") from None
+        raise InputError(source, message_of(e), row, "policy") from None
     except tomllib.TOMLDecodeError as e:
-        raise InputError(meta.policy, f"invalid policy file: {e}") from None
+        raise InputError(meta.policy, Phrase("err.policy_invalid", reason=toml_reason(e))) from None
     except UnicodeDecodeError as e:
-        raise InputError(meta.policy, f"policy file is not UTF-8 text ({e.reason})") from None
+        reason = Phrase("err.policy_not_utf8", reason=utf8_reason(e))
+        raise InputError(meta.policy, reason) from None
     except OSError as e:
-        raise InputError(
-            source, f"policy file cannot be read ({e.strerror})", row, "policy"
-        ) from None
+        reason = Phrase("err.policy_unreadable", reason=os_reason(e))
+        raise InputError(source, reason, row, "policy") from None
     except ValidationError as e:
         err = e.errors()[0]
         setting = ".".join(str(part) for part in err["loc"])
-        raise InputError(meta.policy, f"invalid policy file: {setting}: {err['msg']}") from None
+        reason = Phrase("err.at", where=setting, message=pydantic_reason(err))
+        raise InputError(meta.policy, Phrase("err.policy_invalid", reason=reason)) from None
 
 
 def _read_scenario(folder: Path) -> Loaded:
     if folder.is_symlink() and not folder.exists():
-        raise InputError(str(folder), "is a symbolic link to nothing")
+        raise InputError(str(folder), Phrase("err.dangling_link"))
     if not folder.is_dir():
         old = folder.with_name(f".{folder.name}.old") if folder.name else None
         if old is not None and old.is_dir():
-            raise InputError(
-                str(folder),
-                f"no such folder; an interrupted write of an older kontaktplan left it as "
-                f"{old}: rename that back to {folder.name}",
-            )
-        raise InputError(str(folder), "no such folder" if not folder.exists() else "not a folder")
+            raise InputError(str(folder), Phrase("err.old_write", old=old, name=folder.name))
+        missing = "err.no_folder" if not folder.exists() else "err.not_a_folder"
+        raise InputError(str(folder), Phrase(missing))
     with reading(folder):
         return _read_folder(folder)
 
@@ -190,7 +203,7 @@ def _read_folder(folder: Path) -> Loaded:
         path = folder / table.file
         if not regular_file(path, table.file):
             if table.mandatory_file:
-                raise InputError(table.file, f"not found in {folder}")
+                raise InputError(table.file, Phrase("err.not_found_in", folder=folder))
             parsed[key], rows[key] = [], []
             continue
         stat = path.stat()
@@ -224,8 +237,7 @@ def _scenario_of(
     except ValidationError as e:
         # The scenario's own checks found a bad id or reference: find its file and row.
         _check_references(parsed, rows)
-        msg = e.errors()[0]["msg"].removeprefix("Value error, ")
-        raise InputError(source, msg) from None
+        raise InputError(source, pydantic_reason(e.errors()[0])) from None
 
 
 def _check_unique(key: str, column: str, parsed, rows) -> set[str]:
@@ -235,7 +247,7 @@ def _check_unique(key: str, column: str, parsed, rows) -> set[str]:
         if value in seen:
             raise InputError(
                 FILES[key].file,
-                f"duplicate id {value!r} (first in row {seen[value]})",
+                Phrase("err.duplicate_id", id=value, first=seen[value]),
                 number,
                 column,
             )
@@ -260,15 +272,20 @@ def _check_references(parsed, rows) -> None:
             for col in columns:
                 value = getattr(obj, col)
                 if value is not None and value not in specialists:
-                    raise InputError(FILES[key].file, f"unknown specialist {value!r}", number, col)
+                    what = Phrase("err.unknown_specialist", id=value)
+                    raise InputError(FILES[key].file, what, number, col)
     for obj, number in zip(parsed["appointments"], rows["appointments"], strict=True):
         if obj.customer_id not in customers:
             raise InputError(
-                "appointments.csv", f"unknown customer {obj.customer_id!r}", number, "customer_id"
+                "appointments.csv",
+                Phrase("err.unknown_customer", id=obj.customer_id),
+                number,
+                "customer_id",
             )
         for col in ("backfill_for", "replaces"):
             if (ref := getattr(obj, col)) is not None and ref not in appointments:
-                raise InputError("appointments.csv", f"unknown appointment {ref!r}", number, col)
+                what = Phrase("err.unknown_appointment", id=ref)
+                raise InputError("appointments.csv", what, number, col)
     _check_slot_overlaps(parsed["slots"], rows["slots"])
 
 
@@ -278,8 +295,12 @@ def _check_categories(parsed, rows, policy: Policy) -> None:
         if obj.category not in known:
             raise InputError(
                 "customers.csv",
-                f"unknown category {obj.category!r} for policy {policy.name} "
-                f"(known: {', '.join(sorted(known))})",
+                Phrase(
+                    "err.unknown_category",
+                    category=obj.category,
+                    policy=policy.name,
+                    known=sorted(known),
+                ),
                 number,
                 "category",
             )
@@ -295,13 +316,16 @@ def _check_slot_overlaps(slots: list[Slot], rows: list[int]) -> None:
             if b.start < a.end:
                 raise InputError(
                     "slots.csv",
-                    f"slot overlaps the slot in row {na} of specialist {a.specialist_id}",
+                    Phrase("err.slot_overlap", row=na, specialist=a.specialist_id),
                     nb,
                     "start",
                 )
 
 
-def _warnings(scenario: Scenario, rows: dict[str, list[int]]) -> list[str]:
+def _warnings(
+    scenario: Scenario, rows: dict[str, list[int]], source: str = "appointments.csv"
+) -> list[str]:
+    """What is odd but readable, named by ``source`` (the appointments' file) and row."""
     out: list[str] = []
     if not scenario.slots:
         return out
@@ -318,12 +342,11 @@ def _warnings(scenario: Scenario, rows: dict[str, list[int]]) -> list[str]:
         and (a.specialist_id, a.day) not in slot_days
     ]
     for a, n in orphans[:5]:
-        out.append(
-            f"appointments.csv, row {n}: held appointment on {a.day} on a day without a "
-            f"slot of {a.specialist_id}; kept as history"
-        )
+        what = Phrase("warn.held_without_slot", day=a.day, specialist=a.specialist_id)
+        out.append(Phrase("err.at", where=place(source, n), message=what))
     if len(orphans) > 5:
-        out.append(f"appointments.csv: {len(orphans) - 5} more held appointments without slot")
+        what = Phrase("warn.more_held_without_slot", n=len(orphans) - 5)
+        out.append(Phrase("err.at", where=source, message=what))
     return out
 
 

@@ -9,6 +9,7 @@ import re
 from operator import attrgetter
 
 from kontaktplan.domain import ScenarioMeta
+from kontaktplan.i18n import Phrase
 from kontaktplan.io.csvtable import FILES, InputError
 from kontaktplan.rules.policy import Policy
 
@@ -39,7 +40,8 @@ def check_inputs(meta: ScenarioMeta, parsed, rows, policy: Policy) -> None:
     pattern = re.compile(rules.id_pattern)
     first, last = rules.earliest_date, rules.latest_date
     if not first <= meta.today <= last:
-        raise InputError("scenario.toml", f"date outside {first} .. {last}", column="today")
+        what = Phrase("err.date_outside", first=first, last=last)
+        raise InputError("scenario.toml", what, column="today")
     _check_text(meta.name, rules.max_text_length, "scenario.toml", None, "name")
     for key, items in parsed.items():
         table = FILES[key].file
@@ -52,8 +54,7 @@ def check_inputs(meta: ScenarioMeta, parsed, rows, policy: Policy) -> None:
                 n = next(n for o, n in zip(items, rows[key], strict=True) if getattr(o, col) in bad)
                 raise InputError(
                     table,
-                    f"id {_shown(bad[0])} does not match the id pattern {rules.id_pattern} "
-                    "(pseudonymous ids only: no names, addresses or birth dates)",
+                    Phrase("err.id_pattern", id=_shown(bad[0]), pattern=rules.id_pattern),
                     n,
                     col,
                 )
@@ -75,23 +76,24 @@ def check_inputs(meta: ScenarioMeta, parsed, rows, policy: Policy) -> None:
             for o, n in zip(items, rows[key], strict=True):
                 value = getattr(o, col)
                 if value is not None and not low <= value <= high:
-                    raise InputError(table, f"date {value} outside {first} .. {last}", n, col)
+                    shown = str(value) if isinstance(value, dt.datetime) else value
+                    what = Phrase("err.value_outside", value=shown, first=first, last=last)
+                    raise InputError(table, what, n, col)
         if key in _SAME_DAY and items:
             starts = map(dt.datetime.toordinal, map(attrgetter("start"), items))
             ends = map(dt.datetime.toordinal, map(attrgetter("end"), items))
             if list(starts) != list(ends):
                 for o, n in zip(items, rows[key], strict=True):
                     if o.end.date() != o.start.date():
-                        raise InputError(table, f"ends on another day ({o.end})", n, "end")
+                        what = Phrase("err.other_day", end=str(o.end))
+                        raise InputError(table, what, n, "end")
 
 
 def _check_text(value: str | None, limit: int, table: str, row: int | None, col: str) -> None:
     if value is None:
         return
     if len(value) > limit or "\n" in value or "\r" in value:
-        raise InputError(
-            table, f"free text must be one line of at most {limit} characters", row, col
-        )
+        raise InputError(table, Phrase("err.free_text", limit=limit), row, col)
 
 
 def _shown(value: str) -> str:

@@ -35,6 +35,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from kontaktplan.i18n import Phrase
+from kontaktplan.i18n.errors import os_reason
 from kontaktplan.io.csvtable import FILES, InputError
 
 __all__ = [
@@ -93,18 +95,21 @@ def _normal(out: Path, option: str) -> Path:
     """The absolute real path ``out`` names; a link, or a path under a file, is refused."""
     text = str(out)
     if not text or "\0" in text:
-        raise OutputError(option, "give a path")
+        raise OutputError(option, Phrase("err.out_empty"))
     if out.is_symlink():
-        raise OutputError(str(out), f"{option} is a symbolic link; give the real path")
+        raise OutputError(str(out), Phrase("err.out_link", option=option))
     try:
         real = Path(os.path.realpath(out))
-    except (OSError, ValueError) as e:
+    except OSError as e:
+        reason = os_reason(e, str(e))
+        raise OutputError(str(out), Phrase("err.at", where=option, message=reason)) from None
+    except ValueError as e:
         raise OutputError(str(out), f"{option}: {e}") from None
     for parent in reversed(real.parents):
         if parent.exists() and not parent.is_dir():
-            raise OutputError(str(out), f"{option} lies under {parent}, which is not a folder")
+            raise OutputError(str(out), Phrase("err.out_under_file", option=option, parent=parent))
     if len(real.name.encode()) > 255 - len(TMP_PREFIX) - 16:
-        raise OutputError(str(out), f"{option}: the name is too long")
+        raise OutputError(str(out), Phrase("err.out_long", option=option))
     return real
 
 
@@ -115,18 +120,18 @@ def _kind(path: Path) -> str | None:
     except FileNotFoundError:
         return None
     if stat.S_ISLNK(mode):
-        return "a symbolic link"
+        return Phrase("what.link")
     if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
         return None
     for test, what in (
-        (stat.S_ISFIFO, "a FIFO (named pipe)"),
-        (stat.S_ISSOCK, "a socket"),
-        (stat.S_ISCHR, "a device"),
-        (stat.S_ISBLK, "a device"),
+        (stat.S_ISFIFO, "what.fifo"),
+        (stat.S_ISSOCK, "what.socket"),
+        (stat.S_ISCHR, "what.device"),
+        (stat.S_ISBLK, "what.device"),
     ):
         if test(mode):
-            return what
-    return "not a regular file"
+            return Phrase(what)
+    return Phrase("what.not_regular")
 
 
 def _inside(a: Path, b: Path) -> bool:
@@ -184,15 +189,14 @@ def output_folder(
     if what is None and real.is_dir() and _leftovers(real):
         recover(real)
     if what is not None or (real.exists() and not real.is_dir()):
-        raise OutputError(
-            str(out), f"{option} is {what or 'a file'}; give a folder to write the scenario to"
-        )
+        what = what or Phrase("what.file")
+        raise OutputError(str(out), Phrase("err.out_not_folder", option=option, what=what))
     sources = _real_inputs(inputs)
     for src in sources:
         if _inside(real, src):
-            raise OutputError(str(out), f"{option} lies inside the input {src}; choose another")
+            raise OutputError(str(out), Phrase("err.out_inside", option=option, input=src))
         if _inside(src, real):
-            raise OutputError(str(out), f"{option} contains the input {src}; choose another")
+            raise OutputError(str(out), Phrase("err.out_contains", option=option, input=src))
     in_place = real in sources
     made_from = str(sources[0]) if sources else None
     source = source_digest(sources)
@@ -226,27 +230,15 @@ def _check_replaceable(
     if not names and manifest is None:
         return
     if manifest is None and "scenario.toml" not in names:
-        raise OutputError(
-            shown,
-            f"{option} exists and is not a scenario folder written by kontaktplan; "
-            "refusing to write into it (choose a new or empty folder)",
-        )
+        raise OutputError(shown, Phrase("err.out_foreign", option=option))
     if force:
         return
     if manifest is None:
-        raise OutputError(
-            shown,
-            f"{option} holds a scenario folder that kontaktplan did not write; "
-            "give --force to replace its scenario files, or choose a new folder",
-        )
+        raise OutputError(shown, Phrase("err.out_hand_made", option=option))
     if tuple(manifest.get(k) for k in ("command", "made_from", "source")) != origin:
-        by = manifest.get("command") or "a library call"
-        source = manifest.get("made_from") or "no input folder"
-        raise OutputError(
-            shown,
-            f"{option} holds another result (written by {by} from {source}, or from an "
-            "earlier state of it); give --force to replace it, or choose a new folder",
-        )
+        by = manifest.get("command") or Phrase("err.out_by_library")
+        source = manifest.get("made_from") or Phrase("err.out_no_input")
+        raise OutputError(shown, Phrase("err.out_other", option=option, by=by, source=source))
 
 
 def output_file(
@@ -261,15 +253,13 @@ def output_file(
     (``ours``), or any regular file with ``force``. Returns the real path."""
     real = _normal(Path(out), option)
     if suffix and real.suffix.lower() != suffix:
-        raise OutputError(str(out), f"{option} must be a file name ending in {suffix}")
+        raise OutputError(str(out), Phrase("err.out_suffix", option=option, suffix=suffix))
     what = _kind(real)
     if what is not None or real.is_dir():
-        raise OutputError(str(out), f"{option} is {what or 'a folder'}; name the file to write")
+        what = what or Phrase("what.folder")
+        raise OutputError(str(out), Phrase("err.out_not_file", option=option, what=what))
     if real.exists() and not force and not ours(real):
-        raise OutputError(
-            str(out),
-            f"{option} exists and was not written by kontaktplan; give --force to replace it",
-        )
+        raise OutputError(str(out), Phrase("err.out_foreign_file", option=option))
     return real
 
 
@@ -281,17 +271,15 @@ def calendar_folder(out: Path, *, command: str | None = None, option: str = "--o
     real = _normal(Path(out), option)
     what = _kind(real)
     if what is not None or (real.exists() and not real.is_dir()):
-        raise OutputError(str(out), f"{option} is {what or 'a file'}; give a folder")
+        what = what or Phrase("what.file")
+        raise OutputError(str(out), Phrase("err.out_give_folder", option=option, what=what))
     if real.is_dir() and _leftovers(real):
         recover(real)
     names = [n for n in os.listdir(real) if not _internal(n)] if real.is_dir() else []
     foreign = sorted(n for n in names if not (n.endswith(".ics") and (real / n).is_file()))
     if foreign:
-        raise OutputError(
-            str(out),
-            f"{option} holds other files than .ics ({', '.join(foreign[:3])}); "
-            "choose a new or an earlier export folder",
-        )
+        what = Phrase("err.out_not_ics", option=option, files=foreign[:3])
+        raise OutputError(str(out), what)
     return Target(real, version(real), in_place=False, command=command, owns=frozenset(names))
 
 
@@ -302,15 +290,15 @@ def regular_file(path: Path, name: str) -> bool:
         mode = os.stat(path).st_mode
     except FileNotFoundError:
         if os.path.lexists(path):
-            raise InputError(name, "is a symbolic link to nothing") from None
+            raise InputError(name, Phrase("err.dangling_link")) from None
         return False
     except OSError as e:
-        raise InputError(name, f"cannot be read ({e.strerror})") from None
+        raise InputError(name, Phrase("err.unreadable", reason=os_reason(e))) from None
     if not stat.S_ISREG(mode):
-        what = "a folder" if stat.S_ISDIR(mode) else _kind(path) or "not a regular file"
-        raise InputError(name, f"is {what}, not a file")
+        what = Phrase("what.folder") if stat.S_ISDIR(mode) else _kind(path)
+        raise InputError(name, Phrase("err.not_a_file", what=what or Phrase("what.not_regular")))
     if not os.access(path, os.R_OK):
-        raise InputError(name, "cannot be read (permission denied)")
+        raise InputError(name, Phrase("err.no_permission"))
     return True
 
 
@@ -370,11 +358,8 @@ def recover(folder: Path) -> list[str]:
         with _locked(folder, fcntl.LOCK_EX):
             return _recover_locked(folder)
     except OSError as e:
-        raise InputError(
-            str(folder),
-            f"an earlier write to this folder was interrupted and cannot be finished here "
-            f"({e.strerror}); run the command again with write access to the folder",
-        ) from None
+        what = Phrase("err.cannot_recover", reason=os_reason(e))
+        raise InputError(str(folder), what) from None
 
 
 def _recover_locked(folder: Path) -> list[str]:
@@ -441,10 +426,7 @@ def commit(target: Target, files: Mapping[str, bytes | Path]) -> None:
         with _locked(folder, fcntl.LOCK_EX):
             _recover_locked(folder)
             if version(folder) != target.version:
-                raise Conflict(
-                    f"{folder} changed while this command ran (another command wrote it); "
-                    "nothing was written: run the command again on the new state"
-                )
+                raise Conflict(Phrase("err.changed_meanwhile", folder=folder))
             _commit_locked(target, folder, files)
     except BaseException:
         if created:

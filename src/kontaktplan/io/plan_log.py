@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from kontaktplan.i18n import Phrase
+
 __all__ = ["EARLIER_RUNS", "entries", "log_text", "read_log", "with_disruption", "with_plan_run"]
 
 EARLIER_RUNS = "earlier_runs"
@@ -27,7 +29,7 @@ def read_log(text: str | None) -> dict[str, Any]:
         return {}
     for key in (EARLIER_RUNS, DISRUPTIONS):
         if not isinstance(data.get(key, []), list):
-            raise ValueError(f"{key!r} is not a list")
+            raise ValueError(Phrase("err.not_a_list", key=key))
     return data
 
 

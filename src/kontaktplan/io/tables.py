@@ -15,6 +15,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from kontaktplan.domain import ScenarioMeta
+from kontaktplan.i18n import Phrase
 from kontaktplan.io.csvtable import FILES, InputError, parse_row
 from kontaktplan.io.folder import Loaded, _scenario_of, _warnings, check_region, scenario_policy
 from kontaktplan.rules.policy import Policy
@@ -30,7 +31,7 @@ def check_header(key: str, header: Iterable[str], source: str) -> None:
     present = set(header)
     for col in FILES[key].required:
         if col not in present:
-            raise InputError(source, "missing column", row=1, column=col)
+            raise InputError(source, Phrase("err.missing_column"), row=1, column=col)
 
 
 def build_scenario(
@@ -58,12 +59,5 @@ def build_scenario(
     except InputError as e:
         raise InputError(rename.get(e.file, e.file), e.message, e.row, e.column) from None
     loaded = Loaded(scenario, policy, origin, rows=rows)
-    loaded.warnings = [_rename_warning(w, rename) for w in _warnings(scenario, rows)]
+    loaded.warnings = _warnings(scenario, rows, rename["appointments.csv"])
     return loaded
-
-
-def _rename_warning(text: str, rename: Mapping[str, str]) -> str:
-    for old, new in rename.items():
-        if text.startswith(old):
-            return new + text[len(old) :]
-    return text

@@ -32,7 +32,8 @@ from openpyxl.writer.excel import ExcelWriter
 from pydantic import ValidationError
 
 from kontaktplan.domain import Scenario, ScenarioMeta
-from kontaktplan.i18n import Lang
+from kontaktplan.i18n import Lang, Phrase
+from kontaktplan.i18n.errors import Worded, os_reason, pydantic_reason
 from kontaktplan.io.folder import FILES, InputError, Loaded
 from kontaktplan.io.tables import (
     Rows,
@@ -253,15 +254,15 @@ def read_xlsx(path: str | Path) -> Loaded:
     """
     path = Path(path)
     if not path.is_file():
-        raise InputError(path.name, f"no such file: {path}")
+        raise InputError(path.name, Phrase("err.no_file_at", path=path))
     if path.suffix.lower() == ".xls":
-        raise InputError(path.name, "the old Excel format .xls: save it as .xlsx in Excel first")
+        raise InputError(path.name, Phrase("err.xls"))
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except InvalidFileException:
-        raise InputError(path.name, "not an Excel workbook: give a .xlsx file") from None
+        raise InputError(path.name, Phrase("err.not_xlsx")) from None
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as e:
-        raise InputError(path.name, f"not an Excel workbook (.xlsx): {e}") from None
+        raise InputError(path.name, Phrase("err.not_xlsx_because", reason=_why(e))) from None
     try:
         sheets = {_sheet_key(name): wb[name] for name in wb.sheetnames}
         source = f"{path.name}:{META_SHEET}"
@@ -283,12 +284,19 @@ def read_xlsx(path: str | Path) -> Loaded:
     return build_scenario(meta, policy, raw, sources, path)
 
 
+def _why(e: Exception) -> str:
+    """Why a file is no workbook, in the words of the zip reader or the system."""
+    if isinstance(e, zipfile.BadZipFile):
+        return Worded(str(e), "zip.bad")
+    return os_reason(e, str(e)) if isinstance(e, OSError) else str(e)
+
+
 def _sheet_key(name: str) -> str:
     return name.strip().lower()
 
 
 def _missing_sheet(wb: Any) -> str:
-    return f"sheet not found in the workbook (it has: {', '.join(wb.sheetnames)})"
+    return Phrase("err.no_sheet", sheets=list(wb.sheetnames))
 
 
 def _read_meta(ws: Any, source: str) -> tuple[ScenarioMeta, dict[str, int]]:
@@ -305,14 +313,14 @@ def _read_meta(ws: Any, source: str) -> tuple[ScenarioMeta, dict[str, int]]:
             continue
         if key not in META_KEYS:
             known = ", ".join(META_KEYS)
-            raise InputError(source, f"unknown key {key!r} (known: {known})", number, "key")
+            raise InputError(source, Phrase("err.unknown_key", key=key, known=known), number, "key")
         data[key], where[key] = _meta_value(key, value), number
     try:
         return ScenarioMeta.model_validate(data), where
     except ValidationError as e:
         err = e.errors()[0]
         key = str(err["loc"][0]) if err["loc"] else None
-        msg = "value required" if err["type"] == "missing" else err["msg"]
+        msg = Phrase("err.value_required") if err["type"] == "missing" else pydantic_reason(err)
         raise InputError(source, msg, where.get(key or ""), key) from None
 
 
@@ -341,7 +349,7 @@ def _read_sheet(ws: Any, key: str, source: str) -> Rows:
     rows = ws.iter_rows(values_only=True)
     first = next(rows, None)
     if first is None or all(_blank(c) for c in first):
-        raise InputError(source, "empty sheet: a header row is required", row=1)
+        raise InputError(source, Phrase("err.empty_sheet"), row=1)
     header = ["" if c is None else str(c).strip() for c in first]
     check_header(key, header, source)
     out: Rows = []
@@ -356,7 +364,7 @@ def _read_sheet(ws: Any, key: str, source: str) -> Rows:
             elif not _blank(cell):
                 letter = get_column_letter(i + 1)
                 raise InputError(
-                    source, f"value {cell!r} in column {letter}, which has no header", number
+                    source, Phrase("err.no_header", value=repr(cell), letter=letter), number
                 )
         out.append((number, values))
     return out

@@ -8,7 +8,8 @@ import html
 from pathlib import Path
 from typing import Any
 
-from kontaktplan.i18n import Lang
+from kontaktplan.i18n import Lang, Phrase
+from kontaktplan.i18n.errors import reason_of
 from kontaktplan.report import plots
 from kontaktplan.report.tables import table, words
 
@@ -27,18 +28,18 @@ def _rows(path: Path) -> list[dict[str, Any]]:
     try:
         rows = read_table(path)
     except (OSError, UnicodeDecodeError, ValueError) as e:
-        raise SimulationFileError(f"{path}: cannot read ({e})") from None
+        what = Phrase("err.cannot_read", reason=reason_of(e))
+        raise SimulationFileError(Phrase("err.at", where=path, message=what)) from None
     if not rows:
-        raise SimulationFileError(f"{path}: no rows (write it with kontaktplan simulate)")
+        what = Phrase("err.no_rows")
+        raise SimulationFileError(Phrase("err.at", where=path, message=what))
     missing = [c for c in NEEDED if c not in rows[0]]
     if missing:
-        raise SimulationFileError(
-            f"{path}: not a simulation result (missing column {missing[0]!r}; "
-            "write it with kontaktplan simulate)"
-        )
+        what = Phrase("err.not_simulation", column=missing[0])
+        raise SimulationFileError(Phrase("err.at", where=path, message=what))
     for i, r in enumerate(rows, 2):
         if not isinstance(r["week"], int) or not isinstance(r["replication"], int):
-            raise SimulationFileError(f"{path}: row {i}: week and replication must be numbers")
+            raise SimulationFileError(Phrase("err.week_numbers", path=path, row=i))
     return rows
 
 

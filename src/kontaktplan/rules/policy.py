@@ -52,13 +52,14 @@ class Density(_Section):
     @model_validator(mode="after")
     def _complete(self) -> Density:
         if self.rule == "interval" and not self.interval_months:
-            raise ValueError("rule 'interval' needs [density.interval_months]")
+            raise ValueError(Phrase("err.rule_needs", rule="interval", table="interval_months"))
         if self.rule == "count_per_period" and not self.contacts_per_period:
-            raise ValueError("rule 'count_per_period' needs [density.contacts_per_period]")
+            table = "contacts_per_period"
+            raise ValueError(Phrase("err.rule_needs", rule="count_per_period", table=table))
         for table, most in ((self.interval_months, 120), (self.contacts_per_period, 366)):
             for code, n in table.items():
                 if not 0 < n <= most:
-                    raise ValueError(f"density for {code} must be between 1 and {most}")
+                    raise ValueError(Phrase("err.density_range", code=code, most=most))
         return self
 
     @property
@@ -163,14 +164,14 @@ class InputRules(_Section):
         try:
             re.compile(self.id_pattern)
         except re.error as e:
-            raise ValueError(f"id_pattern is not a regular expression ({e})") from None
+            raise ValueError(Phrase("err.id_regex", reason=str(e))) from None
         if (
             not dt.date(1900, 1, 1)
             <= self.earliest_date
             < self.latest_date
             <= dt.date(2200, 12, 31)
         ):
-            raise ValueError("earliest_date < latest_date, both within 1900 .. 2200")
+            raise ValueError(Phrase("err.date_range"))
         return self
 
 
@@ -202,9 +203,7 @@ class Policy(_Section):
             *(c for c in (rules.unemployed_under_25, rules.under_25_not_unemployed) if c),
         }
         if unknown := sorted(named - set(self.density.categories)):
-            raise ValueError(
-                f"[category_review] names {', '.join(unknown)}, which [density] does not define"
-            )
+            raise ValueError(Phrase("err.review_unknown", categories=unknown))
         return self
 
     @classmethod
@@ -518,25 +517,22 @@ def load_policy(name_or_path: str, base: Path | None = None) -> Policy:
     ``base`` (a caller's own file), the path is taken as given.
     :class:`FileNotFoundError` names what was looked for.
     """
-    p = Path(name_or_path)
+    p, shown = Path(name_or_path), name_or_path[:80]
     if p.suffix != ".toml":
         path = models_dir() / f"{name_or_path}.toml"
         if not _BUNDLED_NAME.fullmatch(name_or_path) or not path.is_file():
-            raise FileNotFoundError(
-                f"policy {name_or_path[:80]!r} is not a bundled rule set "
-                f"({', '.join(bundled_names())}) nor a .toml file in the scenario folder"
-            )
+            bundled = bundled_names()
+            raise FileNotFoundError(Phrase("err.policy_unknown", name=shown, bundled=bundled))
         return Policy.from_file(path)
     if base is None:
         path = p
     else:
         if p.is_absolute() or ".." in p.parts:
-            raise FileNotFoundError(
-                f"policy file {name_or_path[:80]!r} must be a path inside the scenario folder"
-            )
+            raise FileNotFoundError(Phrase("err.policy_outside", name=shown))
         path = base / p
         if not path.resolve().is_relative_to(base.resolve()):
-            raise FileNotFoundError(f"policy file {name_or_path[:80]!r} leads out of the folder")
+            raise FileNotFoundError(Phrase("err.policy_leads_out", name=shown))
     if not path.is_file():
-        raise FileNotFoundError(f"policy file {name_or_path[:80]!r} not found in {base or '.'}")
+        where = str(base or ".")
+        raise FileNotFoundError(Phrase("err.policy_not_found", name=shown, folder=where))
     return Policy.from_file(path)

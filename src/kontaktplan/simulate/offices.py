@@ -25,6 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from kontaktplan.domain import Scenario
+from kontaktplan.i18n import Phrase
+from kontaktplan.i18n.errors import os_reason, reason_of, toml_reason
 from kontaktplan.rules.policy import Policy, load_policy
 
 __all__ = ["OfficeSpec", "OfficesError", "folder_office", "read_offices"]
@@ -87,25 +89,24 @@ def _int(
 ) -> int:
     value = entry.get(key, default)
     if not isinstance(value, int) or isinstance(value, bool) or value < low:
-        raise OfficesError(
-            f"{where}: {key} must be a whole number of at least {low}, not {value!r}"
-        )
+        what = Phrase("err.whole_number", key=key, low=low, value=repr(value))
+        raise OfficesError(Phrase("err.at", where=where, message=what))
     return value
 
 
 def _spec(entry: dict[str, Any], base: Path, where: str) -> list[OfficeSpec]:
     unknown = sorted(set(entry) - KEYS)
     if unknown:
-        raise OfficesError(
-            f"{where}: unknown key {unknown[0]!r} (known: {', '.join(sorted(KEYS))})"
-        )
+        what = Phrase("err.unknown_key", key=unknown[0], known=sorted(KEYS))
+        raise OfficesError(Phrase("err.at", where=where, message=what))
     name = entry.get("name")
     if not isinstance(name, str) or not name.strip():
-        raise OfficesError(f"{where}: every office needs a name")
+        raise OfficesError(Phrase("err.at", where=where, message=Phrase("err.office_name")))
     if "folder" in entry:
         folder = base / str(entry["folder"])
         if not folder.is_dir():
-            raise OfficesError(f"{where}: folder {folder} does not exist")
+            what = Phrase("err.office_folder", folder=folder)
+            raise OfficesError(Phrase("err.at", where=where, message=what))
         return [OfficeSpec(name=name, folder=folder)]
     specialists = _int(entry, "specialists", where)
     if "customers" in entry:
@@ -117,12 +118,14 @@ def _spec(entry: dict[str, Any], base: Path, where: str) -> list[OfficeSpec]:
     count = _int(entry, "count", where, 1)
     today = entry.get("today", dt.date(2026, 11, 23))
     if not isinstance(today, dt.date):
-        raise OfficesError(f"{where}: today must be a date (2026-11-23), not {today!r}")
+        what = Phrase("err.office_today", today=repr(today))
+        raise OfficesError(Phrase("err.at", where=where, message=what))
     policy = str(entry.get("policy", "heilbronn-2025"))
     try:
         load_policy(policy, base)
     except (FileNotFoundError, ValueError) as e:
-        raise OfficesError(f"{where}: policy: {e}") from None
+        what = Phrase("err.at", where="policy", message=reason_of(e))
+        raise OfficesError(Phrase("err.at", where=where, message=what)) from None
     common = {
         "specialists": specialists, "customers_per_specialist": per, "policy": policy,
         "region": str(entry.get("region", "DE-BW")), "today": today,
@@ -144,16 +147,19 @@ def read_offices(path: str | Path) -> list[OfficeSpec]:
         with open(path, "rb") as f:
             data = tomllib.load(f)
     except OSError as e:
-        raise OfficesError(f"{path}: cannot read ({e.strerror})") from None
+        what = Phrase("err.cannot_read", reason=os_reason(e))
+        raise OfficesError(Phrase("err.at", where=path, message=what)) from None
     except tomllib.TOMLDecodeError as e:
-        raise OfficesError(f"{path}: not TOML ({e})") from None
+        what = Phrase("err.not_toml", reason=toml_reason(e))
+        raise OfficesError(Phrase("err.at", where=path, message=what)) from None
     entries = data.get("office")
     if not isinstance(entries, list) or not entries:
-        raise OfficesError(f"{path}: no [[office]] entries")
+        raise OfficesError(Phrase("err.at", where=path, message=Phrase("err.no_offices")))
     out: list[OfficeSpec] = []
     for i, entry in enumerate(entries, 1):
-        out += _spec(entry, path.parent, f"{path}: office {i}")
+        out += _spec(entry, path.parent, Phrase("err.office_at", path=path, n=i))
     names = [s.name for s in out]
     if dup := sorted({n for n in names if names.count(n) > 1}):
-        raise OfficesError(f"{path}: office names must be unique: {', '.join(dup[:5])}")
+        what = Phrase("err.office_names", names=dup[:5])
+        raise OfficesError(Phrase("err.at", where=path, message=what))
     return out

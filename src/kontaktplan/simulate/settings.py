@@ -9,6 +9,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from kontaktplan.i18n import Phrase
+from kontaktplan.i18n.errors import os_reason, pydantic_reason, toml_reason
 from kontaktplan.rules.policy import models_dir
 
 __all__ = ["SettingsError", "SimulationSettings", "default_settings_path", "load_settings"]
@@ -22,9 +24,10 @@ class _Section(BaseModel):
 
 def _sums_to_one(weights: dict, what: str) -> None:
     if not weights or not math.isclose(sum(weights.values()), 1.0, abs_tol=1e-6):
-        raise ValueError(f"{what} must sum to 1, not {sum(weights.values()):g}")
+        total = f"{sum(weights.values()):g}"
+        raise ValueError(Phrase("err.sum_to_one", what=what, total=total))
     if any(w < 0 for w in weights.values()):
-        raise ValueError(f"{what}: a probability is negative")
+        raise ValueError(Phrase("err.at", where=what, message=Phrase("err.negative")))
 
 
 class Appointments(_Section):
@@ -36,7 +39,7 @@ class Appointments(_Section):
     @model_validator(mode="after")
     def _total(self) -> Appointments:
         if self.cancellation_rate_7_days_or_more + self.cancellation_rate_under_7_days > 1:
-            raise ValueError("the two cancellation rates together must not exceed 1")
+            raise ValueError(Phrase("err.cancellation_rates"))
         return self
 
 
@@ -48,7 +51,8 @@ class Sickness(_Section):
     def _distribution(self) -> Sickness:
         _sums_to_one(self.durations, "sickness.durations")
         if any(d < 1 for d in self.durations):
-            raise ValueError("sickness.durations: a spell lasts at least 1 working day")
+            what = Phrase("err.spell")
+            raise ValueError(Phrase("err.at", where="sickness.durations", message=what))
         return self
 
 
@@ -87,15 +91,18 @@ class SimulationSettings(_Section):
             with open(path, "rb") as f:
                 data = tomllib.load(f)
         except OSError as e:
-            raise SettingsError(f"{path}: cannot read ({e.strerror})") from None
+            what = Phrase("err.cannot_read", reason=os_reason(e))
+            raise SettingsError(Phrase("err.at", where=path, message=what)) from None
         except tomllib.TOMLDecodeError as e:
-            raise SettingsError(f"{path}: not TOML ({e})") from None
+            what = Phrase("err.not_toml", reason=toml_reason(e))
+            raise SettingsError(Phrase("err.at", where=path, message=what)) from None
         try:
             return cls.model_validate(data)
         except ValidationError as e:
             first = e.errors()[0]
             where = ".".join(str(p) for p in first["loc"]) or "(top)"
-            raise SettingsError(f"{path}: {where}: {first['msg']}") from None
+            what = Phrase("err.at", where=where, message=pydantic_reason(first))
+            raise SettingsError(Phrase("err.at", where=path, message=what)) from None
 
     def with_rates(self, **changes: float) -> SimulationSettings:
         """A copy with ``section__key=value`` changes (e.g. ``appointments__no_show_rate=0``)."""

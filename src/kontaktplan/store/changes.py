@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
 
+from kontaktplan.i18n import Phrase
 from kontaktplan.store import rows, schema
 from kontaktplan.store.engine import Workspace
 from kontaktplan.store.workspace import Conflict, StoreError, _insert, _ws, now
@@ -151,7 +152,7 @@ def lock_office(ws: Workspace, conn: Connection):
         q = q.with_for_update()
     office = conn.execute(q).first()
     if office is None:
-        raise StoreError("the workspace is empty (fill it with: kontaktplan db import DIR)")
+        raise StoreError(Phrase("err.store_empty"))
     return office
 
 
@@ -190,12 +191,14 @@ def _check(conn, changes, appended, scopes, expected_version, plan_update) -> No
             q = select(t.c.changed_in, t.c.key).where(
                 t.c.key.in_(part), t.c.changed_in > expected_version
             )
-            later += [(v, f"{table} row {k}") for v, k in conn.execute(q)]
+            later += [(v, Phrase("err.store_row", table=table, key=k)) for v, k in conn.execute(q)]
     for table, batch in appended.items():
         t = schema.ROW_TABLES[table]
         for part in _chunks([c.key for c in batch]):
             q = select(t.c.changed_in, t.c.key).where(t.c.key.in_(part))
-            later += [(v, f"the new id {k} ({table})") for v, k in conn.execute(q)]
+            later += [
+                (v, Phrase("err.store_new_id", table=table, key=k)) for v, k in conn.execute(q)
+            ]
     if later:
         version, what = min(later)
         e = conn.execute(

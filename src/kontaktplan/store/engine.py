@@ -12,6 +12,8 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
+from kontaktplan.i18n import Phrase
+
 __all__ = ["Workspace", "open_workspace"]
 
 
@@ -62,9 +64,7 @@ def open_workspace(url: str, *, create: bool = False) -> Workspace:
     if path is not None:
         if not path.exists():
             if not create:
-                raise FileNotFoundError(
-                    f"no workspace at {path} (make one with: kontaktplan db init)"
-                )
+                raise FileNotFoundError(Phrase("err.no_workspace_at", path=path))
             path.parent.mkdir(parents=True, exist_ok=True)
             os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
         engine = create_engine(url, connect_args={"timeout": 30})

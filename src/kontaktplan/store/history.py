@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
+from kontaktplan.i18n import Phrase
 from kontaktplan.store import schema
 from kontaktplan.store.changes import Change, _chunks, _record, _scopes, _tick, apply, lock_office
 from kontaktplan.store.engine import Workspace
@@ -59,7 +60,7 @@ def log(ws: Workspace | str, since: dt.date | None = None, actor: str | None = N
 def _event(conn, event_id: int) -> Event:
     r = conn.execute(select(schema.events).where(schema.events.c.id == event_id)).first()
     if r is None:
-        raise StoreError(f"no event {event_id} in the log")
+        raise StoreError(Phrase("err.no_event", event=event_id))
     return Event(**r._mapping)
 
 
@@ -77,14 +78,14 @@ def undo(ws: Workspace | str, event_id: int | None = None, actor: str = "?") -> 
             candidates = [i for i in conn.execute(q.order_by(e.c.id.desc())).scalars()]
             event_id = next((i for i in candidates if i not in undone), None)
             if event_id is None:
-                raise StoreError("nothing to undo")
+                raise StoreError(Phrase("err.nothing_to_undo"))
         target = _event(conn, event_id)
         if target.command in ("import", "purge"):
-            raise StoreError(f"event {event_id} ({target.command}) cannot be undone")
+            raise StoreError(Phrase("err.no_undo", event=event_id, command=target.command))
         if target.undoes is not None:
-            raise StoreError(f"event {event_id} is itself an undo; undo is not undone")
+            raise StoreError(Phrase("err.undo_undo", event=event_id))
         if event_id in undone:
-            raise StoreError(f"event {event_id} was undone already")
+            raise StoreError(Phrase("err.undone", event=event_id))
         changes = [Change.from_json(c) for c in target.changes if c["table"] != "office"]
         _refuse_if_changed_later(conn, changes, event_id)
         reverse = [Change(c.table, c.key, c.after, c.before) for c in reversed(changes)]
@@ -139,11 +140,13 @@ def _refuse_if_changed_later(conn, changes: list[Change], event_id: int) -> None
                 else:
                     later = None if now is None else now["changed_in"]
                 who = _event(conn, later) if later else None
-                by = f" by event {who.id} ({who.command}, {who.actor})" if who else " later"
-                raise StoreError(
-                    f"cannot undo event {event_id}: {table} row {c.key} was changed{by}; "
-                    "undo that first"
+                by = (
+                    Phrase("err.changed_by", event=who.id, command=who.command, actor=who.actor)
+                    if who
+                    else Phrase("err.changed_later")
                 )
+                row = Phrase("err.store_row", table=table, key=c.key)
+                raise StoreError(Phrase("err.undo_changed", event=event_id, row=row, by=by))
 
 
 def purge(ws: Workspace | str, before: dt.date, actor: str = "?") -> int:
@@ -159,17 +162,12 @@ def purge(ws: Workspace | str, before: dt.date, actor: str = "?") -> int:
         office = lock_office(ws, conn)
         policy = Policy.model_validate(tomllib.loads(office.policy_text))
         if policy.retention is None:
-            raise StoreError(
-                f"the policy {policy.name} sets no retention period ([retention] "
-                "closed_history_days); nothing is purged"
-            )
+            raise StoreError(Phrase("err.no_retention", policy=policy.name))
         days = policy.retention.closed_history_days
         latest = office.today - dt.timedelta(days=days)
         if before > latest:
-            raise StoreError(
-                f"--before {before} is within the retention period of {days} days "
-                f"(policy {policy.name}): give {latest} or earlier"
-            )
+            what = Phrase("err.retention", before=before, days=days, policy=policy.name)
+            raise StoreError(Phrase("err.retention_give", what=what, latest=latest))
         gone = _closed_rows(conn, before)
         changes = [Change(t, k, None, None) for t, keys in gone.items() for k in keys]
         new_id = office.version + 1

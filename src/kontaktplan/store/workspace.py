@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
+from kontaktplan.i18n import Phrase
 from kontaktplan.io.plan_log import entries, log_text
 from kontaktplan.store import rows, schema
 from kontaktplan.store.engine import Workspace, open_workspace
@@ -41,9 +42,9 @@ class Conflict(StoreError):
 
     def __init__(self, event_id: int, actor: str, at: dt.datetime, what: str) -> None:
         self.event_id, self.actor, self.at, self.what = event_id, actor, at, what
+        when = f"{at:%Y-%m-%d %H:%M:%S}"
         super().__init__(
-            f"{what} was changed by {actor} at {at:%Y-%m-%d %H:%M:%S} UTC "
-            f"(event {event_id}); run again"
+            Phrase("err.store_conflict", what=what, actor=actor, at=when, event=event_id)
         )
 
 
@@ -116,7 +117,7 @@ def import_folder(ws: Workspace | str, folder: str | Path, actor: str = "import"
     plan_data = json.loads(plan.read_text(encoding="utf-8")) if plan.is_file() else None
     with ws.writing() as conn:
         if conn.execute(select(schema.office.c.name)).first() is not None:
-            raise StoreError("the workspace already holds an office (make a new one to import)")
+            raise StoreError(Phrase("err.store_not_empty"))
         event_id = 1
         counts = {}
         for table in schema.SCENARIO_TABLES:
@@ -192,7 +193,7 @@ def load(
     with ws.reading() as conn, _no_gc():
         office = conn.execute(select(schema.office)).first()
         if office is None:
-            raise StoreError("the workspace is empty (fill it with: kontaktplan db import DIR)")
+            raise StoreError(Phrase("err.store_empty"))
         cursor = conn.connection.cursor()  # the driver's own: no per-value processing
         mark = "?" if ws.is_sqlite else "%s"
         if teams is None:

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from kontaktplan.i18n import Phrase
 from kontaktplan.web.workspace import ROLES, WebWorkspace, sessions_table, users_table, utcnow
 
 SESSION_HOURS = 10  # a working day
@@ -68,7 +69,7 @@ class Session:
 def check_name(name: str) -> str:
     name = name.strip()
     if not name or len(name) > 100 or not name.isprintable():
-        raise UserError("the user name must be 1-100 printable characters")
+        raise UserError(Phrase("err.user_name"))
     return name
 
 
@@ -76,12 +77,12 @@ def add_user(ws: WebWorkspace, name: str, role: str, password: str) -> User:
     """A new user with an Argon2 hash of ``password``."""
     name = check_name(name)
     if role not in ROLES:
-        raise UserError(f"role must be one of {', '.join(ROLES)}")
+        raise UserError(Phrase("err.role", roles=list(ROLES)))
     if len(password) < 8:
-        raise UserError("the password needs at least 8 characters")
+        raise UserError(Phrase("err.password"))
     with ws.engine.begin() as c:
         if c.execute(sa.select(users_table.c.name).where(users_table.c.name == name)).first():
-            raise UserError(f"user {name!r} exists already")
+            raise UserError(Phrase("err.user_exists", name=name))
         c.execute(
             users_table.insert().values(
                 name=name, role=role, password_hash=hasher.hash(password), created=utcnow()
