@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -203,6 +204,25 @@ def test_commands_in_a_workspace_print_in_german_and_log_in_english(workspace):
         in logged
     )
     assert foreign_in(logged, "en") == []
+
+
+def test_the_workspace_commands_print_in_one_language(workspace, tmp_path):
+    """db, log and undo print German under --lang de and English under --lang en; the
+    stored lines stay English (log --lines)."""
+    db = workspace.url
+    kp("cancel", "P1", "--on", "30.11.2026", "-q", db=db)
+    de = kp("log", "--lang", "de", db=db) + kp("undo", "--lang", "de", db=db)
+    de += kp("log", "--since", "01.01.2026", "--lang", "de", db=db)
+    de += kp("db", "export", "--out", tmp_path / "x", "--lang", "de", db=db)
+    assert "Ereignis 2 zurückgenommen (cancel von " in de
+    assert "Rücknahme von Ereignis 2" in de and "Zeile(n)" in de
+    assert "row(s)" not in de and "undo of" not in de
+    assert f"geschrieben: {tmp_path / 'x'}" in de
+    arguments = re.compile(r"\w+=\S*")  # the command's arguments, as given: codes
+    assert foreign_in(arguments.sub("", de), "de") == []
+    en = kp("log", "--lang", "en", db=db)
+    assert "undo of event 2" in en and "row(s)" in en
+    assert foreign_in(en, "en") == []
 
 
 # -- several processes -----------------------------------------------------------------

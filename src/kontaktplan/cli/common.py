@@ -26,7 +26,7 @@ from typing import Annotated, Any
 import typer
 import typer.core
 
-from kontaktplan.i18n import Lang, Phrase, default_lang
+from kontaktplan.i18n import Lang, Phrase, default_lang, translator
 from kontaktplan.i18n.errors import message_of, os_reason
 from kontaktplan.io import InputError, Loaded, read_scenario, write_scenario
 from kontaktplan.io.output import Conflict, Target, output_file, output_folder
@@ -239,6 +239,20 @@ def output_lang() -> Lang:
             return language(value)
         ctx = ctx.parent
     return default_lang()
+
+
+def say(key: str, **fields: Any) -> None:
+    """Print the catalogue's line ``key`` with ``fields`` in :func:`output_lang`."""
+    typer.echo(translator(output_lang())(key, **fields))
+
+
+def decimal(value: float, spec: str = ".1f") -> str:
+    """A number as :func:`output_lang` writes it: ``12,5`` (de) or ``12.5`` (en); with a
+    ``%`` spec ``12,5 %`` or ``12.5%``."""
+    text = format(value, spec)
+    if output_lang() != "de":
+        return text
+    return text.replace(".", ",").replace("%", " %")
 
 
 def error(message: str | Exception) -> None:

@@ -22,6 +22,7 @@ from kontaktplan.cli.common import (
     counts,
     fail,
     language,
+    say,
     save,
     unreadable,
     warn,
@@ -127,6 +128,7 @@ def import_xlsx(
     quiet: Quiet = False,
     as_json: AsJson = False,
     force: Force = False,
+    lang: LangOption = None,
 ) -> None:
     """Read a scenario from an Excel workbook and write it as a scenario folder.
 
@@ -152,8 +154,4 @@ def import_xlsx(
         summary = {"out": str(out), **counts(scenario), "warnings": loaded.warnings}
         typer.echo(json.dumps(summary, indent=2))
     elif not quiet:
-        typer.echo(
-            f"wrote {out}: {len(scenario.specialists)} specialists, "
-            f"{len(scenario.customers)} customers, {len(scenario.slots)} free slots, "
-            f"{len(scenario.absences)} absences, {len(scenario.appointments)} appointments"
-        )
+        say("cli.wrote_workbook", path=out, **counts(scenario))

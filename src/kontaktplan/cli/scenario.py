@@ -8,9 +8,21 @@ from typing import Annotated
 
 import typer
 
-from kontaktplan.cli.common import AsJson, Force, Quiet, check_out, counts, fail, parse_day, save
+from kontaktplan.cli.common import (
+    AsJson,
+    Force,
+    LangOption,
+    Quiet,
+    check_out,
+    counts,
+    fail,
+    output_lang,
+    parse_day,
+    save,
+    say,
+)
 from kontaktplan.cli.progress import working
-from kontaktplan.i18n import Phrase
+from kontaktplan.i18n import Phrase, translator
 from kontaktplan.i18n.errors import reason_of
 
 
@@ -47,6 +59,7 @@ def generate(
     quiet: Quiet = False,
     as_json: AsJson = False,
     force: Force = False,
+    lang: LangOption = None,
 ) -> None:
     """Generate a realistic synthetic office: teams, part-timers, substitutes (Vertretung),
     free slots, absences, holidays, customers with the category mix of a real Jobcenter,
@@ -67,7 +80,8 @@ def generate(
         first, last = rules.input.earliest_date, rules.input.latest_date
         what = Phrase("err.day_outside", day=day, first=first, last=last)
         raise fail(Phrase("err.at", where="--today", message=what))
-    with working(f"generating {specialists} specialists' office", quiet or as_json):
+    generating = translator(output_lang())("cli.generating", n=specialists)
+    with working(generating, quiet or as_json):
         scenario = generate(
             specialists=specialists,
             customers_per_specialist=customers_per_specialist,
@@ -86,8 +100,5 @@ def generate(
     if as_json:
         typer.echo(json.dumps({"out": str(out), **counts(scenario)}, indent=2))
     elif not quiet:
-        typer.echo(
-            f"wrote {out}: {len(scenario.specialists)} specialists, "
-            f"{len(scenario.customers)} customers, {len(scenario.slots)} free slots, "
-            f"{len(scenario.appointments)} appointments"
-        )
+        n = counts(scenario)
+        say("cli.wrote_office", path=out, **{k: v for k, v in n.items() if k != "absences"})

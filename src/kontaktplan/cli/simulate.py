@@ -18,8 +18,18 @@ from typing import Annotated, Literal
 
 import typer
 
-from kontaktplan.cli.common import AsJson, Quiet, error, fail, in_folder
-from kontaktplan.i18n import Phrase
+from kontaktplan.cli.common import (
+    AsJson,
+    LangOption,
+    Quiet,
+    decimal,
+    error,
+    fail,
+    in_folder,
+    output_lang,
+    say,
+)
+from kontaktplan.i18n import Phrase, translator
 
 Backend = Literal["local", "ray"]
 
@@ -93,10 +103,11 @@ class _Progress:
 
     def __call__(self, r) -> None:
         self.done += 1
-        what = (
-            f"{r.office} #{r.replication}: "
-            + ("ok" if r.ok else "FAILED")
-            + f" ({r.seconds:.1f} s)"
+        t = translator(output_lang())
+        result = t("cli.sim_ok" if r.ok else "cli.sim_failed")
+        what = t(
+            "cli.sim_task", office=r.office, n=r.replication, result=result,
+            seconds=decimal(r.seconds),
         )
         if self.bar is not None:
             self.bar.update(self.task, completed=self.done, last=what)
@@ -109,11 +120,16 @@ class _Progress:
 
 
 def _overall_line(x: dict) -> str:
-    return (
-        f"{x['office']} {x['group']}: density {x['density_mean']:.1%} (90 % interval "
-        f"{x['density_p5']:.1%} .. {x['density_p95']:.1%}), per week "
-        f"{x['standby_calls_mean']:.1f} standby calls, {x['handovers_mean']:.1f} handovers, "
-        f"{x['escalations_mean']:.1f} escalations"
+    return translator(output_lang())(
+        "cli.sim_overall",
+        office=x["office"],
+        group=x["group"],
+        density=decimal(x["density_mean"], ".1%"),
+        p5=decimal(x["density_p5"], ".1%"),
+        p95=decimal(x["density_p95"], ".1%"),
+        standby=decimal(x["standby_calls_mean"]),
+        handovers=decimal(x["handovers_mean"]),
+        escalations=decimal(x["escalations_mean"]),
     )
 
 
@@ -180,6 +196,7 @@ def simulate(
     ] = 1,
     quiet: Quiet = False,
     as_json: AsJson = False,
+    lang: LangOption = None,
 ) -> None:
     """Simulate a year (or --weeks) of one office or many, with replications.
 
@@ -276,7 +293,7 @@ def simulate(
             if x["density_mean"] is not None:
                 typer.echo(_overall_line(x))
         files = f"{out}, {summary_path.name}, {runs_path.name}"
-        typer.echo(f"wrote {files}: {len(tasks)} tasks in {seconds:.1f} s")
+        say("cli.sim_wrote", files=files, tasks=len(tasks), seconds=decimal(seconds))
     for r in failed:
         what = Phrase("err.task", office=r.office, n=r.replication, tries=r.tries, why=r.error)
         error(what)

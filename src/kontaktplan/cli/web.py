@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from kontaktplan.cli.common import DbUrl, OfficeGroup, fail
+from kontaktplan.cli.common import DbUrl, LangOption, OfficeGroup, fail, say
 from kontaktplan.i18n import Phrase
 from kontaktplan.i18n.errors import os_reason
 
@@ -51,6 +51,7 @@ def user_add(
     password_stdin: Annotated[
         bool, typer.Option("--password-stdin", help="Read the password from stdin.")
     ] = False,
+    lang: LangOption = None,
 ) -> None:
     """Add a user of the web app (the password is asked for, or read from stdin)."""
     from kontaktplan.web.auth import UserError, add_user
@@ -64,7 +65,7 @@ def user_add(
         add_user(ws, name, role, password)
     except UserError as e:
         raise fail(e) from None
-    typer.echo(f"user {name} ({role}) added")
+    say("cli.user_added", name=name, role=role)
 
 
 @user_app.command("list")
@@ -91,6 +92,7 @@ def serve(
     plan_time_limit: Annotated[
         float, typer.Option("--plan-time-limit", min=0.1, help="Seconds per specialist model.")
     ] = 10.0,
+    lang: LangOption = None,
 ) -> None:
     """The planners' web app: week board, daily actions, plan drafts, lists, log, API."""
     from kontaktplan.io import InputError
@@ -105,14 +107,14 @@ def serve(
             raise fail(e) from None
         with contextlib.suppress(UserError):  # a demo user from an earlier start
             add_user(ws, "demo", "teamlead", "demo-demo")
-        typer.echo(f"imported {demo}; log in as demo / demo-demo")
+        say("cli.demo_imported", demo=demo)
     if ws.is_empty():
         raise fail(Phrase("err.no_office"))
     import uvicorn
 
     from kontaktplan.web import create_app
 
-    typer.echo(f"Kontaktplan at http://{host}:{port}/ (Ctrl+C ends)")
+    say("cli.serving", host=host, port=port)
     uvicorn.run(
         create_app(ws, plan_time_limit=plan_time_limit), host=host, port=port, log_level="warning"
     )

@@ -21,7 +21,19 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from kontaktplan.cli.common import ActorName, AsJson, DbUrl, OfficeGroup, Quiet, fail, load
+from kontaktplan.cli.common import (
+    ActorName,
+    AsJson,
+    DbUrl,
+    LangOption,
+    OfficeGroup,
+    Quiet,
+    fail,
+    load,
+    output_lang,
+    parse_day,
+    say,
+)
 from kontaktplan.i18n import Lang, Phrase, translator
 from kontaktplan.i18n.errors import message_of, os_reason, reason_of
 
@@ -228,7 +240,7 @@ def _url(db: str | None) -> str:
 
 
 @db_app.command("init")
-def db_init(db: DbUrl = None, quiet: Quiet = False) -> None:
+def db_init(db: DbUrl = None, quiet: Quiet = False, lang: LangOption = None) -> None:
     """Make a workspace (or bring an existing one to the newest table layout).
 
     A SQLite file is created readable by its owner only. Exit 0; 2 if the database
@@ -244,7 +256,7 @@ def db_init(db: DbUrl = None, quiet: Quiet = False) -> None:
     except (SQLAlchemyError, OSError) as e:
         raise fail(_db(_short(e))) from None
     if not quiet:
-        typer.echo(f"workspace ready: {_shown(url)}")
+        say("cli.workspace_ready", url=_shown(url))
 
 
 def _shown(url: str) -> str:
@@ -259,6 +271,7 @@ def db_import(
     db: DbUrl = None,
     actor: ActorName = None,
     quiet: Quiet = False,
+    lang: LangOption = None,
 ) -> None:
     """Fill an empty workspace from a scenario folder (with its policy file and plan.json).
 
@@ -277,7 +290,7 @@ def db_import(
     except (StoreError, SQLAlchemyError) as e:
         raise fail(_db(_short(e))) from None
     if not quiet:
-        typer.echo(f"imported {folder} into {_shown(url)} (event {event})")
+        say("cli.imported", folder=folder, url=_shown(url), event=event)
 
 
 @db_app.command("export")
@@ -285,6 +298,7 @@ def db_export(
     out: Annotated[Path, typer.Option("--out", help="The scenario folder to write.")],
     db: DbUrl = None,
     quiet: Quiet = False,
+    lang: LangOption = None,
 ) -> None:
     """Write the workspace as a scenario folder with plan.json, readable by the owner only.
 
@@ -301,18 +315,7 @@ def db_export(
     except InputError as e:
         raise fail(e) from None
     if not quiet:
-        typer.echo(f"wrote {out}")
-
-
-def _day(text: str | None, option: str) -> dt.date | None:
-    if text is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise fail(
-            Phrase("err.at", where=option, message=Phrase("err.not_date", text=text))
-        ) from None
+        say("cli.wrote", path=out)
 
 
 @db_app.command("purge")
@@ -321,6 +324,7 @@ def db_purge(
     db: DbUrl = None,
     actor: ActorName = None,
     quiet: Quiet = False,
+    lang: LangOption = None,
 ) -> None:
     """Remove closed history older than the policy's retention period ([retention]).
 
@@ -330,7 +334,7 @@ def db_purge(
     """
     from kontaktplan.store import StoreError, purge
 
-    day = _day(before, "--before")
+    day = parse_day(before, "--before")
     ws = _open(_url(db))
     try:
         with _db_errors():
@@ -338,11 +342,15 @@ def db_purge(
     except StoreError as e:
         raise fail(e) from None
     if not quiet:
+        from kontaktplan.i18n import written
         from kontaktplan.store import log
 
-        for line in log(ws)[-1].lines:
-            typer.echo(line)
-        typer.echo(f"committed event {event} to the workspace")
+        gone: dict[str, int] = {}
+        for change in log(ws)[-1].changes:
+            gone[change.table] = gone.get(change.table, 0) + 1
+        counts = ", ".join(f"{table}: {n}" for table, n in gone.items()) or "-"
+        say("cli.purged", before=written(day, output_lang()), counts=counts)
+        say("cli.committed", event=event)
 
 
 def log_command(
@@ -351,11 +359,15 @@ def log_command(
     db: DbUrl = None,
     show_lines: Annotated[bool, typer.Option("--lines", help="Also the reasons printed.")] = False,
     as_json: AsJson = False,
+    lang: LangOption = None,
 ) -> None:
-    """The workspace's event log: who did what when, how many rows it changed."""
+    """The workspace's event log: who did what when, how many rows it changed.
+
+    With --lines also the lines the action printed, as they were stored (in English,
+    the language of what is stored)."""
     from kontaktplan.store import log
 
-    day = _day(since, "--since")
+    day = parse_day(since, "--since")
     ws = _open(_url(db))
     with _db_errors():
         events = log(ws, since=day, actor=actor)
@@ -366,8 +378,9 @@ def log_command(
         ]
         typer.echo(json.dumps(data, indent=2, default=str))
         return
+    lang = output_lang()
     for e in events:
-        typer.echo(e.summary())
+        typer.echo(e.summary(lang))
         if show_lines:
             for line in e.lines:
                 typer.echo(f"         {line}")
@@ -380,6 +393,7 @@ def undo_command(
     db: DbUrl = None,
     actor: ActorName = None,
     quiet: Quiet = False,
+    lang: LangOption = None,
 ) -> None:
     """Reverse an action by a new, compensating event (history is never rewritten).
 
@@ -397,7 +411,8 @@ def undo_command(
     if not quiet:
         from kontaktplan.store import log
 
-        done = log(ws)[-1]
-        for line in done.lines:
-            typer.echo(line)
-        typer.echo(f"committed event {new} to the workspace ({len(done.changes)} row(s) restored)")
+        events = {e.id: e for e in log(ws)}
+        done = events[new]
+        target = events[done.undoes]
+        say("cli.undid", event=target.id, command=target.command, actor=target.actor)
+        say("cli.restored", event=new, n=len(done.changes))

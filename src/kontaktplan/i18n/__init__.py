@@ -115,6 +115,71 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
         "horizon with nothing planned; {overdue} overdue; {disruptions} disruption(s) logged",
     },
     "cli.xlsx_sheet": {"de": "  {sheet}: {n} Zeile(n)", "en": "  {sheet}: {n} row(s)"},
+    # --- what the workspace, generator, import, simulation and web commands print ---
+    "cli.workspace_ready": {"de": "Arbeitsbereich bereit: {url}", "en": "workspace ready: {url}"},
+    "cli.imported": {
+        "de": "{folder} in {url} importiert (Ereignis {event})",
+        "en": "imported {folder} into {url} (event {event})",
+    },
+    "cli.restored": {
+        "de": "Ereignis {event} im Arbeitsbereich gespeichert ({n} Zeile(n) wiederhergestellt)",
+        "en": "committed event {event} to the workspace ({n} row(s) restored)",
+    },
+    "cli.undid": {
+        "de": "Ereignis {event} zurückgenommen ({command} von {actor})",
+        "en": "undid event {event} ({command} by {actor})",
+    },
+    "cli.purged": {
+        "de": "abgeschlossene Vorgänge vor dem {before} entfernt: {counts}",
+        "en": "purged closed history before {before}: {counts}",
+    },
+    "cli.undo_of": {"de": "Rücknahme von Ereignis {event}", "en": "undo of event {event}"},
+    "cli.event_rows": {"de": "({n} Zeile(n))", "en": "({n} row(s))"},
+    "cli.wrote_office": {
+        "de": "geschrieben: {path}: {specialists} Fachkräfte, {customers} Kunden, "
+        "{slots} freie Slots, {appointments} Termine",
+        "en": "wrote {path}: {specialists} specialists, {customers} customers, "
+        "{slots} free slots, {appointments} appointments",
+    },
+    "cli.wrote_workbook": {
+        "de": "geschrieben: {path}: {specialists} Fachkräfte, {customers} Kunden, "
+        "{slots} freie Slots, {absences} Abwesenheiten, {appointments} Termine",
+        "en": "wrote {path}: {specialists} specialists, {customers} customers, "
+        "{slots} free slots, {absences} absences, {appointments} appointments",
+    },
+    "cli.generating": {
+        "de": "erzeuge eine Dienststelle mit {n} Fachkräften",
+        "en": "generating {n} specialists' office",
+    },
+    "cli.user_added": {
+        "de": "Benutzer {name} ({role}) angelegt",
+        "en": "user {name} ({role}) added",
+    },
+    "cli.demo_imported": {
+        "de": "{demo} importiert; Anmeldung als demo / demo-demo",
+        "en": "imported {demo}; log in as demo / demo-demo",
+    },
+    "cli.serving": {
+        "de": "Kontaktplan unter http://{host}:{port}/ (Strg+C beendet)",
+        "en": "Kontaktplan at http://{host}:{port}/ (Ctrl+C ends)",
+    },
+    "cli.sim_task": {
+        "de": "{office} #{n}: {result} ({seconds} s)",
+        "en": "{office} #{n}: {result} ({seconds} s)",
+    },
+    "cli.sim_ok": {"de": "ok", "en": "ok"},
+    "cli.sim_failed": {"de": "FEHLGESCHLAGEN", "en": "FAILED"},
+    "cli.sim_overall": {
+        "de": "{office} {group}: Kontaktdichte {density} (90-%-Intervall {p5} bis {p95}), je "
+        "Woche {standby} Nachrücker-Anrufe, {handovers} Übergaben, {escalations} "
+        "Eskalationen",
+        "en": "{office} {group}: density {density} (90 % interval {p5} .. {p95}), per week "
+        "{standby} standby calls, {handovers} handovers, {escalations} escalations",
+    },
+    "cli.sim_wrote": {
+        "de": "geschrieben: {files}: {tasks} Aufgaben in {seconds} s",
+        "en": "wrote {files}: {tasks} tasks in {seconds} s",
+    },
     "progress.planning": {"de": "Planung", "en": "planning"},
     "progress.building": {"de": "Modelle werden gebaut", "en": "building the models"},
     "progress.line": {

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from kontaktplan.i18n import Phrase
+from kontaktplan.i18n import Lang, Phrase, translator
 from kontaktplan.store import schema
 from kontaktplan.store.changes import Change, _chunks, _record, _scopes, _tick, apply, lock_office
 from kontaktplan.store.engine import Workspace
@@ -35,12 +35,14 @@ class Event:
     lines: list[str]
     undoes: int | None
 
-    def summary(self) -> str:
-        what = f"undo of event {self.undoes}" if self.undoes else self.command
+    def summary(self, lang: Lang = "en") -> str:
+        """One line: id, time (UTC), actor, command and arguments, rows changed."""
+        t = translator(lang)
+        what = t("cli.undo_of", event=self.undoes) if self.undoes else self.command
         args = " ".join(f"{k}={v}" for k, v in self.arguments.items() if v not in (None, False))
         return (
             f"{self.id:>5}  {self.at:%Y-%m-%d %H:%M:%S}  {self.actor}  {what}"
-            f"{'  ' + args if args else ''}  ({len(self.changes)} row(s))"
+            f"{'  ' + args if args else ''}  {t('cli.event_rows', n=len(self.changes))}"
         )
 
 
