@@ -72,7 +72,12 @@ class _Text(HTMLParser):
             self.parts.append(data)
 
 
-def page_text(path: Path) -> str:
+def html_text(html: str) -> str:
+    """The visible text of an HTML page or fragment."""
     parser = _Text()
-    parser.feed(path.read_text(encoding="utf-8"))
+    parser.feed(html)
     return "\n".join(parser.parts)
+
+
+def page_text(path: Path) -> str:
+    return html_text(path.read_text(encoding="utf-8"))

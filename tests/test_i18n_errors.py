@@ -34,7 +34,7 @@ SRC = Path(__file__).parents[1] / "src" / "kontaktplan"
 runner = CliRunner()
 PREFIX = {"de": "Fehler: ", "en": "error: "}
 WARNING = {"de": "Warnung: ", "en": "warning: "}
-FAMILIES = ("err.", "warn.", "what.", "group.", "os.", "pyd.", "toml.", "json.", "utf8.", "csv.")
+FAMILIES = ("err.", "warn.", "what.", "group.", "web.", "os.", "pyd.", "toml.", "json.", "utf8.")
 
 
 def _fields(text: str) -> list[tuple[str, str | None]]:
@@ -45,14 +45,14 @@ def test_every_error_and_warning_has_both_languages_with_the_same_fields():
     for key, entry in ERRORS.items():
         assert set(entry) == set(LANGS), key
         assert _fields(entry["de"]) == _fields(entry["en"]), key
-        assert key.startswith((*FAMILIES, "zip.")), key
+        assert key.startswith((*FAMILIES, "csv.", "zip.")), key
         assert CATALOGUE[key] is entry, key  # merged, defined once
 
 
 def test_every_error_phrase_the_product_builds_is_in_the_catalogue():
     """A key is checked where it is written: an error path no test reaches must not end in
     a KeyError instead of its message."""
-    pattern = re.compile(r'"((?:err|warn|what|group)\.[a-z_]+)"')
+    pattern = re.compile(r'"((?:err|warn|what|group|web)\.[a-z_]+)"')
     used = {
         m[1]
         for path in SRC.rglob("*.py")
@@ -60,6 +60,22 @@ def test_every_error_phrase_the_product_builds_is_in_the_catalogue():
     }
     assert len(used) > 150
     assert sorted(used - set(CATALOGUE)) == []
+
+
+def test_the_web_apps_refusals_and_reasons_are_in_both_languages():
+    """Issue 12.13 for the web app: what it refuses and why (``web.*``) is said in German
+    on its pages and in English by its API, with the same fields."""
+    pattern = re.compile(r'"(web\.[a-z_]+)"')
+    used = {
+        m[1]
+        for path in (SRC / "web").glob("*.py")
+        for m in pattern.finditer(path.read_text(encoding="utf-8"))
+    }
+    assert len(used) > 10
+    assert sorted(used - set(ERRORS)) == []
+    for key in used:
+        assert _fields(ERRORS[key]["de"]) == _fields(ERRORS[key]["en"]), key
+        assert ERRORS[key]["de"] != ERRORS[key]["en"] or key == "web.plan_failed", key
 
 
 # --- the phrases and the words from outside the product --------------------------------

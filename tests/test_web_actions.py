@@ -14,6 +14,7 @@ from builders import TODAY
 from kontaktplan.disruption.slot_finder import slot
 from kontaktplan.domain import Kind, Mode, Status
 from kontaktplan.validation import validate
+from language import foreign_in, html_text
 from web_office import (  # noqa: F401  (cheap_argon2: an autouse fixture)
     POLICY,
     cheap_argon2,
@@ -68,7 +69,7 @@ def test_cancel_14_days_ahead_books_the_overdue_customer_into_the_freed_slot(ws,
     before = ws.snapshot().scenario
     csrf = login(c, "pia")
     preview = c.get("/cancel", params={"id": "A1"}).text
-    assert "Nachbesetzungspflicht" in preview and "overdue since 2026-11-01" in preview
+    assert "Nachbesetzungspflicht" in preview and "überfällig seit 01.11.2026" in preview
     r = c.post("/cancel", data={"csrf": csrf, "id": "A1", "version": "1", "candidate": "C2"})
     assert r.status_code == 200 and "nachbesetzt" in r.text
     got = rows(ws)
@@ -313,6 +314,9 @@ def test_plan_draft_is_solved_shown_and_published(ws, c):
     assert ws.version() == 1  # a draft writes nothing
     login(c, "pia")
     assert "Entwurf" in c.get("/board", params={"draft": d["id"], "week": "2026-12-07"}).text
+    said = _said(c.get(f"/plan/{d['id']}"))
+    assert "Entwurf fertig" in said and "Fristen: eingehalten" in said
+    assert foreign_in(said, "de") == []
     r = c.post(f"/api/plan/{d['id']}/publish", headers=h)
     assert r.status_code == 200 and ws.version() == 2
     new = [
@@ -464,3 +468,206 @@ def test_the_team_lead_undoes_on_the_log_page(ws, c):
     assert page.status_code == 200 and "rückgängig gemacht" in page.text
     assert rows(ws)["H1"].status is Status.planned
     assert c.post("/undo/1", data={"csrf": csrf}).status_code == 409  # the import
+
+
+# --- one language per output (issue 12.13) ---------------------------------------------
+def _said(response) -> str:
+    """The visible text of a page or fragment, its white space collapsed."""
+    return " ".join(html_text(response.text).split())
+
+
+REFUSED = {
+    # name: (page request, status, the German on the page, the API request, its English)
+    "a bad candidate": (
+        ("post", "/cancel", {"id": "A1", "version": "1", "candidate": "C9"}),
+        400,
+        "ab 7 Tagen vorher wird der beste Kandidat sofort eingeladen (Nachbesetzungspflicht)",
+        ("/api/cancel", {"appointment_id": "A1", "version": 1, "candidate": "C9"}),
+        "at 7 days or more the best candidate is invited at once (backfill duty)",
+    ),
+    "an outcome on a future appointment": (
+        ("post", "/day-results", {"specialist": "S1", "day": "2026-12-07", "version": "1"}),
+        400,
+        "A1 beginnt 07.12.2026 08:00, nach 23.11.2026 17:00: ein Ergebnis (stattgefunden) "
+        "wird gesetzt, wenn der Termin stattgefunden hat",
+        ("/api/day-results", {"specialist_id": "S1", "day": "2026-12-07", "version": 1}),
+        "A1 starts 2026-12-07 08:00, after 2026-11-23 17:00: an outcome (held) is set once",
+    ),
+    "an exception that is no appointment of the day": (
+        (
+            "post",
+            "/day-results",
+            {"specialist": "S3", "day": "2026-11-23", "version": "1"} | {"status_A1": "no_show"},
+        ),
+        400,
+        "'A1' ist kein geplanter Termin von S3 am 23.11.2026",
+        (
+            "/api/day-results",
+            {"specialist_id": "S3", "day": "2026-11-23", "version": 1}
+            | {"exceptions": {"A1": "no_show"}},
+        ),
+        "'A1' is no planned appointment of S3 on 2026-11-23",
+    ),
+    "an unknown appointment": (
+        ("get", "/cancel", {"id": "NOPE"}),
+        404,
+        "kein Termin 'NOPE' in appointments.csv",
+        ("/api/cancel", {"appointment_id": "NOPE", "version": 1}),
+        "no appointment 'NOPE' in appointments.csv",
+    ),
+    "an unknown specialist": (
+        (
+            "post",
+            "/absence",
+            {"specialist": "S9", "first": "07.12.2026", "last": "07.12.2026"} | {"version": "1"},
+        ),
+        404,
+        "unbekannte Fachkraft 'S9' (nicht in specialists.csv)",
+        (
+            "/api/absence",
+            {"specialist_id": "S9", "first": "2026-12-07", "last": "2026-12-07"} | {"version": 1},
+        ),
+        "unknown specialist 'S9' (not in specialists.csv)",
+    ),
+    "a slot that cannot be booked": (
+        ("post", "/book", {"customer": "C2", "start": "2026-12-07T08:00", "version": "1"}),
+        400,
+        "kein freier Slot von S1 am 07.12.2026 08:00, in den C2 gebucht werden kann",
+        ("/api/book", {"customer_id": "C2", "start": "2026-12-07T08:00", "version": 1}),
+        "no free slot of S1 at 2026-12-07 08:00 that C2 can be booked into",
+    ),
+    "a handover nobody waits for": (
+        ("post", "/handover", {"id": "A1", "specialist": "S3", "version": "1"}),
+        400,
+        "'A1' wartet nicht auf die Teamleitung",
+        ("/api/handover", {"appointment_id": "A1", "specialist_id": "S3", "version": 1}),
+        "'A1' is not waiting for the team lead",
+    ),
+    "a version the office never had": (
+        ("post", "/noshow", {"id": "N1", "version": "7"}),
+        400,
+        "Stand 7 ist unbekannt (die Dienststelle ist bei Stand 1)",
+        ("/api/noshow", {"appointment_id": "N1", "version": 7}),
+        "version 7 is unknown (the office is at 1)",
+    ),
+    "an event that cannot be undone": (
+        ("post", "/undo/1", {}),
+        409,
+        "Ereignis 1 (import) kann nicht rückgängig gemacht werden",
+        ("/api/undo/1", None),
+        "event 1 (import) cannot be undone",
+    ),
+    "an event that is not in the log": (
+        ("post", "/undo/99", {}),
+        404,
+        "kein Ereignis 99 im Protokoll",
+        ("/api/undo/99", None),
+        "no event 99 in the log",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", REFUSED)
+def test_a_refused_action_says_why_in_german_on_the_page_and_in_english_in_the_api(tmp_path, case):
+    (method, path, data), code, german, (api, body), english = REFUSED[case]
+    ws = workspace(tmp_path / "office.db", clock=lambda: dt.datetime(2026, 11, 23, 17, 0))
+    c = client(ws)
+    csrf = login(c, "tom")
+    if method == "get":
+        page = c.get(path, params=data)
+    else:
+        page = c.post(path, data={"csrf": csrf, **data})
+    assert page.status_code == code, page.text
+    said = _said(page)
+    assert german in said
+    assert foreign_in(said, "de") == []
+    r = c.post(api, json=body, headers=token(c, "tom"))
+    assert r.status_code == code and english in r.json()["detail"]
+    assert ws.version() == 1
+
+
+def test_a_conflict_names_who_changed_what_in_german(ws, c):
+    h = token(c, "pia")
+    body = {"appointment_id": "N1", "version": 1, "status": "held"}
+    assert c.post("/api/status", json=body, headers=h).status_code == 200
+    csrf = login(c, "tom")
+    page = c.post("/cancel", data={"csrf": csrf, "id": "A1", "version": "1"})
+    said = _said(page)
+    assert page.status_code == 409
+    assert "Konflikt: Fachkraft S1 wurde von pia um" in said and "(Ereignis 2)" in said
+    assert foreign_in(said, "de") == []
+    r = c.post("/api/cancel", json={"appointment_id": "A1", "version": 1}, headers=h)
+    assert r.status_code == 409 and "specialist S1 was changed by pia" in r.json()["detail"]
+
+
+def test_the_library_refusals_on_the_find_page_are_german(ws, c):
+    login(c, "pia")
+    for customer, german in (
+        ("NOPE", "unbekannter Kunde 'NOPE'"),
+        ("C1", "C1 hat schon A1 am 07.12.2026 bei S1: eine künftige Buchung je Kunde"),
+    ):
+        said = _said(c.get("/find", params={"customer": customer}))
+        assert german in said and foreign_in(said, "de") == []
+
+
+def test_the_reasons_on_the_daily_pages_are_german(ws, c):
+    """The library's reasons (ranked candidates, changes, escalations, notes) and the
+    words around them: nothing of the English catalogue on the page."""
+    csrf = login(c, "tom")
+    pages = {
+        "cancel": c.get("/cancel", params={"id": "A1"}),
+        "noshow": c.get("/noshow", params={"id": "N1"}),
+        "find": c.get("/find", params={"customer": "C3"}),
+        "day results": c.post(
+            "/day-results",
+            data={"csrf": csrf, "version": "1", "specialist": "S3", "day": "2026-11-23"},
+        ),
+        "absence": c.post(
+            "/absence",
+            data={"csrf": csrf, "version": "2", "specialist": "S1", "first": "07.12.2026"}
+            | {"last": "07.12.2026"},
+        ),
+        "board": c.get("/board", params={"team": "T1", "week": "2026-12-07"}),
+        "lists": c.get("/lists"),
+    }
+    said = {name: _said(r) for name, r in pages.items()}
+    assert {name: r.status_code for name, r in pages.items()} == dict.fromkeys(said, 200), said
+    english = {name: foreign_in(text, "de") for name, text in said.items()}
+    assert english == {name: [] for name in said}
+    assert "überfällig seit 01.11.2026, arbeitslos" in said["cancel"]
+    assert "Nachrücker für N1" in said["noshow"]
+    assert "eigene Fachkraft S1, vor der Frist 01.02.2027, KW 50/2026" in said["find"]
+    assert "nächster Termin N2" in said["day results"]  # a change the page had no word for
+    assert "niemand zu dieser Zeit frei: S2 abwesend" in said["absence"]
+    assert "tom (Teamleitung)" in said["board"]
+
+
+def test_the_team_leads_handover_is_german_on_the_page_and_stored_in_english(ws, c):
+    h = token(c, "pia")
+    body = {"specialist_id": "S1", "first": "2026-12-07", "last": "2026-12-07", "version": 1}
+    assert c.post("/api/absence", json=body, headers=h).status_code == 200
+    csrf = login(c, "tom")
+    data = {"csrf": csrf, "version": "2", "id": "A1", "specialist": "S3"}
+    said = _said(c.post("/handover", data=data))
+    assert "S1 abwesend; von der Teamleitung tom an S3 übergeben" in said
+    assert foreign_in(said, "de") == []
+    [event] = ws.events(command="handover")
+    assert event.lines == [
+        "reassigned: A1 (C1 with S3 2026-12-07 08:00): S1 absent; handed to S3 by the team lead tom"
+    ]
+
+
+def test_a_malformed_form_is_refused_in_german_on_a_page_and_in_english_by_the_api(ws, c):
+    csrf = login(c, "pia")
+    page = c.post("/noshow", data={"csrf": csrf, "id": "N1", "version": "x"})
+    assert page.status_code == 422 and "version: muss eine ganze Zahl sein" in page.text
+    fragment = c.post(
+        "/noshow", data={"csrf": csrf, "id": "N1", "version": "x"}, headers={"HX-Request": "true"}
+    )
+    assert "<html" not in fragment.text
+    said = _said(fragment)
+    assert said == "Nicht möglich: version: muss eine ganze Zahl sein"
+    r = c.post(
+        "/api/noshow", json={"appointment_id": "N1", "version": "x"}, headers=token(c, "pia")
+    )
+    assert r.status_code == 422 and "valid integer" in r.json()["detail"][0]["msg"]

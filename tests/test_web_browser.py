@@ -17,6 +17,7 @@ import pytest
 
 from kontaktplan.domain import Status
 from kontaktplan.validation import validate
+from language import foreign_in
 from web_office import (  # noqa: F401  (cheap_argon2: an autouse fixture)
     PASSWORD,
     POLICY,
@@ -111,7 +112,7 @@ def test_login_board_cancel_and_book_the_proposed_backfill(served, page):
     assert "Abwesend" in page.locator('a[data-cell="S2|2026-12-07"]').inner_text()
     cell.click()
     page.get_by_role("button", name="Absage").click()
-    page.get_by_text("overdue since 2026-11-01").first.wait_for()
+    page.get_by_text("überfällig seit 01.11.2026").first.wait_for()
     page.get_by_role("button", name="Absage erfassen und C2 einladen").click()
     page.locator(".result").wait_for()
     assert "nachbesetzt" in page.locator(".result").inner_text()
@@ -201,3 +202,25 @@ def test_a_viewer_sees_no_change_buttons_and_hostile_text_stays_text(served, pag
     page.goto(f"{base}/find?customer=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E")
     assert page.locator("img").count() == 0
     assert "<img src=x onerror=alert(1)>" in page.locator("p.error").inner_text()
+
+
+def test_a_refused_action_shows_why_on_the_page_in_german(served, page):
+    """htmx swaps a 4xx answer too: the planner reads why nothing was saved (issue 12.13:
+    in German), here a change made meanwhile at the same specialist."""
+    from kontaktplan.web import actions
+    from kontaktplan.web.auth import User
+
+    ws, base = served
+    _login(page, base, "pia")
+    page.goto(f"{base}/board?team=T1&week=07.12.2026")
+    page.locator('a[data-cell="S1|2026-12-07"]').click()
+    page.get_by_role("button", name="Absage").click()
+    page.get_by_text("überfällig seit 01.11.2026").first.wait_for()
+    actions.do_status(ws, User("tom", "teamlead"), 1, "N1", "held")  # S1 changes meanwhile
+    page.get_by_role("button", name="Absage erfassen und C2 einladen").click()
+    message = page.locator(".message.conflict")
+    message.wait_for()
+    text = message.inner_text()
+    assert "Konflikt: Fachkraft S1 wurde von tom um" in text and "(Ereignis 2)" in text
+    assert foreign_in(text, "de") == []
+    assert rows(ws)["A1"].status is Status.planned

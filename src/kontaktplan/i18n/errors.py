@@ -2,7 +2,8 @@
 
 What ends a command with ``error: …`` (``Fehler: …``) and what it warns of with
 ``warning: …`` (``Warnung: …``): bad input named by file, row and column, refused
-output paths, a folder or workspace changed meanwhile, bad options. The messages are
+output paths, a folder or workspace changed meanwhile, bad options; and what the web app
+refuses (``web.*``: its pages say it in German, its JSON API in English). The messages are
 built as :class:`~kontaktplan.i18n.phrase.Phrase` (or raised as an exception whose first
 argument is one, see :func:`message_of`), so that their English text stays what tests,
 scripts and the event log rely on, and :func:`kontaktplan.cli.common.fail` says them in
@@ -882,6 +883,7 @@ ERRORS: dict[str, dict[str, str]] = {
         "en": "{what} was changed by {actor} at {at} UTC (event {event}); run again",
     },
     "err.store_row": {"de": "{table} Zeile {key}", "en": "{table} row {key}"},
+    "err.store_specialist": {"de": "Fachkraft {specialist}", "en": "specialist {specialist}"},
     "err.store_new_id": {"de": "die neue ID {key} ({table})", "en": "the new id {key} ({table})"},
     "err.store_not_empty": {
         "de": "der Arbeitsbereich enthält schon eine Dienststelle (für den Import einen neuen "
@@ -1186,4 +1188,62 @@ ERRORS |= {
         "de": "kein Termin {id!r} im Ordner",
         "en": "no appointment {id!r} in the folder",
     },
+}
+ERRORS |= {
+    # --- the web app's refusals and its own reasons (kontaktplan.web); its pages say them
+    # in German, the JSON API in English ---
+    "web.no_office": {
+        "de": "der Arbeitsbereich enthält keine Dienststelle (kontaktplan db import DIR)",
+        "en": "the workspace holds no office (kontaktplan db import DIR)",
+    },
+    "web.version_unknown": {
+        "de": "Stand {version} ist unbekannt (die Dienststelle ist bei Stand {current})",
+        "en": "version {version} is unknown (the office is at {current})",
+    },
+    "web.not_candidate": {
+        "de": "{candidate!r} ist kein Kandidat für den frei gewordenen Slot",
+        "en": "{candidate!r} is not a candidate for the freed slot",
+    },
+    "web.duty_first": {
+        "de": "ab 7 Tagen vorher wird der beste Kandidat sofort eingeladen (Nachbesetzungspflicht)",
+        "en": "at 7 days or more the best candidate is invited at once (backfill duty)",
+    },
+    "web.no_specialist": {"de": "unbekannte Fachkraft {id!r}", "en": "unknown specialist {id!r}"},
+    "web.no_customer": {"de": "unbekannter Kunde {id!r}", "en": "unknown customer {id!r}"},
+    "web.not_planned_of": {
+        "de": "{appointment!r} ist kein geplanter Termin von {specialist} am {day}",
+        "en": "{appointment!r} is no planned appointment of {specialist} on {day}",
+    },
+    "web.none_planned": {
+        "de": "{specialist} hat am {day} keinen geplanten Termin",
+        "en": "{specialist} has no planned appointment on {day}",
+    },
+    "web.not_escalated": {
+        "de": "{appointment!r} wartet nicht auf die Teamleitung",
+        "en": "{appointment!r} is not waiting for the team lead",
+    },
+    "web.cannot_take": {
+        "de": "{specialist!r} kann {appointment} nicht zu dessen Zeit übernehmen",
+        "en": "{specialist!r} cannot take {appointment} at its time",
+    },
+    "web.no_slot": {"de": "kein freier Slot für {customer}", "en": "no free slot for {customer}"},
+    "web.no_slot_left": {
+        "de": "kein freier Slot für {customer} ({left})",
+        "en": "no free slot for {customer} ({left})",
+    },
+    "web.no_slot_at": {
+        "de": "kein freier Slot von {specialist} am {start}, in den {customer} gebucht werden "
+        "kann (alle Buchungsregeln)",
+        "en": "no free slot of {specialist} at {start} that {customer} can be booked into "
+        "(all booking rules)",
+    },
+    "web.backfill_chosen": {
+        "de": "freiwillige Nachbesetzung für {appointment}, von der Planung gewählt: {reasons}",
+        "en": "optional backfill chosen by the planner for {appointment}: {reasons}",
+    },
+    "web.handed_over": {
+        "de": "{absent} abwesend; von der Teamleitung {lead} an {specialist} übergeben",
+        "en": "{absent} absent; handed to {specialist} by the team lead {lead}",
+    },
+    "web.plan_failed": {"de": "{error}: {reason}", "en": "{error}: {reason}"},
 }

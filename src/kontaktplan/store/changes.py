@@ -181,7 +181,10 @@ def _check(conn, changes, appended, scopes, expected_version, plan_update) -> No
             q = select(schema.clocks.c.version, schema.clocks.c.scope).where(
                 schema.clocks.c.scope.in_(part), schema.clocks.c.version > expected_version
             )
-            later += [(v, s.replace(":", " ", 1)) for v, s in conn.execute(q)]
+            later += [
+                (v, Phrase("err.store_specialist", specialist=s.removeprefix("specialist:")))
+                for v, s in conn.execute(q)
+            ]
     by_table: dict[str, list[str]] = {}
     for c in changes:
         by_table.setdefault(c.table, []).append(c.key)

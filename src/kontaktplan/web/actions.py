@@ -30,17 +30,22 @@ from kontaktplan.disruption.outcome import new_id, replace_row
 from kontaktplan.disruption.reassign import why_cannot_take
 from kontaktplan.disruption.slot_finder import Offer, find_slots, slot
 from kontaktplan.domain import Status
+from kontaktplan.i18n import Listing, Phrase
+from kontaktplan.i18n.errors import message_of
 from kontaktplan.web.auth import User
 from kontaktplan.web.workspace import Conflict, Snapshot, WebWorkspace
 
 __all__ = ["ActionError", "Done", "Preview", "UnknownId"]
 
 DAY_OUTCOMES = ("held", "not_held", "no_show", "voided")
+_STATUSES = Phrase("err.statuses", statuses=tuple(Status(s) for s in DAY_OUTCOMES))
 SHOWN_SLOTS = 10  # Termin finden lists the best ten; any offered slot can be booked
 
 
 class ActionError(ValueError):
-    """The action cannot apply (unknown id, wrong status, bad date): nothing written."""
+    """The action cannot apply (unknown id, wrong status, bad date): nothing written.
+    Raised with a :class:`~kontaktplan.i18n.phrase.Phrase` (the pages say it in German,
+    the API in English)."""
 
 
 class UnknownId(ActionError):
@@ -69,7 +74,7 @@ def _fresh(ws: WebWorkspace, version: int) -> tuple[Snapshot, int]:
     """The current snapshot, and the version the page showed (what the store checks)."""
     snap = ws.snapshot()
     if not 1 <= version <= snap.version:
-        raise ActionError(f"version {version} is unknown (the office is at {snap.version})")
+        raise ActionError(Phrase("web.version_unknown", version=version, current=snap.version))
     return snap, version
 
 
@@ -95,14 +100,20 @@ def _commit(
     return Done(out, event, out.command)
 
 
+#: The library's refusals that name an id it does not know (404, not 400).
+_UNKNOWN = frozenset({"err.no_appointment", "err.no_specialist", "err.no_customer"})
+
+
 def _library(fn, *args: Any, **kwargs: Any) -> Outcome:
+    """``fn(*args, **kwargs)``; a refusal of the library as :class:`ActionError` (or
+    :class:`UnknownId`) with the library's phrase."""
     try:
         return fn(*args, **kwargs)
     except DisruptionError as e:
-        text = str(e)
-        if text.startswith(("no appointment", "unknown")):
-            raise UnknownId(text) from None
-        raise ActionError(text) from None
+        said = message_of(e)
+        if getattr(said, "key", None) in _UNKNOWN:
+            raise UnknownId(said) from None
+        raise ActionError(said) from None
 
 
 def _memo(ws: WebWorkspace, key: tuple, compute):
@@ -154,14 +165,14 @@ def do_cancel(
     if candidate and not duty:
         ranked = [r.customer_id for r in out.candidates]
         if candidate not in ranked:
-            raise ActionError(f"{candidate!r} is not a candidate for the freed slot")
+            raise ActionError(Phrase("web.not_candidate", candidate=candidate))
         if candidate == ranked[0]:
             out = _remembered(ws, snap, cancel, appointment_id, on, fill=True)
         else:  # a new outcome: the remembered one is not changed
             out = _library(cancel, snap.scenario, snap.policy, appointment_id, on)
             _book_other_candidate(out, snap, appointment_id, on, candidate)
     elif candidate and duty and out.candidates and candidate != out.candidates[0].customer_id:
-        raise ActionError("at 7 days or more the best candidate is invited at once (backfill duty)")
+        raise ActionError(Phrase("web.duty_first"))
     return _commit(ws, read, out, user, args)
 
 
@@ -180,8 +191,7 @@ def _book_other_candidate(
         Change.of(
             "backfilled",
             new,
-            f"optional backfill chosen by the planner for {appointment_id}: "
-            + ", ".join(r.reasons),
+            Phrase("web.backfill_chosen", appointment=appointment_id, reasons=r.reasons),
         )
     )
     rows = out.scenario.appointments
@@ -230,7 +240,7 @@ def do_day_results(
     snap = read[0]
     sc = snap.scenario
     if specialist_id not in sc.specialists_by_id:
-        raise UnknownId(f"unknown specialist {specialist_id!r}")
+        raise UnknownId(Phrase("web.no_specialist", id=specialist_id))
     planned = [
         a
         for a in sc.appointments
@@ -239,11 +249,13 @@ def do_day_results(
     ids = {a.appointment_id for a in planned}
     for aid, status in exceptions.items():
         if aid not in ids:
-            raise ActionError(f"{aid!r} is no planned appointment of {specialist_id} on {day}")
+            raise ActionError(
+                Phrase("web.not_planned_of", appointment=aid, specialist=specialist_id, day=day)
+            )
         if status not in DAY_OUTCOMES:
-            raise ActionError(f"status must be one of {', '.join(DAY_OUTCOMES)}")
+            raise ActionError(_STATUSES)
     if not planned:
-        raise ActionError(f"{specialist_id} has no planned appointment on {day}")
+        raise ActionError(Phrase("web.none_planned", specialist=specialist_id, day=day))
     outcomes = {a.appointment_id: Status(exceptions.get(a.appointment_id, "held")) for a in planned}
     out = _library(record_outcomes, sc, snap.policy, outcomes, now=ws.now(), command="day_results")
     args = {"specialist_id": specialist_id, "day": day.isoformat(), "exceptions": exceptions}
@@ -254,7 +266,7 @@ def do_status(ws: WebWorkspace, user: User, version: int, appointment_id: str, s
     read = _fresh(ws, version)
     snap = read[0]
     if status not in DAY_OUTCOMES:
-        raise ActionError(f"status must be one of {', '.join(DAY_OUTCOMES)}")
+        raise ActionError(_STATUSES)
     out = _library(
         set_status, snap.scenario, snap.policy, appointment_id, Status(status), now=ws.now()
     )
@@ -319,9 +331,11 @@ def do_accept_proposal(
     snap = read[0]
     options = {e["appointment"].appointment_id: e["proposals"] for e in escalated(snap)}
     if appointment_id not in options:
-        raise ActionError(f"{appointment_id!r} is not waiting for the team lead")
+        raise ActionError(Phrase("web.not_escalated", appointment=appointment_id))
     if specialist_id not in options[appointment_id]:
-        raise ActionError(f"{specialist_id!r} cannot take {appointment_id} at its time")
+        raise ActionError(
+            Phrase("web.cannot_take", specialist=specialist_id, appointment=appointment_id)
+        )
     old = find(snap.scenario, appointment_id)
     new = old.model_copy(
         update={"specialist_id": specialist_id, "reassigned_from": old.specialist_id}
@@ -331,7 +345,12 @@ def do_accept_proposal(
         Change.of(
             "reassigned",
             new,
-            f"{old.specialist_id} absent; handed to {specialist_id} by the team lead {user.name}",
+            Phrase(
+                "web.handed_over",
+                absent=old.specialist_id,
+                specialist=specialist_id,
+                lead=user.name,
+            ),
             reassigned_from=old.specialist_id,
         )
     )
@@ -347,16 +366,17 @@ def free_slots(snap: Snapshot, customer_id: str) -> list[Offer]:
     sc = snap.scenario
     c = sc.customers_by_id.get(customer_id)
     if c is None:
-        raise UnknownId(f"unknown customer {customer_id!r}")
+        raise UnknownId(Phrase("web.no_customer", id=customer_id))
     try:
         offers, left = find_slots(Office(sc, snap.policy), c, sc.today)
     except DisruptionError as e:
-        raise ActionError(str(e)) from None
+        raise ActionError(message_of(e)) from None
+    if not offers and left:
+        counted = [Listing((n, why), " ") for why, n in sorted(left.items())]
+        left_out = Phrase("slot.left_out", reasons=counted)
+        raise ActionError(Phrase("web.no_slot_left", customer=customer_id, left=left_out))
     if not offers:
-        why = ", ".join(f"{n} {reason}" for reason, n in sorted(left.items()))
-        raise ActionError(
-            f"no free slot for {customer_id}" + (f" (left out: {why})" if why else "")
-        )
+        raise ActionError(Phrase("web.no_slot", customer=customer_id))
     return offers
 
 
@@ -385,8 +405,7 @@ def do_book(
     )
     if rank is None:
         raise ActionError(
-            f"no free slot of {sid} at {start:%d.%m.%Y %H:%M} that {customer_id} can be "
-            "booked into (all booking rules)"
+            Phrase("web.no_slot_at", specialist=sid, start=start, customer=customer_id)
         )
     out, _ = _library(slot, snap.scenario, snap.policy, customer_id, book=rank)
     args = {"customer_id": customer_id, "start": start.isoformat(), "specialist_id": sid}

@@ -13,11 +13,15 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, HTTPException, Request
+from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from kontaktplan.i18n import CATALOGUE, written
+from kontaktplan.i18n.errors import pydantic_reason
 from kontaktplan.web import auth
 from kontaktplan.web.deps import LoginRequired
 from kontaktplan.web.drafts import Drafts
@@ -62,9 +66,28 @@ COMMAND_DE = {
     "day_results": "Ergebnisse des Tages",
     "absence": "Abwesenheit",
     "handover": "Übergabe (Teamleitung)",
-    "book": "Termin gebucht",
+    "slot": "Termin gebucht",
     "plan": "Wochenplan veröffentlicht",
+    "replan": "Neu geplant",
+    "resolve": "Verlegt (Teamleitung)",
     "undo": "Rückgängig",
+    "purge": "Alte Daten gelöscht",
+}
+ROLE_DE = {"planner": "Planung", "teamlead": "Teamleitung", "viewer": "nur lesen"}
+DEADLINES_DE = {
+    "met": "eingehalten",
+    "late": "verspätet",
+    "missed": "versäumt",
+    "open": "offen",
+    "open_due_in_horizon": "im Zeitraum fällig ohne Termin",
+    "overdue": "überfällig",
+}
+SOLVER_DE = {
+    "OPTIMAL": "optimal",
+    "FEASIBLE": "zulässig (Zeitgrenze)",
+    "INFEASIBLE": "unlösbar",
+    "UNKNOWN": "ohne Lösung",
+    "EMPTY": "nichts zu planen",
 }
 WEEKDAYS_DE = ("Mo", "Di", "Mi", "Do", "Fr", "Sa", "So")
 
@@ -82,9 +105,26 @@ def de_time(value: dt.datetime) -> str:
     return f"{value:%H:%M}"
 
 
+def de_seconds(value: float) -> str:
+    """Seconds with a decimal comma: ``2,5``."""
+    return f"{value:.1f}".replace(".", ",")
+
+
 def de_stamp(value: dt.datetime) -> str:
     """A UTC time of the log as Europe/Berlin ``TT.MM.JJJJ HH:MM``."""
     return f"{value.replace(tzinfo=dt.UTC).astimezone(BERLIN):%d.%m.%Y %H:%M}"
+
+
+def action_de(action: str) -> str:
+    """What a change did, in German: the page's words, else the catalogue's (``action.*``)."""
+    if action in ACTION_DE:
+        return ACTION_DE[action]
+    return CATALOGUE.get(f"action.{action}", {}).get("de", action)
+
+
+def solver_de(status: str) -> str:
+    """The solver's status (``OPTIMAL``, ``FEASIBLE/OPTIMAL`` for several teams) in words."""
+    return "/".join(SOLVER_DE.get(part, part) for part in str(status).split("/"))
 
 
 def templates() -> Jinja2Templates:
@@ -96,11 +136,16 @@ def templates() -> Jinja2Templates:
         de_date=de_date,
         de_time=de_time,
         de_stamp=de_stamp,
+        de_seconds=de_seconds,
         status_de=lambda s: STATUS_DE.get(str(s), str(s)),
         kind_de=lambda s: KIND_DE.get(str(s), str(s)),
         mode_de=lambda s: MODE_DE.get(str(s), str(s)),
-        action_de=lambda s: ACTION_DE.get(str(s), str(s)),
+        action_de=lambda s: action_de(str(s)),
         command_de=lambda s: COMMAND_DE.get(str(s), str(s)),
+        role_de=lambda s: ROLE_DE.get(str(s), str(s)),
+        deadlines_de=lambda s: DEADLINES_DE.get(str(s), str(s)),
+        solver_de=solver_de,
+        say=lambda value: written(value, "de"),
         weekday_de=lambda d: WEEKDAYS_DE[d.weekday()],
     )
     return Jinja2Templates(env=env)
@@ -131,14 +176,32 @@ def create_app(ws: WebWorkspace, *, plan_time_limit: float = 10.0) -> FastAPI:
             return HTMLResponse("", status_code=401, headers={"HX-Redirect": "/login"})
         return RedirectResponse("/login", status_code=303)
 
+    def _error_page(request: Request, status: int, detail: str) -> HTMLResponse:
+        """The error as a page, or for htmx as a fragment in place of the result."""
+        if request.headers.get("HX-Request"):
+            page = app.state.templates.get_template("message.html").render(
+                kind="error", text=detail
+            )
+        else:
+            page = app.state.templates.get_template("error.html").render(
+                status=status, detail=detail
+            )
+        return HTMLResponse(page, status_code=status)
+
     @app.exception_handler(HTTPException)
     async def _http(request: Request, exc: HTTPException) -> Any:
         if request.url.path.startswith("/api"):
             return JSONResponse({"detail": exc.detail}, exc.status_code, headers=exc.headers)
-        page = app.state.templates.get_template("error.html").render(
-            status=exc.status_code, detail=exc.detail
-        )
-        return HTMLResponse(page, status_code=exc.status_code)
+        return _error_page(request, exc.status_code, exc.detail)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Any:
+        """A form or query value of the wrong type: pydantic's words in German on a page
+        (the API answers as FastAPI does, in English)."""
+        if request.url.path.startswith("/api"):
+            return await request_validation_exception_handler(request, exc)
+        said = [f"{err['loc'][-1]}: {written(pydantic_reason(err), 'de')}" for err in exc.errors()]
+        return _error_page(request, 422, "; ".join(said))
 
     @app.middleware("http")
     async def _headers(request: Request, call_next):

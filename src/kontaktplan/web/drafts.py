@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kontaktplan.domain import Scenario
+from kontaktplan.i18n import Phrase
+from kontaktplan.i18n.errors import reason_of
 from kontaktplan.web.auth import User
 from kontaktplan.web.workspace import Snapshot, WebWorkspace
 
@@ -30,7 +32,7 @@ class Draft:
     done: int = 0
     total: int = 0
     state: str = "running"  # running, ready, failed, published, discarded
-    error: str | None = None
+    error: str | None = None  # a Phrase: the API writes it in English, the page in German
     scenario: Scenario | None = None
     base: Snapshot | None = None  # what the draft was solved on
     figures: dict[str, Any] = field(default_factory=dict)  # plan.json's, for the store
@@ -100,7 +102,7 @@ class Drafts:
             } | {"deadlines_summary": summary["deadlines_summary"], "bookings": draft.bookings}
             draft.state = "ready"
         except Exception as e:  # the page shows it; the workspace is untouched
-            draft.error = f"{type(e).__name__}: {e}"
+            draft.error = Phrase("web.plan_failed", error=type(e).__name__, reason=reason_of(e))
             draft.state = "failed"
 
     def publish(self, draft_id: str, user: User) -> int:

@@ -11,6 +11,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from kontaktplan.i18n import written
+from kontaktplan.i18n.errors import message_of
 from kontaktplan.web import actions, auth
 from kontaktplan.web.board import build_board, day_appointments, default_monday, monday_of, teams
 from kontaktplan.web.deps import COOKIE, check_csrf, check_write, page_user
@@ -24,6 +26,20 @@ def _render(request: Request, name: str, s: auth.Session | None, status: int = 2
     ctx |= {"request": request, "session": s, "user": s.user if s else None}
     ctx.setdefault("csrf", s.csrf if s else "")
     return request.app.state.templates.TemplateResponse(request, name, ctx, status_code=status)
+
+
+def _said(error: Exception) -> str:
+    """What ``error`` was raised with, as the pages say it: in German."""
+    return written(message_of(error), "de")
+
+
+def _refused(request: Request, s: auth.Session | None, error: Exception):
+    """Why an action changed nothing, as a fragment: 409 for a conflict (someone else
+    changed the office, or undo is refused), 404 for an unknown id or event, else 400."""
+    if isinstance(error, Conflict | UndoRefused):
+        return _render(request, "message.html", s, 409, kind="conflict", text=_said(error))
+    code = 404 if isinstance(error, actions.UnknownId | NotFound) else 400
+    return _render(request, "message.html", s, code, kind="error", text=_said(error))
 
 
 def _date(text: str | None, what: str) -> dt.date | None:
@@ -41,11 +57,8 @@ def _outcome(request: Request, s: auth.Session, fn, *args: Any, **kwargs: Any):
     """Run an action; its result, or the reason it changed nothing, as a fragment."""
     try:
         done = fn(*args, **kwargs)
-    except Conflict as e:
-        return _render(request, "message.html", s, 409, kind="conflict", text=str(e))
-    except actions.ActionError as e:
-        code = 404 if isinstance(e, actions.UnknownId) else 400
-        return _render(request, "message.html", s, code, kind="error", text=str(e))
+    except (Conflict, actions.ActionError) as e:
+        return _refused(request, s, e)
     return _render(request, "result.html", s, done=done, outcome=done.outcome)
 
 
@@ -161,8 +174,7 @@ def cancel_preview(request: Request, s: User, id: str, on: str | None = None):
     try:
         p = actions.cancel_preview(request.app.state.ws, id, _date(on, "Absage am"))
     except actions.ActionError as e:
-        code = 404 if isinstance(e, actions.UnknownId) else 400
-        return _render(request, "message.html", s, code, kind="error", text=str(e))
+        return _refused(request, s, e)
     return _render(request, "cancel.html", s, p=p, appointment_id=id, on=p.outcome.date)
 
 
@@ -196,8 +208,7 @@ def noshow_preview(request: Request, s: User, id: str):
     try:
         p = actions.noshow_preview(request.app.state.ws, id)
     except actions.ActionError as e:
-        code = 404 if isinstance(e, actions.UnknownId) else 400
-        return _render(request, "message.html", s, code, kind="error", text=str(e))
+        return _refused(request, s, e)
     return _render(request, "noshow.html", s, p=p, appointment_id=id, version=p.version)
 
 
@@ -308,7 +319,7 @@ def find(request: Request, s: User, customer: str = ""):
             slots = actions.offered_slots(request.app.state.ws, snap, customer)
             slots = slots[: actions.SHOWN_SLOTS]
         except actions.ActionError as e:
-            error = str(e)
+            error = _said(e)
     return _render(
         request, "find.html", s, customer=customer, slots=slots, error=error, version=snap.version
     )
@@ -363,7 +374,7 @@ async def plan_publish(request: Request, s: User, draft_id: str):
     except KeyError:
         raise HTTPException(404, "kein fertiger Entwurf") from None
     except Conflict as e:
-        return _render(request, "message.html", s, 409, kind="conflict", text=str(e))
+        return _refused(request, s, e)
     draft = request.app.state.drafts.get(draft_id)
     return _render(request, "plan_progress.html", s, draft=draft, event=event)
 
@@ -463,10 +474,8 @@ async def undo(request: Request, s: User, event_id: int):
     await check_write(request, s, teamlead=True)
     try:
         event = request.app.state.ws.undo(event_id, s.user.name)
-    except NotFound as e:
-        return _render(request, "message.html", s, 404, kind="error", text=str(e))
-    except (UndoRefused, Conflict) as e:
-        return _render(request, "message.html", s, 409, kind="conflict", text=str(e))
+    except (NotFound, UndoRefused, Conflict) as e:
+        return _refused(request, s, e)
     return _render(
         request,
         "message.html",

@@ -23,6 +23,8 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from kontaktplan import store
+from kontaktplan.i18n import Phrase
+from kontaktplan.i18n.errors import message_of
 from kontaktplan.store import Conflict, Event, Snapshot, StoreError
 
 __all__ = [
@@ -60,11 +62,13 @@ sessions_table = sa.Table(
 
 
 class NotFound(Exception):
-    """No such event, or no office in the workspace."""
+    """No such event, or no office in the workspace (raised with a
+    :class:`~kontaktplan.i18n.phrase.Phrase`)."""
 
 
 class UndoRefused(Exception):
-    """An event cannot be undone (a later event changed its rows, or it was undone)."""
+    """An event cannot be undone (a later event changed its rows, or it was undone;
+    raised with the store's :class:`~kontaktplan.i18n.phrase.Phrase`)."""
 
 
 def utcnow() -> dt.datetime:
@@ -103,7 +107,7 @@ class WebWorkspace:
         with self.engine.connect() as c:
             v = c.execute(sa.select(store.schema.office.c.version)).scalar()
         if v is None:
-            raise NotFound("the workspace holds no office (kontaktplan db import DIR)")
+            raise NotFound(Phrase("web.no_office"))
         return int(v)
 
     def snapshot(self) -> Snapshot:
@@ -187,6 +191,7 @@ class WebWorkspace:
         try:
             return store.undo(self.store, event_id, actor=actor)
         except StoreError as e:
-            if str(e).startswith("no event"):
-                raise NotFound(str(e)) from None
-            raise UndoRefused(str(e)) from None
+            said = message_of(e)
+            if getattr(said, "key", None) == "err.no_event":
+                raise NotFound(said) from None
+            raise UndoRefused(said) from None
