@@ -22,8 +22,8 @@ from kontaktplan.cli.common import (
     counts,
     fail,
     language,
-    say,
     save,
+    say,
     unreadable,
     warn,
 )

@@ -106,7 +106,10 @@ class _Progress:
         t = translator(output_lang())
         result = t("cli.sim_ok" if r.ok else "cli.sim_failed")
         what = t(
-            "cli.sim_task", office=r.office, n=r.replication, result=result,
+            "cli.sim_task",
+            office=r.office,
+            n=r.replication,
+            result=result,
             seconds=decimal(r.seconds),
         )
         if self.bar is not None:

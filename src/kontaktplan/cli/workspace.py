@@ -10,7 +10,6 @@ transaction. Exit 3 when another action changed what it relied on meanwhile.
 
 from __future__ import annotations
 
-import datetime as dt
 import getpass
 import json
 import os

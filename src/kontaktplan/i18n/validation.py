@@ -209,8 +209,7 @@ VALIDATION: dict[str, dict[str, str]] = {
     "check.standby_unemployed": {
         "de": "{show}: ein Nachrücker-Anruf geht an einen arbeitslosen Kunden, {customer} ist "
         "nicht arbeitslos",
-        "en": "{show}: a standby call goes to an unemployed customer, {customer} is not "
-        "unemployed",
+        "en": "{show}: a standby call goes to an unemployed customer, {customer} is not unemployed",
     },
     "check.standby_exempt": {
         "de": "{show}: ein Nachrücker-Anruf geht an einen Kunden mit Kontaktdichte, "

@@ -22,7 +22,7 @@ from collections.abc import Callable
 
 from kontaktplan.domain import Appointment, Kind, Mode, Scenario, Status
 from kontaktplan.i18n.phrase import Listing, Phrase
-from kontaktplan.validation.rules import Checker, _problems, _show
+from kontaktplan.validation.rules import Checker, _show
 
 __all__ = [
     "ABSENCE_NEVER_CANCELS",
