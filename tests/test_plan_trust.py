@@ -125,6 +125,56 @@ def test_spread_rule_counts_only_slots_the_weeks_bookings_could_take(tuesday, wa
     assert [w["forced_spread"] for w in report.figures["weeks"]] == [0 if warned else 5]
 
 
+@pytest.mark.parametrize(("video", "warned"), [(1, False), (3, True)])
+def test_spread_rule_places_each_booking_in_a_slot_of_its_own(video, warned):
+    # 25 bookings 2/6/6/6/5, ``video`` of them by video (one on Monday, the others on
+    # Tuesday). Monday has one in-person slot and three video slots, the other days six
+    # slots for any mode. Counted per slot, Monday could hold 4 (a video booking fits each
+    # video slot): 4/6/5/5/5, spread 2. But a booking takes one slot: with one video
+    # booking Monday holds 2 at most, Tuesday to Friday 6 each, so 2/6/6/6/5 (spread 4) is
+    # as even as these bookings get, no warning (jobcenter, 4 weeks: S005 and S014 were
+    # named so). With three, 4/6/5/5/5 was possible: the week is named.
+    days = week()
+    slots = [slot(days[0], 8, mode=SlotMode.in_person)]
+    slots += [slot(days[0], 9 + k, mode=SlotMode.video) for k in range(3)]
+    slots += [s for d in days[1:] for s in day_slots(d, 6)]
+    custs = [customer(f"V{i}", mode=Mode.video) for i in range(video)]
+    custs += [customer(f"C{i:02d}") for i in range(25 - video)]
+    rows = [appointment("C00", days[0], 8), appointment("V0", days[0], 9, mode=Mode.video)]
+    rest = [c for c in custs if c.customer_id not in ("C00", "V0")]
+    at = [(d, k) for d, n in zip(days[1:], [6, 6, 6, 5], strict=True) for k in range(n)]
+    rows += [
+        appointment(c.customer_id, d, 8 + k, mode=c.mode or Mode.in_person)
+        for c, (d, k) in zip(rest, at, strict=True)
+    ]
+    report = validate(scenario([specialist()], custs, slots, appointments=rows), POLICY)
+    assert report.ok, report.violations
+    (w,) = report.figures["weeks"]
+    assert (w["per_day"], w["forced_spread"]) == ([2, 6, 6, 6, 5], 2 if warned else 4)
+    assert bool([x for x in report.warnings if x.startswith(f"{SPREAD}:")]) == warned
+
+
+@pytest.mark.parametrize(("last", "warned"), [(D(2026, 8, 7), False), (D(2026, 8, 11), True)])
+def test_spread_rule_keeps_the_deadlines_the_bookings_meet(last, warned):
+    # 6 bookings 3/1/1/1/0, 8 slots a day. Monday's three customers (K1, 4 months) had
+    # their last contact on ``last``. On 7 Aug they are due on Monday 7 Dec: moved to
+    # another day they would be late, and deadlines come before an even week (RULES.md,
+    # objective 1 before 4), so 3/1/1/1/0 is forced (spread 3; counted per slot
+    # 2/1/1/1/1, spread 1, and named: jobcenter, 4 weeks, S035). On 11 Aug they are due
+    # on Friday: one could have moved to Friday, the week is named.
+    days = week()
+    slots = [s for d in days for s in day_slots(d, 8)]
+    custs = [customer(f"M{i}", last=last) for i in range(3)]
+    custs += [customer(f"C{i}") for i in range(3)]  # due 1 Dec: late wherever they go
+    rows = [appointment(f"M{i}", days[0], 8 + i) for i in range(3)]
+    rows += [appointment(f"C{i}", days[1 + i], 8) for i in range(3)]
+    report = validate(scenario([specialist()], custs, slots, appointments=rows), POLICY)
+    assert report.ok, report.violations
+    (w,) = report.figures["weeks"]
+    assert (w["per_day"], w["forced_spread"]) == ([3, 1, 1, 1, 0], 1 if warned else 3)
+    assert bool([x for x in report.warnings if x.startswith(f"{SPREAD}:")]) == warned
+
+
 def test_most_even_spread_by_hand():
     # capacities 8,8,8,8,1 and 25 bookings: Friday holds 1, the rest 6 each -> 5
     assert most_even_spread([6, 6, 6, 6, 1], [0] * 5, [8, 8, 8, 8, 1]) == 5
