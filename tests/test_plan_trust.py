@@ -319,6 +319,25 @@ def test_an_fm_substitute_takes_no_density_cover():
     assert "absent until after the deadline" in p.covers[0]["reason"]
 
 
+def test_covers_go_to_the_least_booked_day_of_the_earliest_week():
+    # S2 is absent for two weeks, S1 its substitute with 8 slots a day. S1's own 25
+    # customers are overdue: all booked, 5/5/5/5/5. S2's three are overdue too; nobody
+    # can meet their deadline, so S1 covers them in week 1. Waiting inside a week costs
+    # nothing, so they go where S1's week stays even, 6/6/6/5/5 (the 28 bookings can be
+    # no more even: spread 1); at the earliest day they went Monday, Monday, Monday:
+    # 8/5/5/5/5 (jobcenter, 1 week: S032 7/6/5/5 with covers for the absent S035).
+    absence = Absence(specialist_id="S2", first_day=MONDAY, last_day=MONDAY + dt.timedelta(13))
+    slots = [s for d in week() for s in day_slots(d, 8)]
+    specs = [specialist("S1"), specialist("S2", substitute_id="S1")]
+    custs = [customer(f"C{i:02d}", last=D(2026, 6, 1)) for i in range(25)]
+    custs += [customer(f"X{i}", "S2", last=D(2026, 6, 1)) for i in range(3)]
+    p = run(scenario(specs, custs, slots, [absence]))
+    assert sorted(c["customer_id"] for c in p.covers) == ["X0", "X1", "X2"]
+    assert loads(p) == [6, 6, 6, 5, 5]
+    report = validate(p.planned_scenario(), POLICY)
+    assert report.ok_strict(), report.warnings
+
+
 # --- 4. a far-future booking does not hide a due contact --------------------------------
 
 
