@@ -175,6 +175,28 @@ def test_spread_rule_keeps_the_deadlines_the_bookings_meet(last, warned):
     assert bool([x for x in report.warnings if x.startswith(f"{SPREAD}:")]) == warned
 
 
+@pytest.mark.parametrize(("last", "warned"), [(D(2026, 11, 25), False), (D(2026, 11, 20), True)])
+def test_spread_rule_keeps_the_gap_to_the_last_contact(last, warned):
+    # Today Wed 25 Nov, the first bookable day Sat 5 Dec. Nine customers booked 0/0/3/3/3,
+    # 8 slots a day. Their last contact was on ``last``: on 25 Nov, 14 days later is Wed
+    # 9 Dec, so none could have come on Monday or Tuesday (minimum gap): 0/0/3/3/3 is
+    # forced (spread 3; counted per slot 2/2/2/2/1, spread 1). On 20 Nov they could: named.
+    today, days = D(2026, 11, 25), week()
+    slots = [s for d in days for s in day_slots(d, 8)]
+    custs = [customer(f"G{i}", last=last) for i in range(9)]
+    at = [(d, k) for d in days[2:] for k in range(3)]
+    rows = [
+        appointment(c.customer_id, d, 8 + k, booked_on=today)
+        for c, (d, k) in zip(custs, at, strict=True)
+    ]
+    sc = scenario([specialist()], custs, slots, appointments=rows, today=today)
+    report = validate(sc, POLICY)
+    assert report.ok, report.violations
+    (w,) = [w for w in report.figures["weeks"] if w["new"]]
+    assert (w["per_day"], w["forced_spread"]) == ([0, 0, 3, 3, 3], 1 if warned else 3)
+    assert bool([x for x in report.warnings if x.startswith(f"{SPREAD}:")]) == warned
+
+
 def test_most_even_spread_by_hand():
     # capacities 8,8,8,8,1 and 25 bookings: Friday holds 1, the rest 6 each -> 5
     assert most_even_spread([6, 6, 6, 6, 1], [0] * 5, [8, 8, 8, 8, 1]) == 5

@@ -248,8 +248,9 @@ def _days_keeping_rules(
     after = sorted(d for d in contacts if d > a.day)
     gap = dt.timedelta(days=policy.booking.min_days_between_contacts)
     deadline = customer.exempt is None
+    due = policy.next_due(customer, before, scenario.today) if deadline else None
 
-    def due(day: dt.date) -> dt.date:
+    def next_due(day: dt.date) -> dt.date:
         return policy.next_due(customer, [*before, day], scenario.today)
 
     def keeps(d: dt.date) -> bool:
@@ -259,13 +260,9 @@ def _days_keeping_rules(
             return False
         if after and after[0] - a.day >= gap > after[0] - d:
             return False
-        if deadline:
-            met = policy.next_due(customer, before, scenario.today)
-            if a.day <= met < d:
-                return False
-            if after and after[0] <= due(a.day) and after[0] > due(d):
-                return False
-        return True
+        if due is not None and a.day <= due < d:
+            return False
+        return not (deadline and after and next_due(d) < after[0] <= next_due(a.day))
 
     return {d for d in days if keeps(d)}
 
