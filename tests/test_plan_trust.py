@@ -125,6 +125,78 @@ def test_spread_rule_counts_only_slots_the_weeks_bookings_could_take(tuesday, wa
     assert [w["forced_spread"] for w in report.figures["weeks"]] == [0 if warned else 5]
 
 
+@pytest.mark.parametrize(("video", "warned"), [(1, False), (3, True)])
+def test_spread_rule_places_each_booking_in_a_slot_of_its_own(video, warned):
+    # 25 bookings 2/6/6/6/5, ``video`` of them by video (one on Monday, the others on
+    # Tuesday). Monday has one in-person slot and three video slots, the other days six
+    # slots for any mode. Counted per slot, Monday could hold 4 (a video booking fits each
+    # video slot): 4/6/5/5/5, spread 2. But a booking takes one slot: with one video
+    # booking Monday holds 2 at most, Tuesday to Friday 6 each, so 2/6/6/6/5 (spread 4) is
+    # as even as these bookings get, no warning (jobcenter, 4 weeks: S005 and S014 were
+    # named so). With three, 4/6/5/5/5 was possible: the week is named.
+    days = week()
+    slots = [slot(days[0], 8, mode=SlotMode.in_person)]
+    slots += [slot(days[0], 9 + k, mode=SlotMode.video) for k in range(3)]
+    slots += [s for d in days[1:] for s in day_slots(d, 6)]
+    custs = [customer(f"V{i}", mode=Mode.video) for i in range(video)]
+    custs += [customer(f"C{i:02d}") for i in range(25 - video)]
+    rows = [appointment("C00", days[0], 8), appointment("V0", days[0], 9, mode=Mode.video)]
+    rest = [c for c in custs if c.customer_id not in ("C00", "V0")]
+    at = [(d, k) for d, n in zip(days[1:], [6, 6, 6, 5], strict=True) for k in range(n)]
+    rows += [
+        appointment(c.customer_id, d, 8 + k, mode=c.mode or Mode.in_person)
+        for c, (d, k) in zip(rest, at, strict=True)
+    ]
+    report = validate(scenario([specialist()], custs, slots, appointments=rows), POLICY)
+    assert report.ok, report.violations
+    (w,) = report.figures["weeks"]
+    assert (w["per_day"], w["forced_spread"]) == ([2, 6, 6, 6, 5], 2 if warned else 4)
+    assert bool([x for x in report.warnings if x.startswith(f"{SPREAD}:")]) == warned
+
+
+@pytest.mark.parametrize(("last", "warned"), [(D(2026, 8, 7), False), (D(2026, 8, 11), True)])
+def test_spread_rule_keeps_the_deadlines_the_bookings_meet(last, warned):
+    # 6 bookings 3/1/1/1/0, 8 slots a day. Monday's three customers (K1, 4 months) had
+    # their last contact on ``last``. On 7 Aug they are due on Monday 7 Dec: moved to
+    # another day they would be late, and deadlines come before an even week (RULES.md,
+    # objective 1 before 4), so 3/1/1/1/0 is forced (spread 3; counted per slot
+    # 2/1/1/1/1, spread 1, and named: jobcenter, 4 weeks, S035). On 11 Aug they are due
+    # on Friday: one could have moved to Friday, the week is named.
+    days = week()
+    slots = [s for d in days for s in day_slots(d, 8)]
+    custs = [customer(f"M{i}", last=last) for i in range(3)]
+    custs += [customer(f"C{i}") for i in range(3)]  # due 1 Dec: late wherever they go
+    rows = [appointment(f"M{i}", days[0], 8 + i) for i in range(3)]
+    rows += [appointment(f"C{i}", days[1 + i], 8) for i in range(3)]
+    report = validate(scenario([specialist()], custs, slots, appointments=rows), POLICY)
+    assert report.ok, report.violations
+    (w,) = report.figures["weeks"]
+    assert (w["per_day"], w["forced_spread"]) == ([3, 1, 1, 1, 0], 1 if warned else 3)
+    assert bool([x for x in report.warnings if x.startswith(f"{SPREAD}:")]) == warned
+
+
+@pytest.mark.parametrize(("last", "warned"), [(D(2026, 11, 25), False), (D(2026, 11, 20), True)])
+def test_spread_rule_keeps_the_gap_to_the_last_contact(last, warned):
+    # Today Wed 25 Nov, the first bookable day Sat 5 Dec. Nine customers booked 0/0/3/3/3,
+    # 8 slots a day. Their last contact was on ``last``: on 25 Nov, 14 days later is Wed
+    # 9 Dec, so none could have come on Monday or Tuesday (minimum gap): 0/0/3/3/3 is
+    # forced (spread 3; counted per slot 2/2/2/2/1, spread 1). On 20 Nov they could: named.
+    today, days = D(2026, 11, 25), week()
+    slots = [s for d in days for s in day_slots(d, 8)]
+    custs = [customer(f"G{i}", last=last) for i in range(9)]
+    at = [(d, k) for d in days[2:] for k in range(3)]
+    rows = [
+        appointment(c.customer_id, d, 8 + k, booked_on=today)
+        for c, (d, k) in zip(custs, at, strict=True)
+    ]
+    sc = scenario([specialist()], custs, slots, appointments=rows, today=today)
+    report = validate(sc, POLICY)
+    assert report.ok, report.violations
+    (w,) = [w for w in report.figures["weeks"] if w["new"]]
+    assert (w["per_day"], w["forced_spread"]) == ([0, 0, 3, 3, 3], 1 if warned else 3)
+    assert bool([x for x in report.warnings if x.startswith(f"{SPREAD}:")]) == warned
+
+
 def test_most_even_spread_by_hand():
     # capacities 8,8,8,8,1 and 25 bookings: Friday holds 1, the rest 6 each -> 5
     assert most_even_spread([6, 6, 6, 6, 1], [0] * 5, [8, 8, 8, 8, 1]) == 5
@@ -267,6 +339,25 @@ def test_an_fm_substitute_takes_no_density_cover():
     (a,) = p.bookings
     assert a.specialist_id == "S3"
     assert "absent until after the deadline" in p.covers[0]["reason"]
+
+
+def test_covers_go_to_the_least_booked_day_of_the_earliest_week():
+    # S2 is absent for two weeks, S1 its substitute with 8 slots a day. S1's own 25
+    # customers are overdue: all booked, 5/5/5/5/5. S2's three are overdue too; nobody
+    # can meet their deadline, so S1 covers them in week 1. Waiting inside a week costs
+    # nothing, so they go where S1's week stays even, 6/6/6/5/5 (the 28 bookings can be
+    # no more even: spread 1); at the earliest day they went Monday, Monday, Monday:
+    # 8/5/5/5/5 (jobcenter, 1 week: S032 7/6/5/5 with covers for the absent S035).
+    absence = Absence(specialist_id="S2", first_day=MONDAY, last_day=MONDAY + dt.timedelta(13))
+    slots = [s for d in week() for s in day_slots(d, 8)]
+    specs = [specialist("S1"), specialist("S2", substitute_id="S1")]
+    custs = [customer(f"C{i:02d}", last=D(2026, 6, 1)) for i in range(25)]
+    custs += [customer(f"X{i}", "S2", last=D(2026, 6, 1)) for i in range(3)]
+    p = run(scenario(specs, custs, slots, [absence]))
+    assert sorted(c["customer_id"] for c in p.covers) == ["X0", "X1", "X2"]
+    assert loads(p) == [6, 6, 6, 5, 5]
+    report = validate(p.planned_scenario(), POLICY)
+    assert report.ok_strict(), report.warnings
 
 
 # --- 4. a far-future booking does not hide a due contact --------------------------------

@@ -17,6 +17,7 @@ from kontaktplan.planning import plan
 from kontaktplan.planning.candidates import build_subproblems, horizon
 from kontaktplan.planning.objective import evaluate
 from kontaktplan.rules.policy import load_policy
+from kontaktplan.validation import validate
 
 POLICY = load_policy("heilbronn-2025")
 
@@ -121,6 +122,36 @@ def test_three_available_days_target_15_spreads_5_5_5():
     p = run(scenario([specialist(fte=0.6)], custs, slots))
     assert p.specialists[0]["weeks"][0]["target"] == 15
     assert sorted(per_day(p).values()) == [5, 5, 5]
+
+
+def _far_above_target():
+    # 32 customers overdue (due 1 Oct), 8 slots a day, target 25: each week one waits costs
+    # like a missed deadline, so all 32 are booked, 7 over target. The even share is 5 a
+    # day (25 / 5), every day is above it.
+    slots = [s for d in week() for s in day_slots(d, 8)]
+    custs = [customer(f"C{i:02d}", last=dt.date(2026, 6, 1)) for i in range(32)]
+    return scenario([specialist()], custs, slots)
+
+
+@pytest.mark.parametrize(
+    ("counts", "spread"), [([8, 6, 6, 6, 6], 100_000), ([7, 7, 6, 6, 6], 90_000)]
+)
+def test_spread_cost_grows_with_each_appointment_away_from_the_share(counts, spread):
+    # The k-th appointment above the share of 5 costs k x 10,000 (up to the cap, 3 above):
+    # 8/6/6/6/6 is 3, 1, 1, 1, 1 above: (1+2+3) + 1 + 1 + 1 + 1 = 10; 7/7/6/6/6 is
+    # (1+2) + (1+2) + 1 + 1 + 1 = 9. With 1x, then 2x for each further one, both cost 9
+    # and the solver could return either (a generated office: 6/6/6/6/8).
+    sc = _far_above_target()
+    (sub,) = build_subproblems(sc, POLICY, horizon(sc, POLICY, 1))
+    days = [d for d, n in zip(week(), counts, strict=True) for _ in range(n)]
+    booked = [(c.customer_id, d) for c, d in zip(sc.customers, days, strict=True)]
+    assert evaluate(sub, booked)["spread"] == spread
+
+
+def test_a_week_far_above_its_target_is_spread_evenly():
+    p = run(_far_above_target())
+    assert sorted(per_day(p).values()) == [6, 6, 6, 7, 7]
+    assert validate(p.planned_scenario(), POLICY).ok_strict()
 
 
 def test_daily_cap_holds_when_everyone_is_due_on_one_day():

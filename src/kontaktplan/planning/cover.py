@@ -102,7 +102,7 @@ def cover_missed(
         if not absent and not policy.booking.cover_when_full:
             continue  # present: the own specialist keeps it (reported as missed or late)
         helpers = _helpers(scenario, own, ledger.load)
-        # first in time for the deadline with anyone; failing that, at the earliest
+        # first in time for the deadline with anyone; failing that, in the earliest week
         tries = [(h, role, in_time) for in_time in (True, False) for h, role in helpers]
         for helper, role, in_time in tries:
             got = _book(scenario, policy, by_sid[helper], due, ledger, in_time)
@@ -115,7 +115,7 @@ def cover_missed(
                 else "no free slot of the own specialist before the deadline "
             )
             why += f"{due.due}" + (
-                "" if in_time else "; no one could meet it, booked at the earliest"
+                "" if in_time else "; no one could meet it, booked in the earliest week"
             )
             out.append(
                 ledger.add(
@@ -173,21 +173,33 @@ def _book(
     in_time: bool,
     days: list[DaySlots] | None = None,
 ) -> tuple[dt.date, Slot, Candidate] | None:
-    """The earliest free fitting slot of ``sub``'s specialist for the customer (on ``days``);
-    with ``in_time``, only on or before the customer's deadline."""
+    """A free fitting slot of ``sub``'s specialist for the customer (on ``days``) in the
+    earliest week that has one, on that week's least-booked such day (then the earliest);
+    with ``in_time``, only on or before the customer's deadline.
+
+    The week, not the day: waiting inside a week costs an overdue customer nothing
+    (RULES.md, objective 1), and the earliest day piled the covers onto the helper's
+    Monday and Tuesday (jobcenter, 1 week: S032 7/6/5/5 where 6/6/6/5 was free).
+    """
     sid = sub.specialist_id
     helper = scenario.specialists_by_id[sid]
     customer = scenario.customers_by_id[due.customer_id]
     days = sub.days if days is None else days
     cand = candidate(scenario, policy, customer, due, days, sub.horizon, helper.video)
+    week_of = sub.horizon.week_of
+    options: list[tuple[int, dt.date, Slot]] = []
     for day in cand.days:
-        if in_time and day > due.due:
-            return None
+        if (in_time and day > due.due) or (options and week_of(day) > week_of(options[0][1])):
+            break
         ds = sub.day(day)
         if ledger.load[sid][day] >= ds.capacity:
             continue
         req = cand.requirement(day)
         free = [s for s in ds.slots if s not in ledger.used[sid] and req.fits(s)]
         if free:
-            return day, min(free, key=lambda s: (s.minutes - req.minutes, s.start)), cand
-    return None
+            best = min(free, key=lambda s: (s.minutes - req.minutes, s.start))
+            options.append((ds.existing + ledger.load[sid][day], day, best))
+    if not options:
+        return None
+    _, day, slot = min(options, key=lambda o: (o[0], o[1]))
+    return day, slot, cand

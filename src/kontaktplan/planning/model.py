@@ -15,11 +15,10 @@ from dataclasses import dataclass, field, replace
 from ortools.sat.python import cp_model
 
 from kontaktplan.planning.candidates import Candidate, Requirement, SubProblem
-from kontaktplan.planning.objective import evaluate, wait_per_week
+from kontaktplan.planning.objective import evaluate, spread_slopes, wait_per_week
 
 __all__ = ["SolveResult", "solve_subproblem"]
 
-STEPS = 2  # slopes of the convex cost per day around the even share (1x, then 2x)
 
 _STATUS = {
     cp_model.OPTIMAL: "OPTIMAL",
@@ -169,8 +168,9 @@ class Objective:
     """Minimise the terms of :func:`kontaktplan.planning.objective.evaluate`:
 
     ``W_miss·(missed + chained_missed) + 7·W_od·Σ weeks waited + W_short·Σ shortfall
-    + W_over·Σ over_target − Σ priority·y + W_uneven·Σ (max − min per day of a week)
-    − W_household·Σ household pairs on one day``.
+    + W_over·Σ over_target − Σ priority·y + W_uneven·Σ_days Σ_{k<K} max(0, x_d − k)
+    − W_household·Σ household pairs on one day``, ``x_d`` a day's load away from its
+    week's even share and ``K`` :func:`~kontaktplan.planning.objective.spread_slopes`.
     """
 
     def __init__(self, m: cp_model.CpModel, sub: SubProblem, v: Variables) -> None:
@@ -251,27 +251,30 @@ class Objective:
     def _even_spread(self) -> None:
         """(4) Even weeks, judged both ways: each day's load away from the even share of
         its week (above ``ceil(target / days)`` or below ``floor``) costs ``uneven_week``
-        for the first appointment, twice that for each further one (``STEPS`` slopes). A convex cost
-        per day with the week's total fixed is least where the days are as even as the
-        slots allow (spread <= 1), also in a week over or under its target; and unlike a
-        max - min term it keeps the LP tight (the demo office: 1.4 s instead of 5 s;
-        more slopes cost time on the 4-week jobcenter plan and changed no week)."""
+        for the first appointment, k times that for the k-th, up to
+        :func:`~kontaktplan.planning.objective.spread_slopes` (one variable per slope). A
+        strictly convex cost per day with the week's total fixed is least only where the
+        days are as even as the slots allow (spread <= 1), also in a week far over or under
+        its target; and unlike a max - min term it keeps the LP tight (the demo office:
+        1.4 s instead of 5 s). Two slopes tied uneven weeks far above the target with even
+        ones; four cost the 4-week jobcenter plan ~7 % more CPU time."""
         for i, week in enumerate(self.sub.weeks):
             days = [ds for ds in self.sub.days if ds.week == i]
             if len(days) < 2:
                 continue
             low, high = week.even_share(len(days))
+            slopes = spread_slopes(self.w)
             for ds in days:
                 if not self.v.by_day.get(ds.day):
                     continue
                 load = ds.existing + self.v.load(ds.day)
                 top = ds.existing + ds.capacity
-                for step in range(min(STEPS, top - high)):
+                for step in range(min(slopes, top - high)):
                     over = self.m.new_int_var(0, top, f"above_share[{ds.day},{step}]")
                     self.m.add(over >= load - high - step)
                     self.terms.append(self.w["uneven_week"] * over)
                 floor = min(low, top)
-                for step in range(min(STEPS, floor - ds.existing)):
+                for step in range(min(slopes, floor - ds.existing)):
                     under = self.m.new_int_var(0, floor, f"below_share[{ds.day},{step}]")
                     self.m.add(under >= floor - step - load)
                     self.terms.append(self.w["uneven_week"] * under)

@@ -22,10 +22,11 @@ With ``B`` the booked (customer, day) pairs of one specialist, ``W`` the policy 
     priority          - sum over bookings of the customer's priority (first interview, U25,
                       unemployed, share of the interval elapsed)
     spread            W.uneven_week x sum over the bookable days of weeks with two or more
-                      available days of x + max(0, x - 1), x the load above ceil(target /
-                      days) or below floor(target / days) (as far as the day's existing
-                      bookings and capacity leave it open): convex, the most even week costs
-                      least
+                      available days of sum_{k < K} max(0, x - k), x the load above
+                      ceil(target / days) or below floor(target / days) (as far as the
+                      day's existing bookings and capacity leave it open), K =
+                      spread_slopes(W): the k-th appointment away costs k x W.uneven_week
+                      up to K, strictly convex, so the most even week costs least
     household         - W.household_together x #pairs of one household booked on one day
 
 ``booked`` and ``load`` include the bookings that already existed.
@@ -39,7 +40,7 @@ from collections.abc import Iterable
 
 from kontaktplan.planning.candidates import Candidate, SubProblem
 
-__all__ = ["TERMS", "evaluate", "wait_per_week"]
+__all__ = ["TERMS", "evaluate", "spread_slopes", "wait_per_week"]
 
 TERMS = (
     "missed_deadline",
@@ -69,6 +70,21 @@ def wait_per_week(w: dict[str, int], cand: Candidate) -> int:
     if cand.customer.under_25:
         return cand.priority
     return 0
+
+
+def spread_slopes(w: dict[str, int]) -> int:
+    """How many appointments away from a day's even share cost more each: the k-th costs
+    k x ``uneven_week``, up to the largest k that stays below ``target_shortfall``
+    (4 with the bundled weights), so that no booking toward the weekly target is given up
+    for an even week (RULES.md, objective 2 before 4); each further one costs as much.
+
+    Growing slopes make the cost strictly convex where loads are, so the most even week
+    is the only cheapest one: with two (1x, then 2x for each further one) a week far above
+    its target tied 6/6/6/6/8 with 7/7/6/6/6 (x = 1,1,1,1,3 and 2,2,1,1,1 above a share of
+    5 both cost 9), and the solver could return either (a generated office, 1 week: 3
+    such weeks).
+    """
+    return max(1, (w["target_shortfall"] - 1) // max(1, w["uneven_week"]))
 
 
 def evaluate(sub: SubProblem, bookings: Iterable[tuple[str, dt.date]]) -> dict[str, int]:
@@ -103,13 +119,13 @@ def evaluate(sub: SubProblem, bookings: Iterable[tuple[str, dt.date]]) -> dict[s
         if len([ds for ds in sub.days if ds.week == i]) < 2:
             continue
         low, high = week.even_share(len([ds for ds in sub.days if ds.week == i]))
-        off = 0
+        off, slopes = 0, spread_slopes(w)
         for ds in days:
             n = ds.existing + load[ds.day]
             top = ds.existing + ds.capacity
-            off += sum(max(0, n - high - step) for step in range(min(2, top - high)))
+            off += sum(max(0, n - high - step) for step in range(min(slopes, top - high)))
             floor = min(low, top)
-            off += sum(max(0, floor - step - n) for step in range(min(2, floor - ds.existing)))
+            off += sum(max(0, floor - step - n) for step in range(min(slopes, floor - ds.existing)))
         terms["spread"] += w["uneven_week"] * off
     for a, b in sub.households():
         terms["household"] -= w["household_together"] * len(

@@ -22,6 +22,7 @@ from kontaktplan.rules.calendar import (
     week_days,
 )
 from kontaktplan.rules.policy import Policy, add_months, category_review, due_dates
+from kontaktplan.validation.even_week import Placement, exact_forced_spread, most_even_spread
 
 __all__ = [
     "DEADLINE_STATUSES",
@@ -89,30 +90,6 @@ def figures_from(scenario: Scenario) -> dt.date:
     return _monday(scenario.today)
 
 
-def most_even_spread(loads: list[int], fixed: list[int], capacity: list[int]) -> int:
-    """The smallest spread (max − min per day) the week's bookings could have had.
-
-    ``loads`` are the appointments per available day, ``fixed`` how many of them a plan
-    could not move (booked before today), ``capacity`` how many the day can hold at most
-    (the daily cap, and no more than its slots). The bookings may be redistributed over
-    the days within ``fixed <= x <= capacity`` with the same total: the most even such
-    distribution has min ``L`` and max ``H`` with sum(max(fixed, L)) <= total <=
-    sum(min(capacity, H)). The customers' own availability is not taken into account.
-    """
-    total = sum(loads)
-    caps = [max(c, n) for c, n in zip(capacity, loads, strict=True)]
-    best = max(loads) - min(loads) if loads else 0
-    for low in range(max(caps, default=0) + 1):
-        lows = [max(f, low) for f in fixed]
-        if any(lo > c for lo, c in zip(lows, caps, strict=True)) or sum(lows) > total:
-            continue
-        for high in range(max(lows, default=0), max(caps, default=0) + 1):
-            if sum(min(c, high) for c in caps) >= total:
-                best = min(best, high - low)
-                break
-    return best
-
-
 def week_figures(
     scenario: Scenario, policy: Policy, calendar: OfficeCalendar
 ) -> list[dict[str, Any]]:
@@ -125,9 +102,10 @@ def week_figures(
     bookable day (today + lead) can take no new booking, so for the forced spread their
     bookings are fixed, as is every booking made before today. A day holds at most the
     daily cap, and no more than the slots that could take one of the week's new bookings
-    (:func:`_usable`), plus bookings outside any slot. (The plan's own figures give a
-    partial first week its prorated target, since the plan books only its days from the
-    first bookable day.)"""
+    (:func:`_usable`), plus bookings outside any slot. Where that count would name the
+    week, each new booking is placed into a slot of its own (:func:`_placement`). (The
+    plan's own figures give a partial first week its prorated target, since the plan
+    books only its days from the first bookable day.)"""
     first = figures_from(scenario)
     bookable = first_bookable_day(scenario.today, policy.booking.lead_days)
     cap = policy.booking.daily_cap
@@ -140,10 +118,13 @@ def week_figures(
     outside: Counter[tuple[str, dt.date]] = Counter()
     new: dict[tuple[str, dt.date], list[Appointment]] = {}  # by specialist and Monday
     per_day: Counter[tuple[str, dt.date]] = Counter()
+    busy: dict[tuple[str, dt.date], list[Appointment]] = {}  # every active one, by day
     mondays: dict[str, set[dt.date]] = {}
     for sid, day in slots:
         mondays.setdefault(sid, set()).add(_monday(day))
     for a in scenario.appointments:
+        if a.day >= first and a.is_active:
+            busy.setdefault((a.specialist_id, a.day), []).append(a)
         if a.day >= first and _counted_in_volume(a):
             key = (a.specialist_id, a.day)
             per_day[key] += 1
@@ -174,6 +155,13 @@ def week_figures(
                     for d in target.available_days
                 ],
             )
+            spread = max(available) - min(available) if available else 0
+            if movable and spread > forced:
+                days_in = [d for d in target.available_days if d >= bookable]
+                week = _placement(
+                    scenario, policy, target.available_days, days_in, per_day, movable, slots, busy
+                )
+                forced = exact_forced_spread(week, forced, spread)
             out.append(
                 {
                     "specialist": sp.specialist_id,
@@ -184,12 +172,99 @@ def week_figures(
                     "booked": sum(per_day[sid, d] for d in days),
                     "per_day": counts[:5],
                     "available_days": len(target.available_days),
-                    "spread": max(available) - min(available) if available else 0,
+                    "spread": spread,
                     "forced_spread": forced,
                     "new": sum(per_day[sid, d] - fixed[sid, d] for d in days),
                 }
             )
     return out
+
+
+def _placement(
+    scenario: Scenario,
+    policy: Policy,
+    available: list[dt.date],
+    bookable: list[dt.date],
+    per_day: Counter[tuple[str, dt.date]],
+    movable: list[Appointment],
+    slots: dict[tuple[str, dt.date], list[Slot]],
+    busy: dict[tuple[str, dt.date], list[Appointment]],
+) -> Placement:
+    """One week's new bookings and the slots each could have taken instead.
+
+    A new booking may go into a free slot (not held by another appointment) of an
+    available day from the first bookable day on, where it fits (:func:`_fits`) and
+    which keeps the rules it kept where it is (:func:`_days_keeping_rules`); into its
+    own slot always. A new booking outside any slot stays where it is, as does every
+    other booking. A day holds at most the daily cap (or what it holds already, if more).
+    """
+    sid = movable[0].specialist_id
+    index = {d: i for i, d in enumerate(available)}
+    moving = {a.appointment_id for a in movable}
+    slot_day: list[int] = []
+    free: list[Slot] = []
+    for d in bookable:
+        taken = [a for a in busy.get((sid, d), ()) if a.appointment_id not in moving]
+        for s in slots.get((sid, d), ()):
+            if not any(a.start < s.end and s.start < a.end for a in taken):
+                free.append(s)
+                slot_day.append(index[d])
+    fixed = [per_day[sid, d] for d in available]
+    fits: list[set[int]] = []
+    for a in movable:
+        own = {j for j, s in enumerate(free) if s.start < a.end and a.start < s.end}
+        if a.day not in index or not own:
+            continue
+        days = _days_keeping_rules(scenario, policy, a, bookable)
+        fits.append(
+            own | {j for j, s in enumerate(free) if s.day in days and _fits(scenario, s, a)}
+        )
+        fixed[index[a.day]] -= 1
+    cap = [max(policy.booking.daily_cap, per_day[sid, d]) for d in available]
+    return Placement(fixed, cap, slot_day, fits)
+
+
+def _days_keeping_rules(
+    scenario: Scenario, policy: Policy, a: Appointment, days: list[dt.date]
+) -> set[dt.date]:
+    """The days booking ``a`` could move to without breaking a rule it keeps where it is
+    (RULES.md): its customer's one appointment a day; the deadline, if ``a`` meets it,
+    and the deadline of the customer's next contact, if that one meets it; the gap of
+    ``min_days_between_contacts`` to the contacts before and after, where it is kept.
+    Deadlines come before an even week (RULES.md, objective 1 before 4)."""
+    customer = scenario.customers_by_id.get(a.customer_id)
+    if customer is None:
+        return set(days)
+    history = scenario.appointments_by_customer.get(a.customer_id, ())
+    taken = {b.day for b in history if b.is_active and b.appointment_id != a.appointment_id}
+    contacts = {
+        b.day
+        for b in counted_contacts(customer, history, policy, scenario.today)
+        if b.appointment_id != a.appointment_id
+    }
+    if customer.last_contact is not None:
+        contacts.add(customer.last_contact)
+    before = sorted(d for d in contacts if d < a.day)
+    after = sorted(d for d in contacts if d > a.day)
+    gap = dt.timedelta(days=policy.booking.min_days_between_contacts)
+    deadline = customer.exempt is None
+    due = policy.next_due(customer, before, scenario.today) if deadline else None
+
+    def next_due(day: dt.date) -> dt.date:
+        return policy.next_due(customer, [*before, day], scenario.today)
+
+    def keeps(d: dt.date) -> bool:
+        if d in taken:
+            return False
+        if before and a.day - before[-1] >= gap > d - before[-1]:
+            return False
+        if after and after[0] - a.day >= gap > after[0] - d:
+            return False
+        if due is not None and a.day <= due < d:
+            return False
+        return not (deadline and after and next_due(d) < after[0] <= next_due(a.day))
+
+    return {d for d in days if keeps(d)}
 
 
 def _day_capacity(scenario, sid, day, slots, movable, kept, outside) -> int:
