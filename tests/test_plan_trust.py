@@ -16,7 +16,15 @@ from typer.testing import CliRunner
 
 from builders import MONDAY, appointment, customer, day_slots, scenario, slot, specialist, week
 from kontaktplan.cli import app
-from kontaktplan.domain import Absence, Appointment, Kind, Mode, SlotMode, Status
+from kontaktplan.domain import (
+    Absence,
+    Appointment,
+    Kind,
+    Mode,
+    SlotMode,
+    Status,
+    parse_unavailable,
+)
 from kontaktplan.io.folder import write_scenario
 from kontaktplan.planning import plan
 from kontaktplan.rules.policy import Policy, add_months, load_policy
@@ -402,6 +410,30 @@ def test_validator_does_not_count_a_late_only_appointment_as_met():
     assert (row["status"], row["planned"]) == ("late", "2027-01-20")
     assert [w for w in report.warnings if w.startswith(LATE_BOOKING)]
     assert not report.ok_strict()
+
+
+def _late_if_she_could_come(unavailable: str) -> list[str]:
+    """U (due Thu 10 Dec) holds a follow-up on 2027-01-20; the own specialist's only free
+    slots by the 10th are on Thursday 10 Dec, in the morning. Is the late booking named?"""
+    late = appointment("U", D(2027, 1, 20), 9, appointment_id="OLD1", booked_on=D(2026, 11, 2))
+    slots = day_slots(D(2026, 12, 10), 2) + day_slots(D(2027, 1, 20), 2)
+    u = customer("U", category="U25", under_25=True, last=D(2026, 11, 10))
+    if unavailable:
+        u = u.model_copy(update={"unavailable": parse_unavailable(unavailable)})
+    report = validate(scenario([specialist()], [u], slots, appointments=[late]), POLICY)
+    return [w for w in report.warnings if w.startswith(LATE_BOOKING)]
+
+
+def test_a_late_booking_is_named_when_the_customer_could_take_a_slot_in_time():
+    assert len(_late_if_she_could_come("")) == 1
+    assert len(_late_if_she_could_come("Wed")) == 1  # another day: Thursday still fits
+
+
+def test_a_late_booking_is_not_named_when_the_customer_cannot_come_on_the_slots_days():
+    # Thursday mornings are the only slots in time, and U cannot come then: no booking
+    # could have met the deadline (before: named, as if the slots were open to U)
+    assert _late_if_she_could_come("Thu") == []
+    assert _late_if_she_could_come("Thu-AM") == []
 
 
 # --- 5. exemptions: FM specialists have no target ---------------------------------------

@@ -555,20 +555,18 @@ def spread(c: Checker) -> None:
 
 
 def late_booking(c: Checker) -> None:
-    """A planned appointment after a deadline that a new booking could still meet (today +
-    lead time, and the own specialist has a slot by then) does not meet it (RULES.md): the
-    customer is not 'met' and is named (warning class)."""
+    """A planned appointment after a deadline that a new booking could still meet does not
+    meet it (RULES.md): the customer is not 'met' and is named (warning class). Could still
+    meet: today + lead time, and the own specialist has a free slot by the deadline on a
+    day they are available that the customer can take (long enough, in the customer's
+    mode, outside their unavailable days and half-days)."""
     first = c.today + dt.timedelta(days=c.policy.booking.lead_days)
-    slot_days: dict[str, set[dt.date]] = defaultdict(set)
-    for sid, day in c.slots_by_day:
-        if day >= first:
-            slot_days[sid].add(day)
     for d in deadline_figures(c.scenario, c.policy):
         if d["status"] != "late" or not d["reachable"]:
             continue
         due = dt.date.fromisoformat(d["due"])
         # a deadline no slot of the own specialist could meet is not hidden by the booking
-        if any(day <= due for day in slot_days[d["specialist"]]):
+        if _open_slot_by(c, d["customer"], d["specialist"], first, due, d["first_interview"]):
             message = Phrase(
                 "check.late_booking",
                 customer=d["customer"],
@@ -577,6 +575,27 @@ def late_booking(c: Checker) -> None:
                 planned=dt.date.fromisoformat(d["planned"]),
             )
             c.warn(LATE_BOOKING, message)
+
+
+def _open_slot_by(
+    c: Checker, cid: str, sid: str, first: dt.date, due: dt.date, first_interview: bool
+) -> bool:
+    """A free slot of ``sid`` from ``first`` to ``due`` that customer ``cid`` could take."""
+    customer = c.scenario.customers_by_id[cid]
+    length = dt.timedelta(
+        minutes=c.policy.duration(Kind.first_interview if first_interview else Kind.follow_up)
+    )
+    mode = customer.mode or c.policy.qualified_contact.default_mode
+    modes = {SlotMode.any, *(m for m in SlotMode if m.value == mode.value)}
+    for w in c.slots.get(sid, ()):
+        day = w.start.date()
+        if day < first or day > due or not c.calendar.is_available(sid, day):
+            continue
+        if w.end - w.start < length or w.mode not in modes:
+            continue
+        if not any(u.blocks(w.start, w.start + length) for u in customer.unavailable):
+            return True
+    return False
 
 
 def mode(c: Checker) -> None:
