@@ -327,6 +327,10 @@ def test_plan_draft_is_solved_shown_and_published(ws, c):
     ]
     assert len(new) == d["summary"]["bookings"] > 0
     _ok_against(ws, before)
+    [event] = ws.events(command="plan")  # its line in the log: English, and German beside
+    assert event.lines[0].startswith(f"plan: {len(new)} bookings, ")
+    assert event.said("de")[0].startswith(f"Planung: {len(new)} neue Termine, ")
+    assert foreign_in(event.lines[0], "en") == [] and foreign_in(event.said("de")[0], "de") == []
     assert c.post(f"/api/plan/{d['id']}/publish", headers=h).status_code == 404
 
 
@@ -379,6 +383,27 @@ def test_log_page_filters_and_shows_berlin_time(ws, c):
     login(c, "tom")
     page = c.get("/log", params={"actor": "pia"}).text
     assert "Status" in page and "rückgängig" in page and "Import" not in page.split("<tbody>")[1]
+
+
+def test_the_log_page_says_each_actions_lines_in_german_and_the_api_in_english(ws, c):
+    """The 'Was und warum' column: the lines each action printed, stored in German beside
+    the English (a disruption's reasons and escalation, an undo, the import)."""
+    h = token(c, "pia")
+    body = {"specialist_id": "S1", "first": "2026-12-07", "last": "2026-12-07", "version": 1}
+    assert c.post("/api/absence", json=body, headers=h).status_code == 200
+    noshow = {"appointment_id": "N1", "version": 2}
+    assert c.post("/api/noshow", json=noshow, headers=h).status_code == 200
+    assert c.post("/api/undo/3", headers=token(c, "tom")).status_code == 200
+    login(c, "tom")
+    said = _said(c.get("/log"))
+    assert "Ereignis 3 zurückgenommen (noshow von pia)" in said
+    assert "nicht erschienen: N1 (C5 bei S1 23.11.2026 10:00)" in said
+    assert "Teamleitung" in said and "importiert" in said
+    assert foreign_in(said, "de") == []
+    events = c.get("/api/events", headers=h).json()["events"]
+    english = " ".join(line for e in events for line in e["lines"])
+    assert "undid event 3 (noshow by pia)" in english and "imported " in english
+    assert foreign_in(english, "en") == []
 
 
 # --- lists, report, downloads, docs -----------------------------------------------------

@@ -92,3 +92,22 @@ def workspace(db_url: str, office: Path):
     store.import_folder(ws, office, actor="importer")
     yield ws
     ws.dispose()
+
+
+@pytest.fixture
+def migrate():
+    """``migrate(ws, revision, down=False)``: run the workspace's Alembic migrations up (or
+    down) to ``revision``, as ``kontaktplan db init`` runs them up to the newest."""
+    from alembic import command
+    from alembic.config import Config
+
+    from kontaktplan import store
+
+    def run(ws, revision: str, down: bool = False) -> None:
+        cfg = Config()
+        cfg.set_main_option("script_location", str(Path(store.__file__).parent / "migrations"))
+        with ws.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            (command.downgrade if down else command.upgrade)(cfg, revision)
+
+    return run

@@ -189,21 +189,71 @@ def test_undo_and_log_commands(workspace):
 
 
 def test_commands_in_a_workspace_print_in_german_and_log_in_english(workspace):
-    """--lang changes what is printed, never the event log: it keeps the English lines."""
+    """--lang changes what is printed, never what is stored: the event log keeps the
+    English lines (and the German ones beside them) whatever --lang the command had."""
     db = workspace.url
     printed = kp("cancel", "P1", "--on", "30.11.2026", "--lang", "de", db=db)
     printed += kp("status", "P2", "voided", "--lang", "de", db=db)
     printed += kp("replan", "--solver", "greedy", "--workers", "1", "--lang", "de", db=db)
+    printed += kp("plan", "--weeks", "1", *SOLVE, "--lang", "de", db=db)
     t = translator("de")
     assert t("action.cancelled") in printed and t("cli.committed", event=4) in printed
     assert "07.12.2026" in printed and "2026-12-07" not in printed
     assert foreign_in(printed, "de") == []
-    logged = kp("log", "--lines", db=db)
+    logged = kp("log", "--lines", "--lang", "en", db=db)
     assert (
         "cancelled: P1 (C3 with S1 2026-12-07 08:00): cancelled by the customer on 2026-11-30"
         in logged
     )
+    assert "horizon 2026-" in logged  # the plan's lines, stored in English too
     assert foreign_in(logged, "en") == []
+
+
+ARGUMENTS = re.compile(r"\w+=\S*")
+"""A logged command's arguments, as given: codes in every language."""
+
+
+def test_log_lines_are_in_the_output_language(workspace):
+    """log --lines says each action's lines in the output's language: the disruption
+    commands', a plan's, an undo's, a purge's and the import's; --json keeps English."""
+    db = workspace.url
+    kp("cancel", "P1", "--on", "30.11.2026", "-q", db=db)
+    kp("absence", "S2", "--from", "2026-12-07", "--to", "2026-12-07", "-q", db=db)
+    kp("plan", "--weeks", "1", *SOLVE, "-q", db=db)
+    kp("undo", "-q", db=db)
+    kp("db", "purge", "--before", "2024-01-01", "-q", db=db)
+    de = kp("log", "--lines", "--lang", "de", db=db)
+    t = translator("de")
+    assert "tiny importiert: {" in de
+    assert t("action.cancelled") + ": P1 (C3 bei S1 07.12.2026 08:00)" in de
+    assert "Zeitraum " in de and "Fristen: " in de  # the plan's lines
+    assert "Ereignis 4 zurückgenommen (plan von " in de
+    assert "abgeschlossene Vorgänge vor dem 01.01.2024 entfernt" in de
+    assert foreign_in(ARGUMENTS.sub("", de), "de") == []
+    en = kp("log", "--lines", "--lang", "en", db=db)
+    assert "imported tiny: {" in en and "undid event 4 (plan by " in en
+    assert "purged closed history before 2024-01-01" in en
+    assert foreign_in(en, "en") == []
+    data = json.loads(kp("log", "--json", "--lang", "de", db=db))
+    assert [e["lines"] for e in data] == [e.lines for e in store.log(workspace)]
+    assert "lines_de" not in data[0]
+    assert foreign_in(json.dumps(data, ensure_ascii=False), "en") == []
+
+
+def test_an_old_workspace_is_upgraded_by_db_init_and_its_old_lines_stay_english(workspace, migrate):
+    """A workspace at 0002 (before the German lines): the commands point to db init, which
+    upgrades it; its old events show their stored English lines also in German output."""
+    db = workspace.url
+    kp("cancel", "P1", "--on", "30.11.2026", "-q", db=db)
+    migrate(workspace, "0002", down=True)
+    result = runner.invoke(app, ["log", "--lang", "de"], env={"KONTAKTPLAN_DB": db})
+    assert result.exit_code == 2
+    assert "älteren Kontaktplan-Version" in result.output and "db init" in result.output
+    kp("db", "init", "-q", db=db)
+    kp("status", "P2", "voided", "-q", db=db)
+    de = kp("log", "--lines", "--lang", "de", db=db)
+    assert "cancelled: P1 (C3 with S1 2026-12-07 08:00)" in de  # stored before: English
+    assert "Status: P2 (C4 bei S2 07.12.2026 08:00): geplant -> storniert" in de  # since: German
 
 
 def test_the_workspace_commands_print_in_one_language(workspace, tmp_path):
@@ -218,8 +268,7 @@ def test_the_workspace_commands_print_in_one_language(workspace, tmp_path):
     assert "Rücknahme von Ereignis 2" in de and "Zeile(n)" in de
     assert "row(s)" not in de and "undo of" not in de
     assert f"geschrieben: {tmp_path / 'x'}" in de
-    arguments = re.compile(r"\w+=\S*")  # the command's arguments, as given: codes
-    assert foreign_in(arguments.sub("", de), "de") == []
+    assert foreign_in(ARGUMENTS.sub("", de), "de") == []
     en = kp("log", "--lang", "en", db=db)
     assert "undo of event 2" in en and "row(s)" in en
     assert foreign_in(en, "en") == []

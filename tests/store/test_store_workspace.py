@@ -68,10 +68,50 @@ def test_migrations_make_every_table_from_an_empty_database(db_url):
     store.init(db_url).dispose()  # a second init finds the newest layout and does nothing
     assert set(inspect(ws.engine).get_table_names()) == TABLES
     with ws.engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0003"
         columns = {c["name"] for c in inspect(conn).get_columns("appointments")}
+        logged = {c["name"] for c in inspect(conn).get_columns("events")}
     assert set(Appointment.model_fields) <= columns
+    assert {"lines", "lines_de"} <= logged  # 0003: the lines in German beside the English
     ws.dispose()
+
+
+def test_a_workspace_at_0002_with_events_upgrades_and_still_reads(workspace, migrate):
+    """0003 adds ``events.lines_de`` to a workspace that holds events: the office loads as
+    before, the old events keep their English lines and have no German ones (German output
+    shows the English), and the next event stores both. The workspace at 0002 is this one
+    taken back by 0003's downgrade: the rows 0002 held, without the column."""
+    s, _, v = store.load(workspace)
+    store.commit(
+        workspace,
+        s,
+        _with_status(s, "P1", Status.voided),
+        expected_version=v,
+        actor="anna",
+        command="status",
+        args={},
+        lines=["voided: P1"],
+        lines_de=["storniert: P1"],
+    )
+    store.undo(workspace, actor="ben")
+    logged = [(e.command, e.lines) for e in store.log(workspace)]
+    office = _texts(store.load(workspace).scenario)
+    migrate(workspace, "0002", down=True)
+    with workspace.engine.connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+        assert "lines_de" not in {c["name"] for c in inspect(conn).get_columns("events")}
+    store.init(workspace.url).dispose()  # what `kontaktplan db init` and the web app run
+    old = store.log(workspace)
+    assert [(e.command, e.lines) for e in old] == logged
+    assert [e.lines_de for e in old] == [None, None, None]
+    assert [e.said("de") for e in old] == [e.lines for e in old]
+    assert _texts(store.load(workspace).scenario) == office
+    s, _, v = store.load(workspace)
+    _commit(workspace, s, _with_status(s, "P2", Status.voided), v)
+    event = store.undo(workspace, actor="ben")
+    new = store.log(workspace)[-1]
+    assert new.id == event and new.said("de") == ["Ereignis 4 zurückgenommen (test von anna)"]
+    assert new.said("en") == new.lines == ["undid event 4 (test by anna)"]
 
 
 def test_sqlite_file_is_readable_by_its_owner_only(tmp_path: Path):

@@ -113,7 +113,7 @@ def plan(
             actor=actor,
             quiet=quiet,
             as_json=as_json,
-            lines=lambda r: plan_summary(r, words, verbose).split("\n"),
+            lines=lambda r, lang: plan_summary(r, lang, verbose).split("\n"),
             plan_update=lambda r: {"plan": r.to_dict()},
             after=lambda r: r.planned_scenario(),
             lang=words,

@@ -138,13 +138,16 @@ def _db(reason: str) -> str:
 
 
 def _short(e: Exception) -> str:
-    """A database error in one line; missing tables point to ``db init``."""
+    """A database error in one line; missing tables, or a column a newer migration adds
+    (a workspace not yet upgraded), point to ``db init``."""
     said = message_of(e)
     if isinstance(said, Phrase):
         return said
     text = str(e).split("\n", 1)[0]
     if "no such table" in text or ("relation" in text and "does not exist" in text):
         return Phrase("err.no_tables")
+    if "no such column" in text or ("column" in text and "does not exist" in text):
+        return Phrase("err.old_tables")
     return os_reason(e, text) if isinstance(e, OSError) else text
 
 
@@ -175,8 +178,7 @@ def commit_outcome(
     actor: str | None,
     quiet: bool,
     as_json: bool,
-    lines: Callable[[Any], list[str]] | None = None,
-    shown: Callable[[Any], list[str]] | None = None,
+    lines: Callable[[Any, Lang], list[str]] | None = None,
     plan_update: Callable[[Any], dict[str, Any]] | None = None,
     after: Callable[[Any], Any] | None = None,
     lang: Lang = "en",
@@ -184,9 +186,9 @@ def commit_outcome(
 ) -> None:
     """Run a command in the workspace: load, ``call(scenario, policy)`` as in folder mode,
     commit the changed rows with the event. By default ``call`` returns an Outcome (its
-    scenario, its lines in English for the event log and in ``lang`` for the terminal,
-    its plan.json entry); the keyword functions adapt other results (``lines``: stored,
-    ``shown``: printed, by default the stored ones). ``about``: the one appointment the
+    scenario, its lines in English and in German for the event log and in ``lang`` for
+    the terminal, its plan.json entry); the keyword functions adapt other results
+    (``lines(result, lang)``: the lines in a language). ``about``: the one appointment the
     command is about (cancel, no-show, outcome): only the teams it touches are loaded
     (:func:`kontaktplan.store.load`)."""
     from sqlalchemy.exc import SQLAlchemyError
@@ -196,7 +198,7 @@ def commit_outcome(
     ws, snap = snapshot(url, about=about)
     result = call(snap.scenario, snap.policy)
     new = after(result) if after else result.scenario
-    stored = lines(result) if lines else result.lines()
+    said = lines or (lambda r, lang: r.lines(lang))
     update = plan_update(result) if plan_update else {"disruption": result.entry()}
     try:
         event = commit(
@@ -207,7 +209,8 @@ def commit_outcome(
             actor=actor_name(actor),
             command=command,
             args=args,
-            lines=stored,
+            lines=said(result, "en"),
+            lines_de=said(result, "de"),
             plan_json_update=update,
         )
     except Conflict as e:
@@ -222,8 +225,7 @@ def commit_outcome(
         return
     if quiet:
         return
-    printed = shown(result) if shown else stored if lines else result.lines(lang)
-    for line in printed:
+    for line in said(result, lang):
         typer.echo(line)
     typer.echo(translator(lang)("cli.committed", event=event))
 
@@ -362,8 +364,9 @@ def log_command(
 ) -> None:
     """The workspace's event log: who did what when, how many rows it changed.
 
-    With --lines also the lines the action printed, as they were stored (in English,
-    the language of what is stored)."""
+    With --lines also the lines the action printed, in the output's language (events
+    written before the workspace kept German lines show their English ones); --json
+    gives them in English."""
     from kontaktplan.store import log
 
     day = parse_day(since, "--since")
@@ -372,7 +375,8 @@ def log_command(
         events = log(ws, since=day, actor=actor)
     if as_json:
         data = [
-            {k: v for k, v in e.__dict__.items() if k != "changes"} | {"rows": len(e.changes)}
+            {k: v for k, v in e.__dict__.items() if k not in ("changes", "lines_de")}
+            | {"rows": len(e.changes)}
             for e in events
         ]
         typer.echo(json.dumps(data, indent=2, default=str))
@@ -381,7 +385,7 @@ def log_command(
     for e in events:
         typer.echo(e.summary(lang))
         if show_lines:
-            for line in e.lines:
+            for line in e.said(lang):
                 typer.echo(f"         {line}")
 
 

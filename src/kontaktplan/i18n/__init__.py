@@ -133,6 +133,19 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
         "de": "abgeschlossene Vorgänge vor dem {before} entfernt: {counts}",
         "en": "purged closed history before {before}: {counts}",
     },
+    # the lines the workspace's own events keep (stored in English and in German)
+    "log.imported": {
+        "de": "{office} importiert: {counts}",
+        "en": "imported {office}: {counts}",
+    },
+    "log.plan_draft": {
+        "de": "Planung: {bookings} neue Termine, {status}, {seconds} s; Fristen: {met} "
+        "eingehalten, {late} verspätet, {missed} versäumt, {open} offen, "
+        "{open_due_in_horizon} im Zeitraum fällig ohne Termin, {overdue} überfällig",
+        "en": "plan: {bookings} bookings, {status}, {seconds} s; deadlines: met {met}, "
+        "late {late}, missed {missed}, open {open}, open_due_in_horizon "
+        "{open_due_in_horizon}, overdue {overdue}",
+    },
     "cli.undo_of": {"de": "Rücknahme von Ereignis {event}", "en": "undo of event {event}"},
     "cli.event_rows": {"de": "({n} Zeile(n))", "en": "({n} row(s))"},
     "cli.wrote_office": {

@@ -986,6 +986,12 @@ ERRORS: dict[str, dict[str, str]] = {
         "de": "der Arbeitsbereich hat noch keine Tabellen (anlegen mit: kontaktplan db init)",
         "en": "the workspace has no tables yet (make them with: kontaktplan db init)",
     },
+    "err.old_tables": {
+        "de": "die Tabellen des Arbeitsbereichs stammen von einer älteren Kontaktplan-Version "
+        "(auf den neuen Stand bringen mit: kontaktplan db init)",
+        "en": "the workspace's tables are from an older version of Kontaktplan (bring them "
+        "up to date with: kontaktplan db init)",
+    },
     # --- web app users (kontaktplan.web.auth) ---
     "err.user_name": {
         "de": "der Benutzername muss 1-100 druckbare Zeichen haben",

@@ -101,11 +101,14 @@ def commit(
     command: str,
     args: dict[str, Any],
     lines: list[str],
+    lines_de: list[str] | None = None,
     plan_json_update: dict[str, Any] | None = None,
 ) -> int:
     """Write what ``after`` changed against ``before`` (the snapshot read at
     ``expected_version``), append the event and bump the office version, in one
     transaction; raise :class:`Conflict` if another event changed what this relied on.
+    ``lines``: what the action printed, in English; ``lines_de``: the same in German
+    (None: not given; German output then shows the English lines).
     ``plan_json_update``: ``{"plan": figures}`` adds a plan run (the earlier ones stay),
     ``{"disruption": entry}`` appends to the disruptions list. The new event's id."""
     ws = _ws(ws)
@@ -124,7 +127,7 @@ def commit(
             changes.append(
                 Change("office", "today", {"today": office.today}, {"today": after.meta.today})
             )
-        _record(conn, event_id, actor, command, args, changes, lines, None)
+        _record(conn, event_id, actor, command, args, changes, (lines, lines_de), None)
         apply(conn, changes, event_id)
         _tick(conn, scopes, event_id)
         pause_for_tests()
@@ -258,7 +261,9 @@ def _plan_changes(conn, update: dict[str, Any], event_id: int) -> list[Change]:
     return out
 
 
-def _record(conn, event_id, actor, command, args, changes, lines, undoes) -> None:
+def _record(conn, event_id, actor, command, args, changes, said, undoes) -> None:
+    """Append the event; ``said``: its lines in English and in German (or None)."""
+    lines, lines_de = said
     conn.execute(
         insert(schema.events).values(
             id=event_id,
@@ -267,7 +272,8 @@ def _record(conn, event_id, actor, command, args, changes, lines, undoes) -> Non
             command=command,
             arguments=json.loads(json.dumps(args, default=str)),
             changes=[c.to_json() for c in changes],
-            lines=list(lines),
+            lines=[str(x) for x in lines],
+            lines_de=None if lines_de is None else [str(x) for x in lines_de],
             undoes=undoes,
         )
     )

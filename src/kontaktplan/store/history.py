@@ -34,6 +34,14 @@ class Event:
     changes: list[dict[str, Any]]
     lines: list[str]
     undoes: int | None
+    lines_de: list[str] | None = None
+
+    def said(self, lang: Lang = "en") -> list[str]:
+        """The lines the action printed, in ``lang``: German as stored with the event
+        (since migration 0003), else the stored English lines (an older event)."""
+        if lang == "de" and self.lines_de is not None:
+            return self.lines_de
+        return self.lines
 
     def summary(self, lang: Lang = "en") -> str:
         """One line: id, time (UTC), actor, command and arguments, rows changed."""
@@ -92,14 +100,20 @@ def undo(ws: Workspace | str, event_id: int | None = None, actor: str = "?") -> 
         _refuse_if_changed_later(conn, changes, event_id)
         reverse = [Change(c.table, c.key, c.after, c.before) for c in reversed(changes)]
         new_id = office.version + 1
-        lines = [f"undid event {event_id} ({target.command} by {target.actor})"]
-        _record(conn, new_id, actor, "undo", {"event": event_id}, reverse, lines, event_id)
+        undid = Phrase("cli.undid", event=event_id, command=target.command, actor=target.actor)
+        said = _both(undid)
+        _record(conn, new_id, actor, "undo", {"event": event_id}, reverse, said, event_id)
         apply(conn, reverse, new_id)
         scopes = _scopes(
             [c for c in reverse if c.table in schema.SCENARIO_TABLES], {}, _Owners(conn)
         )
         _tick(conn, scopes, new_id)
     return new_id
+
+
+def _both(*lines: Phrase) -> tuple[list[str], list[str]]:
+    """An event's lines in English and in German."""
+    return [str(x) for x in lines], [x.say("de") for x in lines]
 
 
 class _Owners:
@@ -174,8 +188,8 @@ def purge(ws: Workspace | str, before: dt.date, actor: str = "?") -> int:
         changes = [Change(t, k, None, None) for t, keys in gone.items() for k in keys]
         new_id = office.version + 1
         counts = {t: len(keys) for t, keys in gone.items()}
-        lines = [f"purged closed history before {before}: {counts}"]
-        _record(conn, new_id, actor, "purge", {"before": before}, changes, lines, None)
+        said = _both(Phrase("cli.purged", before=before, counts=counts))
+        _record(conn, new_id, actor, "purge", {"before": before}, changes, said, None)
         for table, keys in gone.items():
             t = schema.ROW_TABLES[table]
             for part in _chunks(keys):

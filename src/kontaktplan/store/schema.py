@@ -138,7 +138,8 @@ events = Table(
     Column("command", String(50), nullable=False),
     Column("arguments", JSON, nullable=False),
     Column("changes", JSON, nullable=False),  # [{table, key, before, after}], images or null
-    Column("lines", JSON, nullable=False),  # the reasons printed
+    Column("lines", JSON, nullable=False),  # the reasons printed, in English
+    Column("lines_de", JSON),  # the same in German (0003); null in older events
     Column("undoes", Integer),  # the event a compensating event reverses
 )
 """The append-only event log: rows are only ever inserted."""

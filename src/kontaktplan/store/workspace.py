@@ -130,6 +130,7 @@ def import_folder(ws: Workspace | str, folder: str | Path, actor: str = "import"
             _insert(conn, table, batch)
         _insert(conn, "plan_runs", _plan_rows(plan_data, event_id))
         meta = scenario.meta
+        said = Phrase("log.imported", office=meta.name, counts=counts)
         conn.execute(
             insert(schema.office).values(
                 id=1,
@@ -150,7 +151,8 @@ def import_folder(ws: Workspace | str, folder: str | Path, actor: str = "import"
                 command="import",
                 arguments={"folder": str(folder)},
                 changes=[],
-                lines=[f"imported {meta.name}: {counts}"],
+                lines=[str(said)],
+                lines_de=[said.say("de")],
             )
         )
     return event_id

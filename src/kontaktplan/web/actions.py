@@ -95,6 +95,7 @@ def _commit(
         command=out.command,
         args=args,
         lines=out.lines(),
+        lines_de=out.lines("de"),
         update={"disruption": out.entry()},
     )
     return Done(out, event, out.command)

@@ -24,7 +24,7 @@ from kontaktplan.i18n import CATALOGUE, written
 from kontaktplan.i18n.errors import pydantic_reason
 from kontaktplan.web import auth
 from kontaktplan.web.deps import LoginRequired
-from kontaktplan.web.drafts import Drafts
+from kontaktplan.web.drafts import Drafts, solver_de
 from kontaktplan.web.workspace import BERLIN, WebWorkspace
 
 HERE = Path(__file__).parent
@@ -82,13 +82,6 @@ DEADLINES_DE = {
     "open_due_in_horizon": "im Zeitraum fällig ohne Termin",
     "overdue": "überfällig",
 }
-SOLVER_DE = {
-    "OPTIMAL": "optimal",
-    "FEASIBLE": "zulässig (Zeitgrenze)",
-    "INFEASIBLE": "unlösbar",
-    "UNKNOWN": "ohne Lösung",
-    "EMPTY": "nichts zu planen",
-}
 WEEKDAYS_DE = ("Mo", "Di", "Mi", "Do", "Fr", "Sa", "So")
 
 
@@ -120,11 +113,6 @@ def action_de(action: str) -> str:
     if action in ACTION_DE:
         return ACTION_DE[action]
     return CATALOGUE.get(f"action.{action}", {}).get("de", action)
-
-
-def solver_de(status: str) -> str:
-    """The solver's status (``OPTIMAL``, ``FEASIBLE/OPTIMAL`` for several teams) in words."""
-    return "/".join(SOLVER_DE.get(part, part) for part in str(status).split("/"))
 
 
 def templates() -> Jinja2Templates:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kontaktplan.domain import Scenario
-from kontaktplan.i18n import Phrase
+from kontaktplan.i18n import Lang, Phrase, translator
 from kontaktplan.i18n.errors import reason_of
 from kontaktplan.web.auth import User
 from kontaktplan.web.workspace import Snapshot, WebWorkspace
@@ -36,13 +36,47 @@ class Draft:
     scenario: Scenario | None = None
     base: Snapshot | None = None  # what the draft was solved on
     figures: dict[str, Any] = field(default_factory=dict)  # plan.json's, for the store
-    lines: list[str] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)  # for the event log, in English
+    lines_de: list[str] = field(default_factory=list)  # and in German
     summary: dict[str, Any] = field(default_factory=dict)
     bookings: int = 0
 
     @property
     def seconds(self) -> float:
         return round(time.monotonic() - self.started, 1)
+
+
+SOLVER_DE = {
+    "OPTIMAL": "optimal",
+    "FEASIBLE": "zulässig (Zeitgrenze)",
+    "INFEASIBLE": "unlösbar",
+    "UNKNOWN": "ohne Lösung",
+    "EMPTY": "nichts zu planen",
+}
+
+
+def solver_de(status: str) -> str:
+    """The solver's status (``OPTIMAL``, ``FEASIBLE/OPTIMAL`` for several teams) in words."""
+    return "/".join(SOLVER_DE.get(part, part) for part in str(status).split("/"))
+
+
+def _line(result: Any, lang: Lang) -> list[str]:
+    """The published plan's line in the event log: bookings, solver status and time, the
+    deadline counts."""
+    seconds = f"{result.seconds:.1f}"
+    status = str(result.status)
+    if lang == "de":
+        seconds, status = seconds.replace(".", ","), solver_de(status)
+    t = translator(lang)
+    return [
+        t(
+            "log.plan_draft",
+            bookings=len(result.bookings),
+            status=status,
+            seconds=seconds,
+            **result.counts(),
+        )
+    ]
 
 
 class Drafts:
@@ -91,11 +125,8 @@ class Drafts:
             draft.bookings = len(result.bookings)
             summary = result.to_dict()
             draft.figures = summary
-            counts = ", ".join(f"{k} {v}" for k, v in result.counts().items())
-            draft.lines = [
-                f"plan: {draft.bookings} bookings, {result.status}, {result.seconds:.1f} s; "
-                f"deadlines: {counts}"
-            ]
+            draft.lines = _line(result, "en")
+            draft.lines_de = _line(result, "de")
             draft.summary = {
                 k: summary[k]
                 for k in ("solver", "status", "objective", "bound", "seconds", "horizon")
@@ -120,6 +151,7 @@ class Drafts:
             command="plan",
             args={"weeks": draft.weeks, "draft": draft.id, "solved_by": draft.user},
             lines=draft.lines,
+            lines_de=draft.lines_de,
             update={"plan": draft.figures},
         )
         draft.state = "published"

@@ -132,10 +132,12 @@ class WebWorkspace:
         command: str,
         args: dict[str, Any],
         lines: list[str],
+        lines_de: list[str] | None = None,
         update: dict[str, Any] | None,
     ) -> int:
         """Commit what ``after`` changed against ``snap`` (what the action read), if
-        nothing it relies on changed since version ``expected`` (the page's). The event id."""
+        nothing it relies on changed since version ``expected`` (the page's); ``lines``
+        in English and ``lines_de`` in German go to the event log. The event id."""
         event = store.commit(
             self.store,
             snap.scenario,
@@ -145,6 +147,7 @@ class WebWorkspace:
             command=command,
             args=args,
             lines=lines,
+            lines_de=lines_de,
             plan_json_update=update,
         )
         self._remember(snap, after, event)
