@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator
 
-from kontaktplan.disruption.bookable import DueCache, Office, Ranked, Window, rank
+from kontaktplan.disruption.bookable import DueCache, Office, Ranked, Window, explained, rank
 from kontaktplan.disruption.outcome import (
     Change,
     DisruptionError,
@@ -70,10 +70,17 @@ def freed_window(office: Office, a: Appointment) -> Window:
 
 
 def backfill_candidates(
-    office: Office, w: Window, booked_on: dt.date, exclude: str, lead: int | None = None
+    office: Office,
+    w: Window,
+    booked_on: dt.date,
+    exclude: str,
+    lead: int | None = None,
+    *,
+    reasons: bool = True,
 ) -> list[Ranked]:
     """The specialist's own customers who can take window ``w``, best first (RULES.md);
-    ``lead``: the notice they need (default ``backfill_min_lead_days``)."""
+    ``lead``: the notice they need (default ``backfill_min_lead_days``); ``reasons``: see
+    :func:`~kontaktplan.disruption.bookable.rank`."""
     if lead is None:
         lead = office.policy.disruption.backfill_min_lead_days
     items = []
@@ -88,7 +95,7 @@ def backfill_candidates(
         got = office.booking(c, w, booked_on, lead)
         if not isinstance(got, str):
             items.append((c, got[0], got[1]))
-    return rank(office, items, w.day, booked_on)
+    return rank(office, items, w.day, booked_on, reasons=reasons)
 
 
 def cancel(
@@ -173,8 +180,8 @@ def _backfill(
         out.notes.append(Phrase("cancel.too_late", ahead=ahead, days=d.short_notice_days))
         return None
     lead = d.short_notice_days if short else d.backfill_min_lead_days
-    ranked = backfill_candidates(office, w, on, exclude=old.customer_id, lead=lead)
-    out.candidates = ranked[: d.proposals_listed]
+    ranked = backfill_candidates(office, w, on, exclude=old.customer_id, lead=lead, reasons=False)
+    out.candidates = explained(office, ranked[: d.proposals_listed], on, w.day)
     out.figures = {
         "days_ahead": ahead,
         "backfill_duty": duty,
@@ -262,12 +269,12 @@ def _standby_list(
             bunches[office.future_booking(c.customer_id) is not None].append(c)
         for bunch in bunches:
             if limit is not None and len(out) >= limit:
-                return out[:limit]
+                return explained(office, out[:limit], day, day)
             items = [(c, Kind.phone_consultation, Mode.phone) for c in bunch]
-            ranked = rank(office, items, day, day)
+            ranked = rank(office, items, day, day, reasons=False)
             ranked.sort(key=lambda r: (r.due.due, -r.priority, r.customer_id))
             out += ranked
-    return out[:limit]
+    return explained(office, out[:limit], day, day)
 
 
 def _callable(

@@ -14,10 +14,11 @@ interval elapsed).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from kontaktplan.appointment_index import copied
 from kontaktplan.domain import (
     Appointment,
     Customer,
@@ -34,7 +35,7 @@ from kontaktplan.planning.candidates import priority as _priority
 from kontaktplan.rules.calendar import OfficeCalendar
 from kontaktplan.rules.policy import Due, Policy, customer_due
 
-__all__ = ["DueCache", "Office", "Ranked", "Window", "rank"]
+__all__ = ["DueCache", "Office", "Ranked", "Window", "explained", "rank"]
 
 
 @dataclass(frozen=True)
@@ -172,8 +173,8 @@ class Office:
         active = index.active_by_customer
         self.dues = _Dues(scenario, policy, lambda cid: active.get(cid, ()), dues)
         # Copies of the scenario's index; a change replaces a tuple, never changes one.
-        self._by_specialist = dict(index.active_by_specialist_day)
-        self._by_customer = dict(index.active_by_customer)
+        self._by_specialist = copied(index.active_by_specialist_day)
+        self._by_customer = copied(index.active_by_customer)
         self._free: dict[tuple[str, dt.datetime, dt.datetime], str | None] = {}
         self.slots: Mapping[tuple[str, dt.date], tuple[Slot, ...]] = scenario.slots_by_day
         self.slot_days: Mapping[str, tuple[dt.date, ...]] = scenario.slot_days
@@ -375,17 +376,33 @@ def _without(rows: tuple[Appointment, ...], a: Appointment) -> tuple[Appointment
 
 
 def rank(
-    office: Office, items: list[tuple[Customer, Kind, Mode]], day: dt.date, booked_on: dt.date
+    office: Office,
+    items: list[tuple[Customer, Kind, Mode]],
+    day: dt.date,
+    booked_on: dt.date,
+    *,
+    reasons: bool = True,
 ) -> list[Ranked]:
     """Order customers for one booking on ``day``: deadlines met by it (or overdue) first,
-    earliest deadline first; then by priority (first interview, U25, unemployed, elapsed)."""
+    earliest deadline first; then by priority (first interview, U25, unemployed, elapsed).
+
+    ``reasons=False``: without their reasons (the order is the same), for a caller that
+    keeps only the first few and gives those theirs (:func:`explained`).
+    """
     out = []
     for c, kind, mode in items:
         due = office.dues[c.customer_id]
         prio = _priority(office.policy, c, due, day)
         urgent = due.due <= day
         key = (0, due.due, -prio) if urgent else (1, -prio, due.due)
-        r = Ranked(c, due, kind, mode, prio, (), (*key, c.customer_id))
-        out.append(Ranked(c, due, kind, mode, prio, office.reasons(r, booked_on, day), r.key))
+        out.append(Ranked(c, due, kind, mode, prio, (), (*key, c.customer_id)))
     out.sort(key=lambda r: r.key)
-    return out
+    return explained(office, out, booked_on, day) if reasons else out
+
+
+def explained(
+    office: Office, ranked: Iterable[Ranked], booked_on: dt.date, day: dt.date
+) -> list[Ranked]:
+    """``ranked`` with the reasons of their rank (issue 15: a no-show's standby list
+    ranks a hundred customers and keeps five; the reasons cost as much as the rank)."""
+    return [replace(r, reasons=office.reasons(r, booked_on, day)) for r in ranked]

@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from operator import attrgetter, is_
 
-from kontaktplan.appointment_index import Edit
+from kontaktplan.appointment_index import Edit, copied
 from kontaktplan.domain import Appointment, Customer, Scenario
 
 __all__ = ["DayParts"]
@@ -102,7 +102,7 @@ class DayParts:
         else:
             self._tables = _split(scenario, self.part)
         if "appointment_index" in scenario.__dict__:
-            self.rows: dict[str, Appointment] = dict(scenario.appointment_index.by_id)
+            self.rows: dict[str, Appointment] = copied(scenario.appointment_index.by_id)
         else:
             self.rows = {a.appointment_id: a for a in scenario.appointments}
         self.added: list[str] = []
