@@ -81,11 +81,14 @@ def test_same_seed_same_rows_over_eight_weeks_and_another_seed_differs(small, po
 
 def test_a_run_gives_the_frozen_objects_back(small, policy, defaults):
     """The run freezes the old objects once a week (gc.freeze) and unfreezes them at the
-    end; a process that froze objects itself keeps them frozen."""
+    end; a process that froze objects itself keeps them frozen. The collector's thresholds
+    are the process's again after the run."""
     import gc
 
+    threshold = gc.get_threshold()
     simulate_office(small, policy, defaults, weeks=2, seed=1)
     assert gc.get_freeze_count() == 0
+    assert gc.get_threshold() == threshold
     gc.freeze()
     try:
         frozen = gc.get_freeze_count()

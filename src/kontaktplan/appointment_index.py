@@ -12,7 +12,7 @@ None and the caller builds one.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import compress
 from operator import is_not
@@ -40,10 +40,27 @@ class Edit:
 
     @classmethod
     def between(cls, before: Sequence[Appointment], rows: Sequence[Appointment]) -> Edit | None:
-        """The edit from ``before`` to ``rows``, None if rows were dropped or it is large."""
+        """The edit from ``before`` to ``rows``, None if rows were dropped or it is large.
+
+        Where ``rows`` were made from ``before`` by noted copies (:meth:`note`), the
+        places are taken from the notes; else every row is compared."""
         if len(rows) < len(before):
             return None
-        places = list(compress(range(len(before)), map(is_not, before, rows)))
+        places = _noted_places(before, rows)
+        if places is None:
+            places = list(compress(range(len(before)), map(is_not, before, rows)))
+        return cls._of(before, rows, places)
+
+    @classmethod
+    def noted(cls, before: Sequence[Appointment], rows: Sequence[Appointment]) -> Edit | None:
+        """:meth:`between`, only where notes tell it (None: not noted, or not small)."""
+        places = _noted_places(before, rows) if len(rows) >= len(before) else None
+        return None if places is None else cls._of(before, rows, places)
+
+    @classmethod
+    def _of(
+        cls, before: Sequence[Appointment], rows: Sequence[Appointment], places: list[int]
+    ) -> Edit | None:
         if len(places) + len(rows) - len(before) > max(MAX_EDIT, len(before) // 8):
             return None
         return cls(
@@ -52,9 +69,66 @@ class Edit:
             tuple(rows[len(before) :]),
         )
 
+    @staticmethod
+    def note(
+        before: Sequence[Appointment], rows: tuple[Appointment, ...], places: Iterable[int]
+    ) -> tuple[Appointment, ...]:
+        """Note that ``rows`` are ``before`` with the rows at ``places`` replaced (maybe by
+        themselves) and any further rows appended; returns ``rows``.
+
+        For the copy that makes them (a command's changed row, its new bookings): the
+        scenario copy of ``rows`` then takes its edit from here instead of comparing every
+        row (issue 15: each command compared a team's every row, history included, two or
+        three times). A wrong note makes a wrong index: note only what was just built.
+        """
+        if len(_NOTES) >= MAX_NOTES:
+            _NOTES.clear()
+        _NOTES[id(rows)] = _Note(before, rows, tuple(places))
+        return rows
+
     @property
     def added(self) -> tuple[Appointment, ...]:
         return (*self.replacing, *self.appended)
+
+
+MAX_NOTES = 64
+"""Notes kept (the latest copies'); more, and they are forgotten: a copy made from an
+older one compares its rows."""
+
+
+@dataclass(frozen=True)
+class _Note:
+    before: Sequence[Appointment]
+    rows: tuple[Appointment, ...]
+    places: tuple[int, ...]
+
+
+_NOTES: dict[int, _Note] = {}  # id(rows) -> note; the note holds rows, so the id is theirs
+
+
+def _noted_places(before: Sequence[Appointment], rows: Sequence[Appointment]) -> list[int] | None:
+    """The places where ``rows`` differ from ``before`` (in order) if notes lead from
+    ``rows`` back to ``before`` (a few copies, each of the one before), else None.
+
+    Copies only replace rows in place and append, so a place of ``before`` keeps its
+    meaning along the way: a row differs only where some note says it was replaced.
+    """
+    n = len(before)
+    changed: set[int] = set()
+    at: Sequence[Appointment] = rows
+    for _ in range(MAX_CHAIN):
+        note = _NOTES.get(id(at))
+        if note is None or note.rows is not at or len(note.before) < n:
+            return None
+        changed.update(p for p in note.places if p < n)
+        at = note.before
+        if at is before:
+            return sorted(p for p in changed if rows[p] is not before[p])
+    return None
+
+
+MAX_CHAIN = 4
+"""Notes followed back from a copy to the rows it is compared with."""
 
 
 @dataclass(frozen=True)

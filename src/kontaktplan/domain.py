@@ -98,7 +98,7 @@ class Frozen(BaseModel):
         cls = type(self)
         try:
             changed = {
-                name: _field_adapter(cls, name).validate_python(value)
+                name: self._validated(name, value)
                 for name, value in data.items()
                 if name not in context[UNCHANGED]
             }
@@ -110,6 +110,11 @@ class Frozen(BaseModel):
         except ValueError:
             return None
         return copy
+
+    def _validated(self, name: str, value: Any) -> Any:
+        """A copy's new value of field ``name``, validated by its type (this model's is
+        the value it replaces)."""
+        return _field_adapter(type(self), name).validate_python(value)
 
     def _checks(self, context: dict[str, Any]) -> None:
         """The checks of the whole model (raise ValueError); with ``fields_alone``, also run
@@ -449,6 +454,16 @@ class Scenario(Frozen):
     def _references(self, info: ValidationInfo) -> Scenario:
         self._checks(info.context or {})
         return self
+
+    def _validated(self, name: str, value: Any) -> Any:
+        """As every field's; appointments noted as an edit of this scenario's (a command's
+        copy, :meth:`Edit.note`) need only their new rows checked, each an appointment:
+        the very tuple is kept, as validation would keep each row (issue 15)."""
+        if name == "appointments" and type(value) is tuple:
+            edit = Edit.noted(self.appointments, value)
+            if edit is not None and all(type(a) is Appointment for a in edit.added):
+                return value
+        return super()._validated(name, value)
 
     def _checks(self, context: dict[str, Any]) -> None:
         super()._checks(context)

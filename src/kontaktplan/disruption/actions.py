@@ -28,6 +28,7 @@ from kontaktplan.disruption.outcome import (
     plan_json,
     replace_row,
     require_planned,
+    with_rows,
 )
 from kontaktplan.domain import (
     Absence,
@@ -340,8 +341,7 @@ def noshow(
     else:
         new += _standby_call(office, out, missed)
     new += _reinvite(office, out, missed, {a.appointment_id for a in new})
-    rows = out.scenario.appointments
-    out.scenario = out.scenario.model_copy(update={"appointments": (*rows, *new)})
+    out.scenario = with_rows(out.scenario, *new)
     return out
 
 

@@ -360,20 +360,34 @@ class OfficeRun:
 @contextlib.contextmanager
 def _old_objects_frozen() -> Iterator[Callable[[], None]]:
     """A ``freeze()`` that moves every object alive into the collector's permanent
-    generation (:func:`gc.freeze`), given back at the end (:func:`gc.unfreeze`).
+    generation (:func:`gc.freeze`), given back at the end (:func:`gc.unfreeze`); the
+    young objects collected rarely meanwhile (:data:`GC_THRESHOLD`).
 
     An office is some hundred thousand objects that live for weeks; the cycle collector
     went through all of them again and again while a week made and dropped its own
     (issue 15: a quarter of the time outside ``plan``). Frozen once a week, it looks only
     at the week's. A process that froze objects itself is left alone.
     """
-    if gc.get_freeze_count():
-        yield lambda: None
-        return
+    threshold = gc.get_threshold()
+    gc.set_threshold(*map(max, threshold, GC_THRESHOLD))
     try:
-        yield gc.freeze
+        if gc.get_freeze_count():
+            yield lambda: None
+            return
+        try:
+            yield gc.freeze
+        finally:
+            gc.unfreeze()
     finally:
-        gc.unfreeze()
+        gc.set_threshold(*threshold)
+
+
+GC_THRESHOLD = (100_000, 50, 100)
+"""The collector's thresholds while an office is simulated, as the command line sets them
+for every command (:mod:`kontaktplan.cli.app`): a week makes and drops millions of small
+objects (copies of rows, index tuples), hardly any in a reference cycle, and the default
+young generation of 700 objects was collected 450 times a week (issue 15: a tenth of the
+time outside ``plan``). A process with higher thresholds keeps its own."""
 
 
 def outcomes_of_the_day(

@@ -147,6 +147,7 @@ class DayParts:
         for a in edit.replacing:
             self.rows[a.appointment_id] = a
         rows: list[Appointment] = []  # the command's rows, once one is renumbered
+        renumbered = []
         for i, a in enumerate(edit.appended, start=len(view.appointments)):
             aid = a.appointment_id
             if aid in self.rows:  # taken in another part: the office's first free number
@@ -157,10 +158,12 @@ class DayParts:
                 aid = f"{base}-{n:03d}"
                 rows = rows or list(changed.appointments)
                 rows[i] = a = a.model_copy(update={"appointment_id": aid})
+                renumbered.append(i)
             self.rows[aid] = a
             self.added.append(aid)
         if rows:
-            changed = changed.model_copy(update={"appointments": tuple(rows)})
+            edited = Edit.note(changed.appointments, tuple(rows), renumbered)
+            changed = changed.model_copy(update={"appointments": edited})
         self._views[k] = changed
         return changed
 
