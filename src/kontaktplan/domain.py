@@ -303,7 +303,7 @@ class Customer(Frozen):
 
     def available(self, start: dt.datetime, end: dt.datetime) -> bool:
         """Whether the customer can attend from ``start`` to ``end`` (RULES.md, unavailability)."""
-        return not any(u.blocks(start, end) for u in self.unavailable)
+        return not self.unavailable or not any(u.blocks(start, end) for u in self.unavailable)
 
 
 class Slot(Frozen):
@@ -448,6 +448,7 @@ class Scenario(Frozen):
         "appointment_index": ("appointments",),
         "slots_by_day": ("slots",),
         "slot_days": ("slots",),
+        "slot_weekdays": ("slots",),
     }
 
     @model_validator(mode="after")
@@ -610,6 +611,11 @@ class Scenario(Frozen):
             if not days or days[-1] != day:
                 days.append(day)
         return {k: tuple(v) for k, v in out.items()}
+
+    @cached_property
+    def slot_weekdays(self) -> Mapping[str, frozenset[int]]:
+        """The weekdays each specialist has free slots on (not to be changed)."""
+        return {sid: frozenset(d.weekday() for d in days) for sid, days in self.slot_days.items()}
 
     @cached_property
     def appointment_index(self) -> AppointmentIndex:

@@ -290,6 +290,8 @@ def _callable(
     unemployed, not exempt, no appointment row that day, available."""
     scenario = office.scenario
     minutes = office.policy.duration(Kind.phone_consultation)
+    end = None if window is None else window.start + dt.timedelta(minutes=minutes)
+    weekday = day.weekday()
     for sid in sids:
         for c in scenario.customers_by_specialist.get(sid, ()):
             if not c.unemployed or c.customer_id == exclude:
@@ -299,9 +301,9 @@ def _callable(
             if c.customer_id in that_day or office.on_day(c.customer_id, day) is not None:
                 continue
             if window is None:
-                if any(u.weekday == day.weekday() for u in c.unavailable if u.half is None):
+                if any(u.weekday == weekday for u in c.unavailable if u.half is None):
                     continue
-            elif not c.available(window.start, window.start + dt.timedelta(minutes=minutes)):
+            elif not c.available(window.start, end):
                 continue
             yield c
 

@@ -223,22 +223,26 @@ class Office:
             1 for a in items if a.kind not in (Kind.phone_consultation, Kind.group_session)
         )
 
+    # on_day and future_booking are asked for every customer a command looks at (issue 15:
+    # some 80 000 times a simulated week): plain loops, no generator made each time.
+
     def on_day(self, cid: str, day: dt.date) -> Appointment | None:
         """The customer's active appointment on ``day`` (one per day), if any."""
-        return next((a for a in self._by_customer.get(cid, ()) if a.day == day), None)
+        for a in self._by_customer.get(cid, ()):
+            if a.day == day:
+                return a
+        return None
 
     def future_booking(self, cid: str) -> Appointment | None:
         """The customer's planned appointment from today on (not a phone consultation)."""
-        return next(
-            (
-                a
-                for a in self._by_customer.get(cid, ())
-                if a.status is Status.planned
+        for a in self._by_customer.get(cid, ()):
+            if (
+                a.status is Status.planned
                 and a.day >= self.today
                 and a.kind is not Kind.phone_consultation
-            ),
-            None,
-        )
+            ):
+                return a
+        return None
 
     def open_day(self, sid: str, day: dt.date) -> bool:
         """The specialist works that day: a working day, no holiday, no absence."""

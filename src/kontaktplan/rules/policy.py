@@ -29,6 +29,7 @@ __all__ = [
     "add_months",
     "category_review",
     "customer_due",
+    "deadline",
     "due_dates",
     "load_policy",
     "models_dir",
@@ -454,6 +455,15 @@ def due_dates(scenario: Scenario, policy: Policy) -> dict[str, Due]:
         for c in scenario.customers
         if c.exempt is None
     }
+
+
+def deadline(
+    c: Customer, history: Sequence[Appointment], policy: Policy, today: dt.date
+) -> tuple[dt.date, bool]:
+    """:func:`customer_due`'s ``due`` and ``first_interview`` alone: the deadline of the
+    customer's next qualified contact, and whether no contact counts yet."""
+    contacts = qualified_contacts(c, history, policy)
+    return policy.next_due(c, contacts, today), not contacts
 
 
 def customer_due(
