@@ -14,6 +14,7 @@ import sys
 import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Literal
 
@@ -343,7 +344,13 @@ def add_months(day: dt.date, months: int) -> dt.date:
     total = day.year * 12 + day.month - 1 + months
     year, month = divmod(total, 12)
     month += 1
-    return dt.date(year, month, min(day.day, _cal.monthrange(year, month)[1]))
+    return dt.date(year, month, min(day.day, _month_length(year, month)))
+
+
+@cache
+def _month_length(year: int, month: int) -> int:
+    """Days in the month (asked for each due date: issue 15)."""
+    return _cal.monthrange(year, month)[1]
 
 
 def expected_category(policy: Policy, customer: Customer) -> str | None:
