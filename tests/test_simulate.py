@@ -20,7 +20,7 @@ from kontaktplan.io import write_scenario
 from kontaktplan.rules.policy import due_dates, load_policy
 from kontaktplan.simulate import load_settings, simulate_office, summarise
 from kontaktplan.simulate.backends import Task, run_local
-from kontaktplan.simulate.measures import COLUMNS, read_table
+from kontaktplan.simulate.measures import COLUMNS, read_table, table_text
 from kontaktplan.simulate.offices import OfficesError, OfficeSpec, read_offices
 from kontaktplan.simulate.settings import SettingsError, SimulationSettings
 from kontaktplan.simulate.upkeep import WeeklyTemplate, compact
@@ -68,8 +68,16 @@ def _took_place(scenario, kinds_out=(Kind.phone_consultation,)):
 # -- determinism -------------------------------------------------------------------------
 
 
-def test_same_seed_same_rows_over_eight_weeks_and_another_seed_differs(small, policy, defaults):
-    a, _, end_a = simulate_office(small, policy, defaults, weeks=8, seed=1)
+@pytest.fixture(scope="module")
+def eight_weeks(small, policy, defaults):
+    """The small office's rows, timing and final office after eight weeks, seed 1."""
+    return simulate_office(small, policy, defaults, weeks=8, seed=1)
+
+
+def test_same_seed_same_rows_over_eight_weeks_and_another_seed_differs(
+    eight_weeks, small, policy, defaults
+):
+    a, _, end_a = eight_weeks
     b, _, end_b = simulate_office(small, policy, defaults, weeks=8, seed=1)
     assert a == b
     assert end_a == end_b
@@ -77,6 +85,15 @@ def test_same_seed_same_rows_over_eight_weeks_and_another_seed_differs(small, po
     c, _, _ = simulate_office(small, policy, defaults, weeks=8, seed=2)
     assert a != c
     assert validate(end_a, policy).ok  # the office after 8 weeks breaks no rule
+
+
+def test_eight_weeks_give_the_rows_recorded_before_the_speed_ups(eight_weeks):
+    """The rows recorded in tests/data/simulate/ by the code before issue 15's last speed-up
+    (9cd8b09): work for speed changes no row. A change of the rules or of the simulation
+    that changes them records the file anew, and says why."""
+    rows, _, _ = eight_weeks
+    recorded = Path(__file__).parent / "data" / "simulate" / "small-8-weeks-seed-1.csv"
+    assert table_text(rows) == recorded.read_text(encoding="utf-8")
 
 
 def test_a_run_gives_the_frozen_objects_back(small, policy, defaults):
