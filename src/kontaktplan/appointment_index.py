@@ -24,8 +24,10 @@ if TYPE_CHECKING:
 __all__ = ["AppointmentIndex", "Edit", "copied"]
 
 MAX_EDIT = 64
-"""More changed positions than this and an eighth of the rows: no small edit, the index
-is built anew."""
+"""More changed positions than this and an eighth of the rows, or more changed and
+appended rows than this and a third of the rows: no small edit, the index is built anew.
+(An appended row costs an edit about three times what it costs a new index, a changed
+one more; a week's plan appends an eighth of an office's rows, issue 15.)"""
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,8 @@ class Edit:
     def _of(
         cls, before: Sequence[Appointment], rows: Sequence[Appointment], places: list[int]
     ) -> Edit | None:
-        if len(places) + len(rows) - len(before) > max(MAX_EDIT, len(before) // 8):
+        n, appended = len(before), len(rows) - len(before)
+        if len(places) > max(MAX_EDIT, n // 8) or len(places) + appended > max(MAX_EDIT, n // 3):
             return None
         return cls(
             tuple(before[i] for i in places),
