@@ -33,7 +33,7 @@ from kontaktplan.i18n import Phrase
 from kontaktplan.planning.candidates import _requirement, owes_in_person
 from kontaktplan.planning.candidates import priority as _priority
 from kontaktplan.rules.calendar import OfficeCalendar
-from kontaktplan.rules.policy import Due, Policy, customer_due
+from kontaktplan.rules.policy import Due, Policy, customer_due, qualified_contacts
 
 __all__ = ["DueCache", "Office", "Ranked", "Window", "explained", "rank"]
 
@@ -87,21 +87,34 @@ class DueCache:
     same: the very ``Customer`` and the very tuple of the scenario's appointment index (a
     copy that leaves a customer's rows alone keeps the tuple). Anything else is computed
     again, so a due date from the cache is the one :func:`customer_due` gives (issue 15: a
-    simulated day's commands each computed the due dates of the same customers).
+    simulated day's commands each computed the due dates of the same customers). On a
+    later day, the qualified contacts of the same customer and rows are kept (they do not
+    depend on the day).
     """
 
     def __init__(self, policy: Policy) -> None:
         self.policy = policy
-        self._entries: dict[str, tuple[Customer, Sequence[Appointment], dt.date, Due]] = {}
+        self._entries: dict[str, _DueEntry] = {}
 
     def due(self, c: Customer, rows: Sequence[Appointment], today: dt.date) -> Due:
         """:func:`customer_due` of ``c`` with ``rows`` on ``today``."""
         e = self._entries.get(c.customer_id)
-        if e is not None and e[0] is c and e[1] is rows and e[2] == today:
-            return e[3]
-        due = customer_due(c, rows, self.policy, today)
-        self._entries[c.customer_id] = (c, rows, today, due)
+        if e is not None and e[0] is c and e[1] is rows:
+            if e[2] == today:
+                return e[3]
+            contacts = e[4]
+        else:
+            contacts = qualified_contacts(c, rows, self.policy)
+        due = customer_due(c, rows, self.policy, today, contacts)
+        self._entries[c.customer_id] = (c, rows, today, due, contacts)
         return due
+
+
+_DueEntry = tuple[Customer, Sequence[Appointment], dt.date, Due, list[dt.date]]
+"""A kept due date: customer, rows, day, due date, and the qualified contacts."""
+
+
+_NOT_YET: Any = object()
 
 
 class _Dues(Mapping[str, Due]):
@@ -132,12 +145,15 @@ class _Dues(Mapping[str, Due]):
         return customer_due(c, self._history(cid), self.policy, self.scenario.today)
 
     def __getitem__(self, cid: str) -> Due:
-        if cid not in self._done:
-            self._done[cid] = self._compute(cid)
-        due = self._done[cid]
-        if due is None:
+        if (due := self.get(cid)) is None:
             raise KeyError(cid)
         return due
+
+    def get(self, cid: str, default: Any = None) -> Any:  # not Mapping's: no KeyError made
+        due = self._done.get(cid, _NOT_YET)
+        if due is _NOT_YET:
+            due = self._done[cid] = self._compute(cid)
+        return default if due is None else due
 
     def __contains__(self, cid: object) -> bool:
         # Without computing the due date: the standby list after a no-show asks this of

@@ -474,14 +474,20 @@ def deadline(
 
 
 def customer_due(
-    c: Customer, history: Sequence[Appointment], policy: Policy, today: dt.date
+    c: Customer,
+    history: Sequence[Appointment],
+    policy: Policy,
+    today: dt.date,
+    contacts: Sequence[dt.date] | None = None,
 ) -> Due:
     """The due date of one customer's next qualified contact, from their appointment rows.
 
     A planned appointment counts only if it meets the deadline; one that no new booking
     could meet (due before today + lead) keeps its earliest planned appointment. The
-    planned ones after a deadline that can still be met are ``late_planned``."""
-    contacts = qualified_contacts(c, history, policy)
+    planned ones after a deadline that can still be met are ``late_planned``.
+    ``contacts``: :func:`qualified_contacts` of ``c`` and ``history``, if known."""
+    if contacts is None:
+        contacts = qualified_contacts(c, history, policy)
     due = policy.next_due(c, contacts, today)
     planned = sorted(
         (a.day, a.appointment_id) for a in history if a.status is Status.planned and a.day >= today
