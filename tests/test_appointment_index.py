@@ -132,3 +132,30 @@ def test_a_copy_checking_only_its_changes_equals_a_validated_one(office):
     assert type(quick.appointments) is tuple
     with pytest.raises(ValidationError, match="appointments"):
         office.model_copy(update={"appointments": (*rows, office.customers[0])})
+
+
+def test_a_noted_copy_s_edit_is_the_one_found_by_comparing_every_row(office):
+    """Copies that note their edit (a command's changed row, its new rows; a row renumbered
+    in a part) chain back to the scenario they came from; the edit and the index are the
+    ones a row-by-row comparison gives."""
+    from kontaktplan.disruption.outcome import replace_row, with_rows
+
+    rng = random.Random(7)
+    s = office
+    s.appointment_index  # noqa: B018 (computed, so the copies take it over)
+    for _ in range(10):
+        before = s
+        for _ in range(rng.randint(1, 3)):  # a command's copies, one after the other
+            old = rng.choice([a for a in s.appointments if a.status is Status.planned])
+            new = old.model_copy(update={"status": Status.cancelled})
+            extra = old.model_copy(update={"appointment_id": f"N{len(s.appointments)}"})
+            s = replace_row(s, old, new, *([extra] if rng.random() < 0.5 else []))
+            if rng.random() < 0.5:
+                aid = f"W{len(s.appointments)}"
+                s = with_rows(s, extra.model_copy(update={"appointment_id": aid}))
+        compared = Edit.between(before.appointments, tuple(list(s.appointments)))
+        assert Edit.between(before.appointments, s.appointments) == compared
+        assert s.appointment_index == AppointmentIndex.of(s.appointments)
+    rows = office.appointments
+    again = Edit.note(rows, (*rows[:-1], rows[-1]), [3])  # a row put back in its place
+    assert Edit.between(rows, again) == Edit((), (), ())

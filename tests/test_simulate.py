@@ -20,7 +20,7 @@ from kontaktplan.io import write_scenario
 from kontaktplan.rules.policy import due_dates, load_policy
 from kontaktplan.simulate import load_settings, simulate_office, summarise
 from kontaktplan.simulate.backends import Task, run_local
-from kontaktplan.simulate.measures import COLUMNS, read_table
+from kontaktplan.simulate.measures import COLUMNS, read_table, table_text
 from kontaktplan.simulate.offices import OfficesError, OfficeSpec, read_offices
 from kontaktplan.simulate.settings import SettingsError, SimulationSettings
 from kontaktplan.simulate.upkeep import WeeklyTemplate, compact
@@ -68,8 +68,16 @@ def _took_place(scenario, kinds_out=(Kind.phone_consultation,)):
 # -- determinism -------------------------------------------------------------------------
 
 
-def test_same_seed_same_rows_over_eight_weeks_and_another_seed_differs(small, policy, defaults):
-    a, _, end_a = simulate_office(small, policy, defaults, weeks=8, seed=1)
+@pytest.fixture(scope="module")
+def eight_weeks(small, policy, defaults):
+    """The small office's rows, timing and final office after eight weeks, seed 1."""
+    return simulate_office(small, policy, defaults, weeks=8, seed=1)
+
+
+def test_same_seed_same_rows_over_eight_weeks_and_another_seed_differs(
+    eight_weeks, small, policy, defaults
+):
+    a, _, end_a = eight_weeks
     b, _, end_b = simulate_office(small, policy, defaults, weeks=8, seed=1)
     assert a == b
     assert end_a == end_b
@@ -79,13 +87,27 @@ def test_same_seed_same_rows_over_eight_weeks_and_another_seed_differs(small, po
     assert validate(end_a, policy).ok  # the office after 8 weeks breaks no rule
 
 
+def test_eight_weeks_give_the_rows_recorded_before_the_speed_ups(eight_weeks):
+    """The rows recorded in tests/data/simulate/ by the code before issue 15's last speed-up
+    (9cd8b09, with the first interview's deadline kept from the day its row was booked, a
+    rule change recorded anew: days overdue of first interviews): work for speed changes
+    no row. A change of the rules or of the simulation that changes them records the file
+    anew, and says why."""
+    rows, _, _ = eight_weeks
+    recorded = Path(__file__).parent / "data" / "simulate" / "small-8-weeks-seed-1.csv"
+    assert table_text(rows) == recorded.read_text(encoding="utf-8")
+
+
 def test_a_run_gives_the_frozen_objects_back(small, policy, defaults):
     """The run freezes the old objects once a week (gc.freeze) and unfreezes them at the
-    end; a process that froze objects itself keeps them frozen."""
+    end; a process that froze objects itself keeps them frozen. The collector's thresholds
+    are the process's again after the run."""
     import gc
 
+    threshold = gc.get_threshold()
     simulate_office(small, policy, defaults, weeks=2, seed=1)
     assert gc.get_freeze_count() == 0
+    assert gc.get_threshold() == threshold
     gc.freeze()
     try:
         frozen = gc.get_freeze_count()

@@ -99,7 +99,7 @@ class Frozen(BaseModel):
         cls = type(self)
         try:
             changed = {
-                name: _field_adapter(cls, name).validate_python(value)
+                name: self._validated(name, value)
                 for name, value in data.items()
                 if name not in context[UNCHANGED]
             }
@@ -111,6 +111,11 @@ class Frozen(BaseModel):
         except ValueError:
             return None
         return copy
+
+    def _validated(self, name: str, value: Any) -> Any:
+        """A copy's new value of field ``name``, validated by its type (this model's is
+        the value it replaces)."""
+        return _field_adapter(type(self), name).validate_python(value)
 
     def _checks(self, context: dict[str, Any]) -> None:
         """The checks of the whole model (raise ValueError); with ``fields_alone``, also run
@@ -300,7 +305,7 @@ class Customer(Frozen):
 
     def available(self, start: dt.datetime, end: dt.datetime) -> bool:
         """Whether the customer can attend from ``start`` to ``end`` (RULES.md, unavailability)."""
-        return not any(u.blocks(start, end) for u in self.unavailable)
+        return not self.unavailable or not any(u.blocks(start, end) for u in self.unavailable)
 
 
 class Slot(Frozen):
@@ -445,12 +450,23 @@ class Scenario(Frozen):
         "appointment_index": ("appointments",),
         "slots_by_day": ("slots",),
         "slot_days": ("slots",),
+        "slot_weekdays": ("slots",),
     }
 
     @model_validator(mode="after")
     def _references(self, info: ValidationInfo) -> Scenario:
         self._checks(info.context or {})
         return self
+
+    def _validated(self, name: str, value: Any) -> Any:
+        """As every field's; appointments noted as an edit of this scenario's (a command's
+        copy, :meth:`Edit.note`) need only their new rows checked, each an appointment:
+        the very tuple is kept, as validation would keep each row (issue 15)."""
+        if name == "appointments" and type(value) is tuple:
+            edit = Edit.noted(self.appointments, value)
+            if edit is not None and all(type(a) is Appointment for a in edit.added):
+                return value
+        return super()._validated(name, value)
 
     def _checks(self, context: dict[str, Any]) -> None:
         super()._checks(context)
@@ -597,6 +613,11 @@ class Scenario(Frozen):
             if not days or days[-1] != day:
                 days.append(day)
         return {k: tuple(v) for k, v in out.items()}
+
+    @cached_property
+    def slot_weekdays(self) -> Mapping[str, frozenset[int]]:
+        """The weekdays each specialist has free slots on (not to be changed)."""
+        return {sid: frozenset(d.weekday() for d in days) for sid, days in self.slot_days.items()}
 
     @cached_property
     def appointment_index(self) -> AppointmentIndex:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator
 
-from kontaktplan.disruption.bookable import DueCache, Office, Ranked, Window, rank
+from kontaktplan.disruption.bookable import DueCache, Office, Ranked, Window, explained, rank
 from kontaktplan.disruption.outcome import (
     Change,
     DisruptionError,
@@ -28,6 +28,7 @@ from kontaktplan.disruption.outcome import (
     plan_json,
     replace_row,
     require_planned,
+    with_rows,
 )
 from kontaktplan.domain import (
     Absence,
@@ -70,10 +71,17 @@ def freed_window(office: Office, a: Appointment) -> Window:
 
 
 def backfill_candidates(
-    office: Office, w: Window, booked_on: dt.date, exclude: str, lead: int | None = None
+    office: Office,
+    w: Window,
+    booked_on: dt.date,
+    exclude: str,
+    lead: int | None = None,
+    *,
+    reasons: bool = True,
 ) -> list[Ranked]:
     """The specialist's own customers who can take window ``w``, best first (RULES.md);
-    ``lead``: the notice they need (default ``backfill_min_lead_days``)."""
+    ``lead``: the notice they need (default ``backfill_min_lead_days``); ``reasons``: see
+    :func:`~kontaktplan.disruption.bookable.rank`."""
     if lead is None:
         lead = office.policy.disruption.backfill_min_lead_days
     items = []
@@ -88,7 +96,7 @@ def backfill_candidates(
         got = office.booking(c, w, booked_on, lead)
         if not isinstance(got, str):
             items.append((c, got[0], got[1]))
-    return rank(office, items, w.day, booked_on)
+    return rank(office, items, w.day, booked_on, reasons=reasons)
 
 
 def cancel(
@@ -174,8 +182,8 @@ def _backfill(
         out.notes.append(Phrase("cancel.too_late", ahead=ahead, days=d.short_notice_days))
         return None
     lead = d.short_notice_days if short else d.backfill_min_lead_days
-    ranked = backfill_candidates(office, w, on, exclude=old.customer_id, lead=lead)
-    out.candidates = ranked[: d.proposals_listed]
+    ranked = backfill_candidates(office, w, on, exclude=old.customer_id, lead=lead, reasons=False)
+    out.candidates = explained(office, ranked[: d.proposals_listed], on, w.day)
     out.figures = {
         "days_ahead": ahead,
         "backfill_duty": duty,
@@ -263,12 +271,12 @@ def _standby_list(
             bunches[office.future_booking(c.customer_id) is not None].append(c)
         for bunch in bunches:
             if limit is not None and len(out) >= limit:
-                return out[:limit]
+                return explained(office, out[:limit], day, day)
             items = [(c, Kind.phone_consultation, Mode.phone) for c in bunch]
-            ranked = rank(office, items, day, day)
+            ranked = rank(office, items, day, day, reasons=False)
             ranked.sort(key=lambda r: (r.due.due, -r.priority, r.customer_id))
             out += ranked
-    return out[:limit]
+    return explained(office, out[:limit], day, day)
 
 
 def _callable(
@@ -283,6 +291,8 @@ def _callable(
     unemployed, not exempt, no appointment row that day, available."""
     scenario = office.scenario
     minutes = office.policy.duration(Kind.phone_consultation)
+    end = None if window is None else window.start + dt.timedelta(minutes=minutes)
+    weekday = day.weekday()
     for sid in sids:
         for c in scenario.customers_by_specialist.get(sid, ()):
             if not c.unemployed or c.customer_id == exclude:
@@ -292,9 +302,9 @@ def _callable(
             if c.customer_id in that_day or office.on_day(c.customer_id, day) is not None:
                 continue
             if window is None:
-                if any(u.weekday == day.weekday() for u in c.unavailable if u.half is None):
+                if any(u.weekday == weekday for u in c.unavailable if u.half is None):
                     continue
-            elif not c.available(window.start, window.start + dt.timedelta(minutes=minutes)):
+            elif not c.available(window.start, end):
                 continue
             yield c
 
@@ -333,8 +343,7 @@ def noshow(
     else:
         new += _standby_call(office, out, missed)
     new += _reinvite(office, out, missed, {a.appointment_id for a in new})
-    rows = out.scenario.appointments
-    out.scenario = out.scenario.model_copy(update={"appointments": (*rows, *new)})
+    out.scenario = with_rows(out.scenario, *new)
     return out
 
 

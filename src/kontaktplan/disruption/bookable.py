@@ -14,10 +14,11 @@ interval elapsed).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from kontaktplan.appointment_index import copied
 from kontaktplan.domain import (
     Appointment,
     Customer,
@@ -32,9 +33,9 @@ from kontaktplan.i18n import Phrase
 from kontaktplan.planning.candidates import _requirement, owes_in_person
 from kontaktplan.planning.candidates import priority as _priority
 from kontaktplan.rules.calendar import OfficeCalendar
-from kontaktplan.rules.policy import Due, Policy, customer_due
+from kontaktplan.rules.policy import Due, Policy, customer_due, qualified_contacts
 
-__all__ = ["DueCache", "Office", "Ranked", "Window", "rank"]
+__all__ = ["DueCache", "Office", "Ranked", "Window", "explained", "rank"]
 
 
 @dataclass(frozen=True)
@@ -86,21 +87,34 @@ class DueCache:
     same: the very ``Customer`` and the very tuple of the scenario's appointment index (a
     copy that leaves a customer's rows alone keeps the tuple). Anything else is computed
     again, so a due date from the cache is the one :func:`customer_due` gives (issue 15: a
-    simulated day's commands each computed the due dates of the same customers).
+    simulated day's commands each computed the due dates of the same customers). On a
+    later day, the qualified contacts of the same customer and rows are kept (they do not
+    depend on the day).
     """
 
     def __init__(self, policy: Policy) -> None:
         self.policy = policy
-        self._entries: dict[str, tuple[Customer, Sequence[Appointment], dt.date, Due]] = {}
+        self._entries: dict[str, _DueEntry] = {}
 
     def due(self, c: Customer, rows: Sequence[Appointment], today: dt.date) -> Due:
         """:func:`customer_due` of ``c`` with ``rows`` on ``today``."""
         e = self._entries.get(c.customer_id)
-        if e is not None and e[0] is c and e[1] is rows and e[2] == today:
-            return e[3]
-        due = customer_due(c, rows, self.policy, today)
-        self._entries[c.customer_id] = (c, rows, today, due)
+        if e is not None and e[0] is c and e[1] is rows:
+            if e[2] == today:
+                return e[3]
+            contacts = e[4]
+        else:
+            contacts = qualified_contacts(c, rows, self.policy)
+        due = customer_due(c, rows, self.policy, today, contacts)
+        self._entries[c.customer_id] = (c, rows, today, due, contacts)
         return due
+
+
+_DueEntry = tuple[Customer, Sequence[Appointment], dt.date, Due, list[dt.date]]
+"""A kept due date: customer, rows, day, due date, and the qualified contacts."""
+
+
+_NOT_YET: Any = object()
 
 
 class _Dues(Mapping[str, Due]):
@@ -131,12 +145,15 @@ class _Dues(Mapping[str, Due]):
         return customer_due(c, self._history(cid), self.policy, self.scenario.today)
 
     def __getitem__(self, cid: str) -> Due:
-        if cid not in self._done:
-            self._done[cid] = self._compute(cid)
-        due = self._done[cid]
-        if due is None:
+        if (due := self.get(cid)) is None:
             raise KeyError(cid)
         return due
+
+    def get(self, cid: str, default: Any = None) -> Any:  # not Mapping's: no KeyError made
+        due = self._done.get(cid, _NOT_YET)
+        if due is _NOT_YET:
+            due = self._done[cid] = self._compute(cid)
+        return default if due is None else due
 
     def __contains__(self, cid: object) -> bool:
         # Without computing the due date: the standby list after a no-show asks this of
@@ -172,8 +189,8 @@ class Office:
         active = index.active_by_customer
         self.dues = _Dues(scenario, policy, lambda cid: active.get(cid, ()), dues)
         # Copies of the scenario's index; a change replaces a tuple, never changes one.
-        self._by_specialist = dict(index.active_by_specialist_day)
-        self._by_customer = dict(index.active_by_customer)
+        self._by_specialist = copied(index.active_by_specialist_day)
+        self._by_customer = copied(index.active_by_customer)
         self._free: dict[tuple[str, dt.datetime, dt.datetime], str | None] = {}
         self.slots: Mapping[tuple[str, dt.date], tuple[Slot, ...]] = scenario.slots_by_day
         self.slot_days: Mapping[str, tuple[dt.date, ...]] = scenario.slot_days
@@ -222,22 +239,26 @@ class Office:
             1 for a in items if a.kind not in (Kind.phone_consultation, Kind.group_session)
         )
 
+    # on_day and future_booking are asked for every customer a command looks at (issue 15:
+    # some 80 000 times a simulated week): plain loops, no generator made each time.
+
     def on_day(self, cid: str, day: dt.date) -> Appointment | None:
         """The customer's active appointment on ``day`` (one per day), if any."""
-        return next((a for a in self._by_customer.get(cid, ()) if a.day == day), None)
+        for a in self._by_customer.get(cid, ()):
+            if a.day == day:
+                return a
+        return None
 
     def future_booking(self, cid: str) -> Appointment | None:
         """The customer's planned appointment from today on (not a phone consultation)."""
-        return next(
-            (
-                a
-                for a in self._by_customer.get(cid, ())
-                if a.status is Status.planned
+        for a in self._by_customer.get(cid, ()):
+            if (
+                a.status is Status.planned
                 and a.day >= self.today
                 and a.kind is not Kind.phone_consultation
-            ),
-            None,
-        )
+            ):
+                return a
+        return None
 
     def open_day(self, sid: str, day: dt.date) -> bool:
         """The specialist works that day: a working day, no holiday, no absence."""
@@ -375,17 +396,33 @@ def _without(rows: tuple[Appointment, ...], a: Appointment) -> tuple[Appointment
 
 
 def rank(
-    office: Office, items: list[tuple[Customer, Kind, Mode]], day: dt.date, booked_on: dt.date
+    office: Office,
+    items: list[tuple[Customer, Kind, Mode]],
+    day: dt.date,
+    booked_on: dt.date,
+    *,
+    reasons: bool = True,
 ) -> list[Ranked]:
     """Order customers for one booking on ``day``: deadlines met by it (or overdue) first,
-    earliest deadline first; then by priority (first interview, U25, unemployed, elapsed)."""
+    earliest deadline first; then by priority (first interview, U25, unemployed, elapsed).
+
+    ``reasons=False``: without their reasons (the order is the same), for a caller that
+    keeps only the first few and gives those theirs (:func:`explained`).
+    """
     out = []
     for c, kind, mode in items:
         due = office.dues[c.customer_id]
         prio = _priority(office.policy, c, due, day)
         urgent = due.due <= day
         key = (0, due.due, -prio) if urgent else (1, -prio, due.due)
-        r = Ranked(c, due, kind, mode, prio, (), (*key, c.customer_id))
-        out.append(Ranked(c, due, kind, mode, prio, office.reasons(r, booked_on, day), r.key))
+        out.append(Ranked(c, due, kind, mode, prio, (), (*key, c.customer_id)))
     out.sort(key=lambda r: r.key)
-    return out
+    return explained(office, out, booked_on, day) if reasons else out
+
+
+def explained(
+    office: Office, ranked: Iterable[Ranked], booked_on: dt.date, day: dt.date
+) -> list[Ranked]:
+    """``ranked`` with the reasons of their rank (issue 15: a no-show's standby list
+    ranks a hundred customers and keeps five; the reasons cost as much as the rank)."""
+    return [replace(r, reasons=office.reasons(r, booked_on, day)) for r in ranked]

@@ -13,6 +13,7 @@ from itertools import compress, count, repeat
 from operator import is_
 from typing import Any
 
+from kontaktplan.appointment_index import Edit
 from kontaktplan.disruption.bookable import Ranked
 from kontaktplan.domain import Appointment, Mode, Scenario, Status
 from kontaktplan.i18n import Lang, Phrase, translator, written
@@ -28,6 +29,7 @@ __all__ = [
     "plan_json",
     "replace_row",
     "require_planned",
+    "with_rows",
 ]
 
 
@@ -179,9 +181,20 @@ def on_day(scenario: Scenario, day: dt.date) -> Scenario:
 def replace_row(scenario: Scenario, old: Appointment, *new: Appointment) -> Scenario:
     """``old`` replaced by its changed version (same position), further rows appended."""
     rows = list(scenario.appointments)
+    places = []
     if (row := scenario.appointment_index.by_id.get(old.appointment_id)) is not None:
-        rows[next(compress(count(), map(is_, rows, repeat(row))))] = new[0]  # ids are unique
-    return scenario.model_copy(update={"appointments": (*rows, *new[1:])})
+        # ids are unique; from the end, where the planned rows are (booked the latest)
+        back = next(compress(count(), map(is_, reversed(rows), repeat(row))))
+        places.append(len(rows) - 1 - back)
+        rows[places[0]] = new[0]
+    edited = Edit.note(scenario.appointments, (*rows, *new[1:]), places)
+    return scenario.model_copy(update={"appointments": edited})
+
+
+def with_rows(scenario: Scenario, *new: Appointment) -> Scenario:
+    """The scenario with ``new`` rows appended."""
+    rows = scenario.appointments
+    return scenario.model_copy(update={"appointments": Edit.note(rows, (*rows, *new), ())})
 
 
 def new_id(scenario: Scenario, prefix: str, day: dt.date, taken: set[str] | None = None) -> str:

@@ -103,17 +103,12 @@ class OfficeCalendar:
         self._absences: dict[str, list[tuple[dt.date, dt.date]]] = {}
         for a in scenario.absences:
             self._absences.setdefault(a.specialist_id, []).append((a.first_day, a.last_day))
-        slot_weekdays = {
-            sid: {d.weekday() for d in days} for sid, days in scenario.slot_days.items()
-        }
-        full = policy.booking.full_time_regular_days
+        slot_weekdays = scenario.slot_weekdays  # kept by a copy that keeps the slots
+        full = frozenset(range(policy.booking.full_time_regular_days))
         self._regular: dict[str, frozenset[int]] = {}
         for sp in scenario.specialists:
             days = slot_weekdays.get(sp.specialist_id)
-            if sp.fte >= 1 or not days:
-                self._regular[sp.specialist_id] = frozenset(range(full))
-            else:
-                self._regular[sp.specialist_id] = frozenset(days)
+            self._regular[sp.specialist_id] = full if sp.fte >= 1 or not days else days
 
     def holiday(self, day: dt.date) -> Holiday | None:
         """The name of the region's public holiday on ``day``, if any."""

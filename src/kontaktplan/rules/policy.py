@@ -14,6 +14,7 @@ import sys
 import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Literal
 
@@ -29,6 +30,7 @@ __all__ = [
     "add_months",
     "category_review",
     "customer_due",
+    "deadline",
     "due_dates",
     "load_policy",
     "models_dir",
@@ -341,7 +343,13 @@ def add_months(day: dt.date, months: int) -> dt.date:
     total = day.year * 12 + day.month - 1 + months
     year, month = divmod(total, 12)
     month += 1
-    return dt.date(year, month, min(day.day, _cal.monthrange(year, month)[1]))
+    return dt.date(year, month, min(day.day, _month_length(year, month)))
+
+
+@cache
+def _month_length(year: int, month: int) -> int:
+    """Days in the month (asked for each due date: issue 15)."""
+    return _cal.monthrange(year, month)[1]
 
 
 def expected_category(policy: Policy, customer: Customer) -> str | None:
@@ -455,24 +463,50 @@ def due_dates(scenario: Scenario, policy: Policy) -> dict[str, Due]:
     }
 
 
-def customer_due(
+def deadline(
     c: Customer, history: Sequence[Appointment], policy: Policy, today: dt.date
+) -> tuple[dt.date, bool]:
+    """:func:`customer_due`'s ``due`` and ``first_interview`` alone: the deadline of the
+    customer's next qualified contact, and whether no contact counts yet."""
+    contacts = qualified_contacts(c, history, policy)
+    return _next_due(c, history, contacts, policy, today), not contacts
+
+
+def _next_due(
+    c: Customer,
+    history: Sequence[Appointment],
+    contacts: Sequence[dt.date],
+    policy: Policy,
+    today: dt.date,
+) -> dt.date:
+    """The deadline of the next qualified contact. A customer without any qualified contact
+    is due at once: on the planning date, or on the day their first row was booked if that
+    is earlier (they were waiting since). So a first interview's deadline does not move
+    with the planning date: a disruption a week later leaves it as the plan found it."""
+    due = policy.next_due(c, contacts, today)
+    if contacts:
+        return due
+    return min(
+        (a.booked_on for a in history if a.booked_on is not None and a.booked_on < due), default=due
+    )
+
+
+def customer_due(
+    c: Customer,
+    history: Sequence[Appointment],
+    policy: Policy,
+    today: dt.date,
+    contacts: Sequence[dt.date] | None = None,
 ) -> Due:
     """The due date of one customer's next qualified contact, from their appointment rows.
 
     A planned appointment counts only if it meets the deadline; one that no new booking
     could meet (due before today + lead) keeps its earliest planned appointment. The
     planned ones after a deadline that can still be met are ``late_planned``.
-
-    A customer without any qualified contact is due at once: on the planning date, or
-    on the day their first row was booked if that is earlier (they were waiting since).
-    So a first interview's deadline does not move with the planning date: a disruption a
-    week later leaves it as the plan found it."""
-    contacts = qualified_contacts(c, history, policy)
-    due = policy.next_due(c, contacts, today)
-    if not contacts:
-        due = min((a.booked_on for a in history if a.booked_on is not None), default=due)
-        due = min(due, today)
+    ``contacts``: :func:`qualified_contacts` of ``c`` and ``history``, if known."""
+    if contacts is None:
+        contacts = qualified_contacts(c, history, policy)
+    due = _next_due(c, history, contacts, policy, today)
     planned = sorted(
         (a.day, a.appointment_id) for a in history if a.status is Status.planned and a.day >= today
     )

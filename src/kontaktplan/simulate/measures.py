@@ -22,7 +22,7 @@ import numpy as np
 
 from kontaktplan.domain import Customer, Kind, Scenario, Status
 from kontaktplan.rules.calendar import OfficeCalendar
-from kontaktplan.rules.policy import Policy, due_dates
+from kontaktplan.rules.policy import Policy, deadline
 from kontaktplan.simulate.settings import SimulationSettings
 
 __all__ = [
@@ -112,7 +112,7 @@ def measure_week(
     """
     last_day = first_day + dt.timedelta(days=6)
     grace = dt.timedelta(days=settings.caseload.first_interview_grace_days)
-    dues = due_dates(scenario, policy)
+    active = scenario.appointment_index.active_by_customer  # what a due date looks at
     within: Counter[str] = Counter()
     size: Counter[str] = Counter()
     late: dict[str, list[int]] = {g: [] for g in GROUPS}
@@ -121,16 +121,16 @@ def measure_week(
         g = group_of[c.customer_id] = concept_group(c)
         if g == "exempt":
             continue
-        due = dues[c.customer_id]
-        deadline = due.due
-        if due.first_interview:
-            deadline = arrived.get(c.customer_id, first_day) + grace
+        # due_dates' due and first_interview alone (issue 15: the rest cost as much)
+        due, first_interview = deadline(c, active.get(c.customer_id, ()), policy, scenario.today)
+        if first_interview:
+            due = arrived.get(c.customer_id, first_day) + grace
         for key in (g, "all"):
             size[key] += 1
-            if deadline >= last_day:
+            if due >= last_day:
                 within[key] += 1
             else:
-                late[key].append((last_day - deadline).days)
+                late[key].append((last_day - due).days)
     booked: Counter[str] = Counter()
     done = (Status.held, Status.not_held, Status.no_show)
     for a in scenario.appointments:

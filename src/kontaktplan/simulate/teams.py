@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from operator import attrgetter, is_
 
-from kontaktplan.appointment_index import Edit
+from kontaktplan.appointment_index import Edit, copied
 from kontaktplan.domain import Appointment, Customer, Scenario
 
 __all__ = ["DayParts"]
@@ -102,7 +102,7 @@ class DayParts:
         else:
             self._tables = _split(scenario, self.part)
         if "appointment_index" in scenario.__dict__:
-            self.rows: dict[str, Appointment] = dict(scenario.appointment_index.by_id)
+            self.rows: dict[str, Appointment] = copied(scenario.appointment_index.by_id)
         else:
             self.rows = {a.appointment_id: a for a in scenario.appointments}
         self.added: list[str] = []
@@ -147,6 +147,7 @@ class DayParts:
         for a in edit.replacing:
             self.rows[a.appointment_id] = a
         rows: list[Appointment] = []  # the command's rows, once one is renumbered
+        renumbered = []
         for i, a in enumerate(edit.appended, start=len(view.appointments)):
             aid = a.appointment_id
             if aid in self.rows:  # taken in another part: the office's first free number
@@ -157,10 +158,12 @@ class DayParts:
                 aid = f"{base}-{n:03d}"
                 rows = rows or list(changed.appointments)
                 rows[i] = a = a.model_copy(update={"appointment_id": aid})
+                renumbered.append(i)
             self.rows[aid] = a
             self.added.append(aid)
         if rows:
-            changed = changed.model_copy(update={"appointments": tuple(rows)})
+            edited = Edit.note(changed.appointments, tuple(rows), renumbered)
+            changed = changed.model_copy(update={"appointments": edited})
         self._views[k] = changed
         return changed
 
