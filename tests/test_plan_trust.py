@@ -436,6 +436,29 @@ def test_a_late_booking_is_not_named_when_the_customer_cannot_come_on_the_slots_
     assert _late_if_she_could_come("Thu-AM") == []
 
 
+def _late_behind(last: dt.date, category: str = "K1") -> list[str]:
+    """As above, U could come on Thursday, but both Thursday slots hold others, whose last
+    contact was on ``last``: is U's late booking named?"""
+    late = appointment("U", D(2027, 1, 20), 9, appointment_id="OLD1", booked_on=D(2026, 11, 2))
+    slots = day_slots(D(2026, 12, 10), 2) + day_slots(D(2027, 1, 20), 2)
+    u = customer("U", category="U25", under_25=True, last=D(2026, 11, 10))
+    others = [customer(f"O{i}", category=category, last=last) for i in (1, 2)]
+    held = [appointment(f"O{i}", D(2026, 12, 10), 7 + i) for i in (1, 2)]
+    sc = scenario([specialist()], [u, *others], slots, appointments=[late, *held])
+    return [w for w in validate(sc, POLICY).warnings if w.startswith(LATE_BOOKING)]
+
+
+def test_a_late_booking_behind_overdue_customers_is_not_named():
+    # O1, O2 (K1, last contact 1 Jun: due 1 Sep) are overdue: they come first (RULES.md
+    # objective 1), so no slot was U's to take
+    assert _late_behind(D(2026, 6, 1)) == []
+
+
+def test_a_late_booking_behind_customers_due_later_is_named():
+    # O1, O2 (K3, last contact 20 Nov: due in May) could have waited: U should have one
+    assert len(_late_behind(D(2026, 11, 20), "K3")) == 1
+
+
 # --- 5. exemptions: FM specialists have no target ---------------------------------------
 
 

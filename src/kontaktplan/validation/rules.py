@@ -195,6 +195,17 @@ class Checker:
         return out
 
     @cached_property
+    def _planned_by_day(self) -> dict[tuple[str, dt.date], list[Appointment]]:
+        out: dict[tuple[str, dt.date], list[Appointment]] = defaultdict(list)
+        for a in self.planned:
+            out[a.specialist_id, a.day].append(a)
+        return out
+
+    def planned_on(self, sid: str, day: dt.date) -> list[Appointment]:
+        """The planned appointments of specialist ``sid`` on ``day`` (from today on)."""
+        return self._planned_by_day.get((sid, day), [])
+
+    @cached_property
     def horizon_end(self) -> dt.date:
         """The last day with a free slot: the end of what the schedule plans."""
         return max((s.day for s in self.scenario.slots), default=self.today)
@@ -559,14 +570,24 @@ def late_booking(c: Checker) -> None:
     meet it (RULES.md): the customer is not 'met' and is named (warning class). Could still
     meet: today + lead time, and the own specialist has a free slot by the deadline on a
     day they are available that the customer can take (long enough, in the customer's
-    mode, outside their unavailable days and half-days)."""
+    mode, outside their unavailable days and half-days) and that no more urgent customer
+    holds (overdue customers and first interviews come first, RULES.md objective 1, and
+    so does a deadline no later than this one)."""
     first = c.today + dt.timedelta(days=c.policy.booking.lead_days)
-    for d in deadline_figures(c.scenario, c.policy):
+    rows = deadline_figures(c.scenario, c.policy)
+    urgency = {
+        d["customer"]: (
+            not d["reachable"] or d["first_interview"],
+            dt.date.fromisoformat(d["due"]),
+        )
+        for d in rows
+    }
+    for d in rows:
         if d["status"] != "late" or not d["reachable"]:
             continue
         due = dt.date.fromisoformat(d["due"])
         # a deadline no slot of the own specialist could meet is not hidden by the booking
-        if _open_slot_by(c, d["customer"], d["specialist"], first, due, d["first_interview"]):
+        if _open_slot_by(c, d, first, due, urgency):
             message = Phrase(
                 "check.late_booking",
                 customer=d["customer"],
@@ -578,22 +599,35 @@ def late_booking(c: Checker) -> None:
 
 
 def _open_slot_by(
-    c: Checker, cid: str, sid: str, first: dt.date, due: dt.date, first_interview: bool
+    c: Checker,
+    d: dict[str, Any],
+    first: dt.date,
+    due: dt.date,
+    urgency: dict[str, tuple[bool, dt.date]],
 ) -> bool:
-    """A free slot of ``sid`` from ``first`` to ``due`` that customer ``cid`` could take."""
-    customer = c.scenario.customers_by_id[cid]
-    length = dt.timedelta(
-        minutes=c.policy.duration(Kind.first_interview if first_interview else Kind.follow_up)
-    )
+    """A free slot of the customer's specialist from ``first`` to ``due`` that the customer
+    of deadline row ``d`` could take, not held by a more urgent customer's appointment."""
+    customer = c.scenario.customers_by_id[d["customer"]]
+    sid = d["specialist"]
+    kind = Kind.first_interview if d["first_interview"] else Kind.follow_up
+    length = dt.timedelta(minutes=c.policy.duration(kind))
     mode = customer.mode or c.policy.qualified_contact.default_mode
     modes = {SlotMode.any, *(m for m in SlotMode if m.value == mode.value)}
+
+    def more_urgent(cid: str) -> bool:
+        overdue, their_due = urgency.get(cid, (False, dt.date.max))
+        return overdue or their_due <= due
+
     for w in c.slots.get(sid, ()):
         day = w.start.date()
         if day < first or day > due or not c.calendar.is_available(sid, day):
             continue
         if w.end - w.start < length or w.mode not in modes:
             continue
-        if not any(u.blocks(w.start, w.start + length) for u in customer.unavailable):
+        if any(u.blocks(w.start, w.start + length) for u in customer.unavailable):
+            continue
+        held = [a for a in c.planned_on(sid, day) if w.holds(a)]
+        if not any(more_urgent(a.customer_id) for a in held):
             return True
     return False
 
