@@ -14,7 +14,17 @@ from collections import Counter
 import pytest
 from typer.testing import CliRunner
 
-from builders import MONDAY, appointment, customer, day_slots, scenario, slot, specialist, week
+from builders import (
+    MONDAY,
+    TODAY,
+    appointment,
+    customer,
+    day_slots,
+    scenario,
+    slot,
+    specialist,
+    week,
+)
 from kontaktplan.cli import app
 from kontaktplan.domain import (
     Absence,
@@ -436,14 +446,14 @@ def test_a_late_booking_is_not_named_when_the_customer_cannot_come_on_the_slots_
     assert _late_if_she_could_come("Thu-AM") == []
 
 
-def _late_behind(last: dt.date, category: str = "K1") -> list[str]:
+def _late_behind(last: dt.date, category: str = "K1", booked_on: dt.date = TODAY) -> list[str]:
     """As above, U could come on Thursday, but both Thursday slots hold others, whose last
-    contact was on ``last``: is U's late booking named?"""
+    contact was on ``last``, booked on ``booked_on``: is U's late booking named?"""
     late = appointment("U", D(2027, 1, 20), 9, appointment_id="OLD1", booked_on=D(2026, 11, 2))
     slots = day_slots(D(2026, 12, 10), 2) + day_slots(D(2027, 1, 20), 2)
     u = customer("U", category="U25", under_25=True, last=D(2026, 11, 10))
     others = [customer(f"O{i}", category=category, last=last) for i in (1, 2)]
-    held = [appointment(f"O{i}", D(2026, 12, 10), 7 + i) for i in (1, 2)]
+    held = [appointment(f"O{i}", D(2026, 12, 10), 7 + i, booked_on=booked_on) for i in (1, 2)]
     sc = scenario([specialist()], [u, *others], slots, appointments=[late, *held])
     return [w for w in validate(sc, POLICY).warnings if w.startswith(LATE_BOOKING)]
 
@@ -457,6 +467,11 @@ def test_a_late_booking_behind_overdue_customers_is_not_named():
 def test_a_late_booking_behind_customers_due_later_is_named():
     # O1, O2 (K3, last contact 20 Nov: due in May) could have waited: U should have one
     assert len(_late_behind(D(2026, 11, 20), "K3")) == 1
+
+
+def test_a_late_booking_behind_bookings_made_before_today_is_not_named():
+    # the same customers due later, but booked on 2 Nov: the plan never moves them
+    assert _late_behind(D(2026, 11, 20), "K3", booked_on=D(2026, 11, 2)) == []
 
 
 # --- 5. exemptions: FM specialists have no target ---------------------------------------

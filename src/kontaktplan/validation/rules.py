@@ -570,9 +570,10 @@ def late_booking(c: Checker) -> None:
     meet it (RULES.md): the customer is not 'met' and is named (warning class). Could still
     meet: today + lead time, and the own specialist has a free slot by the deadline on a
     day they are available that the customer can take (long enough, in the customer's
-    mode, outside their unavailable days and half-days) and that no more urgent customer
-    holds (overdue customers and first interviews come first, RULES.md objective 1, and
-    so does a deadline no later than this one)."""
+    mode, outside their unavailable days and half-days) and that neither a booking made
+    before today (it stays) nor a more urgent customer holds (overdue customers and first
+    interviews come first, RULES.md objective 1, and so does a deadline no later than this
+    one)."""
     first = c.today + dt.timedelta(days=c.policy.booking.lead_days)
     rows = deadline_figures(c.scenario, c.policy)
     urgency = {
@@ -627,7 +628,8 @@ def _open_slot_by(
         if any(u.blocks(w.start, w.start + length) for u in customer.unavailable):
             continue
         held = [a for a in c.planned_on(sid, day) if w.holds(a)]
-        if not any(more_urgent(a.customer_id) for a in held):
+        # a booking made before today stays where it is (the plan never moves it)
+        if not any(a.booked_on != c.today or more_urgent(a.customer_id) for a in held):
             return True
     return False
 
