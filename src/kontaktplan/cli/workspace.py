@@ -343,14 +343,10 @@ def db_purge(
     except StoreError as e:
         raise fail(e) from None
     if not quiet:
-        from kontaktplan.i18n import written
         from kontaktplan.store import log
 
-        gone: dict[str, int] = {}
-        for change in log(ws)[-1].changes:
-            gone[change.table] = gone.get(change.table, 0) + 1
-        counts = ", ".join(f"{table}: {n}" for table, n in gone.items()) or "-"
-        say("cli.purged", before=written(day, output_lang()), counts=counts)
+        for line in log(ws)[-1].said(output_lang()):  # the purge's line, as recorded
+            typer.echo(line)
         say("cli.committed", event=event)
 
 
@@ -414,8 +410,7 @@ def undo_command(
     if not quiet:
         from kontaktplan.store import log
 
-        events = {e.id: e for e in log(ws)}
-        done = events[new]
-        target = events[done.undoes]
-        say("cli.undid", event=target.id, command=target.command, actor=target.actor)
+        done = log(ws)[-1]
+        for line in done.said(output_lang()):  # "undid event …", as recorded
+            typer.echo(line)
         say("cli.restored", event=new, n=len(done.changes))
