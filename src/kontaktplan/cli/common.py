@@ -27,6 +27,7 @@ import typer
 import typer.core
 
 from kontaktplan.i18n import Lang, Phrase, default_lang, translator
+from kontaktplan.i18n import decimal as written_decimal
 from kontaktplan.i18n.errors import message_of, os_reason
 from kontaktplan.io import InputError, Loaded, read_scenario, write_scenario
 from kontaktplan.io.output import Conflict, Target, output_file, output_folder
@@ -249,10 +250,9 @@ def say(key: str, **fields: Any) -> None:
 def decimal(value: float, spec: str = ".1f") -> str:
     """A number as :func:`output_lang` writes it: ``12,5`` (de) or ``12.5`` (en); with a
     ``%`` spec ``12,5 %`` or ``12.5%``."""
-    text = format(value, spec)
-    if output_lang() != "de":
-        return text
-    return text.replace(".", ",").replace("%", " %")
+    lang = output_lang()
+    text = written_decimal(value, spec, lang)
+    return text.replace("%", " %") if lang == "de" else text
 
 
 def error(message: str | Exception) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 
 import typer
 
-from kontaktplan.i18n import Lang, translator
+from kontaktplan.i18n import Lang, decimal, translator
 
 __all__ = ["solve_progress", "working"]
 
@@ -31,13 +31,12 @@ def _line(done: int, total: int, r: Any, lang: Lang = "en", verbose: bool = Fals
             f"[{done}/{total}] {r.specialist_id}: {r.status} objective {r.objective} "
             f"bound {bound} ({r.seconds:.2f} s)"
         )
-    seconds = f"{r.seconds:.2f}"
     return translator(lang)(
         "progress.line",
         done=done,
         total=total,
         specialist=r.specialist_id,
-        seconds=seconds.replace(".", ",") if lang == "de" else seconds,
+        seconds=decimal(r.seconds, ".2f", lang),
     )
 
 

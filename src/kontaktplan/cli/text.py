@@ -13,7 +13,7 @@ import re
 from collections import defaultdict
 from typing import Any
 
-from kontaktplan.i18n import Lang, translator
+from kontaktplan.i18n import Lang, decimal, translator
 from kontaktplan.validation.figures import not_met
 
 __all__ = ["day", "deadline_lines", "plan_summary", "reason", "validate_summary", "week"]
@@ -132,11 +132,9 @@ def plan_summary(result: Any, lang: Lang, verbose: bool = False) -> str:
 def solver_line(result: Any, lang: Lang) -> str:
     """Solver, status, objective, bound, gap and time: for ``--verbose``."""
     t = translator(lang)
-    gap = f"{result.gap:.4%}" if result.gap is not None else t("plan.na")
+    gap = decimal(result.gap, ".4%", lang) if result.gap is not None else t("plan.na")
     bound = result.bound if result.bound is not None else t("plan.na")
-    seconds = f"{result.seconds:.1f}"
-    if lang == "de":
-        gap, seconds = gap.replace(".", ","), seconds.replace(".", ",")
+    seconds = decimal(result.seconds, ".1f", lang)
     return t(
         "plan.solver",
         solver=result.solver,

@@ -24,7 +24,7 @@ from typing import Literal
 
 from kontaktplan.i18n.disruption import DISRUPTION
 from kontaktplan.i18n.errors import ERRORS
-from kontaktplan.i18n.phrase import IsoWeek, Listing, Phrase, Weekday, written
+from kontaktplan.i18n.phrase import IsoWeek, Listing, Phrase, Weekday, decimal, written
 from kontaktplan.i18n.simulation import SIMULATION
 from kontaktplan.i18n.validation import VALIDATION
 
@@ -36,6 +36,7 @@ __all__ = [
     "Listing",
     "Phrase",
     "Weekday",
+    "decimal",
     "default_lang",
     "translator",
     "written",

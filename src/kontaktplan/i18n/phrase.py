@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from kontaktplan.i18n import Lang
 
-__all__ = ["IsoWeek", "Listing", "Phrase", "Weekday", "written"]
+__all__ = ["IsoWeek", "Listing", "Phrase", "Weekday", "decimal", "written"]
 
 
 _CATALOGUE: list[dict[str, dict[str, str]]] = []
@@ -107,6 +107,13 @@ class IsoWeek:
     def say(self, lang: Lang) -> str:
         year, week, _ = self.day.isocalendar()
         return f"KW {week}/{year}" if lang == "de" else f"{year}-W{week:02d}"
+
+
+def decimal(value: float, spec: str, lang: Lang) -> str:
+    """A number formatted by ``spec`` as ``lang`` writes it: a decimal comma in German
+    (``2,5``), a point in English (``2.5``)."""
+    text = format(value, spec)
+    return text.replace(".", ",") if lang == "de" else text
 
 
 def written(value: Any, lang: Lang) -> str:

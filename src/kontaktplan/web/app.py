@@ -20,7 +20,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from kontaktplan.i18n import CATALOGUE, written
+from kontaktplan.i18n import CATALOGUE, decimal, written
 from kontaktplan.i18n.errors import pydantic_reason
 from kontaktplan.web import auth
 from kontaktplan.web.deps import LoginRequired
@@ -96,7 +96,7 @@ def de_time(value: dt.datetime) -> str:
 
 def de_seconds(value: float) -> str:
     """Seconds with a decimal comma: ``2,5``."""
-    return f"{value:.1f}".replace(".", ",")
+    return decimal(value, ".1f", "de")
 
 
 def de_stamp(value: dt.datetime) -> str:
