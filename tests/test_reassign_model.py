@@ -40,7 +40,8 @@ def _cost(p: ReassignProblem, choice: tuple[str | None, ...]) -> int | None:
             return None
         balance += (base + n) ** 2 - base**2
     unmoved = sum(s is None for s in choice)
-    not_sub = sum(s is not None and s != mv.substitute for mv, s in zip(p.moves, choice))
+    pairs = zip(p.moves, choice, strict=True)
+    not_sub = sum(s is not None and s != mv.substitute for mv, s in pairs)
     return p.w_unmoved * unmoved + p.w_not_substitute * not_sub + p.w_balance * balance
 
 

@@ -16,6 +16,7 @@ specialist (escalation) is a penalty.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import time
 from dataclasses import dataclass, field
 
@@ -162,9 +163,7 @@ class _Model:
         )
         return terms
 
-    def _day_load(
-        self, s: str, day: dt.date, xs: list[cp_model.IntVar]
-    ) -> cp_model.LinearExprT:
+    def _day_load(self, s: str, day: dt.date, xs: list[cp_model.IntVar]) -> cp_model.LinearExprT:
         """``load² − base²`` of ``s`` on ``day`` as a sum of steps: the k-th appointment of
         the day costs ``2k − 1`` (``k² − (k−1)²``), one boolean per k above the existing
         ``base`` up to the daily cap, as many of them true as appointments moved there.
@@ -179,7 +178,7 @@ class _Model:
         top = min(base + len(xs), max(base, self.p.daily_cap))
         steps = [self.m.new_bool_var(f"step[{s},{day},{k}]") for k in range(base + 1, top + 1)]
         self.m.add(sum(steps) == sum(xs))
-        for lower, higher in zip(steps, steps[1:], strict=False):
+        for lower, higher in itertools.pairwise(steps):
             self.m.add_implication(higher, lower)  # the k-th only after the (k-1)-th
         return sum((2 * k - 1) * y for k, y in enumerate(steps, start=base + 1))
 
