@@ -39,7 +39,8 @@ __all__ = [
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # validators made on first use, as the domain's (kontaktplan.domain.Frozen)
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class Density(_Section):

@@ -1,0 +1,45 @@
+"""The command line builds only the command it runs (:class:`kontaktplan.cli.app._App`):
+the same command as in the whole app, and the whole app where no command is named."""
+
+from __future__ import annotations
+
+import pytest
+import typer.main
+from typer.testing import CliRunner
+
+from kontaktplan.cli import app
+
+NAMES = sorted(
+    {c.name or typer.main.get_command_name(c.callback.__name__) for c in app.registered_commands}
+    | {g.name for g in app.registered_groups}
+)
+
+
+def _help(a: typer.Typer, args: list[str]) -> tuple[int, str]:
+    r = CliRunner().invoke(a, args, env={"COLUMNS": "100"})
+    return r.exit_code, r.output
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_named_command_alone_is_the_same_command(name: str) -> None:
+    one = app.only([name])
+    assert one is not app
+    built = typer.main.get_command(one)
+    assert list(built.commands) == [name]  # nothing else built
+    assert _help(one, [name, "--help"]) == _help(app, [name, "--help"])
+
+
+def test_every_command_is_reachable_by_its_name() -> None:
+    assert len(NAMES) == len(app.registered_commands) + len(app.registered_groups)
+    assert {"cancel", "plan", "status", "db", "export"} <= set(NAMES)
+
+
+@pytest.mark.parametrize("argv", [[], ["--help"], ["--version"], ["cancl"], ["Cancel"]])
+def test_without_a_known_command_name_the_whole_app_is_built(argv: list[str]) -> None:
+    assert app.only(argv) is app
+
+
+def test_a_mistyped_command_still_gets_the_suggestion() -> None:
+    code, out = _help(app, ["cancl"])
+    assert code == 2
+    assert "cancel" in out
