@@ -51,12 +51,7 @@ NOON = dt.time(12, 0)
 
 
 class Frozen(BaseModel):
-    # defer_build: a model's validator is made when the first row is validated, not on
-    # import: a command that reads a workspace validates few kinds of rows, and making all
-    # of them was a tenth of its start (issue 13)
-    model_config = ConfigDict(
-        frozen=True, extra="forbid", str_strip_whitespace=True, defer_build=True
-    )
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
     derived_from: ClassVar[Mapping[str, tuple[str, ...]]] = {}
     """Cached properties and the fields each is computed from: a copy that keeps those

@@ -39,8 +39,7 @@ __all__ = [
 
 
 class _Section(BaseModel):
-    # validators made on first use, as the domain's (kontaktplan.domain.Frozen)
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class Density(_Section):
