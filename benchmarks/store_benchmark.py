@@ -8,6 +8,9 @@ answers at ``KONTAKTPLAN_TEST_PG``). Whole commands run as subprocesses:
   (``--repeat`` times each, different bookings; median held to the targets: ≤ 0.25 s and
   ≤ 0.35 × the folder-mode cancel of the same run);
 - ``status ... held`` in the workspace (target ≤ 0.2 s);
+- both again through the resident process (``kontaktplan resident start``), which keeps
+  the program loaded and forks a copy per command: the same command without Python's and
+  the libraries' start;
 - ``plan --weeks 1`` on the unplanned office, workspace against folder (≤ 1.1 ×);
 - 8 processes doing 200 random cancels, no-shows and statuses between them: each exits 0
   (committed), 3 (conflict, nothing written) or 2 (refused: the booking was changed by an
@@ -45,9 +48,13 @@ ON = "2026-12-04"  # every cancellation comes in on this day (10+ days before th
 AFTER = "2026-12-07T23:00"  # outcomes and no-shows of the first planned day come in then
 
 
-def kp(*args: str, db: str | None = None, env: dict | None = None) -> tuple[float, int, str]:
-    """Run ``kontaktplan ARGS`` (in the workspace ``db`` if given): seconds, exit, stderr."""
+def kp(
+    *args: str, db: str | None = None, env: dict | None = None, resident: str | None = None
+) -> tuple[float, int, str]:
+    """Run ``kontaktplan ARGS`` (in the workspace ``db`` if given; through the resident
+    process at the socket ``resident`` if given, else on its own): seconds, exit, stderr."""
     environment = {**os.environ, "PYTHONPATH": str(ROOT / "src"), **(env or {})}
+    environment["KONTAKTPLAN_RESIDENT"] = resident or "off"
     environment.pop("KONTAKTPLAN_DB", None)
     if db:
         environment["KONTAKTPLAN_DB"] = db
@@ -62,8 +69,8 @@ def kp(*args: str, db: str | None = None, env: dict | None = None) -> tuple[floa
     return time.perf_counter() - started, p.returncode, p.stderr
 
 
-def must(*args: str, db: str | None = None) -> float:
-    seconds, code, err = kp(*args, db=db)
+def must(*args: str, db: str | None = None, resident: str | None = None) -> float:
+    seconds, code, err = kp(*args, db=db, resident=resident)
     if code != 0:
         raise SystemExit(f"kontaktplan {' '.join(args)}: exit {code}\n{err}")
     return seconds
@@ -157,32 +164,57 @@ def bench_cancel_status(plan: Path, tmp: Path, repeat: int) -> dict:
     dbs = workspaces(tmp, "single")
     for name, url in dbs.items():
         result[name] = {"import_s": round(fresh(url, plan), 3)}
+    sock = start_resident()
     folder_walls: list[float] = []
-    db_walls: dict[str, list[float]] = {name: [] for name in dbs}
-    for _ in range(repeat):
-        ident = rng.choice(later)
-        out = tmp / "cancelled"
-        shutil.rmtree(out, ignore_errors=True)
-        folder_walls.append(must("cancel", str(plan), ident, "--on", ON, "--out", str(out), "-q"))
+    db_walls: dict[tuple[str, str], list[float]] = {}
+    try:
+        for _ in range(repeat):
+            ident = rng.choice(later)
+            later.remove(ident)
+            out = tmp / "cancelled"
+            shutil.rmtree(out, ignore_errors=True)
+            folder_walls.append(
+                must("cancel", str(plan), ident, "--on", ON, "--out", str(out), "-q")
+            )
+            for name, url in dbs.items():
+                for how, via in (("", None), ("_resident", sock)):
+                    if via:  # another booking: the first one is cancelled now
+                        ident = rng.choice(later)
+                        later.remove(ident)
+                    seconds = must("cancel", ident, "--on", ON, "-q", db=url, resident=via)
+                    db_walls.setdefault((name, how), []).append(seconds)
+        result["folder_cancel"] = stats(folder_walls)
+        folder = result["folder_cancel"]["wall_s"]
+        middle = len(first_day) // 2
         for name, url in dbs.items():
-            db_walls[name].append(must("cancel", ident, "--on", ON, "-q", db=url))
-        later.remove(ident)
-    result["folder_cancel"] = stats(folder_walls)
-    folder = result["folder_cancel"]["wall_s"]
-    for name, url in dbs.items():
-        c = stats(db_walls[name])
-        c["ratio_to_folder"] = round(c["wall_s"] / folder, 3)
-        c["meets_target"] = (
-            c["wall_s"] <= TARGETS["cancel_s"] and c["ratio_to_folder"] <= TARGETS["cancel_ratio"]
-        )
-        walls = [
-            must("status", ident, "held", "--on", AFTER, "-q", db=url)
-            for ident in first_day[len(first_day) // 2 : len(first_day) // 2 + repeat]
-        ]
-        s = stats(walls)
-        s["meets_target"] = s["wall_s"] <= TARGETS["status_s"]
-        result[name] |= {"cancel": c, "status": s, "validate_exit": kp("validate", "-q", db=url)[1]}
+            for k, (how, via) in enumerate((("", None), ("_resident", sock))):
+                c = stats(db_walls[name, how])
+                c["ratio_to_folder"] = round(c["wall_s"] / folder, 3)
+                c["meets_target"] = (
+                    c["wall_s"] <= TARGETS["cancel_s"]
+                    and c["ratio_to_folder"] <= TARGETS["cancel_ratio"]
+                )
+                some = first_day[middle + k * repeat : middle + (k + 1) * repeat]
+                walls = [
+                    must("status", i, "held", "--on", AFTER, "-q", db=url, resident=via)
+                    for i in some
+                ]
+                s = stats(walls)
+                s["meets_target"] = s["wall_s"] <= TARGETS["status_s"]
+                result[name] |= {f"cancel{how}": c, f"status{how}": s}
+            result[name]["validate_exit"] = kp("validate", "-q", db=url)[1]
+    finally:
+        kp("resident", "stop", resident=sock)
     return result
+
+
+def start_resident() -> str:
+    """A resident process (``kontaktplan resident start``) on a socket of its own."""
+    sock = os.path.join(tempfile.mkdtemp(prefix="kpr"), "r.sock")
+    _, code, err = kp("resident", "start", resident=sock)
+    if code != 0:
+        raise SystemExit(f"kontaktplan resident start: exit {code}\n{err}")
+    return sock
 
 
 def bench_plan(tmp: Path, time_limit: float, workers: int) -> dict:

@@ -11,40 +11,38 @@ The public API by name, for scripts and notebooks::
 The stages, each a folder whose docstring says what it owns: ``rules`` (policy files,
 due dates, calendar) -> ``io`` (scenario folders, Excel, calendar files) -> ``planning``
 (the weekly plan) -> ``disruption`` (the day's changes); ``validation`` (the
-independent checker) and ``report`` beside them; ``cli`` on top. ``plan``,
-``validate`` and ``whatif`` are imported on first use, so that ``import kontaktplan``
-does not load OR-Tools.
+independent checker) and ``report`` beside them; ``cli`` on top. Every name
+is imported on first use, so that ``import kontaktplan`` loads nothing heavy (OR-Tools,
+pydantic) until a name is asked for.
 """
 
 from typing import Any
 
-from kontaktplan.domain import (
-    Absence,
-    Appointment,
-    Customer,
-    Exempt,
-    Kind,
-    Mode,
-    Scenario,
-    ScenarioMeta,
-    Slot,
-    SlotMode,
-    Specialist,
-    Status,
-)
-from kontaktplan.io import InputError, read_scenario, write_scenario
-from kontaktplan.rules.calendar import OfficeCalendar, WeekTarget, first_plannable_monday
-from kontaktplan.rules.policy import Due, Policy, category_review, due_dates, load_policy
-
 __version__ = "0.1.0"
 
+_DOMAIN = (
+    "Absence Appointment Customer Exempt Kind Mode Scenario ScenarioMeta Slot SlotMode "
+    "Specialist Status"
+)
 _LAZY = {
+    **{name: ("kontaktplan.domain", name) for name in _DOMAIN.split()},
+    **{n: ("kontaktplan.io", n) for n in ("InputError", "read_scenario", "write_scenario")},
+    **{
+        n: ("kontaktplan.rules.calendar", n)
+        for n in ("OfficeCalendar", "WeekTarget", "first_plannable_monday")
+    },
+    **{
+        n: ("kontaktplan.rules.policy", n)
+        for n in ("Due", "Policy", "category_review", "due_dates", "load_policy")
+    },
     "plan": ("kontaktplan.planning", "plan"),
     "Plan": ("kontaktplan.planning", "Plan"),
     "validate": ("kontaktplan.validation", "validate"),
     "Report": ("kontaktplan.validation", "Report"),
     "whatif": ("kontaktplan.whatif", None),
 }
+"""Every public name, imported on first use: ``import kontaktplan`` loads nothing else, so
+the command line's launcher (:mod:`kontaktplan.launcher`) starts without pydantic."""
 
 
 def __getattr__(name: str) -> Any:

@@ -1,3 +1,3 @@
-from kontaktplan.cli import app
+from kontaktplan.launcher import main
 
-app(prog_name="kontaktplan")
+main()

@@ -21,6 +21,7 @@ from kontaktplan.cli import (
     exchange,
     plan,
     report,
+    resident,
     scenario,
     simulate,
     validate,
@@ -133,3 +134,4 @@ app.command("log")(workspace.log_command)
 app.command("undo")(workspace.undo_command)
 app.command()(web.serve)
 app.add_typer(web.user_app, name="user")
+app.add_typer(resident.resident_app, name="resident")

@@ -117,6 +117,22 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
     },
     "cli.xlsx_sheet": {"de": "  {sheet}: {n} Zeile(n)", "en": "  {sheet}: {n} row(s)"},
     # --- what the workspace, generator, import, simulation and web commands print ---
+    "cli.resident_ready": {
+        "de": "Hintergrundprozess bereit (PID {pid}): {path}",
+        "en": "resident process ready (pid {pid}): {path}",
+    },
+    "cli.resident_running": {
+        "de": "Hintergrundprozess läuft (PID {pid}): {path}",
+        "en": "resident process running (pid {pid}): {path}",
+    },
+    "cli.resident_stopped": {
+        "de": "Hintergrundprozess beendet: {path}",
+        "en": "resident process stopped: {path}",
+    },
+    "cli.resident_none": {
+        "de": "kein Hintergrundprozess unter {path}",
+        "en": "no resident process at {path}",
+    },
     "cli.workspace_ready": {"de": "Arbeitsbereich bereit: {url}", "en": "workspace ready: {url}"},
     "cli.imported": {
         "de": "{folder} in {url} importiert (Ereignis {event})",

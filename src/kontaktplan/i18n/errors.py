@@ -941,6 +941,10 @@ ERRORS: dict[str, dict[str, str]] = {
         "en": "{what}: give {latest} or earlier",
     },
     # --- the workspace commands (kontaktplan.cli.workspace, kontaktplan.cli.web) ---
+    "err.resident_start": {
+        "de": "der Hintergrundprozess hat nicht binnen {seconds} s geantwortet (siehe {log})",
+        "en": "the resident process did not answer within {seconds} s (see {log})",
+    },
     "err.no_workspace": {
         "de": "kein Arbeitsbereich: bitte --db URL angeben oder KONTAKTPLAN_DB setzen",
         "en": "no workspace: give --db URL or set KONTAKTPLAN_DB",

@@ -1,0 +1,169 @@
+"""The resident process (``kontaktplan resident start``): a command handed to it prints,
+exits and changes the workspace exactly as the same command run on its own; it steps
+aside when its code changed; Ctrl-C stops the command. Real processes, a real socket,
+real databases (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from test_store_cli import DEMO, SOLVE, TINY_STEPS, chain, kp, same_folders
+
+import kontaktplan
+from kontaktplan.io import read_scenario, write_scenario
+from kontaktplan.resident.channel import ping
+
+PACKAGE = Path(kontaktplan.__file__).resolve().parent
+
+
+def run(
+    sock: str | None, *args: str, db: str | None = None, stdin: str | None = None
+) -> subprocess.CompletedProcess:
+    """``kontaktplan ARGS`` as a user types it: through the resident process at ``sock``,
+    or on its own (None)."""
+    env = {**os.environ, "KONTAKTPLAN_RESIDENT": sock or "off", "COLUMNS": "100"}
+    env.pop("KONTAKTPLAN_DB", None)
+    if db:
+        env["KONTAKTPLAN_DB"] = db
+    return subprocess.run(
+        [sys.executable, "-m", "kontaktplan", *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=env,
+        input=stdin,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.fixture
+def resident() -> Iterator[str]:
+    """A resident process listening on a socket of its own; stopped afterwards."""
+    folder = tempfile.mkdtemp(prefix="kpr")  # a socket path must be short (108 bytes)
+    sock = os.path.join(folder, "r.sock")
+    started = run(sock, "resident", "start")
+    assert started.returncode == 0, started.stderr
+    pid = ping(sock)
+    assert pid is not None and f"pid {pid}" in started.stdout
+    yield sock
+    run(sock, "resident", "stop")
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_the_chain_through_the_resident_process_equals_folder_mode(
+    resident, db_url, office, tmp_path
+):
+    canonical = write_scenario(read_scenario(office).scenario, tmp_path / "canonical")
+    folder = tmp_path / "folder"
+    kp("plan", canonical, "--out", folder, "--weeks", "1", *SOLVE, "-q")
+    chain(folder, None, TINY_STEPS)
+    for step in (
+        ["db", "init", "--db", db_url],
+        ["db", "import", canonical, "--db", db_url],
+        ["plan", "--weeks", "1", *SOLVE],
+        *TINY_STEPS,
+    ):
+        done = run(resident, *step, "-q", db=db_url)
+        assert done.returncode == 0, done.stderr
+    exported = tmp_path / "exported"
+    assert run(resident, "db", "export", "--out", exported, "--db", db_url).returncode == 0
+    same_folders(folder, exported)
+
+
+def test_output_and_exit_codes_are_those_of_the_command_on_its_own(resident, tmp_path):
+    db, other = tmp_path / "a.db", tmp_path / "b.db"
+    url = f"sqlite:///{db}"
+    for path in (db, other):
+        assert run(None, "db", "init", "--db", f"sqlite:///{path}").returncode == 0
+        assert run(None, "db", "import", DEMO, "--db", f"sqlite:///{path}").returncode == 0
+    cases = [
+        ["cancel", "P0003", "--on", "2026-11-23"],
+        ["cancel", "P0003", "--on", "2026-11-23"],  # again: bad input, exit 2
+        ["cancel", "NOPE", "--lang", "de"],
+        ["status", "P0002", "held", "--on", "2027-01-31", "--lang", "de"],
+        ["log"],
+        ["cancl"],
+        ["cancel", "--help"],
+    ]
+    for case in cases:
+        here = run(None, *case, db=url)
+        there = run(resident, *case, db=f"sqlite:///{other}")
+        assert (there.returncode, _timeless(there.stdout), there.stderr) == (
+            here.returncode,
+            _timeless(here.stdout.replace(str(db), str(other))),
+            here.stderr.replace(str(db), str(other)),
+        ), case
+
+
+def _timeless(text: str) -> str:
+    return re.sub(r"\d\d:\d\d:\d\d", "hh:mm:ss", text)  # the log's times of the events
+
+
+def test_standard_input_reaches_the_command(resident, tmp_path):
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    assert run(resident, "db", "init", "--db", url).returncode == 0
+    added = run(
+        resident, "user", "add", "tl1", "--role", "teamlead", "--password-stdin", db=url,
+        stdin="a-long-password-1\n",
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    listed = run(None, "user", "list", db=url)
+    assert "tl1" in listed.stdout
+
+
+def test_changed_code_makes_it_step_aside_and_stop(resident):
+    source = PACKAGE / "launcher.py"
+    before = source.stat()
+    os.utime(source, ns=(before.st_atime_ns, before.st_mtime_ns + 1_000_000_000))
+    try:
+        done = run(resident, "--version")
+    finally:
+        os.utime(source, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert done.returncode == 0 and done.stdout.startswith("kontaktplan ")  # ran here
+    deadline = time.monotonic() + 10
+    while ping(resident) is not None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert ping(resident) is None  # the old code does not serve another command
+
+
+def test_ctrl_c_stops_the_command_and_the_resident_process_stays(resident, tmp_path):
+    out = tmp_path / "planned"
+    env = {**os.environ, "KONTAKTPLAN_RESIDENT": resident}
+    p = subprocess.Popen(
+        [sys.executable, "-m", "kontaktplan", "plan", DEMO, "--weeks", "4", "--out", out],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(1.5)
+    p.send_signal(signal.SIGINT)
+    _, err = p.communicate(timeout=30)
+    assert p.returncode != 0
+    assert "Traceback" not in err
+    assert not out.exists()  # nothing written
+    assert ping(resident) is not None
+
+
+def test_status_start_and_stop_say_what_is(tmp_path):
+    sock = os.path.join(tempfile.mkdtemp(prefix="kpr"), "r.sock")
+    none = run(sock, "resident", "status")
+    assert (none.returncode, none.stdout.strip()) == (1, f"no resident process at {sock}")
+    assert run(sock, "resident", "start").returncode == 0
+    again = run(sock, "resident", "start", "--lang", "de")
+    assert again.returncode == 0 and again.stdout.startswith("Hintergrundprozess läuft")
+    assert oct(os.stat(sock).st_mode & 0o777) == "0o600"
+    assert oct(os.stat(os.path.dirname(sock)).st_mode & 0o777) == "0o700"
+    stopped = run(sock, "resident", "stop")
+    assert stopped.stdout.strip() == f"resident process stopped: {sock}"
+    assert ping(sock) is None and not os.path.exists(sock)
