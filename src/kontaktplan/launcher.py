@@ -29,10 +29,18 @@ from kontaktplan.resident.channel import HEADER, socket_path
 __all__ = ["main"]
 
 
+HIDDEN_PROMPT = ("user", "add")
+"""The command that asks for a password at the terminal without echoing it (unless
+``--password-stdin``): it runs here, the resident process has no terminal of its own to
+switch the echo off on."""
+
+
 def _handed_over(argv: list[str]) -> int | None:
     """The exit code of the command run by the resident process; None where none answers
     or it declines (its code changed since it started): then the command runs here."""
     if os.environ.get("KONTAKTPLAN_RESIDENT") == "off":
+        return None
+    if tuple(argv[:2]) == HIDDEN_PROMPT and "--password-stdin" not in argv:
         return None
     path = socket_path()
     if not os.path.exists(path):
@@ -40,7 +48,11 @@ def _handed_over(argv: list[str]) -> int | None:
     conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         conn.connect(path)
-        request = json.dumps({"argv": argv, "cwd": os.getcwd(), "env": dict(os.environ)}).encode()
+        umask = os.umask(0o077)
+        os.umask(umask)  # read, and put back: the command's files are made with it
+        request = json.dumps(
+            {"argv": argv, "cwd": os.getcwd(), "env": dict(os.environ), "umask": umask}
+        ).encode()
         socket.send_fds(conn, [HEADER.pack(len(request)) + request], [0, 1, 2])
         reply = conn.makefile("r", encoding="utf-8")
         first = reply.readline().split()

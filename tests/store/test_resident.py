@@ -167,3 +167,20 @@ def test_status_start_and_stop_say_what_is(tmp_path):
     stopped = run(sock, "resident", "stop")
     assert stopped.stdout.strip() == f"resident process stopped: {sock}"
     assert ping(sock) is None and not os.path.exists(sock)
+
+
+def test_files_are_made_with_the_callers_umask(resident, tmp_path):
+    modes = {}
+    for how, sock in (("here", None), ("resident", resident)):
+        env = {**os.environ, "KONTAKTPLAN_RESIDENT": sock or "off"}
+        out = tmp_path / how
+        done = subprocess.run(
+            [sys.executable, "-m", "kontaktplan", "scenario", "generate", "--out", str(out),
+             "--specialists", "2", "--seed", "3", "-q"],
+            env=env, capture_output=True, text=True, preexec_fn=lambda: os.umask(0o027),
+            check=False,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        modes[how] = {p.name: p.stat().st_mode & 0o777 for p in out.iterdir()}
+    assert modes["resident"] == modes["here"]
+    assert all(mode & 0o007 == 0 for mode in modes["here"].values())  # the umask held

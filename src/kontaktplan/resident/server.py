@@ -28,6 +28,7 @@ import signal
 import socket
 import struct
 import sys
+import time
 import traceback
 from pathlib import Path
 
@@ -128,6 +129,7 @@ def _answer(conn: socket.socket, listener: socket.socket, stamp: tuple) -> bool:
 
 
 def _request(conn: socket.socket) -> tuple[dict, list[int]]:
+    conn.settimeout(5)  # a caller that sends half a request does not hold up the others
     data, fds, _flags, _addr = socket.recv_fds(conn, 1 << 16, 3)
     if len(data) < HEADER.size:
         raise ValueError("short request")
@@ -154,6 +156,8 @@ def _run(conn: socket.socket, request: dict, fds: list[int]) -> None:
         os.chdir(request["cwd"])
         os.environ.clear()
         os.environ.update(request["env"])
+        time.tzset()  # the caller's TZ
+        os.umask(request.get("umask", 0o022))
         sys.argv = ["kontaktplan", *request["argv"]]
         sys.stdin = _stream(0, "r")
         sys.stdout = _stream(1, "w")
