@@ -160,11 +160,13 @@ def test_status_start_and_stop_say_what_is(tmp_path):
     none = run(sock, "resident", "status")
     assert (none.returncode, none.stdout.strip()) == (1, f"no resident process at {sock}")
     assert run(sock, "resident", "start").returncode == 0
-    again = run(sock, "resident", "start", "--lang", "de")
-    assert again.returncode == 0 and again.stdout.startswith("Hintergrundprozess läuft")
-    assert oct(os.stat(sock).st_mode & 0o777) == "0o600"
-    assert oct(os.stat(os.path.dirname(sock)).st_mode & 0o777) == "0o700"
-    stopped = run(sock, "resident", "stop")
+    try:
+        again = run(sock, "resident", "start", "--lang", "de")
+        assert again.returncode == 0 and again.stdout.startswith("Hintergrundprozess läuft")
+        assert oct(os.stat(sock).st_mode & 0o777) == "0o600"
+        assert oct(os.stat(os.path.dirname(sock)).st_mode & 0o777) == "0o700"
+    finally:
+        stopped = run(sock, "resident", "stop")
     assert stopped.stdout.strip() == f"resident process stopped: {sock}"
     assert ping(sock) is None and not os.path.exists(sock)
 
