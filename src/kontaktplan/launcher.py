@@ -22,6 +22,7 @@ import json
 import os
 import signal
 import socket
+import struct
 import sys
 
 from kontaktplan.resident.channel import HEADER, socket_path
@@ -48,6 +49,9 @@ def _handed_over(argv: list[str]) -> int | None:
     conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         conn.connect(path)
+        if _peer_uid(conn) != os.getuid():  # the environment (a database password in
+            conn.close()  # KONTAKTPLAN_DB, say) goes to the user's own process only
+            return None
         umask = os.umask(0o077)
         os.umask(umask)  # read, and put back: the command's files are made with it
         request = json.dumps(
@@ -59,6 +63,9 @@ def _handed_over(argv: list[str]) -> int | None:
     except OSError:
         conn.close()
         return None
+    except KeyboardInterrupt:  # before the command started: it does not start
+        conn.close()
+        return 130
     if first[:1] != ["pid"]:
         conn.close()
         return None  # declined (stale code) or not our resident process
@@ -75,9 +82,22 @@ def _handed_over(argv: list[str]) -> int | None:
     finally:
         conn.close()
     if last[:1] != ["exit"]:
-        sys.stderr.write("error: the resident process ended the command without an answer\n")
+        german = (os.environ.get("LC_ALL") or os.environ.get("LANG") or "").startswith("de")
+        sys.stderr.write(LOST[german])
         return 1
     return int(last[1])
+
+
+LOST = (
+    "error: the resident process ended the command without an answer\n",
+    "Fehler: der Hintergrundprozess hat den Befehl ohne Antwort beendet\n",
+)
+
+
+def _peer_uid(conn: socket.socket) -> int:
+    """The user id of the process at the other end of the socket."""
+    creds = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+    return struct.unpack("3i", creds)[1]
 
 
 def main() -> None:

@@ -186,3 +186,40 @@ def test_files_are_made_with_the_callers_umask(resident, tmp_path):
         modes[how] = {p.name: p.stat().st_mode & 0o777 for p in out.iterdir()}
     assert modes["resident"] == modes["here"]
     assert all(mode & 0o007 == 0 for mode in modes["here"].values())  # the umask held
+
+
+LISTENER = """
+import os, socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.bind(sys.argv[1])
+os.chmod(sys.argv[1], 0o777)
+s.listen(1)
+print("ready", flush=True)
+c, _ = s.accept()
+c.settimeout(10)
+print(len(c.recv(1 << 16)), flush=True)
+"""
+
+
+@pytest.mark.skipif(
+    os.getuid() != 0 or not os.access("/usr/bin/python3", os.X_OK),
+    reason="a listener of another user needs root (to become nobody) and /usr/bin/python3",
+)
+def test_a_listener_of_another_user_is_told_nothing():
+    # someone else's process at the socket's path: the launcher checks who listens
+    # (SO_PEERCRED) before it sends the environment, which may hold a database password
+    folder = tempfile.mkdtemp(prefix="kpr")
+    os.chmod(folder, 0o777)
+    sock = os.path.join(folder, "r.sock")
+    listener = subprocess.Popen(
+        ["/usr/bin/python3", "-c", LISTENER, sock],
+        stdout=subprocess.PIPE, text=True, preexec_fn=lambda: os.setuid(65534),
+    )  # fmt: skip
+    try:
+        assert listener.stdout.readline().strip() == "ready"
+        done = run(sock, "--version")
+        assert done.returncode == 0 and done.stdout.startswith("kontaktplan ")  # ran here
+        assert listener.stdout.readline().strip() == "0"  # connected, and got no byte
+    finally:
+        listener.kill()
+        shutil.rmtree(folder, ignore_errors=True)

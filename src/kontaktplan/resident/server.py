@@ -26,6 +26,7 @@ import logging
 import os
 import signal
 import socket
+import stat
 import struct
 import sys
 import time
@@ -68,6 +69,9 @@ def serve(path: str) -> None:
     stamp = code_stamp()
     folder = os.path.dirname(path)
     os.makedirs(folder, mode=0o700, exist_ok=True)
+    st = os.lstat(folder)
+    if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid():
+        raise SystemExit(f"{folder}: not a folder of this user's; not listening there")
     os.chmod(folder, 0o700)
     with contextlib.suppress(FileNotFoundError):
         os.unlink(path)
