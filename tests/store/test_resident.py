@@ -223,3 +223,21 @@ def test_a_listener_of_another_user_is_told_nothing():
     finally:
         listener.kill()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.mark.skipif(os.getuid() != 0, reason="a folder of another user needs root (chown)")
+def test_it_does_not_listen_in_a_folder_of_another_user():
+    parent = tempfile.mkdtemp(prefix="kpr")
+    folder = os.path.join(parent, "theirs")
+    os.mkdir(folder, 0o777)
+    os.chown(folder, 65534, 65534)
+    sock = os.path.join(folder, "r.sock")
+    try:
+        started = time.monotonic()
+        done = run(sock, "resident", "start")
+        assert done.returncode == 1
+        assert "resident process ended or did not answer" in done.stderr
+        assert time.monotonic() - started < 20  # it says so as soon as it ended
+        assert not os.path.exists(sock)
+    finally:
+        shutil.rmtree(parent, ignore_errors=True)

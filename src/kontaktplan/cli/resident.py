@@ -40,7 +40,7 @@ def start(wait: Wait = 30.0, lang: LangOption = None) -> None:
     os.makedirs(folder, mode=0o700, exist_ok=True)
     log = os.path.join(folder, "resident.log")
     with open(os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "ab") as out:
-        subprocess.Popen(
+        process = subprocess.Popen(
             [sys.executable, "-m", "kontaktplan.resident.server", path],
             stdin=subprocess.DEVNULL,
             stdout=out,
@@ -50,7 +50,7 @@ def start(wait: Wait = 30.0, lang: LangOption = None) -> None:
             env={**os.environ, "KONTAKTPLAN_RESIDENT": "off"},
         )
     deadline = time.monotonic() + wait
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and process.poll() is None:  # None: still starting
         if (pid := ping(path)) is not None:
             say("cli.resident_ready", pid=pid, path=path)
             return

@@ -942,8 +942,9 @@ ERRORS: dict[str, dict[str, str]] = {
     },
     # --- the workspace commands (kontaktplan.cli.workspace, kontaktplan.cli.web) ---
     "err.resident_start": {
-        "de": "der Hintergrundprozess hat nicht binnen {seconds} s geantwortet (siehe {log})",
-        "en": "the resident process did not answer within {seconds} s (see {log})",
+        "de": "der Hintergrundprozess ist beendet oder hat nicht binnen {seconds} s "
+        "geantwortet (siehe {log})",
+        "en": "the resident process ended or did not answer within {seconds} s (see {log})",
     },
     "err.no_workspace": {
         "de": "kein Arbeitsbereich: bitte --db URL angeben oder KONTAKTPLAN_DB setzen",
