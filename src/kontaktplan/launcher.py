@@ -18,14 +18,12 @@ it always did.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import signal
 import socket
-import struct
 import sys
 
-from kontaktplan.resident.channel import HEADER, socket_path
+from kontaktplan.resident.channel import framed, peer_uid, socket_path
 
 __all__ = ["main"]
 
@@ -49,15 +47,13 @@ def _handed_over(argv: list[str]) -> int | None:
     conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         conn.connect(path)
-        if _peer_uid(conn) != os.getuid():  # the environment (a database password in
+        if peer_uid(conn) != os.getuid():  # the environment (a database password in
             conn.close()  # KONTAKTPLAN_DB, say) goes to the user's own process only
             return None
         umask = os.umask(0o077)
         os.umask(umask)  # read, and put back: the command's files are made with it
-        request = json.dumps(
-            {"argv": argv, "cwd": os.getcwd(), "env": dict(os.environ), "umask": umask}
-        ).encode()
-        socket.send_fds(conn, [HEADER.pack(len(request)) + request], [0, 1, 2])
+        request = {"argv": argv, "cwd": os.getcwd(), "env": dict(os.environ), "umask": umask}
+        socket.send_fds(conn, [framed(request)], [0, 1, 2])
         reply = conn.makefile("r", encoding="utf-8")
         first = reply.readline().split()
     except OSError:
@@ -81,23 +77,13 @@ def _handed_over(argv: list[str]) -> int | None:
         last = reply.readline().split()
     finally:
         conn.close()
-    if last[:1] != ["exit"]:
-        german = (os.environ.get("LC_ALL") or os.environ.get("LANG") or "").startswith("de")
-        sys.stderr.write(LOST[german])
+    if last[:1] != ["exit"]:  # rare: the catalogue is loaded for it only
+        from kontaktplan.i18n import Phrase, default_lang
+
+        line = Phrase("err.line", message=Phrase("err.resident_lost")).say(default_lang())
+        sys.stderr.write(line + "\n")
         return 1
     return int(last[1])
-
-
-LOST = (
-    "error: the resident process ended the command without an answer\n",
-    "Fehler: der Hintergrundprozess hat den Befehl ohne Antwort beendet\n",
-)
-
-
-def _peer_uid(conn: socket.socket) -> int:
-    """The user id of the process at the other end of the socket."""
-    creds = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
-    return struct.unpack("3i", creds)[1]
 
 
 def main() -> None:

@@ -241,3 +241,34 @@ def test_it_does_not_listen_in_a_folder_of_another_user():
         assert not os.path.exists(sock)
     finally:
         shutil.rmtree(parent, ignore_errors=True)
+
+
+def test_a_command_killed_in_the_resident_process_ends_with_a_message(resident, tmp_path):
+    env = {**os.environ, "KONTAKTPLAN_RESIDENT": resident}
+    p = subprocess.Popen(
+        [sys.executable, "-m", "kontaktplan", "plan", DEMO, "--weeks", "4", "--out",
+         tmp_path / "planned"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    parent = ping(resident)
+    children: list[int] = []
+    deadline = time.monotonic() + 20
+    while not children and time.monotonic() < deadline:
+        time.sleep(0.2)
+        children = [
+            int(d) for d in os.listdir("/proc") if d.isdigit() and _parent_of(int(d)) == parent
+        ]
+    assert len(children) == 1  # the copy running the plan
+    os.kill(children[0], signal.SIGKILL)
+    _, err = p.communicate(timeout=30)
+    assert p.returncode == 1
+    assert err.strip().endswith("error: the resident process ended the command without an answer")
+    assert ping(resident) == parent  # the resident process itself goes on
+
+
+def _parent_of(pid: int) -> int | None:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return int(f.read().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None

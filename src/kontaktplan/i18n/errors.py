@@ -941,6 +941,10 @@ ERRORS: dict[str, dict[str, str]] = {
         "en": "{what}: give {latest} or earlier",
     },
     # --- the workspace commands (kontaktplan.cli.workspace, kontaktplan.cli.web) ---
+    "err.resident_lost": {
+        "de": "der Hintergrundprozess hat den Befehl ohne Antwort beendet",
+        "en": "the resident process ended the command without an answer",
+    },
     "err.resident_start": {
         "de": "der Hintergrundprozess ist beendet oder hat nicht binnen {seconds} s "
         "geantwortet (siehe {log})",

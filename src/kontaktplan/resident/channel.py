@@ -15,7 +15,7 @@ import socket
 import struct
 import zlib
 
-__all__ = ["HEADER", "ping", "request_stop", "socket_path"]
+__all__ = ["HEADER", "framed", "peer_uid", "ping", "request_stop", "socket_path"]
 
 HEADER = struct.Struct("!I")  # the request's length, before its JSON
 
@@ -33,14 +33,25 @@ def socket_path() -> str:
     return os.path.join(base, f"kontaktplan-{os.getuid()}", f"resident-{tag}.sock")
 
 
+def framed(request: dict) -> bytes:
+    """``request`` as sent: its length, then its JSON."""
+    body = json.dumps(request).encode()
+    return HEADER.pack(len(body)) + body
+
+
+def peer_uid(conn: socket.socket) -> int:
+    """The user id of the process at the other end of ``conn`` (``SO_PEERCRED``)."""
+    creds = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+    return struct.unpack("3i", creds)[1]
+
+
 def _ask(path: str, request: dict) -> str | None:
     """The resident process's one-line answer to ``request`` (None: nobody answers)."""
-    body = json.dumps(request).encode()
     try:
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
             conn.settimeout(5)
             conn.connect(path)
-            conn.sendall(HEADER.pack(len(body)) + body)
+            conn.sendall(framed(request))
             return conn.makefile("r", encoding="utf-8").readline().strip() or None
     except OSError:
         return None

@@ -27,13 +27,12 @@ import os
 import signal
 import socket
 import stat
-import struct
 import sys
 import time
 import traceback
 from pathlib import Path
 
-from kontaktplan.resident.channel import HEADER, socket_path
+from kontaktplan.resident.channel import HEADER, peer_uid, socket_path
 
 __all__ = ["code_stamp", "preload", "serve"]
 
@@ -102,9 +101,7 @@ def serve(path: str) -> None:
 
 def _answer(conn: socket.socket, listener: socket.socket, stamp: tuple) -> bool:
     """Serve one request; False to stop."""
-    creds = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
-    _pid, uid, _gid = struct.unpack("3i", creds)
-    if uid != os.getuid():
+    if peer_uid(conn) != os.getuid():
         return True
     try:
         request, fds = _request(conn)
