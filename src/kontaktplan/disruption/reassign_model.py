@@ -166,7 +166,8 @@ class _Model:
     def _day_load(self, s: str, day: dt.date, xs: list[cp_model.IntVar]) -> cp_model.LinearExprT:
         """``load² − base²`` of ``s`` on ``day`` as a sum of steps: the k-th appointment of
         the day costs ``2k − 1`` (``k² − (k−1)²``), one boolean per k above the existing
-        ``base`` up to the daily cap, as many of them true as appointments moved there.
+        ``base``, as many of them true as appointments moved there (the cap is
+        :meth:`_daily_cap`'s).
 
         The steps cost more the higher they go, so the cheapest are the lowest: the sum is
         the square's increase exactly, and linear. The first version multiplied the load
@@ -175,8 +176,9 @@ class _Model:
         second.
         """
         base = self.p.existing.get((s, day), 0)
-        top = min(base + len(xs), max(base, self.p.daily_cap))
-        steps = [self.m.new_bool_var(f"step[{s},{day},{k}]") for k in range(base + 1, top + 1)]
+        steps = [
+            self.m.new_bool_var(f"step[{s},{day},{k}]") for k in range(base + 1, base + len(xs) + 1)
+        ]
         self.m.add(sum(steps) == sum(xs))
         for lower, higher in itertools.pairwise(steps):
             self.m.add_implication(higher, lower)  # the k-th only after the (k-1)-th
