@@ -20,21 +20,17 @@ from typing import Any
 
 __version__ = "0.1.0"
 
-_DOMAIN = (
-    "Absence Appointment Customer Exempt Kind Mode Scenario ScenarioMeta Slot SlotMode "
-    "Specialist Status"
-)
+_PUBLIC = {
+    "kontaktplan.domain": (
+        "Absence Appointment Customer Exempt Kind Mode Scenario ScenarioMeta Slot SlotMode "
+        "Specialist Status"
+    ),
+    "kontaktplan.io": "InputError read_scenario write_scenario",
+    "kontaktplan.rules.calendar": "OfficeCalendar WeekTarget first_plannable_monday",
+    "kontaktplan.rules.policy": "Due Policy category_review due_dates load_policy",
+}
 _LAZY = {
-    **{name: ("kontaktplan.domain", name) for name in _DOMAIN.split()},
-    **{n: ("kontaktplan.io", n) for n in ("InputError", "read_scenario", "write_scenario")},
-    **{
-        n: ("kontaktplan.rules.calendar", n)
-        for n in ("OfficeCalendar", "WeekTarget", "first_plannable_monday")
-    },
-    **{
-        n: ("kontaktplan.rules.policy", n)
-        for n in ("Due", "Policy", "category_review", "due_dates", "load_policy")
-    },
+    **{name: (module, name) for module, names in _PUBLIC.items() for name in names.split()},
     "plan": ("kontaktplan.planning", "plan"),
     "Plan": ("kontaktplan.planning", "Plan"),
     "validate": ("kontaktplan.validation", "validate"),
