@@ -3,6 +3,8 @@ the same command as in the whole app, and the whole app where no command is name
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 import typer.main
 from typer.testing import CliRunner
@@ -43,3 +45,17 @@ def test_a_mistyped_command_still_gets_the_suggestion() -> None:
     code, out = _help(app, ["cancl"])
     assert code == 2
     assert "cancel" in out
+
+
+@pytest.mark.parametrize(
+    "argv", [["--version"], ["--help"], ["cancl"], ["cancel", "--help"], ["db", "import", "--help"]]
+)
+def test_the_app_built_once_answers_as_the_app_built_per_call(argv: list[str]) -> None:
+    """The resident process builds every command once (``app.build()``); each command
+    it runs then goes to the click commands made: the same answers as built per call."""
+    once = copy.copy(app)
+    once.build()
+    assert once.built is not None and app.built is None
+    assert set(once.built.commands) == set(NAMES)
+    assert _help(once, argv) == _help(app, argv)
+    assert _help(once, argv) == _help(once, argv)  # and again: the commands are reused

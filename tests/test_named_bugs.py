@@ -122,7 +122,7 @@ def test_cancel_on_a_day_before_the_planning_date_is_bad_input(tmp_path):
         [slot(MONDAY, 8)],
         appointments=[appointment("C1", MONDAY, 8, appointment_id="A1")],
     )
-    with pytest.raises(DisruptionError, match="before the folder's planning date"):
+    with pytest.raises(DisruptionError, match="before the planning date"):
         cancel(s, POLICY, "A1", s.today - dt.timedelta(days=1))
     folder = write_scenario(s, tmp_path / "in")
     out = tmp_path / "out"

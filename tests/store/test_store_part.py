@@ -114,6 +114,12 @@ def test_a_part_is_one_team_closed_under_references(workspace):
     inside = {a.appointment_id for a in part.appointments}
     assert part.ids_elsewhere == set(order) - inside
     assert store.teams_of(workspace, "no-such-id") == set()
+    # ``about``: the same part, its teams read in the load's own transaction
+    assert store.load(workspace, about=own.appointment_id).scenario == part
+    assert store.load(workspace, about=handed.appointment_id).scenario == (
+        store.load(workspace, teams=teams).scenario
+    )
+    assert store.load(workspace, about="no-such-id").scenario == full  # none: the whole
 
 
 def test_cancel_noshow_and_outcomes_on_a_part_equal_the_whole_office(workspace):

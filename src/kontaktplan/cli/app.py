@@ -37,12 +37,24 @@ class _App(typer.Typer):
     command before it parses anything, 27 of them, about 0.05 s of every command's start
     (issue 13: a whole ``cancel`` or ``status`` is mostly start-up). Without a command
     name (``--help``, ``--version``) or with one it does not know (click's "No such
-    command" then lists them all), it builds them all, as before."""
+    command" then lists them all), it builds them all, as before.
+
+    The resident process builds them all once (:meth:`build`): each command it runs then
+    starts from the click commands made (``kontaktplan.resident.server``)."""
+
+    built: Any = None
+    """The click command of the whole app, once :meth:`build` made it."""
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if self.built is not None:
+            return self.built(*args, **kwargs)
         argv = kwargs.get("args", args[0] if args else None)
         argv = sys.argv[1:] if argv is None else argv
         return typer.Typer.__call__(self.only(argv[:1]), *args, **kwargs)
+
+    def build(self) -> None:
+        """Make every click command now, for every later call of this app."""
+        self.built = typer.main.get_command(self)
 
     def only(self, argv: Sequence[str]) -> typer.Typer:
         """This app with only the command or group ``argv[0]`` names (else itself)."""

@@ -111,12 +111,11 @@ def snapshot(url: str, plan_json: bool = False, about: str | None = None):
     appointment an action is about; only the teams it touches are loaded."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from kontaktplan.store import StoreError, load, teams_of
+    from kontaktplan.store import StoreError, load
 
     ws = _open(url)
     try:
-        teams = (teams_of(ws, about) or None) if about else None
-        return ws, load(ws, plan_json=plan_json, teams=teams)
+        return ws, load(ws, plan_json=plan_json, about=about or None)
     except (StoreError, SQLAlchemyError) as e:
         raise fail(_db(_short(e))) from None
 

@@ -1033,8 +1033,8 @@ ERRORS |= {
         "en": "of an absent specialist is resolved",
     },
     "err.on_before_today": {
-        "de": "--on {on} liegt vor dem Planungsdatum des Ordners {today}",
-        "en": "--on {on} lies before the folder's planning date {today}",
+        "de": "--on {on} liegt vor dem Planungsdatum {today} (Ordner oder Arbeitsbereich)",
+        "en": "--on {on} lies before the planning date {today} of the folder or workspace",
     },
     "err.before_cancellation": {
         "de": "{appointment} am {day} liegt vor der Absage am {on}",

@@ -61,6 +61,10 @@ def preload() -> None:
     with contextlib.suppress(ImportError):  # the optional driver
         import psycopg  # noqa: F401
 
+    from kontaktplan.cli import app
+
+    app.build()  # every command's options and arguments, made once
+
 
 def serve(path: str) -> None:
     """Listen on ``path`` until stopped (SIGTERM, or a ``stop`` request)."""

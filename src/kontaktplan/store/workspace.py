@@ -178,7 +178,11 @@ def _insert(conn: Connection, table: str, batch: list[dict[str, Any]]) -> None:
 
 
 def load(
-    ws: Workspace | str, *, plan_json: bool = False, teams: Collection[str] | None = None
+    ws: Workspace | str,
+    *,
+    plan_json: bool = False,
+    teams: Collection[str] | None = None,
+    about: str | None = None,
 ) -> Snapshot:
     """The office as a :class:`Scenario` with its policy and version, on one consistent
     snapshot; with ``plan_json``, also the text of ``plan.json``. Rows are made into
@@ -186,7 +190,9 @@ def load(
     command's checked result).
 
     With ``teams``, only a part of the office (:func:`_part`): what an action confined to
-    those teams reads, so that a cancellation does not load the whole office.
+    those teams reads, so that a cancellation does not load the whole office. With
+    ``about`` (an appointment id), the teams an action on it touches (:func:`teams_of`),
+    read in the same transaction; the whole office where there is no such appointment.
     """
     from kontaktplan.domain import Scenario, ScenarioMeta
     from kontaktplan.rules.policy import Policy
@@ -198,6 +204,8 @@ def load(
             raise StoreError(Phrase("err.store_empty"))
         cursor = conn.connection.cursor()  # the driver's own: no per-value processing
         mark = "?" if ws.is_sqlite else "%s"
+        if about is not None:
+            teams = _teams_of(cursor, mark, about) or None
         if teams is None:
             raw, elsewhere = {t: _rows(cursor, t) for t in schema.SCENARIO_TABLES}, frozenset()
         else:
@@ -226,16 +234,26 @@ def load(
 def teams_of(ws: Workspace | str, appointment_id: str) -> set[str]:
     """The teams an action on one appointment touches: the team of its specialist and of
     its customer's own specialist (none if there is no such appointment)."""
-    a, c, s = schema.appointments, schema.customers, schema.specialists
-    of_appointment = select(a.c.specialist_id).where(a.c.key == appointment_id)
-    of_customer = (
-        select(c.c.specialist_id)
-        .join(a, a.c.customer_id == c.c.customer_id)
-        .where(a.c.key == appointment_id)
+    ws = _ws(ws)
+    with ws.reading() as conn:
+        cursor = conn.connection.cursor()
+        try:
+            return _teams_of(cursor, "?" if ws.is_sqlite else "%s", appointment_id)
+        finally:
+            cursor.close()
+
+
+def _teams_of(cursor: Any, mark: str, appointment_id: str) -> set[str]:
+    """:func:`teams_of` in a transaction begun (the driver's own cursor: a command's
+    start is mostly such fixed costs, issue 13)."""
+    cursor.execute(
+        "SELECT team FROM specialists WHERE specialist_id IN ("
+        f"SELECT specialist_id FROM appointments WHERE key = {mark} UNION "
+        "SELECT customers.specialist_id FROM customers JOIN appointments"
+        f" ON appointments.customer_id = customers.customer_id WHERE appointments.key = {mark})",
+        (appointment_id, appointment_id),
     )
-    q = select(s.c.team).where(s.c.specialist_id.in_(of_appointment.union(of_customer)))
-    with _ws(ws).reading() as conn:
-        return set(conn.execute(q).scalars())
+    return {team for (team,) in cursor.fetchall()}
 
 
 def _rows(cursor: Any, table: str, where: str = "", params: Sequence[str] = ()) -> list[Any]:
