@@ -21,6 +21,12 @@ settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
 
+# The commands the tests start run in their own process: a resident process the user
+# left running (``kontaktplan resident start``) would take them over, so that killing a
+# command's process (the crash tests) would not kill the command. The resident tests
+# name theirs.
+os.environ["KONTAKTPLAN_RESIDENT"] = "off"
+
 DATA = Path(__file__).parent / "data"
 TINY = DATA / "tiny"
 

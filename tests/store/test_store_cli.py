@@ -328,6 +328,32 @@ def test_two_planners_backfilling_the_same_slot_one_booking_one_conflict(demo_wo
     assert report.ok, report.violations[:3]
 
 
+def test_two_cancellations_at_once_elsewhere_both_commit_though_both_numbered_b001(
+    demo_workspace,
+):
+    """Anna's and Ben's cancellations (at S007 and at S002) each backfill, and each
+    numbers its new booking B20261123-001 on its snapshot. Nothing Anna read changed
+    when Ben committed first, only the id was taken: her cancellation runs again on the
+    new state (saying so) and commits with the next id; no conflict for the user."""
+    db = demo_workspace.url
+    first = _start(db, "cancel", "P0027", "--actor", "anna", pause=2, where="before")
+    _wait_for_pause(first, "before")  # anna's work is done on the old snapshot
+    kp("cancel", "P0005", "--actor", "ben", "-q", db=db)
+    out1, err1 = first.communicate(timeout=120)
+    assert first.returncode == 0, (out1, err1)
+    assert "the new id B20261123-001 (appointments) was taken meanwhile by ben" in err1
+    assert "run again on the new state" in err1
+    scenario, policy, _ = store.load(demo_workspace)
+    backfills = {a.backfill_for: a for a in scenario.appointments if a.backfill_for}
+    assert backfills["P0005"].appointment_id == "B20261123-001"
+    assert backfills["P0005"].specialist_id == "S002"
+    assert backfills["P0027"].appointment_id == "B20261123-002"
+    assert backfills["P0027"].specialist_id == "S007"
+    assert [e.actor for e in store.log(demo_workspace)] == ["importer", "ben", "anna"]
+    report = validate(scenario, policy)
+    assert report.ok, report.violations[:3]
+
+
 def test_a_process_killed_mid_commit_leaves_the_workspace_as_before(demo_workspace):
     db = demo_workspace.url
     before = store.load(demo_workspace)

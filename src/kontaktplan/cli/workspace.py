@@ -42,6 +42,8 @@ if TYPE_CHECKING:
 __all__ = ["commit_outcome", "db_app", "loaded", "positional", "resolve", "source"]
 
 CONFLICT = 3
+RUNS = 3
+"""How often an action runs whose new rows' ids were taken meanwhile (see commit_outcome)."""
 
 db_app = typer.Typer(
     cls=OfficeGroup,
@@ -189,33 +191,45 @@ def commit_outcome(
     the terminal, its plan.json entry); the keyword functions adapt other results
     (``lines(result, lang)``: the lines in a language). ``about``: the one appointment the
     command is about (cancel, no-show, outcome): only the teams it touches are loaded
-    (:func:`kontaktplan.store.load`)."""
+    (:func:`kontaktplan.store.load`).
+
+    Where the only conflict is an id a new row was given, taken meanwhile by another
+    action (two cancellations at once both numbering their backfill B…-001), the
+    command runs again on the new state, up to :data:`RUNS` times in all, saying so on
+    stderr: nothing it read had changed, so that is what the user would do."""
     from sqlalchemy.exc import SQLAlchemyError
 
     from kontaktplan.store import Conflict, StoreError, commit
 
-    ws, snap = snapshot(url, about=about)
-    result = call(snap.scenario, snap.policy)
-    new = after(result) if after else result.scenario
     said = lines or (lambda r, lang: r.lines(lang))
-    update = plan_update(result) if plan_update else {"disruption": result.entry()}
-    try:
-        event = commit(
-            ws,
-            snap.scenario,
-            new,
-            expected_version=snap.version,
-            actor=actor_name(actor),
-            command=command,
-            args=args,
-            lines=said(result, "en"),
-            lines_de=said(result, "de"),
-            plan_json_update=update,
-        )
-    except Conflict as e:
-        raise fail(e, CONFLICT) from None
-    except (StoreError, SQLAlchemyError) as e:
-        raise fail(_db(_short(e))) from None
+    for run in range(1, RUNS + 1):
+        ws, snap = snapshot(url, about=about)
+        result = call(snap.scenario, snap.policy)
+        new = after(result) if after else result.scenario
+        update = plan_update(result) if plan_update else {"disruption": result.entry()}
+        try:
+            event = commit(
+                ws,
+                snap.scenario,
+                new,
+                expected_version=snap.version,
+                actor=actor_name(actor),
+                command=command,
+                args=args,
+                lines=said(result, "en"),
+                lines_de=said(result, "de"),
+                plan_json_update=update,
+            )
+            break
+        except Conflict as e:
+            if not e.ids_only or run == RUNS:
+                raise fail(e, CONFLICT) from None
+            said_again = Phrase("cli.run_again", what=e.what, actor=e.actor, event=e.event_id)
+            typer.echo(said_again.say(lang), err=True)
+        except (StoreError, SQLAlchemyError) as e:
+            raise fail(_db(_short(e))) from None
+        finally:
+            ws.dispose()
     if as_json:
         entry = update.get("disruption") or {  # a plan: its summary, as on folders
             k: v for k, v in update["plan"].items() if k not in ("specialists", "deadlines")

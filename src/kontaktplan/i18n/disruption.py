@@ -38,6 +38,11 @@ DISRUPTION: dict[str, dict[str, str]] = {
         "{ids}; the team lead must act (kontaktplan resolve); until then the folder breaks "
         "the absence rule",
     },
+    "cli.run_again": {
+        "de": "{what} wurde inzwischen von {actor} vergeben (Ereignis {event}); erneut "
+        "ausgeführt auf dem neuen Stand",
+        "en": "{what} was taken meanwhile by {actor} (event {event}); run again on the new state",
+    },
     "cli.committed": {
         "de": "Ereignis {event} im Arbeitsbereich gespeichert",
         "en": "committed event {event} to the workspace",

@@ -179,6 +179,7 @@ def _scopes(changes: list[Change], appended: dict[str, list[Change]], after) -> 
 def _check(conn, changes, appended, scopes, expected_version, plan_update) -> None:
     """Raise :class:`Conflict` naming the first event that changed what this relied on."""
     later: list[tuple[int, str]] = []
+    taken: list[tuple[int, str]] = []  # new ids only
     if scopes:
         for part in _chunks(sorted(scopes)):
             q = select(schema.clocks.c.version, schema.clocks.c.scope).where(
@@ -202,15 +203,15 @@ def _check(conn, changes, appended, scopes, expected_version, plan_update) -> No
         t = schema.ROW_TABLES[table]
         for part in _chunks([c.key for c in batch]):
             q = select(t.c.changed_in, t.c.key).where(t.c.key.in_(part))
-            later += [
+            taken += [
                 (v, Phrase("err.store_new_id", table=table, key=k)) for v, k in conn.execute(q)
             ]
-    if later:
-        version, what = min(later)
+    if later or taken:
+        version, what = min(later or taken)
         e = conn.execute(
             select(schema.events.c.actor, schema.events.c.at).where(schema.events.c.id == version)
         ).one()
-        raise Conflict(version, e.actor, e.at, what)
+        raise Conflict(version, e.actor, e.at, what, ids_only=not later)
 
 
 def _chunks(items: list[str]) -> Iterator[list[str]]:

@@ -40,8 +40,14 @@ class StoreError(Exception):
 class Conflict(StoreError):
     """What the action read was changed by another action since: run it again."""
 
-    def __init__(self, event_id: int, actor: str, at: dt.datetime, what: str) -> None:
+    def __init__(
+        self, event_id: int, actor: str, at: dt.datetime, what: str, ids_only: bool = False
+    ) -> None:
         self.event_id, self.actor, self.at, self.what = event_id, actor, at, what
+        self.ids_only = ids_only
+        """Only the ids of new rows were taken meanwhile: nothing the action read changed
+        (two actions at once both numbered a new booking B…-001), so running it again on
+        the new state is what the user would do."""
         when = f"{at:%Y-%m-%d %H:%M:%S}"
         super().__init__(
             Phrase("err.store_conflict", what=what, actor=actor, at=when, event=event_id)
