@@ -272,3 +272,66 @@ def _parent_of(pid: int) -> int | None:
             return int(f.read().rsplit(")", 1)[1].split()[1])
     except (OSError, IndexError, ValueError):
         return None
+
+
+def _until(what, expected, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while (now := what()) != expected and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert now == expected
+
+
+def test_commands_on_the_office_held_in_memory_give_what_the_database_gives(db_url, tmp_path):
+    """Started with ``KONTAKTPLAN_DB``, the resident process holds that workspace's office
+    in memory, and after each command that changed it holds it again (a new process that
+    took over). Each command here runs while it holds the workspace's very version: the
+    output, exit code and changes are those of the same command on its own in a copy."""
+    from kontaktplan.resident.channel import held
+
+    copy = f"sqlite:///{tmp_path / 'copy.db'}"
+    for url in (db_url, copy):
+        assert run(None, "db", "init", "--db", url).returncode == 0
+        assert run(None, "db", "import", DEMO, "--db", url).returncode == 0
+    sock = os.path.join(tempfile.mkdtemp(prefix="kpr"), "r.sock")
+    assert run(sock, "resident", "start", db=db_url).returncode == 0
+    pids = {ping(sock)}
+    try:
+        _until(lambda: held(sock), 1)  # the import's version, held from the start
+        pids.add(ping(sock))
+        status = run(sock, "resident", "status")
+        assert "in memory (version 1)" in status.stdout, status.stdout
+        version = 1
+        for step in (
+            ["cancel", "P0003", "--on", "2026-11-23"],
+            ["cancel", "P0003", "--on", "2026-11-23"],  # again: refused, exit 2
+            ["status", "P0002", "held", "--on", "2027-01-31", "--lang", "de"],
+            ["noshow", "P0005", "--on", "2026-12-08"],
+            ["validate"],
+        ):
+            there = run(sock, *step, db=db_url)
+            here = run(None, *step, db=copy)
+            assert (there.returncode, there.stdout, there.stderr) == (
+                here.returncode,
+                here.stdout.replace(copy, db_url),
+                here.stderr.replace(copy, db_url),
+            ), step
+            if there.returncode == 0 and step[0] != "validate":
+                version += 1
+                _until(lambda: held(sock), version)
+                pids.add(ping(sock))
+        assert version == 4 and len(pids) >= 4  # each time a new process took over
+        for url, out in ((db_url, "a"), (copy, "b")):
+            assert run(None, "db", "export", "--out", tmp_path / out, db=url).returncode == 0
+        same_folders(tmp_path / "a", tmp_path / "b")
+    finally:
+        assert run(sock, "resident", "stop").returncode == 0
+    _until(lambda: [p for p in pids if _alive(p)], [], seconds=10)  # every generation ended
+    assert not os.path.exists(sock)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True

@@ -198,3 +198,92 @@ def test_a_new_id_on_a_part_takes_none_outside_it(workspace, action):
         )  # fmt: skip
         made += new
     assert len(set(made)) == len(made), made
+
+
+# -- the office the resident process holds (kontaktplan.store.warm) ---------------------
+
+
+def _rows_of(snap) -> tuple:
+    s = snap.scenario
+    return (
+        s,
+        s.ids_elsewhere,
+        [[type(r).__name__, *r.model_dump().values()] for t in _TABLES for r in getattr(s, t)],
+    )
+
+
+_TABLES = ("specialists", "customers", "slots", "absences", "appointments")
+
+
+@pytest.fixture
+def held():
+    """Set the office a resident process would hold (``store.workspace.WARM``); unset
+    afterwards."""
+    from kontaktplan.store import workspace as place
+
+    yield lambda w: setattr(place, "WARM", w)
+    place.WARM = None
+
+
+def test_the_held_office_gives_every_part_the_database_gives(workspace, held):
+    """For every choice of teams, and for the appointment of every kind of row (handed
+    over across the teams, backfills, held ones), the part taken from the office held in
+    memory is the part read from the database: the same rows in the same order, the
+    same ids outside it."""
+    from kontaktplan.store.warm import warm
+
+    w = warm(workspace)
+    assert w is not None and w.version == store.load(workspace).version
+    full = store.load(workspace).scenario
+    rng = random.Random(7)
+    abouts = rng.sample([a.appointment_id for a in full.appointments], 25)
+    abouts += [a.appointment_id for a in full.appointments if a.reassigned_from][:5]
+    asks = [{"teams": t} for t in (None, {"T01"}, {"T02"}, {"T01", "T02"}, {"T09"})]
+    asks += [{"about": a} for a in [*abouts, "no-such-id"]]
+    for ask in asks:
+        held(None)
+        read = _rows_of(store.load(workspace, **ask))
+        held(w)
+        assert _rows_of(store.load(workspace, **ask)) == read, ask
+    held(w)  # and the rows were taken from memory, not read again:
+    first = store.load(workspace, teams={"T02"}).scenario.appointments[0]
+    assert first is w.models["appointments"][w.position["appointments"][first.appointment_id]]
+
+
+def test_the_held_office_is_used_only_for_its_place_instance_and_version(workspace, held):
+    """After a commit the workspace is at another version: the office held before is not
+    used (the rows come from the database). Nor is it for another office at the same
+    version (a workspace made again in the same place), nor at another place."""
+    import dataclasses
+
+    from kontaktplan.store.warm import warm
+
+    w = warm(workspace)
+    s, _, v = store.load(workspace)
+    p1 = next(a for a in s.appointments if a.status is Status.planned)
+    voided = set_status(s, store.load(workspace).policy, p1.appointment_id, Status.voided)
+    store.commit(
+        workspace, s, voided.scenario, expected_version=v, actor="t", command="status",
+        args={}, lines=voided.lines(),
+    )  # fmt: skip
+    held(None)
+    now = _rows_of(store.load(workspace))
+    held(w)  # held at the version before
+    assert _rows_of(store.load(workspace)) == now
+    office = _office(workspace)
+    other = dataclasses.replace(w, version=office.version, instance="another-office")
+    held(other)  # the version matches, the instance does not
+    assert _rows_of(store.load(workspace)) == now
+    forged = dataclasses.replace(w, version=office.version)
+    held(forged)  # place, instance and version match: it is used (the rows held, stale)
+    stale = store.load(workspace).scenario
+    assert next(a for a in stale.appointments if a.appointment_id == p1.appointment_id) == p1
+    assert forged.holds(workspace.url, office)
+    assert not forged.holds("sqlite:////elsewhere/office.db", office)
+
+
+def _office(ws):
+    from sqlalchemy import select
+
+    with ws.reading() as conn:
+        return conn.execute(select(store.schema.office)).first()
