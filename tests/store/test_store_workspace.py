@@ -4,7 +4,6 @@ undo, purge, export (every test on SQLite and PostgreSQL)."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 
 import pytest
@@ -69,13 +68,11 @@ def test_migrations_make_every_table_from_an_empty_database(db_url):
     store.init(db_url).dispose()  # a second init finds the newest layout and does nothing
     assert set(inspect(ws.engine).get_table_names()) == TABLES
     with ws.engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0004"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0003"
         columns = {c["name"] for c in inspect(conn).get_columns("appointments")}
         logged = {c["name"] for c in inspect(conn).get_columns("events")}
-        office = {c["name"] for c in inspect(conn).get_columns("office")}
     assert set(Appointment.model_fields) <= columns
     assert {"lines", "lines_de"} <= logged  # 0003: the lines in German beside the English
-    assert "instance" in office  # 0004: tells an office from one imported later
     ws.dispose()
 
 
@@ -104,10 +101,6 @@ def test_a_workspace_at_0002_with_events_upgrades_and_still_reads(workspace, mig
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
         assert "lines_de" not in {c["name"] for c in inspect(conn).get_columns("events")}
     store.init(workspace.url).dispose()  # what `kontaktplan db init` and the web app run
-    with workspace.engine.connect() as conn:  # 0004 gave the office an instance
-        assert re.fullmatch(
-            "[0-9a-f]{32}", conn.execute(text("SELECT instance FROM office")).scalar()
-        )
     old = store.log(workspace)
     assert [(e.command, e.lines) for e in old] == logged
     assert [e.lines_de for e in old] == [None, None, None]

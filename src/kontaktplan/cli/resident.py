@@ -6,7 +6,6 @@ Registered on the ``kontaktplan`` app by :mod:`kontaktplan.cli`.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import subprocess
 import sys
@@ -48,7 +47,7 @@ def start(wait: Wait = 30.0, lang: LangOption = None) -> None:
             stderr=out,
             start_new_session=True,
             cwd="/",  # no folder of the caller's on its module path
-            env=_environment(),
+            env={**os.environ, "KONTAKTPLAN_RESIDENT": "off"},
         )
     deadline = time.monotonic() + wait
     while time.monotonic() < deadline and process.poll() is None:  # None: still starting
@@ -57,18 +56,6 @@ def start(wait: Wait = 30.0, lang: LangOption = None) -> None:
             return
         time.sleep(0.1)
     raise fail(Phrase("err.resident_start", seconds=wait, log=log), code=1)
-
-
-def _environment() -> dict[str, str]:
-    """The resident process's environment: this one's, its workspace (``KONTAKTPLAN_DB``,
-    whose office it holds from the start) named from any folder."""
-    from kontaktplan.store.engine import place
-
-    env = {**os.environ, "KONTAKTPLAN_RESIDENT": "off"}
-    if env.get("KONTAKTPLAN_DB"):
-        with contextlib.suppress(Exception):  # not a URL: its commands will say so
-            env["KONTAKTPLAN_DB"] = place(env["KONTAKTPLAN_DB"])
-    return env
 
 
 def stop(lang: LangOption = None) -> None:
@@ -83,15 +70,12 @@ def stop(lang: LangOption = None) -> None:
 
 
 def status(lang: LangOption = None) -> None:
-    """Whether the resident process runs (exit 0) or not (exit 1), and the version of the
-    workspace's office it holds in memory."""
-    from kontaktplan.resident.channel import held, ping, socket_path
+    """Whether the resident process runs (exit 0) or not (exit 1)."""
+    from kontaktplan.resident.channel import ping, socket_path
 
     path = socket_path()
     if (pid := ping(path)) is not None:
         say("cli.resident_running", pid=pid, path=path)
-        if (version := held(path)) is not None:
-            say("cli.resident_holds", version=version)
         return
     say("cli.resident_none", path=path)
     raise typer.Exit(1)

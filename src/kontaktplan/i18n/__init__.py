@@ -125,11 +125,6 @@ CATALOGUE: dict[str, dict[Lang, str]] = {
         "de": "Hintergrundprozess läuft (PID {pid}): {path}",
         "en": "resident process running (pid {pid}): {path}",
     },
-    "cli.resident_holds": {
-        "de": "hält die Dienststelle des Arbeitsbereichs aus KONTAKTPLAN_DB im Speicher (Version "
-        "{version})",
-        "en": "holds the office of the workspace in KONTAKTPLAN_DB in memory (version {version})",
-    },
     "cli.resident_stopped": {
         "de": "Hintergrundprozess beendet: {path}",
         "en": "resident process stopped: {path}",

@@ -4,8 +4,7 @@ requests (standard library only, like :mod:`kontaktplan.launcher`).
 A request is its length (4 bytes) and a JSON object; a command's request carries the
 caller's standard input, output and error as file descriptors (``SCM_RIGHTS``). The
 answer is one line: ``pid N`` then ``exit CODE`` for a command, ``stale`` when the
-resident process's code changed, ``pong N V`` to a ping (its pid, the version of the
-office it holds or ``-``), ``bye`` to a stop.
+resident process's code changed, ``pong N`` to a ping, ``bye`` to a stop.
 """
 
 from __future__ import annotations
@@ -16,7 +15,7 @@ import socket
 import struct
 import zlib
 
-__all__ = ["HEADER", "framed", "held", "peer_uid", "ping", "request_stop", "socket_path"]
+__all__ = ["HEADER", "framed", "peer_uid", "ping", "request_stop", "socket_path"]
 
 HEADER = struct.Struct("!I")  # the request's length, before its JSON
 
@@ -62,13 +61,6 @@ def ping(path: str) -> int | None:
     """The pid of the resident process listening at ``path``, or None."""
     answer = (_ask(path, {"ping": True}) or "").split()
     return int(answer[1]) if answer[:1] == ["pong"] else None
-
-
-def held(path: str) -> int | None:
-    """The version of the office the resident process at ``path`` holds in memory (None:
-    none, or no process)."""
-    answer = (_ask(path, {"ping": True}) or "").split()
-    return int(answer[2]) if answer[:1] == ["pong"] and answer[2:3] != ["-"] else None
 
 
 def request_stop(path: str) -> bool:

@@ -14,15 +14,6 @@ commands at once are several children (the store's optimistic concurrency is unc
 It declines a command, and stops, when the code it loaded has changed on disk (an
 update): the launcher then runs the command itself. Requests from another user are
 refused (``SO_PEERCRED``).
-
-It also holds the office of the workspace its commands name in ``KONTAKTPLAN_DB``
-(:mod:`kontaktplan.store.warm`), so that a command does not read its rows again; a
-command uses it only when the workspace is still at the version it was read at. After a
-command ends (and every half minute, for changes made elsewhere), a copy of the process
-(a fork, the *loader*) reads the version, and if it moved on, the whole office again;
-then it takes over the socket and the process before it stops (:class:`Generation`).
-The socket never goes unanswered meanwhile: the process before goes on serving, its
-commands reading from the database, until the loader is ready.
 """
 
 from __future__ import annotations
@@ -40,7 +31,6 @@ import sys
 import time
 import traceback
 from pathlib import Path
-from typing import Any
 
 from kontaktplan.resident.channel import HEADER, peer_uid, socket_path
 
@@ -65,7 +55,6 @@ def preload() -> None:
     import kontaktplan.disruption
     import kontaktplan.io
     import kontaktplan.store.changes
-    import kontaktplan.store.warm
     import kontaktplan.store.workspace
     import kontaktplan.validation  # noqa: F401
 
@@ -75,126 +64,6 @@ def preload() -> None:
     from kontaktplan.cli import app
 
     app.build()  # every command's options and arguments, made once
-
-
-IDLE = 0.2
-"""Seconds without a request after which the process looks after its office."""
-RECHECK = 30.0
-"""Seconds between looking for changes made elsewhere (the web app, another computer)."""
-
-
-class Generation:
-    """The state of one resident process: whether it is the one that owns the socket's
-    path (``current``), the loader it started, the commands it runs in the workspace it
-    holds the office of."""
-
-    def __init__(self, path: str) -> None:
-        self.path = path
-        self.current = True
-        self.retiring = False  # a loader took over: stop accepting, leave the path
-        self.loader: int | None = None
-        self.url: str | None = None
-        if named := os.environ.get("KONTAKTPLAN_DB"):  # the starter's workspace, held at once
-            from kontaktplan.store.engine import place
-
-            with contextlib.suppress(Exception):
-                self.url = place(named)
-        self.commands: set[int] = set()  # running, in the workspace held
-        self.ended = False  # one of them ended since the last loader
-        self.checked = -RECHECK  # when a loader last looked (time.monotonic)
-
-    def ran(self, child: int, request: dict) -> None:
-        """A command started in ``child``; the workspace it names is the one to hold."""
-        url = request.get("env", {}).get("KONTAKTPLAN_DB") or None
-        if url is not None:
-            from kontaktplan.store.engine import place
-
-            with contextlib.suppress(Exception):  # not a URL: the command says so
-                self.url = place(url, request.get("cwd"))
-                self.commands.add(child)
-
-    def idle(self) -> None:
-        """Start a loader once the commands in the workspace have ended (not while any
-        runs: they would share the processors with it), or to look for changes made
-        elsewhere (called when no request came for a moment, and after each one); in
-        the loader, this returns as the new generation."""
-        if self.url is None or self.retiring:
-            return
-        if self.loader is not None and _alive(self.loader):
-            return
-        self.loader = None
-        running = {pid for pid in self.commands if _alive(pid)}
-        self.ended |= running != self.commands
-        self.commands = running
-        if running or (not self.ended and time.monotonic() - self.checked < RECHECK):
-            return
-        self.ended, self.checked = False, time.monotonic()
-        parent = os.getpid()
-        child = os.fork()
-        if child:
-            self.loader = child
-            return
-        self._take_over(parent)
-
-    def _take_over(self, parent: int) -> None:
-        """In the loader: read the office if it changed, then serve in place of
-        ``parent``; else end."""
-        from kontaktplan.store import workspace as held
-
-        signal.signal(signal.SIGTERM, lambda *_: os._exit(0))  # not serving yet
-        try:
-            office = _office(self.url, held.WARM)
-        except Exception as e:  # cannot be read now: commands read it themselves
-            print(f"office not held: {type(e).__name__}", file=sys.stderr, flush=True)
-            os._exit(1)
-        if office is None:
-            os._exit(0)
-        held.WARM = office
-        gc.collect()
-        gc.freeze()
-        self.current, self.loader = True, None
-        self.commands, self.ended = set(), False
-        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-        os.kill(parent, signal.SIGUSR1)  # the parent stops accepting and ends
-
-    def retire(self) -> None:
-        self.retiring, self.current = True, False
-
-    def stop(self) -> None:
-        """Stopped (a ``stop`` request, SIGTERM, changed code): the loader too, or the
-        generation that took over from this one."""
-        if self.loader is not None:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(self.loader, signal.SIGTERM)
-
-
-def _office(url: str, held: Any) -> Any:
-    """The workspace's office read again, or None if it is still at the version held."""
-    from sqlalchemy import select
-
-    from kontaktplan.store import open_workspace, schema
-    from kontaktplan.store.warm import warm
-
-    ws = open_workspace(url)
-    try:
-        if held is not None:
-            with ws.reading() as conn:
-                office = conn.execute(select(schema.office)).first()
-            if office is not None and held.holds(url, office):
-                return None
-        return warm(ws)
-    finally:
-        ws.dispose()
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # the pid was taken by another user's process: ours ended
-        return False
-    return True
 
 
 def serve(path: str) -> None:
@@ -216,37 +85,25 @@ def serve(path: str) -> None:
     finally:
         os.umask(old_mask)
     listener.listen(64)
-    listener.settimeout(IDLE)
-    gen = Generation(path)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children reaped by the system
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    signal.signal(signal.SIGUSR1, lambda *_: gen.retire())  # a loader took over
     gc.collect()
     gc.freeze()  # the loaded program: a child's collections leave its pages shared
-    retired = False
     try:
-        while not (retired := gen.retiring):
+        while True:
+            conn, _ = listener.accept()
             try:
-                conn, _ = listener.accept()
-            except TimeoutError:
-                gen.idle()
-                continue
-            try:
-                if not _answer(conn, listener, stamp, gen):
+                if not _answer(conn, listener, stamp):
                     return
             finally:
                 conn.close()
-            gen.idle()  # also between requests that come often (pings, say)
     finally:
         listener.close()
-        if not retired:
-            gen.stop()
-        if gen.current:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(path)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)
 
 
-def _answer(conn: socket.socket, listener: socket.socket, stamp: tuple, gen: Generation) -> bool:
+def _answer(conn: socket.socket, listener: socket.socket, stamp: tuple) -> bool:
     """Serve one request; False to stop."""
     if peer_uid(conn) != os.getuid():
         return True
@@ -256,10 +113,7 @@ def _answer(conn: socket.socket, listener: socket.socket, stamp: tuple, gen: Gen
         return True
     try:
         if request.get("ping"):
-            from kontaktplan.store.workspace import WARM
-
-            held = "-" if WARM is None else WARM.version
-            conn.sendall(f"pong {os.getpid()} {held}\n".encode())
+            conn.sendall(f"pong {os.getpid()}\n".encode())
             return True
         if request.get("stop"):
             conn.sendall(b"bye\n")
@@ -273,7 +127,6 @@ def _answer(conn: socket.socket, listener: socket.socket, stamp: tuple, gen: Gen
         if child == 0:
             listener.close()
             _run(conn, request, fds)  # never returns
-        gen.ran(child, request)
         return True
     finally:
         for fd in fds:

@@ -14,7 +14,7 @@ from sqlalchemy.engine import make_url
 
 from kontaktplan.i18n import Phrase
 
-__all__ = ["Workspace", "open_workspace", "place"]
+__all__ = ["Workspace", "open_workspace"]
 
 
 @dataclass
@@ -55,17 +55,6 @@ def sqlite_path(url: str) -> Path | None:
     if not u.drivername.startswith("sqlite") or not u.database or u.database == ":memory:":
         return None
     return Path(u.database)
-
-
-def place(url: str, cwd: str | None = None) -> str:
-    """Where a workspace is, the same for every way of naming it from ``cwd`` (default:
-    the current folder): a SQLite URL with its file's absolute path (``sqlite:///office.db``
-    names another file in another folder), any other URL as it is."""
-    path = sqlite_path(url)
-    if path is None:
-        return url
-    full = os.path.realpath(os.path.join(cwd or os.getcwd(), path))
-    return make_url(url).set(database=full).render_as_string(hide_password=False)
 
 
 def open_workspace(url: str, *, create: bool = False) -> Workspace:

@@ -126,12 +126,8 @@ office = Table(
     Column("policy_file", String(300)),  # the file name the policy text came from
     Column("policy_text", Text, nullable=False),
     Column("version", Integer, nullable=False),  # the office version: the last event's id
-    Column("instance", String(32)),  # a random id given at import (migration 0004)
 )
-"""One row: the scenario meta, the policy file's text and the office version. ``instance``
-tells this office from another one imported later in the same place (a new file at the
-same path counts its versions from 1 again): the resident process's office is known by
-place, instance and version (:mod:`kontaktplan.store.warm`)."""
+"""One row: the scenario meta, the policy file's text and the office version."""
 
 events = Table(
     "events",

@@ -8,8 +8,7 @@ import gc
 import json
 import os
 import tomllib
-import uuid
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,11 +31,6 @@ __all__ = [
     "load",
     "teams_of",
 ]
-
-
-WARM: Any = None
-"""In the resident process: the office it loaded (:class:`kontaktplan.store.warm.Warm`);
-:func:`load` takes its rows from it when the workspace is at that very version."""
 
 
 class StoreError(Exception):
@@ -153,7 +147,6 @@ def import_folder(ws: Workspace | str, folder: str | Path, actor: str = "import"
                 policy_file=policy_file,
                 policy_text=policy_text,
                 version=event_id,
-                instance=uuid.uuid4().hex,
             )
         )
         conn.execute(
@@ -219,16 +212,11 @@ def load(
         mark = "?" if ws.is_sqlite else "%s"
         if about is not None:
             teams = _teams_of(cursor, mark, about) or None
-        warm = WARM if WARM is not None and WARM.holds(ws.url, office) else None
-        if warm is not None:  # the resident process loaded this very version
-            tables, elsewhere = warm.part(teams)
+        if teams is None:
+            raw, elsewhere = {t: _rows(cursor, t) for t in schema.SCENARIO_TABLES}, frozenset()
         else:
-            if teams is None:
-                raw = {t: _rows(cursor, t) for t in schema.SCENARIO_TABLES}
-                elsewhere = frozenset()
-            else:
-                raw, elsewhere = _part(cursor, mark, sorted(teams))
-            tables = {t: rows.models(t, [r[:-1] for r in raw[t]]) for t in raw}
+            raw, elsewhere = _part(cursor, mark, sorted(teams))
+        tables = {t: rows.models(t, [r[:-1] for r in raw[t]]) for t in schema.SCENARIO_TABLES}
         cursor.close()
         plan = None
         if plan_json:
@@ -304,27 +292,14 @@ def _part(cursor: Any, mark: str, teams: list[str]) -> tuple[dict[str, list[Any]
     for table, where in _PART.items():
         where = where.format(*[marks] * where.count("{}"))
         raw[table] = _rows(cursor, table, where, teams * where.count(marks))
-
-    def by_key(table: str, keys: list[str]) -> list[Any]:
-        return _rows(cursor, table, f"WHERE key IN ({', '.join([mark] * len(keys))})", keys)
-
-    ids = _closed(raw, by_key)
-    cursor.execute("SELECT key FROM appointments")
-    return raw, frozenset(k for (k,) in cursor.fetchall()) - ids["appointments"]
-
-
-def _closed(
-    raw: dict[str, list[Any]], by_key: Callable[[str, list[str]], list[Any]]
-) -> dict[str, set[str]]:
-    """Add to ``raw`` (in place, in the office's order) the rows its rows name that it
-    lacks, until it names none (``by_key(table, keys)``: those rows); the keys it holds."""
     ids = {t: {r[0] for r in raw[t]} for t in ("specialists", "customers", "appointments")}
     while missing := _references(raw, ids):
         for table, keys in missing.items():
-            extra = by_key(table, keys)
+            extra = _rows(cursor, table, f"WHERE key IN ({', '.join([mark] * len(keys))})", keys)
             raw[table] = sorted([*raw[table], *extra], key=lambda r: r[-1])
             ids[table] |= set(keys)
-    return ids
+    cursor.execute("SELECT key FROM appointments")
+    return raw, frozenset(k for (k,) in cursor.fetchall()) - ids["appointments"]
 
 
 _REFERENCES = (  # (table, column, the table it names)
