@@ -13,6 +13,8 @@ from __future__ import annotations
 import getpass
 import json
 import os
+import random
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -196,7 +198,8 @@ def commit_outcome(
     Where the only conflict is an id a new row was given, taken meanwhile by another
     action (two cancellations at once both numbering their backfill B…-001), the
     command runs again on the new state, up to :data:`RUNS` times in all, saying so on
-    stderr: nothing it read had changed, so that is what the user would do."""
+    stderr: nothing it read had changed, so that is what the user would do. It waits a
+    random moment first, so that actions that clashed at once do not clash again."""
     from sqlalchemy.exc import SQLAlchemyError
 
     from kontaktplan.store import Conflict, StoreError, commit
@@ -226,6 +229,7 @@ def commit_outcome(
                 raise fail(e, CONFLICT) from None
             said_again = Phrase("cli.run_again", what=e.what, actor=e.actor, event=e.event_id)
             typer.echo(said_again.say(lang), err=True)
+            time.sleep(random.uniform(0, 0.1 * run))  # apart from others that clashed too
         except (StoreError, SQLAlchemyError) as e:
             raise fail(_db(_short(e))) from None
         finally:
