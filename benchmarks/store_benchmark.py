@@ -290,7 +290,7 @@ def _busy(url, plan, later, first_day, via, actions: int, processes: int) -> dic
         "actions": actions,
         "committed": committed,
         "conflicts": codes.count(3),
-        "conflicts_on_a_new_id_after_3_runs": sum(
+        "conflicts_on_a_new_id_after_6_runs": sum(
             c == 3 and "the new id" in e for _, c, _, e in done
         ),
         "refused": codes.count(2),

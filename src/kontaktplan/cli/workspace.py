@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 __all__ = ["commit_outcome", "db_app", "loaded", "positional", "resolve", "source"]
 
 CONFLICT = 3
-RUNS = 3
+RUNS = 6
 """How often an action runs whose new rows' ids were taken meanwhile (see commit_outcome)."""
 
 db_app = typer.Typer(
