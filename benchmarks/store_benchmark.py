@@ -19,9 +19,10 @@ answers at ``KONTAKTPLAN_TEST_PG``). Whole commands run as subprocesses:
   the final state must equal the import replayed with every event's changes, and the
   validator must pass. Throughput is reported.
 
-Results go to ``benchmarks/results/store.json``.
+Results go to ``benchmarks/results/store.json`` (or ``--out``).
 
     python benchmarks/store_benchmark.py [--repeat 5] [--time-limit 5] [--actions 200]
+        [--parts single,plan,concurrent,phases] [--out RESULTS.json]
 """
 
 from __future__ import annotations
@@ -404,6 +405,12 @@ def main() -> None:
         help="Which parts to run (comma-separated; default all).",
     )
     parser.add_argument(
+        "--out",
+        type=Path,
+        default=ROOT / "benchmarks" / "results" / "store.json",
+        help="The results file (default benchmarks/results/store.json).",
+    )
+    parser.add_argument(
         "--phases-only",
         type=Path,
         metavar="PLANNED",
@@ -411,7 +418,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="kp-store-bench-"))
-    out = ROOT / "benchmarks" / "results" / "store.json"
+    out = args.out
     if args.phases_only:
         try:
             data = json.loads(out.read_text()) if out.is_file() else {}
