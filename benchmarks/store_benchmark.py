@@ -297,7 +297,7 @@ def _busy(url, plan, later, first_day, via, actions: int, processes: int) -> dic
         "refused": codes.count(2),
         "other_exits": len(codes) - committed - codes.count(3) - codes.count(2),
         "tracebacks": tracebacks,
-        "ran_again_new_id_taken": sum("run again on the new state" in e for *_, e in done),
+        "ran_again_new_id_taken": sum("running it again on the new state" in e for *_, e in done),
         "events_after_import": len(events) - 1,
         "every_commit_logged": len(events) - 1 == committed,
         "replay_equals_final_state": replayed,

@@ -342,7 +342,7 @@ def test_two_cancellations_at_once_elsewhere_both_commit_though_both_numbered_b0
     out1, err1 = first.communicate(timeout=120)
     assert first.returncode == 0, (out1, err1)
     assert "the new id B20261123-001 (appointments) was taken meanwhile by ben" in err1
-    assert "run again on the new state" in err1
+    assert "running it again on the new state" in err1
     scenario, policy, _ = store.load(demo_workspace)
     backfills = {a.backfill_for: a for a in scenario.appointments if a.backfill_for}
     assert backfills["P0005"].appointment_id == "B20261123-001"

@@ -41,7 +41,8 @@ DISRUPTION: dict[str, dict[str, str]] = {
     "cli.run_again": {
         "de": "{what} wurde inzwischen von {actor} vergeben (Ereignis {event}); erneut "
         "ausgeführt auf dem neuen Stand",
-        "en": "{what} was taken meanwhile by {actor} (event {event}); run again on the new state",
+        "en": "{what} was taken meanwhile by {actor} (event {event}); running it again on "
+        "the new state",
     },
     "cli.committed": {
         "de": "Ereignis {event} im Arbeitsbereich gespeichert",
