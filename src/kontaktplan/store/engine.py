@@ -28,6 +28,11 @@ class Workspace:
     def is_sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"
 
+    @property
+    def mark(self) -> str:
+        """The driver's parameter mark, for SQL run on its own cursor."""
+        return "?" if self.is_sqlite else "%s"
+
     @contextmanager
     def writing(self) -> Iterator[Connection]:
         """One write transaction; writers take turns (SQLite ``BEGIN IMMEDIATE``, waiting

@@ -209,13 +209,12 @@ def load(
         if office is None:
             raise StoreError(Phrase("err.store_empty"))
         cursor = conn.connection.cursor()  # the driver's own: no per-value processing
-        mark = "?" if ws.is_sqlite else "%s"
         if about is not None:
-            teams = _teams_of(cursor, mark, about) or None
+            teams = _teams_of(cursor, ws.mark, about) or None
         if teams is None:
             raw, elsewhere = {t: _rows(cursor, t) for t in schema.SCENARIO_TABLES}, frozenset()
         else:
-            raw, elsewhere = _part(cursor, mark, sorted(teams))
+            raw, elsewhere = _part(cursor, ws.mark, sorted(teams))
         tables = {t: rows.models(t, [r[:-1] for r in raw[t]]) for t in schema.SCENARIO_TABLES}
         cursor.close()
         plan = None
@@ -244,7 +243,7 @@ def teams_of(ws: Workspace | str, appointment_id: str) -> set[str]:
     with ws.reading() as conn:
         cursor = conn.connection.cursor()
         try:
-            return _teams_of(cursor, "?" if ws.is_sqlite else "%s", appointment_id)
+            return _teams_of(cursor, ws.mark, appointment_id)
         finally:
             cursor.close()
 
