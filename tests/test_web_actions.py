@@ -6,11 +6,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
-from builders import TODAY
+import builders
+from builders import MONDAY, TODAY, appointment
 from kontaktplan.disruption.slot_finder import slot
 from kontaktplan.domain import Kind, Mode, Status
 from kontaktplan.validation import validate
@@ -26,6 +31,8 @@ from web_office import (  # noqa: F401  (cheap_argon2: an autouse fixture)
     token,
     workspace,
 )
+
+SRC = Path(__file__).resolve().parent.parent / "src"
 
 
 @pytest.fixture
@@ -451,6 +458,57 @@ def test_cancel_conflict_and_undo_on_sqlite_and_postgresql(db_url, tmp_path):  #
     dump = [a.model_dump() for a in ws.snapshot().scenario.appointments]
     assert dump == [a.model_dump() for a in before.appointments]
     assert [e.actor for e in ws.events()][:2] == ["tom", "pia"]
+
+
+def test_a_web_cancel_whose_new_id_was_taken_meanwhile_runs_again_and_commits(
+    db_url,  # noqa: F811
+    tmp_path,
+    monkeypatch,
+):
+    """Pia cancels A1 (S1) in the browser while Ben cancels A3 (S3, another team) on the
+    command line. Both backfill on 11-23, both number the new booking B20261123-001;
+    Ben commits first, between Pia's reading and her commit. Nothing Pia read changed,
+    only the id was taken: her cancellation runs again and commits as B20261123-002,
+    no conflict for her (as the command line does it)."""
+    last = dt.date(2026, 7, 1)  # C9: overdue, S3's first backfill candidate
+    sc = office(
+        builders.customer("C8", "S3", last=dt.date(2026, 10, 1)),
+        builders.customer("C9", "S3", last=last),
+        extra_appointments=[
+            appointment(
+                "C8", MONDAY, 8, sid="S3", appointment_id="A3", booked_on=dt.date(2026, 11, 20)
+            )
+        ],
+    )
+    ws = workspace(tmp_path / "o.db", sc, url=db_url)
+    before = ws.snapshot().scenario
+    c = client(ws)
+    csrf = login(c, "pia")
+    commit = ws.commit
+
+    def ben_first(*args, **kwargs):  # Ben's command, a real process, commits now
+        monkeypatch.setattr(ws, "commit", commit)
+        env = {**os.environ, "KONTAKTPLAN_DB": ws.url, "PYTHONPATH": str(SRC)}
+        ben = subprocess.run(
+            [sys.executable, "-m", "kontaktplan", "cancel", "A3", "--actor", "ben", "-q"],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert ben.returncode == 0, ben.stderr
+        return commit(*args, **kwargs)
+
+    monkeypatch.setattr(ws, "commit", ben_first)
+    r = c.post("/cancel", data={"csrf": csrf, "id": "A1", "version": "1", "candidate": "C2"})
+    assert r.status_code == 200, r.text
+    got = rows(ws)
+    assert got["B20261123-001"].backfill_for == "A3"
+    assert (got["B20261123-001"].customer_id, got["B20261123-001"].specialist_id) == ("C9", "S3")
+    assert got["B20261123-002"].backfill_for == "A1"
+    assert (got["B20261123-002"].customer_id, got["B20261123-002"].specialist_id) == ("C2", "S1")
+    assert [e.actor for e in ws.events()] == ["pia", "ben", "test"]
+    _ok_against(ws, before)
 
 
 def test_results_of_the_day_through_the_api(ws, c):

@@ -324,3 +324,42 @@ def test_url_without_workspace_file_is_refused(tmp_path):
         store.open_workspace(f"sqlite:///{tmp_path / 'none.db'}")
     assert not (tmp_path / "none.db").exists()
     create_engine("sqlite://").dispose()
+
+
+def _clash(ids_only: bool) -> store.Conflict:
+    return store.Conflict(7, "ben", dt.datetime(2026, 11, 23, 9), "B20261123-001", ids_only)
+
+
+@pytest.mark.parametrize(
+    ("clashes", "runs", "raised"),
+    [
+        ([], 1, False),  # commits at once
+        ([True, True], 3, False),  # new ids taken twice: the third run commits
+        ([False], 1, True),  # something it read changed: the user decides
+        ([True, False], 2, True),  # a real clash on the second run
+        ([True] * store.RUNS, store.RUNS, True),  # still taken after the last run
+    ],
+)
+def test_an_action_runs_again_only_while_its_only_clash_is_a_new_id(
+    monkeypatch, clashes, runs, raised
+):
+    import kontaktplan.store.changes as changes
+
+    waits: list[float] = []
+    monkeypatch.setattr(changes.time, "sleep", waits.append)
+    left, told = list(clashes), []
+
+    def action() -> str:
+        if left:
+            raise _clash(left.pop(0))
+        return "committed"
+
+    if raised:
+        with pytest.raises(store.Conflict) as e:
+            store.running_again(action, told.append)
+        assert e.value.ids_only is clashes[runs - 1]
+    else:
+        assert store.running_again(action, told.append) == "committed"
+    assert len(clashes) - len(left) == (runs if raised else runs - 1)
+    assert len(told) == len(waits) == runs - 1  # each new run said, after a wait
+    assert all(0 <= w <= 0.1 * run for run, w in enumerate(waits, 1))

@@ -13,8 +13,6 @@ from __future__ import annotations
 import getpass
 import json
 import os
-import random
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -44,8 +42,6 @@ if TYPE_CHECKING:
 __all__ = ["commit_outcome", "db_app", "loaded", "positional", "resolve", "source"]
 
 CONFLICT = 3
-RUNS = 6
-"""How often an action runs whose new rows' ids were taken meanwhile (see commit_outcome)."""
 
 db_app = typer.Typer(
     cls=OfficeGroup,
@@ -197,20 +193,20 @@ def commit_outcome(
 
     Where the only conflict is an id a new row was given, taken meanwhile by another
     action (two cancellations at once both numbering their backfill B…-001), the
-    command runs again on the new state, up to :data:`RUNS` times in all, saying so on
-    stderr: nothing it read had changed, so that is what the user would do. It waits a
-    random moment first, so that actions that clashed at once do not clash again."""
+    command runs again on the new state, saying so on stderr
+    (:func:`kontaktplan.store.running_again`)."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from kontaktplan.store import Conflict, StoreError, commit
+    from kontaktplan.store import Conflict, StoreError, commit, running_again
 
     said = lines or (lambda r, lang: r.lines(lang))
-    for run in range(1, RUNS + 1):
+
+    def run() -> tuple[Any, dict[str, Any], int]:
         ws, snap = snapshot(url, about=about)
-        result = call(snap.scenario, snap.policy)
-        new = after(result) if after else result.scenario
-        update = plan_update(result) if plan_update else {"disruption": result.entry()}
         try:
+            result = call(snap.scenario, snap.policy)
+            new = after(result) if after else result.scenario
+            update = plan_update(result) if plan_update else {"disruption": result.entry()}
             event = commit(
                 ws,
                 snap.scenario,
@@ -223,17 +219,20 @@ def commit_outcome(
                 lines_de=said(result, "de"),
                 plan_json_update=update,
             )
-            break
-        except Conflict as e:
-            if not e.ids_only or run == RUNS:
-                raise fail(e, CONFLICT) from None
-            said_again = Phrase("cli.run_again", what=e.what, actor=e.actor, event=e.event_id)
-            typer.echo(said_again.say(lang), err=True)
-            time.sleep(random.uniform(0, 0.1 * run))  # apart from others that clashed too
-        except (StoreError, SQLAlchemyError) as e:
-            raise fail(_db(_short(e))) from None
         finally:
             ws.dispose()
+        return result, update, event
+
+    def again(e: Conflict) -> None:
+        said_again = Phrase("cli.run_again", what=e.what, actor=e.actor, event=e.event_id)
+        typer.echo(said_again.say(lang), err=True)
+
+    try:
+        result, update, event = running_again(run, again)
+    except Conflict as e:
+        raise fail(e, CONFLICT) from None
+    except (StoreError, SQLAlchemyError) as e:
+        raise fail(_db(_short(e))) from None
     if as_json:
         entry = update.get("disruption") or {  # a plan: its summary, as on folders
             k: v for k, v in update["plan"].items() if k not in ("specialists", "deadlines")

@@ -6,7 +6,7 @@ purge. Folders stay the exchange format; the store reads and writes them with
 :mod:`kontaktplan.io`.
 """
 
-from kontaktplan.store.changes import commit
+from kontaktplan.store.changes import RUNS, commit, running_again
 from kontaktplan.store.engine import Workspace, open_workspace
 from kontaktplan.store.history import Event, log, purge, undo
 from kontaktplan.store.workspace import (
@@ -21,6 +21,7 @@ from kontaktplan.store.workspace import (
 )
 
 __all__ = [
+    "RUNS",
     "Conflict",
     "Event",
     "Snapshot",
@@ -34,6 +35,7 @@ __all__ = [
     "log",
     "open_workspace",
     "purge",
+    "running_again",
     "teams_of",
     "undo",
 ]

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+import random
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, func, insert, select, update
 
@@ -26,9 +28,13 @@ from kontaktplan.store import rows, schema
 from kontaktplan.store.engine import Workspace
 from kontaktplan.store.workspace import Conflict, StoreError, _insert, _ws, now
 
-__all__ = ["Change", "apply", "commit", "diff", "lock_office"]
+__all__ = ["RUNS", "Change", "apply", "commit", "diff", "lock_office", "running_again"]
 
 CHUNK = 500
+RUNS = 6
+"""How often an action runs whose new rows' ids were taken meanwhile (:func:`running_again`)."""
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -132,6 +138,26 @@ def commit(
         _tick(conn, scopes, event_id)
         pause_for_tests()
     return event_id
+
+
+def running_again(action: Callable[[], T], saying: Callable[[Conflict], Any] | None = None) -> T:
+    """``action()``, which loads the office, works on it and commits. Where its only
+    conflict is the id of a new row, taken meanwhile by another action (two cancellations
+    at once at different specialists both numbered their backfill B…-001), it runs again
+    on the new state, up to :data:`RUNS` times in all: nothing it read had changed, so
+    that is what the user would do. Before each new run ``saying(conflict)`` tells the
+    user, and a random moment passes, so that actions that clashed at once do not clash
+    again. Any other conflict, and the last run's, is raised."""
+    for run in range(1, RUNS):
+        try:
+            return action()
+        except Conflict as e:
+            if not e.ids_only:
+                raise
+            if saying is not None:
+                saying(e)
+            time.sleep(random.uniform(0, 0.1 * run))
+    return action()
 
 
 def pause_for_tests(where: str = "in") -> None:

@@ -4,14 +4,19 @@ snapshot and commits the result through the workspace as one event with the user
 
 A change is made against the version the page showed (``version``): when someone else
 changed the office meanwhile, :class:`~kontaktplan.web.workspace.Conflict` is raised and
-nothing is written.
+nothing is written. Where the only clash is the id of a new row, taken meanwhile by
+another action (two cancellations at once both numbering their backfill B…-001), the
+action runs again on the new state (:func:`kontaktplan.store.running_again`), as the
+command line does: nothing the planner saw had changed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ParamSpec
 
 from kontaktplan.disruption import (
     Change,
@@ -32,6 +37,7 @@ from kontaktplan.disruption.slot_finder import Offer, find_slots, slot
 from kontaktplan.domain import Status
 from kontaktplan.i18n import Listing, Phrase
 from kontaktplan.i18n.errors import message_of
+from kontaktplan.store import running_again
 from kontaktplan.web.auth import User
 from kontaktplan.web.workspace import Conflict, Snapshot, WebWorkspace
 
@@ -76,6 +82,21 @@ def _fresh(ws: WebWorkspace, version: int) -> tuple[Snapshot, int]:
     if not 1 <= version <= snap.version:
         raise ActionError(Phrase("web.version_unknown", version=version, current=snap.version))
     return snap, version
+
+
+P = ParamSpec("P")
+
+
+def runs_again(action: Callable[P, Done]) -> Callable[P, Done]:
+    """The action, run again on the new state where its only conflict is a new row's id
+    taken meanwhile (:func:`kontaktplan.store.running_again`): each run reads the office
+    afresh (:func:`_fresh`) and still commits against the version the page showed."""
+
+    @functools.wraps(action)
+    def run(*args: P.args, **kwargs: P.kwargs) -> Done:
+        return running_again(lambda: action(*args, **kwargs))
+
+    return run
 
 
 def _commit(
@@ -147,6 +168,7 @@ def cancel_preview(ws: WebWorkspace, appointment_id: str, on: dt.date | None) ->
     return Preview(out, snap.version, bool(out.figures.get("backfill_duty")))
 
 
+@runs_again
 def do_cancel(
     ws: WebWorkspace,
     user: User,
@@ -214,6 +236,7 @@ def noshow_preview(ws: WebWorkspace, appointment_id: str) -> Preview:
     return Preview(_remembered(ws, snap, noshow, appointment_id), snap.version)
 
 
+@runs_again
 def do_noshow(ws: WebWorkspace, user: User, version: int, appointment_id: str) -> Done:
     """No-show: the first standby customer gets the phone consultation, the customer is
     re-invited in person (:func:`kontaktplan.disruption.noshow`)."""
@@ -224,6 +247,7 @@ def do_noshow(ws: WebWorkspace, user: User, version: int, appointment_id: str) -
 
 
 # -- Ergebnisse des Tages ---------------------------------------------------------------
+@runs_again
 def do_day_results(
     ws: WebWorkspace,
     user: User,
@@ -263,6 +287,7 @@ def do_day_results(
     return _commit(ws, read, out, user, args)
 
 
+@runs_again
 def do_status(ws: WebWorkspace, user: User, version: int, appointment_id: str, status: str) -> Done:
     read = _fresh(ws, version)
     snap = read[0]
@@ -275,6 +300,7 @@ def do_status(ws: WebWorkspace, user: User, version: int, appointment_id: str, s
 
 
 # -- Abwesenheit -------------------------------------------------------------------------
+@runs_again
 def do_absence(
     ws: WebWorkspace,
     user: User,
@@ -324,6 +350,7 @@ def escalated(snap: Snapshot) -> list[dict[str, Any]]:
     return out
 
 
+@runs_again
 def do_accept_proposal(
     ws: WebWorkspace, user: User, version: int, appointment_id: str, specialist_id: str
 ) -> Done:
@@ -387,6 +414,7 @@ def offered_slots(ws: WebWorkspace, snap: Snapshot, customer_id: str) -> list[Of
     return _memo(ws, key, lambda: free_slots(snap, customer_id))
 
 
+@runs_again
 def do_book(
     ws: WebWorkspace,
     user: User,
