@@ -291,9 +291,9 @@ def _busy(url, plan, later, first_day, via, actions: int, processes: int) -> dic
         "actions": actions,
         "committed": committed,
         "conflicts": codes.count(3),
-        "conflicts_on_a_new_id_after_6_runs": sum(
+        "conflicts_on_a_new_id": sum(
             c == 3 and "the new id" in e.strip().splitlines()[-1] for _, c, _, e in done
-        ),  # the error line; the lines before it say what ran again
+        ),  # the error line (none expected: the run again holds the writers' turn)
         "refused": codes.count(2),
         "other_exits": len(codes) - committed - codes.count(3) - codes.count(2),
         "tracebacks": tracebacks,

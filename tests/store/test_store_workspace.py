@@ -340,9 +340,10 @@ def _clash(ids_only: bool) -> store.Conflict:
         ([True] * store.RUNS, store.RUNS, True),  # still taken after the last run
     ],
 )
-def test_an_action_runs_again_only_while_its_only_clash_is_a_new_id(
+def test_a_long_action_runs_again_on_its_own_while_its_only_clash_is_a_new_id(
     monkeypatch, clashes, runs, raised
 ):
+    """A plan (no turn): up to RUNS runs, a random moment before each new one."""
     import kontaktplan.store.changes as changes
 
     waits: list[float] = []
@@ -363,3 +364,60 @@ def test_an_action_runs_again_only_while_its_only_clash_is_a_new_id(
     assert len(clashes) - len(left) == (runs if raised else runs - 1)
     assert len(told) == len(waits) == runs - 1  # each new run said, after a wait
     assert all(0 <= w <= 0.1 * run for run, w in enumerate(waits, 1))
+
+
+def _void(ws, which, actor: str) -> int:
+    """Void the appointment ``which(appointments)`` picks, as one committed action."""
+    snap = store.load(ws)
+    old = which(snap.scenario.appointments)
+    done = [a.model_copy(update={"status": Status.voided}) if a is old else a
+            for a in snap.scenario.appointments]  # fmt: skip
+    after = snap.scenario.model_copy(update={"appointments": done})
+    said = [f"voided {old.appointment_id}"]
+    return store.commit(ws, snap.scenario, after, expected_version=snap.version, actor=actor,
+                        command="void", args={}, lines=said)  # fmt: skip
+
+
+def test_an_action_runs_again_holding_the_turn_and_another_writer_waits_for_it(workspace):
+    """A quick action whose new id was taken runs again once, holding the writers'
+    turn: a writer in another thread (its own engine) waits until the action has
+    committed, then commits after it; nothing is lost."""
+    import threading
+
+    scenario, _, version = store.load(workspace)
+    first, last = scenario.appointments[0], scenario.appointments[-1]
+    assert first.specialist_id != last.specialist_id
+    other, done = store.open_workspace(workspace.url), {}
+    ben = threading.Thread(target=lambda: done.update(event=_void(other, lambda a: a[-1], "ben")))
+    runs: list[bool] = []
+
+    def action() -> int:
+        runs.append(getattr(workspace._held, "conn", None) is not None)
+        if len(runs) == 1:  # another action took the new id between reading and commit
+            raise store.Conflict(version, "carl", dt.datetime(2026, 1, 1), "B-001", True)
+        ben.start()
+        ben.join(1.5)
+        assert ben.is_alive(), "Ben committed while Anna held the turn"
+        return _void(workspace, lambda a: a[0], "anna")
+
+    told: list[store.Conflict] = []
+    event = store.running_again(action, told.append, turn=lambda: store.turn(workspace))
+    ben.join(60)
+    other.dispose()
+    assert runs == [False, True] and len(told) == 1
+    assert (event, done["event"]) == (version + 1, version + 2)
+    after = {a.appointment_id: a.status for a in store.load(workspace).scenario.appointments}
+    assert after[first.appointment_id] is after[last.appointment_id] is Status.voided
+    assert [e.actor for e in store.log(workspace)][-2:] == ["anna", "ben"]
+
+
+def test_a_real_clash_is_not_run_again_in_a_turn(workspace):
+    runs = []
+
+    def action():
+        runs.append(1)
+        raise _clash(False)
+
+    with pytest.raises(store.Conflict):
+        store.running_again(action, turn=lambda: store.turn(workspace))
+    assert runs == [1]

@@ -474,6 +474,7 @@ def replan(
             plan_update=lambda r: {"plan": r[1].to_dict(), "disruption": r[0].entry()},
             after=lambda r: r[0].scenario,
             lang=words,
+            long_running=True,
         )
     else:
         loaded = load(folder, quiet or as_json)

@@ -117,6 +117,7 @@ def plan(
             plan_update=lambda r: {"plan": r.to_dict()},
             after=lambda r: r.planned_scenario(),
             lang=words,
+            long_running=True,
         )
     loaded = load(folder, quiet or as_json)  # type: ignore[arg-type]
     log = _plan_log(loaded)

@@ -109,13 +109,18 @@ def _open(url: str):
 def snapshot(url: str, plan_json: bool = False, about: str | None = None):
     """The office loaded from the workspace; exit 2 if there is none. ``about``: the
     appointment an action is about; only the teams it touches are loaded."""
+    ws = _open(url)
+    return ws, _load(ws, plan_json, about)
+
+
+def _load(ws, plan_json: bool = False, about: str | None = None):
+    """:func:`kontaktplan.store.load`; exit 2 if there is no office."""
     from sqlalchemy.exc import SQLAlchemyError
 
     from kontaktplan.store import StoreError, load
 
-    ws = _open(url)
     try:
-        return ws, load(ws, plan_json=plan_json, about=about or None)
+        return load(ws, plan_json=plan_json, about=about or None)
     except (StoreError, SQLAlchemyError) as e:
         raise fail(_db(_short(e))) from None
 
@@ -182,6 +187,7 @@ def commit_outcome(
     after: Callable[[Any], Any] | None = None,
     lang: Lang = "en",
     about: str | None = None,
+    long_running: bool = False,
 ) -> None:
     """Run a command in the workspace: load, ``call(scenario, policy)`` as in folder mode,
     commit the changed rows with the event. By default ``call`` returns an Outcome (its
@@ -193,34 +199,35 @@ def commit_outcome(
 
     Where the only conflict is an id a new row was given, taken meanwhile by another
     action (two cancellations at once both numbering their backfill B…-001), the
-    command runs again on the new state, saying so on stderr
-    (:func:`kontaktplan.store.running_again`)."""
+    command runs again on the new state, saying so on stderr: holding the writers' turn,
+    or, if ``long_running`` (plan, replan: a solve must not hold up the office), on its
+    own (:func:`kontaktplan.store.running_again`)."""
+    from functools import partial
+
     from sqlalchemy.exc import SQLAlchemyError
 
-    from kontaktplan.store import Conflict, StoreError, commit, running_again
+    from kontaktplan.store import Conflict, StoreError, commit, running_again, turn
 
     said = lines or (lambda r, lang: r.lines(lang))
+    ws = _open(url)
 
     def run() -> tuple[Any, dict[str, Any], int]:
-        ws, snap = snapshot(url, about=about)
-        try:
-            result = call(snap.scenario, snap.policy)
-            new = after(result) if after else result.scenario
-            update = plan_update(result) if plan_update else {"disruption": result.entry()}
-            event = commit(
-                ws,
-                snap.scenario,
-                new,
-                expected_version=snap.version,
-                actor=actor_name(actor),
-                command=command,
-                args=args,
-                lines=said(result, "en"),
-                lines_de=said(result, "de"),
-                plan_json_update=update,
-            )
-        finally:
-            ws.dispose()
+        snap = _load(ws, about=about)
+        result = call(snap.scenario, snap.policy)
+        new = after(result) if after else result.scenario
+        update = plan_update(result) if plan_update else {"disruption": result.entry()}
+        event = commit(
+            ws,
+            snap.scenario,
+            new,
+            expected_version=snap.version,
+            actor=actor_name(actor),
+            command=command,
+            args=args,
+            lines=said(result, "en"),
+            lines_de=said(result, "de"),
+            plan_json_update=update,
+        )
         return result, update, event
 
     def again(e: Conflict) -> None:
@@ -228,11 +235,14 @@ def commit_outcome(
         typer.echo(said_again.say(lang), err=True)
 
     try:
-        result, update, event = running_again(run, again)
+        held = None if long_running else partial(turn, ws)
+        result, update, event = running_again(run, again, turn=held)
     except Conflict as e:
         raise fail(e, CONFLICT) from None
     except (StoreError, SQLAlchemyError) as e:
         raise fail(_db(_short(e))) from None
+    finally:
+        ws.dispose()
     if as_json:
         entry = update.get("disruption") or {  # a plan: its summary, as on folders
             k: v for k, v in update["plan"].items() if k not in ("specialists", "deadlines")

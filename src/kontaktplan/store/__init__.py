@@ -6,7 +6,7 @@ purge. Folders stay the exchange format; the store reads and writes them with
 :mod:`kontaktplan.io`.
 """
 
-from kontaktplan.store.changes import RUNS, commit, running_again
+from kontaktplan.store.changes import RUNS, commit, running_again, turn
 from kontaktplan.store.engine import Workspace, open_workspace
 from kontaktplan.store.history import Event, log, purge, undo
 from kontaktplan.store.workspace import (
@@ -37,5 +37,6 @@ __all__ = [
     "purge",
     "running_again",
     "teams_of",
+    "turn",
     "undo",
 ]

@@ -18,6 +18,7 @@ import os
 import random
 import time
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -28,7 +29,7 @@ from kontaktplan.store import rows, schema
 from kontaktplan.store.engine import Workspace
 from kontaktplan.store.workspace import Conflict, StoreError, _insert, _ws, now
 
-__all__ = ["RUNS", "Change", "apply", "commit", "diff", "lock_office", "running_again"]
+__all__ = ["RUNS", "Change", "apply", "commit", "diff", "lock_office", "running_again", "turn"]
 
 CHUNK = 500
 RUNS = 6
@@ -140,15 +141,27 @@ def commit(
     return event_id
 
 
-def running_again(action: Callable[[], T], saying: Callable[[Conflict], Any] | None = None) -> T:
+def running_again(
+    action: Callable[[], T],
+    saying: Callable[[Conflict], Any] | None = None,
+    *,
+    turn: Callable[[], AbstractContextManager[Any]] | None = None,
+) -> T:
     """``action()``, which loads the office, works on it and commits. Where its only
     conflict is the id of a new row, taken meanwhile by another action (two cancellations
     at once at different specialists both numbered their backfill B…-001), it runs again
-    on the new state, up to :data:`RUNS` times in all: nothing it read had changed, so
-    that is what the user would do. Before each new run ``saying(conflict)`` tells the
-    user, and a random moment passes, so that actions that clashed at once do not clash
-    again. Any other conflict, and the last run's, is raised."""
-    for run in range(1, RUNS):
+    on the new state: nothing it read had changed, so that is what the user would do.
+    ``saying(conflict)`` tells the user first. Any other conflict is raised.
+
+    With ``turn`` (:func:`turn` of its workspace) it runs again once, holding the
+    writers' turn: no other action commits until it has, so its new ids cannot be taken
+    again (under load, running again on its own, the next id was often taken again, and
+    again). That is for an action of a tenth of a second; a ``plan`` that solves for
+    seconds must not hold up the office: it runs again on its own, up to :data:`RUNS`
+    times in all, after a random moment each time, so that actions that clashed at once
+    do not clash again."""
+    runs = 2 if turn is not None else RUNS
+    for run in range(1, runs):
         try:
             return action()
         except Conflict as e:
@@ -156,8 +169,24 @@ def running_again(action: Callable[[], T], saying: Callable[[Conflict], Any] | N
                 raise
             if saying is not None:
                 saying(e)
-            time.sleep(random.uniform(0, 0.1 * run))
-    return action()
+            if turn is None:
+                time.sleep(random.uniform(0, 0.1 * run))
+    if turn is None:
+        return action()
+    with turn():
+        return action()
+
+
+@contextmanager
+def turn(ws: Workspace) -> Iterator[None]:
+    """The writers' turn, held by this thread for the block: every commit it makes goes
+    into one transaction, committed at the end (nothing, if the block raises); other
+    writers wait (SQLite ``BEGIN IMMEDIATE``, PostgreSQL the office row's lock). Reading
+    goes on beside it, and sees the office as it will stay until this commits."""
+    with ws.writing() as conn:
+        lock_office(ws, conn)
+        with ws.holding(conn):
+            yield
 
 
 def pause_for_tests(where: str = "in") -> None:

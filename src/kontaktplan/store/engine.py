@@ -4,9 +4,10 @@ transactions every action runs in (one writer at a time, readers on a snapshot).
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, create_engine, event
@@ -23,6 +24,8 @@ class Workspace:
 
     url: str
     engine: Engine
+    _held: threading.local = field(default_factory=threading.local, repr=False, compare=False)
+    """Per thread, the write transaction :meth:`holding` lends to :meth:`writing`."""
 
     @property
     def is_sqlite(self) -> bool:
@@ -37,11 +40,25 @@ class Workspace:
     def writing(self) -> Iterator[Connection]:
         """One write transaction; writers take turns (SQLite ``BEGIN IMMEDIATE``, waiting
         up to 30 s; PostgreSQL locks the office row first, see ``lock_office``)."""
+        held = getattr(self._held, "conn", None)
+        if held is not None:  # committed (or rolled back) where it was begun
+            yield held
+            return
         with (
             self.engine.connect().execution_options(kontaktplan_write=True) as conn,
             conn.begin(),
         ):
             yield conn
+
+    @contextmanager
+    def holding(self, conn: Connection) -> Iterator[None]:
+        """Within the block, every :meth:`writing` of this thread writes in ``conn``'s
+        transaction (``kontaktplan.store.changes.turn``)."""
+        self._held.conn = conn
+        try:
+            yield
+        finally:
+            self._held.conn = None
 
     @contextmanager
     def reading(self) -> Iterator[Connection]:

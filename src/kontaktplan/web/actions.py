@@ -37,7 +37,7 @@ from kontaktplan.disruption.slot_finder import Offer, find_slots, slot
 from kontaktplan.domain import Status
 from kontaktplan.i18n import Listing, Phrase
 from kontaktplan.i18n.errors import message_of
-from kontaktplan.store import running_again
+from kontaktplan.store import running_again, turn
 from kontaktplan.web.auth import User
 from kontaktplan.web.workspace import Conflict, Snapshot, WebWorkspace
 
@@ -88,13 +88,17 @@ P = ParamSpec("P")
 
 
 def runs_again(action: Callable[P, Done]) -> Callable[P, Done]:
-    """The action, run again on the new state where its only conflict is a new row's id
-    taken meanwhile (:func:`kontaktplan.store.running_again`): each run reads the office
-    afresh (:func:`_fresh`) and still commits against the version the page showed."""
+    """The action (its first argument the workspace), run again on the new state where
+    its only conflict is a new row's id taken meanwhile, holding the writers' turn
+    (:func:`kontaktplan.store.running_again`): it reads the office afresh
+    (:func:`_fresh`) and still commits against the version the page showed."""
 
     @functools.wraps(action)
     def run(*args: P.args, **kwargs: P.kwargs) -> Done:
-        return running_again(lambda: action(*args, **kwargs))
+        ws = args[0]
+        assert isinstance(ws, WebWorkspace)
+        held = functools.partial(turn, ws.store)
+        return running_again(lambda: action(*args, **kwargs), turn=held)
 
     return run
 
