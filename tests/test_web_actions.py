@@ -511,6 +511,32 @@ def test_a_web_cancel_whose_new_id_was_taken_meanwhile_runs_again_and_commits(
     _ok_against(ws, before)
 
 
+def test_a_writer_holding_the_turn_too_long_is_a_409_in_german_and_english(
+    db_url,  # noqa: F811
+    tmp_path,
+    monkeypatch,
+):
+    """While a stopped command holds the writers' turn, a click waits
+    KONTAKTPLAN_LOCK_WAIT seconds, then answers 409 saying why; nothing is written."""
+    from kontaktplan import store
+    from kontaktplan.store.changes import taking_turn
+
+    monkeypatch.setenv("KONTAKTPLAN_LOCK_WAIT", "1")
+    ws = workspace(tmp_path / "o.db", url=db_url)
+    c = client(ws)
+    csrf, h = login(c, "pia"), token(c, "pia")
+    stopped = store.open_workspace(ws.url)
+    with taking_turn(stopped):
+        page = c.post("/cancel", data={"csrf": csrf, "id": "A1", "version": "1"})
+        api = c.post("/api/cancel", json={"appointment_id": "A1", "version": 1}, headers=h)
+    stopped.dispose()
+    assert page.status_code == api.status_code == 409
+    assert "hält den Arbeitsbereich seit über 1 s zum Schreiben" in html_text(page.text)
+    assert "held the workspace for writing for over 1 s" in api.json()["detail"]
+    assert rows(ws)["A1"].status is Status.planned
+    assert [e.command for e in ws.events()] == ["import"]
+
+
 def test_results_of_the_day_through_the_api(ws, c):
     h = token(c, "pia")
     body = {

@@ -396,3 +396,56 @@ def test_a_long_plan_does_not_block_a_cancellation(workspace, cancelled, plan_ex
         assert commands == ["import", "cancel", "plan"]
     scenario, policy, _ = store.load(workspace)
     assert validate(scenario, policy).ok
+
+
+def test_a_writer_waits_for_the_turn_only_as_long_as_told_then_exit_3_nothing_written(
+    demo_workspace,
+):
+    """A command stopped while it held the writers' turn (here: this test holds it) does
+    not hold up the others for ever: after KONTAKTPLAN_LOCK_WAIT seconds a cancel and an
+    undo end with exit 3, saying why, and write nothing; once the turn is free the same
+    cancel commits."""
+    from kontaktplan.store.changes import taking_turn
+
+    db = demo_workspace.url
+    env = {**os.environ, "KONTAKTPLAN_DB": db, "KONTAKTPLAN_LOCK_WAIT": "1"}
+    env["PYTHONPATH"] = str(ROOT / "src")
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        command = [sys.executable, "-m", "kontaktplan", *args]
+        return subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+
+    kp("cancel", "P0005", "--actor", "ben", "-q", db=db)  # something to undo
+    before = store.load(demo_workspace).scenario.appointments
+    with taking_turn(demo_workspace):
+        started = time.monotonic()
+        cancel, undo = run("cancel", "P0027", "--actor", "anna"), run("undo")
+        waited = time.monotonic() - started
+    for p in (cancel, undo):
+        assert p.returncode == 3, (p.stdout, p.stderr)
+        assert "held the workspace for writing for over 1 s" in p.stderr, p.stderr
+        assert "Traceback" not in p.stderr
+    assert waited < 30  # each gave up after about a second, not the default 30
+    assert store.load(demo_workspace).scenario.appointments == before
+    assert [e.actor for e in store.log(demo_workspace)] == ["importer", "ben"]
+    again = run("cancel", "P0027", "--actor", "anna", "-q")
+    assert again.returncode == 0, again.stderr
+    assert [e.actor for e in store.log(demo_workspace)] == ["importer", "ben", "anna"]
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-5", "99999", "nan"])
+def test_a_bad_lock_wait_is_refused_with_its_name_and_nothing_written(demo_workspace, value):
+    db = demo_workspace.url
+    env = {**os.environ, "KONTAKTPLAN_DB": db, "KONTAKTPLAN_LOCK_WAIT": value}
+    env["PYTHONPATH"] = str(ROOT / "src")
+    p = subprocess.run(
+        [sys.executable, "-m", "kontaktplan", "cancel", "P0027"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert p.returncode == 2, (p.stdout, p.stderr)
+    assert f"KONTAKTPLAN_LOCK_WAIT={value}: expected a number of seconds" in p.stderr
+    assert "Traceback" not in p.stderr
+    assert [e.actor for e in store.log(demo_workspace)] == ["importer"]

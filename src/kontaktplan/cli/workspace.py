@@ -136,6 +136,13 @@ def _db_errors() -> Iterator[None]:
         raise fail(_db(_short(e))) from None
 
 
+def _refused(e: Exception) -> typer.Exit:
+    """Exit 3 for a conflict (another writer: run again), else 2."""
+    from kontaktplan.store import Conflict
+
+    return fail(e, CONFLICT if isinstance(e, Conflict) else 2)
+
+
 def _db(reason: str) -> str:
     """``--db: reason``."""
     return Phrase("err.at", where="--db", message=reason)
@@ -367,7 +374,7 @@ def db_purge(
         with _db_errors():
             event = purge(ws, day, actor_name(actor))
     except StoreError as e:
-        raise fail(e) from None
+        raise _refused(e) from None
     if not quiet:
         from kontaktplan.store import log
 
@@ -432,7 +439,7 @@ def undo_command(
         with _db_errors():
             new = undo(ws, event, actor_name(actor))
     except StoreError as e:
-        raise fail(e) from None
+        raise _refused(e) from None
     if not quiet:
         from kontaktplan.store import log
 

@@ -890,6 +890,17 @@ ERRORS: dict[str, dict[str, str]] = {
         "anlegen)",
         "en": "the workspace already holds an office (make a new one to import)",
     },
+    "err.store_busy": {
+        "de": "ein anderer Vorgang hält den Arbeitsbereich seit über {seconds} s zum Schreiben "
+        "(ein beim Speichern angehaltener Befehl?); nichts wurde geschrieben, bitte erneut "
+        "ausführen",
+        "en": "another action has held the workspace for writing for over {seconds} s (a "
+        "command stopped while committing?); nothing was written, run again",
+    },
+    "err.lock_wait": {
+        "de": "{name}={value}: erwartet wird eine Zahl von Sekunden über 0 und bis 3600",
+        "en": "{name}={value}: expected a number of seconds above 0 and up to 3600",
+    },
     "err.store_empty": {
         "de": "der Arbeitsbereich ist leer (füllen mit: kontaktplan db import DIR)",
         "en": "the workspace is empty (fill it with: kontaktplan db import DIR)",

@@ -10,6 +10,7 @@ from kontaktplan.store.changes import RUNS, commit, running_again, turn
 from kontaktplan.store.engine import Workspace, open_workspace
 from kontaktplan.store.history import Event, log, purge, undo
 from kontaktplan.store.workspace import (
+    Busy,
     Conflict,
     Snapshot,
     StoreError,
@@ -22,6 +23,7 @@ from kontaktplan.store.workspace import (
 
 __all__ = [
     "RUNS",
+    "Busy",
     "Conflict",
     "Event",
     "Snapshot",

@@ -23,13 +23,24 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy.exc import OperationalError
 
 from kontaktplan.i18n import Phrase
 from kontaktplan.store import rows, schema
 from kontaktplan.store.engine import Workspace
-from kontaktplan.store.workspace import Conflict, StoreError, _insert, _ws, now
+from kontaktplan.store.workspace import Busy, Conflict, StoreError, _insert, _ws, now
 
-__all__ = ["RUNS", "Change", "apply", "commit", "diff", "lock_office", "running_again", "turn"]
+__all__ = [
+    "RUNS",
+    "Change",
+    "apply",
+    "commit",
+    "diff",
+    "lock_office",
+    "running_again",
+    "taking_turn",
+    "turn",
+]
 
 CHUNK = 500
 RUNS = 6
@@ -123,8 +134,7 @@ def commit(
     plan_update = plan_json_update or {}
     scopes = _scopes(changes, appended, after)
     pause_for_tests("before")
-    with ws.writing() as conn:
-        office = lock_office(ws, conn)
+    with taking_turn(ws) as (conn, office):
         event_id = office.version + 1
         _check(conn, changes, appended, scopes, expected_version, plan_update)
         changes += _seq_new_rows(conn, appended)
@@ -183,10 +193,25 @@ def turn(ws: Workspace) -> Iterator[None]:
     into one transaction, committed at the end (nothing, if the block raises); other
     writers wait (SQLite ``BEGIN IMMEDIATE``, PostgreSQL the office row's lock). Reading
     goes on beside it, and sees the office as it will stay until this commits."""
-    with ws.writing() as conn:
-        lock_office(ws, conn)
-        with ws.holding(conn):
-            yield
+    with taking_turn(ws) as (conn, _), ws.holding(conn):
+        yield
+
+
+@contextmanager
+def taking_turn(ws: Workspace) -> Iterator[tuple[Connection, Any]]:
+    """A write transaction holding the writers' turn, with the office row
+    (:func:`lock_office`). Waiting longer than the workspace's ``wait`` for another
+    writer's turn raises :class:`Busy` (SQLite: the database is locked; PostgreSQL: the
+    lock's timeout ran out): a process stopped mid-commit does not hold up the others
+    for ever."""
+    try:
+        with ws.writing() as conn:
+            yield conn, lock_office(ws, conn)
+    except OperationalError as e:
+        code = getattr(e.orig, "sqlstate", None)
+        if code == "55P03" or "database is locked" in str(e.orig):  # 55P03: lock_not_available
+            raise Busy(ws.wait) from None
+        raise
 
 
 def pause_for_tests(where: str = "in") -> None:
@@ -206,7 +231,8 @@ def lock_office(ws: Workspace, conn: Connection):
     """The office row, locked for this transaction (PostgreSQL: writers wait here, one
     at a time; SQLite's ``BEGIN IMMEDIATE`` already made this the only writer)."""
     q = select(schema.office)
-    if not ws.is_sqlite:
+    if not ws.is_sqlite:  # SQLite waits at BEGIN IMMEDIATE (its busy timeout)
+        conn.exec_driver_sql(f"SET LOCAL lock_timeout = {int(ws.wait * 1000)}")
         q = q.with_for_update()
     office = conn.execute(q).first()
     if office is None:

@@ -15,7 +15,25 @@ from sqlalchemy.engine import make_url
 
 from kontaktplan.i18n import Phrase
 
-__all__ = ["Workspace", "open_workspace"]
+__all__ = ["WAIT", "Workspace", "lock_wait", "open_workspace"]
+
+WAIT = "KONTAKTPLAN_LOCK_WAIT"
+"""The environment variable: how long a writer waits for another's turn, in seconds."""
+
+
+def lock_wait() -> float:
+    """How long a writer waits while another holds the writers' turn: ``KONTAKTPLAN_LOCK_WAIT``
+    seconds, 30 if unset (then :class:`kontaktplan.store.Busy`, nothing written)."""
+    text = os.environ.get(WAIT, "").strip()
+    if not text:
+        return 30.0
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not 0 < seconds <= 3600:
+        raise ValueError(Phrase("err.lock_wait", name=WAIT, value=text))
+    return seconds
 
 
 @dataclass
@@ -24,6 +42,8 @@ class Workspace:
 
     url: str
     engine: Engine
+    wait: float = 30.0
+    """How long a writer waits for another's turn, in seconds (:func:`lock_wait`)."""
     _held: threading.local = field(default_factory=threading.local, repr=False, compare=False)
     """Per thread, the write transaction :meth:`holding` lends to :meth:`writing`."""
 
@@ -38,8 +58,9 @@ class Workspace:
 
     @contextmanager
     def writing(self) -> Iterator[Connection]:
-        """One write transaction; writers take turns (SQLite ``BEGIN IMMEDIATE``, waiting
-        up to 30 s; PostgreSQL locks the office row first, see ``lock_office``)."""
+        """One write transaction; writers take turns (SQLite ``BEGIN IMMEDIATE``;
+        PostgreSQL locks the office row first, see ``lock_office``), waiting up to
+        :func:`lock_wait`."""
         held = getattr(self._held, "conn", None)
         if held is not None:  # committed (or rolled back) where it was begun
             yield held
@@ -82,21 +103,21 @@ def sqlite_path(url: str) -> Path | None:
 def open_workspace(url: str, *, create: bool = False) -> Workspace:
     """Open the workspace at ``url``; a SQLite file is created (readable by its owner
     only) when ``create``, else it must exist."""
-    path = sqlite_path(url)
+    path, wait = sqlite_path(url), lock_wait()
     if path is not None:
         if not path.exists():
             if not create:
                 raise FileNotFoundError(Phrase("err.no_workspace_at", path=path))
             path.parent.mkdir(parents=True, exist_ok=True)
             os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
-        engine = create_engine(url, connect_args={"timeout": 30})
-        _sqlite_transactions(engine)
+        engine = create_engine(url, connect_args={"timeout": wait})
+        _sqlite_transactions(engine, wait)
     else:
         engine = create_engine(url, pool_pre_ping=False)
-    return Workspace(url, engine)
+    return Workspace(url, engine, wait)
 
 
-def _sqlite_transactions(engine: Engine) -> None:
+def _sqlite_transactions(engine: Engine, wait: float) -> None:
     """WAL (readers never wait for the writer), and transactions SQLAlchemy begins itself:
     ``BEGIN IMMEDIATE`` for a writer, so two writers never both read and then collide."""
 
@@ -106,7 +127,7 @@ def _sqlite_transactions(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={int(wait * 1000)}")
         cursor.close()
 
     @event.listens_for(engine, "begin")

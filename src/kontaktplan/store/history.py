@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 
 from kontaktplan.i18n import Lang, Phrase, translator
 from kontaktplan.store import schema
-from kontaktplan.store.changes import Change, _chunks, _record, _scopes, _tick, apply, lock_office
+from kontaktplan.store.changes import Change, _chunks, _record, _scopes, _tick, apply, taking_turn
 from kontaktplan.store.engine import Workspace
 from kontaktplan.store.workspace import StoreError, _ws
 
@@ -80,8 +80,7 @@ def undo(ws: Workspace | str, event_id: int | None = None, actor: str = "?") -> 
     The planning date is not moved back (it never goes back). The new event's id."""
     ws = _ws(ws)
     e = schema.events
-    with ws.writing() as conn:
-        office = lock_office(ws, conn)
+    with taking_turn(ws) as (conn, office):
         undone = set(conn.execute(select(e.c.undoes).where(e.c.undoes.is_not(None))).scalars())
         if event_id is None:
             q = select(e.c.id).where(e.c.undoes.is_(None), e.c.command.not_in(("import", "purge")))
@@ -174,8 +173,7 @@ def purge(ws: Workspace | str, before: dt.date, actor: str = "?") -> int:
     from kontaktplan.rules.policy import Policy
 
     ws = _ws(ws)
-    with ws.writing() as conn:
-        office = lock_office(ws, conn)
+    with taking_turn(ws) as (conn, office):
         policy = Policy.model_validate(tomllib.loads(office.policy_text))
         if policy.retention is None:
             raise StoreError(Phrase("err.no_retention", policy=policy.name))

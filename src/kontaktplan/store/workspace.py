@@ -22,6 +22,7 @@ from kontaktplan.store import rows, schema
 from kontaktplan.store.engine import Workspace, open_workspace
 
 __all__ = [
+    "Busy",
     "Conflict",
     "Snapshot",
     "StoreError",
@@ -52,6 +53,15 @@ class Conflict(StoreError):
         super().__init__(
             Phrase("err.store_conflict", what=what, actor=actor, at=when, event=event_id)
         )
+
+
+class Busy(Conflict):
+    """Another writer held the writers' turn longer than this one waits for it
+    (:func:`kontaktplan.store.engine.lock_wait`): nothing was written, run again."""
+
+    def __init__(self, seconds: float) -> None:
+        self.event_id, self.actor, self.at, self.what, self.ids_only = None, "", None, "", False
+        StoreError.__init__(self, Phrase("err.store_busy", seconds=f"{seconds:g}"))
 
 
 @dataclass
