@@ -4,6 +4,7 @@ the same command as in the whole app, and the whole app where no command is name
 from __future__ import annotations
 
 import copy
+import re
 
 import pytest
 import typer.main
@@ -59,3 +60,42 @@ def test_the_app_built_once_answers_as_the_app_built_per_call(argv: list[str]) -
     assert set(once.built.commands) == set(NAMES)
     assert _help(once, argv) == _help(app, argv)
     assert _help(once, argv) == _help(once, argv)  # and again: the commands are reused
+
+
+def _commands(command, path: list[str]):
+    yield path, command
+    for name, sub in getattr(command, "commands", {}).items():
+        yield from _commands(sub, [*path, name])
+
+
+COMMANDS = list(_commands(typer.main.get_command(app), []))
+
+
+@pytest.mark.parametrize(("path", "command"), COMMANDS, ids=[" ".join(p) for p, _ in COMMANDS])
+def test_every_bracketed_word_of_a_help_text_is_shown(path: list[str], command) -> None:
+    """The help is rendered with rich markup, which swallows ``[word]`` as a style tag:
+    the purge's "([retention])" once showed as "()"."""
+    texts = [command.help or ""] + [getattr(p, "help", None) or "" for p in command.params]
+    code, shown = _help(app, [*path, "--help"])
+    assert code == 0, shown
+    flat = " ".join(shown.replace("│", " ").split())
+    for text in texts:
+        for word in re.findall(r"\[[^\]\s]+\]", text):
+            assert word in flat, (word, shown)
+
+
+@pytest.mark.parametrize(("path", "command"), COMMANDS, ids=[" ".join(p) for p, _ in COMMANDS])
+def test_a_help_text_fills_an_80_column_terminal(path: list[str], command) -> None:
+    """Each paragraph of a command's description is wrapped to the terminal, not broken
+    where the docstring's lines end: at 80 columns every line of a paragraph but its
+    last is more than half full (typer kept the docstring's line breaks, and "... the
+    best customer of the same" was followed by "specialist" alone on a line)."""
+    r = CliRunner().invoke(app, [*path, "--help"], env={"COLUMNS": "80"})
+    assert r.exit_code == 0, r.output
+    lines = r.output.split("\n")
+    start = next(i for i, line in enumerate(lines) if line.strip().startswith("Usage:")) + 1
+    end = next((i for i, line in enumerate(lines) if line.startswith("╭")), len(lines))
+    paragraphs = "\n".join(line.strip() for line in lines[start:end]).strip().split("\n\n")
+    for paragraph in paragraphs:
+        for line in paragraph.split("\n")[:-1]:
+            assert len(line) > 40, (line, r.output)

@@ -18,6 +18,7 @@ path (nothing written); 3 the output folder (or workspace) changed while the com
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import re
 from enum import StrEnum
 from pathlib import Path
@@ -82,7 +83,18 @@ class OfficeGroup(typer.core.TyperGroup):
         command = super().get_command(ctx, cmd_name)
         if command is not None:
             _bare_flags(command.get_params(ctx))
+            command.help = _reflowed(command.help)
         return command
+
+
+def _reflowed(text: str | None) -> str | None:
+    """A help text with the lines of each paragraph joined. typer (0.29) keeps the line
+    breaks of every paragraph but the first, so at a terminal narrower than the
+    docstring each line broke in two ("… the best customer of the same" / "specialist")."""
+    if not text:
+        return text
+    paragraphs = inspect.cleandoc(text).split("\n\n")
+    return "\n\n".join(p if p.startswith("\b") else " ".join(p.split()) for p in paragraphs)
 
 
 def _bare_flags(params: list[Any]) -> list[Any]:

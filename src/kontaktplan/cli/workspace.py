@@ -360,7 +360,7 @@ def db_purge(
     quiet: Quiet = False,
     lang: LangOption = None,
 ) -> None:
-    """Remove closed history older than the policy's retention period ([retention]).
+    """Remove closed history older than the retention period of the policy file.
 
     Appointments held, not held, cancelled, missed or voided that ended before the day,
     and absences that ended before it, leave the workspace and the old events' row images.
