@@ -99,3 +99,11 @@ def test_a_help_text_fills_an_80_column_terminal(path: list[str], command) -> No
     for paragraph in paragraphs:
         for line in paragraph.split("\n")[:-1]:
             assert len(line) > 40, (line, r.output)
+
+
+@pytest.mark.parametrize(("path", "command"), COMMANDS, ids=[" ".join(p) for p, _ in COMMANDS])
+def test_a_usage_line_brackets_an_optional_argument_once(path: list[str], command) -> None:
+    """An optional argument's name is bracketed by click itself ("[[DIR]]" once)."""
+    code, shown = _help(app, [*path, "--help"])
+    usage = next(line for line in shown.split("\n") if "Usage:" in line)
+    assert code == 0 and "[[" not in usage, usage

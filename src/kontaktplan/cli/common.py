@@ -116,7 +116,7 @@ ScenarioDir = Annotated[
 MaybeScenarioDir = Annotated[
     Path | None,
     typer.Argument(
-        metavar="[DIR]",
+        metavar="DIR",
         help="A scenario folder (see docs/format.md); left out when a workspace is chosen (--db).",
         show_default=False,
     ),
