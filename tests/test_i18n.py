@@ -163,7 +163,7 @@ def test_parse_day_reads_german_and_iso_dates_alike(day):
 def test_a_bad_date_names_the_option_and_exits_2(text, tmp_path):
     result = runner.invoke(app, ["standby", str(TINY), "--day", text])
     assert result.exit_code == 2
-    assert f"--day: {text!r} is not a date (TT.MM.JJJJ or JJJJ-MM-TT" in result.stderr
+    assert f"--day: {text!r} is not a date (DD.MM.YYYY or YYYY-MM-DD" in result.stderr
     assert "Traceback" not in result.output
 
 

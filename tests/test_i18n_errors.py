@@ -223,7 +223,7 @@ BAD_INPUT = {
         None,
         ["standby", "--day", "31.02.2026"],
         "--day: '31.02.2026' ist kein Datum (TT.MM.JJJJ oder JJJJ-MM-TT, z. B. 07.12.2026)",
-        "--day: '31.02.2026' is not a date (TT.MM.JJJJ or JJJJ-MM-TT, e.g. 07.12.2026)",
+        "--day: '31.02.2026' is not a date (DD.MM.YYYY or YYYY-MM-DD, e.g. 07.12.2026)",
     ),
     "an unknown appointment": (
         None,

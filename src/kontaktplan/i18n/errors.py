@@ -679,7 +679,7 @@ ERRORS: dict[str, dict[str, str]] = {
     # --- the command line (kontaktplan.cli) ---
     "err.bad_day": {
         "de": "{option}: {text!r} ist kein Datum (TT.MM.JJJJ oder JJJJ-MM-TT, z. B. 07.12.2026)",
-        "en": "{option}: {text!r} is not a date (TT.MM.JJJJ or JJJJ-MM-TT, e.g. 07.12.2026)",
+        "en": "{option}: {text!r} is not a date (DD.MM.YYYY or YYYY-MM-DD, e.g. 07.12.2026)",
     },
     "warn.more": {
         "de": "... und {n} weitere (kontaktplan validate --all)",
