@@ -119,6 +119,76 @@ def test_export_equals_folder_mode_for_the_disruption_chain(db_url, office, tmp_
     assert (exported / "plan.json").is_file()
 
 
+def test_slot_lists_and_books_in_place_as_on_the_folder(db_url, office, tmp_path):
+    """C3 cancels P1 and, on the phone, takes another slot: ``slot C3`` lists in the
+    workspace what it lists on the folder, and ``slot C3 --book 1`` books the same row
+    (the export equals folder mode); the validator passes."""
+    canonical = write_scenario(read_scenario(office).scenario, tmp_path / "canonical")
+    steps = [["cancel", "P1"], ["slot", "C3", "--book", "1"]]
+    exported = run_both(db_url, canonical, tmp_path, steps)
+    scenario = read_scenario(exported)
+    [new] = [a for a in scenario.scenario.appointments if a.appointment_id.startswith("S")]
+    assert (new.customer_id, new.status.value) == ("C3", "planned")
+    assert validate(scenario.scenario, scenario.policy).ok
+    ws = store.open_workspace(db_url)
+    assert [e.command for e in store.log(ws)][-2:] == ["cancel", "slot"]
+    ws.dispose()
+
+
+def test_group_and_import_outcomes_in_place_as_on_the_folder(db_url, tmp_path):
+    """A group session in a free slot of S001 and a file of outcomes (held, a no-show):
+    in the workspace the same rows as on the folder (the export equals folder mode), each
+    one event; the validator passes."""
+    import csv
+    import datetime as dt
+
+    from kontaktplan.disruption.bookable import Office
+
+    folder, greedy = tmp_path / "folder", ["--weeks", "1", "--solver", "greedy", "-q"]
+    kp("plan", DEMO, "--out", folder, *greedy)
+    loaded = read_scenario(folder)
+    free = Office(loaded.scenario, loaded.policy).free_slots("S001", dt.date(2026, 12, 7))
+    group = ["--specialist", "S001", "--at", f"{free[-1].start:%Y-%m-%dT%H:%M}", "--capacity", "2"]
+    with open(folder / "appointments.csv", encoding="utf-8") as f:
+        monday = [a["appointment_id"] for a in csv.DictReader(f)
+                  if a["status"] == "planned" and a["start"].startswith("2026-12-07")]  # fmt: skip
+    outcomes = tmp_path / "outcomes.csv"
+    outcomes.write_text(f"appointment_id,status\n{monday[0]},held\n{monday[1]},no_show\n")
+    on = ["--on", "2026-12-07T23:00"]
+    kp("group", folder, *group, "--out", folder, "-q")
+    kp("import", "outcomes", outcomes, folder, *on, "--out", folder, "-q")
+    kp("db", "init", "--db", db_url, "-q")
+    kp("db", "import", DEMO, "--db", db_url, "-q")
+    kp("plan", *greedy, db=db_url)
+    kp("group", *group, "-q", db=db_url)
+    kp("import", "outcomes", outcomes, *on, "-q", db=db_url)
+    exported = tmp_path / "exported"
+    kp("db", "export", "--out", exported, "--db", db_url, "-q")
+    same_folders(folder, exported)
+    ws = store.open_workspace(db_url)
+    assert [e.command for e in store.log(ws)] == ["import", "plan", "group", "import_outcomes"]
+    ws.dispose()
+    done = read_scenario(exported)
+    statuses = {a.appointment_id: a.status.value for a in done.scenario.appointments}
+    assert (statuses[monday[0]], statuses[monday[1]]) == ("held", "no_show")
+    assert sum(a.kind.value == "group_session" for a in done.scenario.appointments) >= 1
+    assert validate(done.scenario, done.policy).ok
+
+
+def test_slot_lists_the_same_offers_in_a_workspace_as_on_its_export(workspace, tmp_path):
+    db = workspace.url
+    folder = tmp_path / "exported"
+    kp("db", "export", "--out", folder, "--db", db, "-q")
+    listed = json.loads(kp("slot", "C1", "--json", db=db))
+    on_folder = json.loads(kp("slot", folder, "C1", "--json"))
+    for got in (listed, on_folder):
+        got["figures"].pop("seconds")  # measured
+    assert listed == on_folder and len(listed["slots"]) >= 1
+    assert "no customer 'C9' in the workspace" in kp("slot", "C9", db=db, code=2)
+    assert "no customer 'C9' in customers.csv" in kp("slot", folder, "C9", code=2)
+    assert [e.command for e in store.log(workspace)] == ["import"]  # listed only
+
+
 @pytest.mark.slow
 def test_export_equals_folder_mode_on_the_demo_office(db_url, tmp_path):
     run_both(

@@ -28,15 +28,13 @@ from kontaktplan.cli.common import (
     LangOption,
     MaybeScenarioDir,
     Quiet,
-    ScenarioDir,
     check_out,
     fail,
     language,
     load,
 )
-from kontaktplan.cli.disruption import Out, Where, _date, _now, _run, _write, act
+from kontaktplan.cli.disruption import Out, Where, _date, _now, _run, act, where
 from kontaktplan.i18n import Phrase, translator, written
-from kontaktplan.io import InputError
 
 On = Annotated[
     str | None,
@@ -198,14 +196,16 @@ def import_outcomes(
             show_default=False,
         ),
     ],
-    folder: ScenarioDir,
-    out: Out,
+    folder: MaybeScenarioDir = None,
+    out: Out = None,
     on: On = None,
     no_next: NoNext = False,
     quiet: Quiet = False,
     as_json: AsJson = False,
     lang: LangOption = None,
     force: Force = False,
+    db: DbUrl = None,
+    actor: ActorName = None,
 ) -> None:
     """Record outcomes from a file (appointment_id, status), all or nothing.
 
@@ -218,20 +218,26 @@ def import_outcomes(
     now = _now(on)
     if not file.is_file():
         raise fail(Phrase("err.at", where=file, message=Phrase("err.no_file")))
-    target = check_out(out, folder, force=force) if out is not None else None
-    loaded = load(folder, quiet or as_json)
-    try:
-        result = _run(run, loaded.scenario, loaded.policy, file, now=now, next_contact=not no_next)
-    except InputError as e:
-        raise fail(e) from None
-    _write(loaded, result, target, quiet, as_json, lang=language(lang))
+    (w,) = where(db, folder, out, force)
+
+    def call(scenario, policy):
+        return _run(run, scenario, policy, file, now=now, next_contact=not no_next)
+
+    args = {"file": str(file), "on": on, "no_next": no_next}
+    act(
+        w, "import_outcomes", args, call,
+        actor=actor, quiet=quiet, as_json=as_json, lang=language(lang),
+    )  # fmt: skip
 
 
 def slot(
-    folder: ScenarioDir,
+    folder: MaybeScenarioDir = None,
     customer_id: Annotated[
-        str, typer.Argument(help="customer_id in customers.csv.", show_default=False)
-    ],
+        str | None,
+        typer.Argument(
+            help="customer_id in customers.csv.", show_default=False, metavar="CUSTOMER_ID"
+        ),
+    ] = None,
     kind: Annotated[
         str | None,
         typer.Option("--kind", help="first_interview or follow_up (checked against the history)."),
@@ -250,12 +256,16 @@ def slot(
     show: Annotated[int, typer.Option("--show", min=1, help="Slots to list.")] = 10,
     out: Annotated[
         Path | None,
-        typer.Option("--out", help="Folder to write with --book (may be the input)."),
+        typer.Option(
+            "--out", help="Folder to write with --book (may be the input; not in a workspace)."
+        ),
     ] = None,
     quiet: Quiet = False,
     as_json: AsJson = False,
     lang: LangOption = None,
     force: Force = False,
+    db: DbUrl = None,
+    actor: ActorName = None,
 ) -> None:
     """Find a slot for one customer: the ranked free slots with reasons; --book N books one.
 
@@ -265,31 +275,54 @@ def slot(
     allows are listed (lead time, daily cap, the customer's unavailable days and
     half-days, minimum gap, slot length and mode); what was left out is counted by reason.
     """
+    from kontaktplan.cli.workspace import IN_WORKSPACE, positional, resolve
+    from kontaktplan.cli.workspace import loaded as in_workspace
     from kontaktplan.disruption.slot_finder import slot as run
     from kontaktplan.domain import Kind
 
-    if book is not None and out is None:
+    url = resolve(db)
+    if book is not None and out is None and url is None:
         raise fail(Phrase("err.book_out"))
+    if url is not None and out is not None:
+        raise fail(Phrase("err.out_and_db"))
+    folder, customer_id = positional(url, folder, customer_id)
     if kind is not None and kind not in ("first_interview", "follow_up"):
         raise fail(Phrase("err.bad_kind", kind=kind))
     d_first, d_on = _date(first, "--from"), _date(on, "--on")
-    target = check_out(out, folder, force=force) if out is not None else None
-    loaded = load(folder, quiet or as_json)
-    outcome, offers = _run(
-        run,
-        loaded.scenario,
-        loaded.policy,
-        customer_id,
-        kind=Kind(kind) if kind else None,
-        first=d_first,
-        on=d_on,
-        book=book,
-    )
     words = language(lang)
+
+    def call(scenario, policy):
+        return _run(
+            run,
+            scenario,
+            policy,
+            customer_id,
+            kind=Kind(kind) if kind else None,
+            first=d_first,
+            on=d_on,
+            book=book,
+        )
+
     if book is not None:
-        outcome.candidates = []
-        _write(loaded, outcome, target, quiet, as_json, lang=words)
+
+        def booked(scenario, policy):
+            outcome = call(scenario, policy)[0]
+            outcome.candidates = []
+            return outcome
+
+        target = None if url else check_out(out, folder, force=force)
+        args = {"customer_id": customer_id, "kind": kind, "from": first, "on": on, "book": book}
+        act(
+            Where(url, folder, target), "slot", args, booked,
+            actor=actor, quiet=quiet, as_json=as_json, lang=words,
+        )  # fmt: skip
         return
+    loaded = in_workspace(url) if url else load(folder, quiet or as_json)
+    working = IN_WORKSPACE.set(url is not None)
+    try:
+        outcome, offers = call(loaded.scenario, loaded.policy)
+    finally:
+        IN_WORKSPACE.reset(working)
     if as_json:
         data = outcome.entry() | {"slots": [o.to_dict() for o in offers[:show]]}
         typer.echo(json.dumps(data, indent=2, default=str))
@@ -308,15 +341,17 @@ def slot(
 
 
 def group(
-    folder: ScenarioDir,
     specialist: Annotated[str, typer.Option("--specialist", help="specialist_id who holds it.")],
     at: Annotated[str, typer.Option("--at", help="Start, YYYY-MM-DDTHH:MM (in a free slot).")],
     capacity: Annotated[int, typer.Option("--capacity", min=1, help="Seats.")],
-    out: Out,
+    folder: MaybeScenarioDir = None,
+    out: Out = None,
     quiet: Quiet = False,
     as_json: AsJson = False,
     lang: LangOption = None,
     force: Force = False,
+    db: DbUrl = None,
+    actor: ActorName = None,
 ) -> None:
     """Plan a group session (Gruppenberatung): invite the customers it helps most.
 
@@ -334,10 +369,13 @@ def group(
         raise fail(
             Phrase("err.at", where="--at", message=Phrase("err.not_time", text=at))
         ) from None
-    target = check_out(out, folder, force=force) if out is not None else None
-    loaded = load(folder, quiet or as_json)
-    outcome = _run(group_session, loaded.scenario, loaded.policy, specialist, start, capacity)
-    _write(loaded, outcome, target, quiet, as_json, lang=language(lang))
+    (w,) = where(db, folder, out, force)
+
+    def call(scenario, policy):
+        return _run(group_session, scenario, policy, specialist, start, capacity)
+
+    args = {"specialist": specialist, "at": at, "capacity": capacity}
+    act(w, "group", args, call, actor=actor, quiet=quiet, as_json=as_json, lang=language(lang))
 
 
 __all__ = ["group", "import_outcomes", "slot", "status"]

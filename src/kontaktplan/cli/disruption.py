@@ -91,13 +91,14 @@ def _in_range(policy, **days: dt.date | None) -> None:
 
 def _run(fn, *args: Any, **kwargs: Any):
     """Call the library; a :class:`DisruptionError` is bad input (exit 2, nothing written)."""
+    from kontaktplan.cli.workspace import worded
     from kontaktplan.disruption import DisruptionError, Outcome
 
     started = time.perf_counter()
     try:
         result = fn(*args, **kwargs)
     except (DisruptionError, InputError) as e:
-        raise fail(e) from None
+        raise fail(worded(e)) from None
     outcome = result[0] if isinstance(result, tuple) else result
     if isinstance(outcome, Outcome):
         outcome.figures["seconds"] = round(time.perf_counter() - started, 3)

@@ -15,6 +15,7 @@ import json
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -39,9 +40,34 @@ from kontaktplan.i18n.errors import message_of, os_reason, reason_of
 if TYPE_CHECKING:
     from kontaktplan.io import Loaded
 
-__all__ = ["commit_outcome", "db_app", "loaded", "positional", "resolve", "source"]
+__all__ = [
+    "IN_WORKSPACE",
+    "commit_outcome",
+    "db_app",
+    "loaded",
+    "positional",
+    "resolve",
+    "source",
+    "worded",
+]
 
 CONFLICT = 3
+
+IN_WORKSPACE: ContextVar[bool] = ContextVar("in_workspace", default=False)
+"""True while a command works in a workspace (:func:`commit_outcome`): a refusal that
+names a CSV file (no appointment 'X' in appointments.csv) names the workspace instead
+(:func:`worded`)."""
+
+_IN_FILES = ("err.no_appointment", "err.no_specialist", "err.no_customer")
+
+
+def worded(e: Exception) -> Exception | str:
+    """``e``, or in a workspace its phrase naming the workspace instead of a CSV file."""
+    said = message_of(e)
+    if IN_WORKSPACE.get() and isinstance(said, Phrase) and said.key in _IN_FILES:
+        return Phrase(f"{said.key}_ws", **said.fields)
+    return e
+
 
 db_app = typer.Typer(
     cls=OfficeGroup,
@@ -241,6 +267,7 @@ def commit_outcome(
         said_again = Phrase("cli.run_again", what=e.what, actor=e.actor, event=e.event_id)
         typer.echo(said_again.say(lang), err=True)
 
+    working = IN_WORKSPACE.set(True)
     try:
         held = None if long_running else partial(turn, ws)
         result, update, event = running_again(run, again, turn=held)
@@ -249,6 +276,7 @@ def commit_outcome(
     except (StoreError, SQLAlchemyError) as e:
         raise fail(_db(_short(e))) from None
     finally:
+        IN_WORKSPACE.reset(working)
         ws.dispose()
     if as_json:
         entry = update.get("disruption") or {  # a plan: its summary, as on folders

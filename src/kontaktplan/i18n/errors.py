@@ -1033,6 +1033,10 @@ ERRORS |= {
         "de": "kein Termin {id!r} in appointments.csv",
         "en": "no appointment {id!r} in appointments.csv",
     },
+    "err.no_appointment_ws": {
+        "de": "kein Termin {id!r} im Arbeitsbereich",
+        "en": "no appointment {id!r} in the workspace",
+    },
     "err.not_planned": {
         "de": "{appointment} hat den Status {status}; nur ein geplanter Termin {what}",
         "en": "{appointment} has status {status}; only a planned appointment {what}",
@@ -1064,6 +1068,10 @@ ERRORS |= {
     "err.no_specialist": {
         "de": "unbekannte Fachkraft {id!r} (nicht in specialists.csv)",
         "en": "unknown specialist {id!r} (not in specialists.csv)",
+    },
+    "err.no_specialist_ws": {
+        "de": "unbekannte Fachkraft {id!r} (nicht im Arbeitsbereich)",
+        "en": "unknown specialist {id!r} (not in the workspace)",
     },
     "err.to_before_from": {
         "de": "--to {last} liegt vor --from {first}",
@@ -1101,6 +1109,10 @@ ERRORS |= {
     "err.no_customer": {
         "de": "kein Kunde {id!r} in customers.csv",
         "en": "no customer {id!r} in customers.csv",
+    },
+    "err.no_customer_ws": {
+        "de": "kein Kunde {id!r} im Arbeitsbereich",
+        "en": "no customer {id!r} in the workspace",
     },
     "err.no_contact_yet": {
         "de": "{customer} hatte noch keinen qualifizierten Kontakt: der Termin ist ein {kind}",
