@@ -103,7 +103,10 @@ def test_a_help_text_fills_an_80_column_terminal(path: list[str], command) -> No
 
 @pytest.mark.parametrize(("path", "command"), COMMANDS, ids=[" ".join(p) for p, _ in COMMANDS])
 def test_a_usage_line_brackets_an_optional_argument_once(path: list[str], command) -> None:
-    """An optional argument's name is bracketed by click itself ("[[DIR]]" once)."""
+    """An optional argument's name is bracketed by click itself ("[[DIR]]" once); every
+    argument is named in capitals, as in the rest of the help ("{file}" before)."""
     code, shown = _help(app, [*path, "--help"])
     usage = next(line for line in shown.split("\n") if "Usage:" in line)
+    names = re.findall(r"[\[{]([^\]}]+)[\]}]", usage.split("[OPTIONS]")[-1])
     assert code == 0 and "[[" not in usage, usage
+    assert all(n == n.upper() for n in names), usage

@@ -67,12 +67,16 @@ def status(
     appointment_id: Annotated[
         str | None,
         typer.Argument(
-            help="appointment_id in appointments.csv (not with --day).", show_default=False
+            help="appointment_id in appointments.csv (not with --day).",
+            show_default=False,
+            metavar="APPOINTMENT_ID",
         ),
     ] = None,
     outcome: Annotated[
         str | None,
-        typer.Argument(help="held, not_held, no_show or voided.", show_default=False),
+        typer.Argument(
+            help="held, not_held, no_show or voided.", show_default=False, metavar="OUTCOME"
+        ),
     ] = None,
     day: Annotated[
         str | None,
@@ -193,6 +197,7 @@ def import_outcomes(
         Path,
         typer.Argument(
             help="CSV with the columns appointment_id, status (held, not_held, no_show, voided).",
+            metavar="FILE",
             show_default=False,
         ),
     ],

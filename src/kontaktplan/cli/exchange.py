@@ -122,6 +122,7 @@ def import_xlsx(
             help="An Excel workbook with the sheets scenario, specialists, customers, slots "
             "and optional absences and appointments (as `kontaktplan export xlsx` writes).",
             show_default=False,
+            metavar="WORKBOOK",
         ),
     ],
     out: Annotated[Path, typer.Option("--out", help="Folder to write (replaced if it exists).")],

@@ -148,7 +148,9 @@ def simulate(
     folder: Annotated[
         Path | None,
         typer.Argument(
-            help="A scenario folder: the office to simulate (or use --offices).", show_default=False
+            help="A scenario folder: the office to simulate (or use --offices).",
+            show_default=False,
+            metavar="DIR",
         ),
     ] = None,
     weeks: Annotated[int, typer.Option("--weeks", min=1, max=520, help="Weeks to simulate.")] = 52,

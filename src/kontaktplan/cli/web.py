@@ -45,7 +45,9 @@ def _workspace(db: str | None):
 
 @user_app.command("add")
 def user_add(
-    name: Annotated[str, typer.Argument(help="Login name (pseudonymous staff id is fine).")],
+    name: Annotated[
+        str, typer.Argument(help="Login name (pseudonymous staff id is fine).", metavar="NAME")
+    ],
     role: Annotated[str, typer.Option("--role", help="planner, teamlead or viewer.")],
     db: Db = None,
     password_stdin: Annotated[

@@ -329,7 +329,7 @@ def _shown(url: str) -> str:
 
 @db_app.command("import")
 def db_import(
-    folder: Annotated[Path, typer.Argument(help="The scenario folder to import.")],
+    folder: Annotated[Path, typer.Argument(help="The scenario folder to import.", metavar="DIR")],
     db: DbUrl = None,
     actor: ActorName = None,
     quiet: Quiet = False,
@@ -448,7 +448,8 @@ def log_command(
 
 def undo_command(
     event: Annotated[
-        int | None, typer.Argument(help="The event to undo (default: the last action).")
+        int | None,
+        typer.Argument(help="The event to undo (default: the last action).", metavar="EVENT_ID"),
     ] = None,
     db: DbUrl = None,
     actor: ActorName = None,
