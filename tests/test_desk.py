@@ -433,7 +433,7 @@ def test_slot_book_writes_a_booking_the_validator_accepts():
     ("kw", "message"),
     [
         ({"kind": Kind.first_interview}, "had a qualified contact: the appointment is a follow_up"),
-        ({"book": 5}, "--book 5: there are 4 free slots"),
+        ({"book": 5}, "--book 5: the list has 4 free slot"),
     ],
 )
 def test_slot_bad_requests(kw, message):

@@ -1123,8 +1123,8 @@ ERRORS |= {
         "en": "{customer} had a qualified contact: the appointment is a {kind}",
     },
     "err.book_choice": {
-        "de": "--book {book}: es gibt {n} freie Slots zur Auswahl",
-        "en": "--book {book}: there are {n} free slots to choose from",
+        "de": "--book {book}: die Liste hat {n} freie(n) Slot(s)",
+        "en": "--book {book}: the list has {n} free slot(s)",
     },
     "err.capacity": {
         "de": "--capacity muss mindestens 1 sein",
