@@ -10,7 +10,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -979,6 +979,10 @@ def test_planned_office_validates():
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(STEP, min_size=3, max_size=6))
+# found by this test: S3's absence left appointments after their customers' deadlines with
+# the team lead, and the replan's plan booked those customers again (two on one day), or,
+# once it booked them earlier, voided the team lead's appointment in the absence
+@example([("cancel", 0, 0, False), ("absence", 3, 0, 4), ("replan", 0, 0, False)])
 def test_random_disruptions_keep_every_row_and_a_valid_folder(steps):
     """Every step's folder keeps the rules on its own and against the folder it was made
     from (``previous=``: no row lost, reassignment keeps time, an absence never cancels,

@@ -293,10 +293,13 @@ def candidate(
     else:
         plain = Requirement(minutes, mode is Mode.in_person, False, False)
         reqs = dict.fromkeys(range(7), plain)
+    # a planned appointment after the deadline is replaced only by an earlier one: a new
+    # booking on its day or later would be a second future booking (one_future_booking)
+    before = min((day for _, day in due.late_planned), default=dt.date.max)
     eligible = []
     for ds in days:
         req = reqs[ds.day.weekday()]
-        if ds.day < earliest or req is None or ds.capacity == 0:
+        if ds.day < earliest or ds.day >= before or req is None or ds.capacity == 0:
             continue
         if any(req.fits(s) for s in ds.slots):
             eligible.append(ds.day)

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from itertools import pairwise
 from typing import Any, Literal
@@ -321,7 +321,7 @@ def plan(
     """
     started = time.perf_counter()
     hz = horizon(scenario, policy, weeks)
-    dues = due_dates(scenario, policy)
+    dues = _left_to_the_team_lead(scenario, policy, due_dates(scenario, policy))
     subs = build_subproblems(scenario, policy, hz, dues)
     workers = workers or os.cpu_count() or 1
     results, slots = _solve_all(subs, solver, time_limit, seed, workers, progress)
@@ -365,6 +365,26 @@ def plan(
         late_appointments=late,
         households=_households(scenario, bookings),
     )
+
+
+def _left_to_the_team_lead(
+    scenario: Scenario, policy: Policy, dues: dict[str, Any]
+) -> dict[str, Any]:
+    """The due dates the plan works with: a customer whose planned appointment after the
+    deadline lies in an absence of its specialist (handed to the team lead, who resolves
+    it: an absent specialist's appointment is never cancelled) counts as planned. The plan
+    neither books them again nor voids that appointment; before, after a ``replan`` it
+    booked them a second time, or voided the team lead's appointment."""
+    cal = OfficeCalendar(scenario, policy)
+    by_id = scenario.appointment_index.by_id
+    out = dict(dues)
+    for cid, due in dues.items():
+        held = [
+            day for aid, day in due.late_planned if cal.is_absent(by_id[aid].specialist_id, day)
+        ]
+        if held:
+            out[cid] = replace(due, planned=min(held), late_planned=())
+    return out
 
 
 def _late_appointments(
