@@ -519,3 +519,11 @@ def test_a_bad_lock_wait_is_refused_with_its_name_and_nothing_written(demo_works
     assert f"KONTAKTPLAN_LOCK_WAIT={value}: expected a number of seconds" in p.stderr
     assert "Traceback" not in p.stderr
     assert [e.actor for e in store.log(demo_workspace)] == ["importer"]
+
+
+def test_export_of_an_empty_workspace_is_refused_and_writes_nothing(db_url, tmp_path):
+    """The export loads the office once; a workspace with no office yet is exit 2."""
+    kp("db", "init", "--db", db_url, "-q")
+    said = kp("db", "export", "--out", tmp_path / "out", "--db", db_url, code=2)
+    assert "--db: the workspace is empty (fill it with: kontaktplan db import DIR)" in said
+    assert not (tmp_path / "out").exists()

@@ -368,12 +368,14 @@ def db_export(
     if it is a scenario folder or empty.
     """
     from kontaktplan.io import InputError
-    from kontaktplan.store import export
+    from kontaktplan.store import StoreError, export
 
     ws = _open(_url(db))
-    snapshot(ws.url)
     try:
-        export(ws, out)
+        with _db_errors():
+            export(ws, out)
+    except StoreError as e:  # an empty workspace: exit 2, nothing written
+        raise fail(_db(_short(e))) from None
     except InputError as e:
         raise fail(e) from None
     if not quiet:
